@@ -1,0 +1,82 @@
+# appui — two commands: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+CHROMIUM ?= /usr/bin/chromium
+# System packages: Chromium (browser tests), gettext (compilemessages), Pango (WeasyPrint PDFs).
+I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules
+APT_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+.PHONY: help demo serve test lint check messages system-deps venv venv-dev clean
+
+help:
+	@echo "make demo   installe, migre la base SQLite, charge l'établissement de démo et sert l'application"
+	@echo "make test   installe (avec les outils de développement) et lance toute la suite de tests"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+# Installs what is missing with apt-get when running as root; otherwise says what to install.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation des paquets système :$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Paquets système manquants :$$missing (installez-les, ou Playwright utilisera son propre navigateur)"; \
+	  fi; \
+	fi
+
+messages: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-location $(I18N_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages -v0 $(I18N_IGNORE)
+
+demo: system-deps $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py compilemessages -v0 $(I18N_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 $(BIN)/python manage.py demo --if-empty
+	@echo ""
+	@echo "appui est servi sur http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
+	@echo "Comptes de démo (mot de passe « demo ») : direction, coordination, professeur, tuteur, eleve, parent, academie"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy appui/core
+
+check: $(VENV)/.installed-dev
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py compilemessages -v0 $(I18N_IGNORE)
+
+test: system-deps $(VENV)/.installed-dev
+	@if [ ! -x "$(CHROMIUM)" ]; then $(BIN)/playwright install chromium; fi
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory check
+	SECRET_KEY=tests-only $(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

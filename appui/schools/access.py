@@ -1,0 +1,172 @@
+"""Who may see what, decided per object.
+
+Rules (issue "Foundation", DESIGN.md "Who uses it"):
+- head: the whole school; coordinator: the school, or only the levels they are limited to;
+- teacher (and tutor): students of the divisions they teach;
+- student: only themself; guardian: only their children;
+- académie: aggregates, never a student's name.
+
+An object of a school the user has no role in answers 404 (its existence is not revealed);
+an object of their school that their role does not cover answers 403.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Division, Membership, School, Student
+
+Role = Membership.Role
+STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
+
+
+@dataclass
+class SchoolAccess:
+    """The roles of one user in one school, read once per request."""
+
+    user: object
+    school: School
+    roles: set[str] = field(default_factory=set)
+    coordinator_level_ids: set[int] | None = None  # None: the whole school
+
+    @classmethod
+    def load(cls, user, school: School) -> "SchoolAccess":
+        access = cls(user=user, school=school)
+        if not getattr(user, "is_authenticated", False):
+            return access
+        memberships = Membership.objects.filter(user=user, school=school).prefetch_related("levels")
+        for membership in memberships:
+            access.roles.add(membership.role)
+            if membership.role == Role.COORDINATOR:
+                # One coordinator membership per school (unique constraint); no level: all.
+                level_ids = {level.pk for level in membership.levels.all()}
+                access.coordinator_level_ids = level_ids or None
+        return access
+
+    # Roles -----------------------------------------------------------------------------
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_head(self) -> bool:
+        return Role.HEAD in self.roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return Role.COORDINATOR in self.roles
+
+    @property
+    def sees_whole_school(self) -> bool:
+        return self.is_head or (self.is_coordinator and self.coordinator_level_ids is None)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_academy(self) -> bool:
+        return Role.ACADEMY in self.roles
+
+    @cached_property
+    def taught_division_ids(self) -> set[int]:
+        if not self.roles & {Role.TEACHER, Role.TUTOR, Role.COORDINATOR, Role.HEAD}:
+            return set()
+        return set(
+            Division.objects.filter(
+                teachings__staff__user=self.user, year__school=self.school
+            ).values_list("pk", flat=True)
+        )
+
+    # Pages -----------------------------------------------------------------------------
+    def can_view_school_page(self) -> bool:
+        """The school page shows levels and head counts, no names: staff and académie."""
+        return self.is_staff_member or self.is_academy
+
+    def can_list_students(self) -> bool:
+        return self.is_staff_member
+
+    # Querysets ---------------------------------------------------------------------------
+    def division_filter(self) -> Q | None:
+        """A filter on divisions this user may open, or None for none at all."""
+        if self.sees_whole_school:
+            return Q()
+        conditions = Q(pk__in=self.taught_division_ids)
+        if self.is_coordinator and self.coordinator_level_ids:
+            conditions |= Q(level_id__in=self.coordinator_level_ids)
+        if not self.taught_division_ids and not (
+            self.is_coordinator and self.coordinator_level_ids
+        ):
+            return None
+        return conditions
+
+    def visible_divisions(self, queryset: QuerySet[Division]) -> QuerySet[Division]:
+        condition = self.division_filter()
+        if condition is None:
+            return queryset.none()
+        return queryset.filter(condition)
+
+    def visible_students(self, queryset: QuerySet[Student]) -> QuerySet[Student]:
+        queryset = queryset.filter(school=self.school)
+        if self.sees_whole_school:
+            return queryset
+        condition = Q(pk__in=[])
+        division_condition = self.division_filter()
+        if division_condition is not None:
+            allowed = Division.objects.filter(year__school=self.school).filter(division_condition)
+            condition |= Q(division__in=allowed)
+        if Role.STUDENT in self.roles:
+            condition |= Q(user=self.user)
+        if Role.GUARDIAN in self.roles:
+            condition |= Q(guardians__user=self.user)
+        return queryset.filter(condition).distinct()
+
+    def can_view_division(self, division: Division) -> bool:
+        condition = self.division_filter()
+        if condition is None:
+            return False
+        return Division.objects.filter(pk=division.pk).filter(condition).exists()
+
+    def can_view_student(self, student: Student) -> bool:
+        if student.school_id != self.school.pk or not self.is_member:
+            return False
+        return self.visible_students(Student.objects.filter(pk=student.pk)).exists()
+
+
+def access_for(request, school: School) -> SchoolAccess:
+    """The access of the request's user to a school, cached on the request."""
+    cache = request.__dict__.setdefault("_school_access", {})
+    if school.pk not in cache:
+        cache[school.pk] = SchoolAccess.load(request.user, school)
+    return cache[school.pk]
+
+
+def require_member(request, school: School) -> SchoolAccess:
+    access = access_for(request, school)
+    if not access.is_member:
+        # Not one of their schools: do not even reveal that the object exists.
+        raise Http404
+    return access
+
+
+def get_division_for(request, pk: int) -> tuple[Division, SchoolAccess]:
+    division = Division.objects.select_related("year__school", "level").filter(pk=pk).first()
+    if division is None:
+        raise Http404
+    access = require_member(request, division.year.school)
+    if not access.can_view_division(division):
+        raise PermissionDenied
+    return division, access
+
+
+def get_student_for(request, pk: int) -> tuple[Student, SchoolAccess]:
+    student = Student.objects.select_related("school", "division__level").filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    access = require_member(request, student.school)
+    if not access.can_view_student(student):
+        raise PermissionDenied
+    return student, access

@@ -1,0 +1,400 @@
+"""The demo school: a realistic, fictitious lycée professionnel for the current school year.
+
+Deterministic for a seed. Rebuilding removes the demo school (found by its UAI) and the
+accounts that belonged only to it, and never touches another school. Other apps extend the
+demo by providing `appui.<app>.demo.extend_demo(school, rng)`; they run in INSTALLED_APPS order.
+"""
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from appui.core import calendar
+from appui.core.identifiers import uai_check_letter
+
+from . import demo_data as data
+from .models import (
+    Academy,
+    Division,
+    Guardian,
+    Level,
+    Membership,
+    Period,
+    School,
+    SchoolYear,
+    Staff,
+    Student,
+    StudentGuardian,
+    Subject,
+    Teaching,
+)
+
+DEMO_UAI_DIGITS = "0219990"
+DEMO_UAI = DEMO_UAI_DIGITS + uai_check_letter(DEMO_UAI_DIGITS)
+DEMO_PASSWORD = "demo"
+DEMO_ACCOUNTS = {
+    "direction": "Chef d'établissement",
+    "coordination": "Coordination AP (tout l'établissement)",
+    "professeur": "Professeur de mathématiques-physique-chimie",
+    "tuteur": "Professeur de lettres-histoire et tuteur",
+    "eleve": "Élève de 2nde professionnelle",
+    "parent": "Responsable légal de l'élève « eleve »",
+    "academie": "Inspecteur (IEN), vue académique agrégée",
+}
+Role = Membership.Role
+
+
+@dataclass
+class DemoResult:
+    school: School
+    accounts: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower().replace(" ", "-") if c.isalnum() or c == "-")
+
+
+def remove_demo_school() -> None:
+    """Delete the demo school and the accounts that belonged to it alone."""
+    school = School.objects.filter(uai=DEMO_UAI).first()
+    if school is None:
+        return
+    User = get_user_model()
+    user_ids = set(
+        User.objects.filter(
+            Q(memberships__school=school)
+            | Q(staff__school=school)
+            | Q(student__school=school)
+            | Q(guardian__school=school)
+        ).values_list("pk", flat=True)
+    )
+    Staff.objects.filter(school=school).delete()
+    school.delete()
+    # Accounts still linked to another school are left alone.
+    User.objects.filter(pk__in=user_ids).filter(
+        memberships__isnull=True, staff__isnull=True, student__isnull=True, guardian__isnull=True
+    ).delete()
+
+
+@transaction.atomic
+def build_demo(*, seed: int = 2026, students: int = 420, today: date | None = None) -> DemoResult:
+    rng = random.Random(seed)
+    today = today or date.today()
+    remove_demo_school()
+
+    academy, _ = Academy.objects.get_or_create(code="DIJON", defaults={"name": "Académie de Dijon"})
+    school = School(
+        uai=DEMO_UAI,
+        name="Lycée professionnel Les Tilleuls (démo)",
+        city="Dijon",
+        academy=academy,
+        holiday_zone=School.Zone.A,
+    )
+    school.full_clean()
+    school.save()
+    result = DemoResult(school=school)
+
+    start_year = calendar.school_year_start(today)
+    first, last = calendar.year_bounds(school.holiday_zone, start_year)
+    year = SchoolYear.objects.create(
+        school=school, start_year=start_year, start_date=first, end_date=last, is_current=True
+    )
+    for number, span in enumerate(
+        calendar.periods_between_holidays(school.holiday_zone, start_year), 1
+    ):
+        Period.objects.create(
+            year=year, number=number, name=span.name, start_date=span.start, end_date=span.end
+        )
+
+    levels = {}
+    for order, (short, name, track, year_in_cycle, mask, hours) in enumerate(data.LEVELS):
+        levels[short] = Level.objects.create(
+            year=year,
+            track=track,
+            year_in_cycle=year_in_cycle,
+            name=name,
+            short_name=short,
+            mef_mask=mask,
+            ap_hours=Decimal(hours),
+            hours_reference=data.REFORM_2019,
+            order=order,
+        )
+
+    subjects = {
+        code: Subject.objects.create(school=school, code=code, label=label)
+        for code, label in data.SUBJECTS
+    }
+    divisions = {}
+    for code, level_short, specialty, _mef, _size, _subject, _girls in data.DIVISIONS:
+        divisions[code] = Division.objects.create(
+            year=year,
+            level=levels[level_short],
+            code=code,
+            label=f"{levels[level_short].name} — {specialty}",
+            specialty=specialty,
+        )
+
+    staff_by_subject = _create_staff(rng, school, subjects, result)
+    _create_teachings(rng, divisions, subjects, staff_by_subject)
+    all_students = _create_students(rng, school, year, divisions, students)
+    _create_guardians(rng, school, all_students)
+    _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
+
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("appui.") or app_config.name == "appui.schools":
+            continue
+        try:
+            module = import_module(f"{app_config.name}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.extend_demo(school, random.Random(f"{seed}-{app_config.label}"))
+
+    result.counts = {
+        "levels": len(levels),
+        "divisions": len(divisions),
+        "students": len(all_students),
+        "guardians": Guardian.objects.filter(school=school).count(),
+        "staff": Staff.objects.filter(school=school).count(),
+        "periods": year.periods.count(),
+    }
+    return result
+
+
+def _new_user(username: str, first_name: str, last_name: str, email: str = ""):
+    User = get_user_model()
+    base, suffix = username, 1
+    while User.objects.filter(username=username).exists():
+        suffix += 1
+        username = f"{base}{suffix}"
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _person(rng: random.Random, female: bool) -> tuple[str, str]:
+    first = rng.choice(data.ADULT_FIRST_NAMES_F if female else data.ADULT_FIRST_NAMES_M)
+    return first, rng.choice(data.LAST_NAMES)
+
+
+def _add_staff(rng, school, function, subjects=(), female=None, civility=None):
+    female = rng.random() < 0.55 if female is None else female
+    first, last = _person(rng, female)
+    user = _new_user(
+        f"demo.{_slug(first)}.{_slug(last)}",
+        first,
+        last,
+        f"{_slug(first)}.{_slug(last)}@tilleuls-demo.example.org",
+    )
+    staff = Staff.objects.create(
+        school=school,
+        user=user,
+        sts_id=str(100000 + Staff.objects.filter(school=school).count()),
+        civility=civility or ("Mme" if female else "M."),
+        last_name=last,
+        first_name=first,
+        function=function,
+    )
+    staff.subjects.set(subjects)
+    role = Role.HEAD if function == Staff.Function.DIRECTION else Role.TEACHER
+    Membership.objects.create(user=user, school=school, role=role)
+    return staff
+
+
+def _create_staff(rng, school, subjects, result) -> dict[str, list[Staff]]:
+    for _ in range(3):  # proviseur, proviseur adjoint, DDFPT
+        _add_staff(rng, school, Staff.Function.DIRECTION)
+    for _ in range(2):
+        _add_staff(rng, school, Staff.Function.CPE)
+    _add_staff(rng, school, Staff.Function.PSYEN)
+    for _ in range(2):
+        _add_staff(rng, school, Staff.Function.OTHER)
+    by_subject: dict[str, list[Staff]] = {}
+    for code, count in data.TEACHERS_PER_SUBJECT.items():
+        by_subject[code] = [
+            _add_staff(rng, school, Staff.Function.TEACHER, [subjects[code]]) for _ in range(count)
+        ]
+    return by_subject
+
+
+def _create_teachings(rng, divisions, subjects, staff_by_subject) -> None:
+    """Each division gets one teacher per subject, spreading the load round-robin."""
+    turn = {code: 0 for code in staff_by_subject}
+    for code, _level, _spec, _mef, _size, specialty_subject, _girls in data.DIVISIONS:
+        division = divisions[code]
+        wanted = (
+            data.COMMON_SUBJECTS + [specialty_subject] + data.SPECIALTY_EXTRA[specialty_subject]
+        )
+        teachings = []
+        for subject_code in wanted:
+            team = staff_by_subject[subject_code]
+            teacher = team[turn[subject_code] % len(team)]
+            turn[subject_code] += 1
+            teachings.append(
+                Teaching.objects.create(
+                    staff=teacher, division=division, subject=subjects[subject_code]
+                )
+            )
+        main = rng.choice(teachings)
+        main.is_main_teacher = True
+        main.save(update_fields=["is_main_teacher"])
+
+
+def _create_students(rng, school, year, divisions, total) -> list[Student]:
+    weights = [division[4] for division in data.DIVISIONS]
+    sizes = [max(8, round(total * w / sum(weights))) for w in weights]
+    # Rounding leaves a few students over or under: settle them on the largest divisions.
+    order = sorted(range(len(sizes)), key=lambda i: -weights[i])
+    for step in range(abs(total - sum(sizes))):
+        sizes[order[step % len(order)]] += 1 if total > sum(sizes) else -1
+    students: list[Student] = []
+    used_ine: set[str] = set()
+    sequence = 0
+    for (code, _level, _spec, _mef, _size, _subject, girls), size in zip(
+        data.DIVISIONS, sizes, strict=True
+    ):
+        division = divisions[code]
+        level = division.level
+        # Age at the start of the year: 15 in CAP 1 / 2nde, plus the year in the cycle.
+        base_age = 15 + level.year_in_cycle - 1
+        for _ in range(size):
+            sequence += 1
+            female = rng.random() < girls
+            first = rng.choice(data.FIRST_NAMES_F if female else data.FIRST_NAMES_M)
+            last = rng.choice(data.LAST_NAMES)
+            age = base_age + (1 if rng.random() < 0.22 else 0) + (1 if rng.random() < 0.05 else 0)
+            birth = date(year.start_year - age, 1, 1) + timedelta(days=rng.randrange(365))
+            ine = ""
+            while not ine or ine in used_ine:
+                ine = f"{rng.randrange(10**9, 10**10)}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+            used_ine.add(ine)
+            entry = year.start_date - timedelta(days=365 * (level.year_in_cycle - 1))
+            project = _project(rng, level)
+            student = Student(
+                school=school,
+                siecle_id=str(4000000 + sequence),
+                ine=ine,
+                last_name=last,
+                first_name=first,
+                birth_date=birth,
+                sex=Student.Sex.FEMALE if female else Student.Sex.MALE,
+                division=division,
+                entry_date=entry,
+                project=project,
+            )
+            student.refresh_search_text()
+            students.append(student)
+    # A few students left during the year: they stay, marked as left (nothing is deleted).
+    for student in rng.sample(students, k=max(1, len(students) // 60)):
+        student.exit_date = year.start_date + timedelta(days=rng.randrange(20, 70))
+    Student.objects.bulk_create(students, batch_size=500)
+    return list(Student.objects.filter(school=school).order_by("pk"))
+
+
+def _project(rng, level: Level) -> str:
+    P = Student.Project
+    if level.track == Level.Track.BACPRO and level.year_in_cycle == 3:
+        options = [(P.INSERTION, 45), (P.FURTHER_STUDIES, 35), (P.BRIDGE, 4), (P.UNDECIDED, 16)]
+    elif level.track == Level.Track.CAP and level.year_in_cycle == 2:
+        options = [(P.INSERTION, 50), (P.BRIDGE, 25), (P.UNDECIDED, 25)]
+    else:
+        options = [(P.UNDECIDED, 70), (P.INSERTION, 12), (P.FURTHER_STUDIES, 10), (P.BRIDGE, 8)]
+    values, weights = zip(*options, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _create_guardians(rng, school, students) -> None:
+    links = []
+    for student in students:
+        count = 2 if rng.random() < 0.6 else 1
+        for index in range(count):
+            female = index == 0 if rng.random() < 0.8 else index == 1
+            first = rng.choice(data.ADULT_FIRST_NAMES_F if female else data.ADULT_FIRST_NAMES_M)
+            last = student.last_name if rng.random() < 0.8 else rng.choice(data.LAST_NAMES)
+            guardian = Guardian.objects.create(
+                school=school,
+                last_name=last,
+                first_name=first,
+                email=f"{_slug(first)}.{_slug(last)}{rng.randrange(10, 99)}@famille.example.org",
+                phone=f"06 39 98 {rng.randrange(100):02d} {rng.randrange(100):02d}",
+            )
+            relationship = (
+                StudentGuardian.Relationship.MOTHER
+                if female
+                else StudentGuardian.Relationship.FATHER
+            )
+            if rng.random() < 0.05:
+                relationship = StudentGuardian.Relationship.OTHER
+            links.append(
+                StudentGuardian(student=student, guardian=guardian, relationship=relationship)
+            )
+    StudentGuardian.objects.bulk_create(links, batch_size=500)
+
+
+def _set_account(user, username: str, result: DemoResult) -> None:
+    user.username = username
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    result.accounts[username] = DEMO_ACCOUNTS[username]
+
+
+def _claim_username(username: str) -> None:
+    """Free a demo username held by a leftover account of no school (never another school's)."""
+    User = get_user_model()
+    leftover = User.objects.filter(username=username).first()
+    if leftover is None:
+        return
+    if leftover.memberships.exists() or hasattr(leftover, "staff") or hasattr(leftover, "student"):
+        raise RuntimeError(
+            f"Le compte « {username} » appartient à un autre établissement : démo non créée."
+        )
+    leftover.delete()
+
+
+def _create_demo_accounts(school, levels, divisions, staff_by_subject, students, result) -> None:
+    User = get_user_model()
+    for username in DEMO_ACCOUNTS:
+        _claim_username(username)
+
+    head = Staff.objects.filter(school=school, function=Staff.Function.DIRECTION).first()
+    _set_account(head.user, "direction", result)
+
+    coordinator = staff_by_subject["LET-HG"][0]
+    Membership.objects.create(user=coordinator.user, school=school, role=Role.COORDINATOR)
+    _set_account(coordinator.user, "coordination", result)
+
+    teacher = staff_by_subject["MATH-SC"][0]
+    _set_account(teacher.user, "professeur", result)
+
+    tutor = staff_by_subject["LET-HG"][1]
+    Membership.objects.create(user=tutor.user, school=school, role=Role.TUTOR)
+    _set_account(tutor.user, "tuteur", result)
+
+    taught = Division.objects.filter(teachings__staff=teacher, level__short_name="2NDPRO").first()
+    student = next(s for s in students if s.division_id == taught.pk and s.exit_date is None)
+    student_user = User(first_name=student.first_name, last_name=student.last_name)
+    _set_account(student_user, "eleve", result)
+    student.user = student_user
+    student.save(update_fields=["user"])
+    Membership.objects.create(user=student_user, school=school, role=Role.STUDENT)
+
+    guardian = student.guardians.order_by("pk").first()
+    parent_user = User(first_name=guardian.first_name, last_name=guardian.last_name)
+    _set_account(parent_user, "parent", result)
+    guardian.user = parent_user
+    guardian.save(update_fields=["user"])
+    Membership.objects.create(user=parent_user, school=school, role=Role.GUARDIAN)
+
+    inspector = User(first_name="Claire", last_name="Vasseur")
+    _set_account(inspector, "academie", result)
+    Membership.objects.create(user=inspector, school=school, role=Role.ACADEMY)

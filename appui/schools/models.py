@@ -1,0 +1,449 @@
+"""School structure: schools, years, periods, levels, divisions, people and roles.
+
+Every row belongs to a `School` (directly or through its year), so one database can serve
+a whole académie without one school ever seeing another's names.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from appui.core.text import fold
+
+from .validators import validate_ine, validate_uai
+
+
+class Academy(models.Model):
+    """An académie (education authority) that steers many schools."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("académie")
+        verbose_name_plural = _("académies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Zone(models.TextChoices):
+        A = "A", _("Zone A")
+        B = "B", _("Zone B")
+        C = "C", _("Zone C")
+
+    uai = models.CharField(
+        _("UAI"),
+        max_length=8,
+        unique=True,
+        validators=[validate_uai],
+        help_text=_("Seven digits and a check letter, e.g. 0750655E."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    academy = models.ForeignKey(
+        Academy,
+        verbose_name=_("académie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+    )
+    holiday_zone = models.CharField(
+        _("school holiday zone"), max_length=1, choices=Zone.choices, default=Zone.B
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uai})"
+
+
+class SchoolYear(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="years")
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), help_text=_("2026 for the year 2026-2027, as SIECLE writes it.")
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    is_current = models.BooleanField(_("current year"), default=False)
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["school", "-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "start_year"], name="unique_year_per_school"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(is_current=True), name="one_current_year_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="year_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+
+class Period(models.Model):
+    """A span between two diagnoses; need groups are re-formed every period (seed 004)."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="periods")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="unique_period_number"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="period_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not (self.start_date and self.end_date and self.year_id):
+            return
+        if self.end_date < self.start_date:
+            raise ValidationError(_("A period cannot end before it starts."))
+        if self.start_date < self.year.start_date or self.end_date > self.year.end_date:
+            raise ValidationError(_("A period must lie inside its school year."))
+        others = Period.objects.filter(year_id=self.year_id).exclude(pk=self.pk)
+        if others.filter(start_date__lte=self.end_date, end_date__gte=self.start_date).exists():
+            raise ValidationError(_("This period overlaps another period of the year."))
+        earlier = others.filter(number__lt=self.number, end_date__gte=self.start_date)
+        later = others.filter(number__gt=self.number, start_date__lte=self.end_date)
+        if earlier.exists() or later.exists():
+            raise ValidationError(_("Periods must be numbered in date order."))
+
+
+class Level(models.Model):
+    """A level of one school year (CAP 1re année, 2nde pro…) with its official AP hours."""
+
+    class Track(models.TextChoices):
+        CAP = "cap", _("CAP")
+        BACPRO = "bacpro", _("Bac Pro")
+        COLLEGE = "college", _("Collège")
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="levels")
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
+    year_in_cycle = models.PositiveSmallIntegerField(_("year in the cycle"))
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=20)
+    mef_mask = models.CharField(
+        _("MEF mask"),
+        max_length=11,
+        blank=True,
+        help_text=_("Eleven characters; a dot matches any character, e.g. 247.....31."),
+    )
+    ap_hours = models.DecimalField(
+        _("yearly AP hours"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    hours_reference = models.CharField(_("legal reference"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["year", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "short_name"], name="unique_level_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches_mef(self, mef: str) -> bool:
+        mask = self.mef_mask
+        if not mask or len(mef) != len(mask):
+            return False
+        return all(m == "." or m == c for m, c in zip(mask, mef, strict=True))
+
+
+class Subject(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subjects")
+    code = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("label"), max_length=100)
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="unique_subject_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Division(models.Model):
+    """A class (division) such as "2MV1", in one level of one year."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="divisions")
+    level = models.ForeignKey(Level, on_delete=models.RESTRICT, related_name="divisions")
+    code = models.CharField(_("code"), max_length=30)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    specialty = models.CharField(_("specialty"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["level__order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="unique_division_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        if self.level_id and self.year_id and self.level.year_id != self.year_id:
+            raise ValidationError(_("The level belongs to another school year."))
+
+
+class Student(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("female")
+        MALE = "M", _("male")
+
+    class Project(models.TextChoices):
+        UNDECIDED = "undecided", _("undecided")
+        INSERTION = "insertion", _("professional insertion")
+        FURTHER_STUDIES = "further_studies", _("further studies")
+        BRIDGE = "bridge", _("bridge to another track")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
+    siecle_id = models.CharField(_("SIECLE id"), max_length=20, blank=True)
+    ine = models.CharField(_("INE"), max_length=11, blank=True, validators=[validate_ine])
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="students",
+    )
+    entry_date = models.DateField(_("entry date"), null=True, blank=True)
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    project = models.CharField(
+        _("project"), max_length=20, choices=Project.choices, default=Project.UNDECIDED
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student",
+    )
+    # Folded "last first" name for accent-insensitive search; set by services.
+    search_text = models.CharField(max_length=210, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "ine"], condition=~Q(ine=""), name="unique_ine_per_school"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "siecle_id"],
+                condition=~Q(siecle_id=""),
+                name="unique_siecle_id_per_school",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(f"{self.last_name} {self.first_name}")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def has_left(self) -> bool:
+        return self.exit_date is not None
+
+
+class Guardian(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    students = models.ManyToManyField(
+        Student, through="StudentGuardian", related_name="guardians", verbose_name=_("children")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian",
+    )
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+
+class StudentGuardian(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("mother")
+        FATHER = "father", _("father")
+        OTHER = "other", _("other legal guardian")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE)
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE)
+    relationship = models.CharField(
+        _("relationship"), max_length=10, choices=Relationship.choices, default=Relationship.OTHER
+    )
+
+    class Meta:
+        verbose_name = _("student's guardian")
+        verbose_name_plural = _("students' guardians")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "guardian"], name="unique_student_guardian"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.student} ({self.get_relationship_display()})"
+
+
+class Staff(models.Model):
+    class Function(models.TextChoices):
+        TEACHER = "teacher", _("teacher")
+        CPE = "cpe", _("CPE")
+        PSYEN = "psyen", _("Psy-EN")
+        DIRECTION = "direction", _("direction")
+        OTHER = "other", _("other")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff"
+    )
+    sts_id = models.CharField(_("STS-web id"), max_length=20, blank=True)
+    civility = models.CharField(_("civility"), max_length=10, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    function = models.CharField(
+        _("function"), max_length=10, choices=Function.choices, default=Function.TEACHER
+    )
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="staff", verbose_name=_("subjects taught")
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "sts_id"],
+                condition=~Q(sts_id=""),
+                name="unique_sts_id_per_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.civility} " if self.civility else ""
+        return f"{prefix}{self.last_name.upper()} {self.first_name}"
+
+
+class Teaching(models.Model):
+    """A staff member teaches a subject to a division (an STS-web service)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="teachings")
+    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="teachings")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="teachings"
+    )
+    is_main_teacher = models.BooleanField(_("professeur principal"), default=False)
+
+    class Meta:
+        verbose_name = _("teaching")
+        verbose_name_plural = _("teachings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "division", "subject"], name="unique_teaching"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} — {self.division} — {self.subject or '—'}"
+
+
+class Membership(models.Model):
+    """What one user may do in one school."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("head of school")
+        COORDINATOR = "coordinator", _("AP coordinator")
+        TEACHER = "teacher", _("teacher")
+        TUTOR = "tutor", _("tutor")
+        STUDENT = "student", _("student")
+        GUARDIAN = "guardian", _("guardian")
+        ACADEMY = "academy", _("académie")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    levels = models.ManyToManyField(
+        Level,
+        blank=True,
+        related_name="coordinators",
+        verbose_name=_("limited to levels"),
+        help_text=_("For a coordinator: leave empty for the whole school."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["school", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.school.uai}"

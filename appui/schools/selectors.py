@@ -1,0 +1,87 @@
+"""Reads of the school structure. Views call these; none of them writes."""
+
+from django.db.models import Count, Q, QuerySet
+
+from appui.core.text import fold
+
+from .models import Division, Level, Membership, School, SchoolYear, Student
+
+SESSION_KEY = "school_id"
+
+
+def schools_of(user) -> QuerySet[School]:
+    if not getattr(user, "is_authenticated", False):
+        return School.objects.none()
+    return School.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def current_school_for(request) -> School | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    schools = list(schools_of(user)[:50])
+    if not schools:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    for school in schools:
+        if school.pk == wanted:
+            return school
+    return schools[0]
+
+
+def current_year(school: School) -> SchoolYear | None:
+    return school.years.filter(is_current=True).first() or school.years.first()
+
+
+def current_students(queryset: QuerySet[Student] | None = None) -> QuerySet[Student]:
+    queryset = queryset if queryset is not None else Student.objects.all()
+    return queryset.filter(exit_date__isnull=True)
+
+
+def levels_overview(year: SchoolYear) -> QuerySet[Level]:
+    """Levels of a year with their division count and current head count."""
+    return year.levels.annotate(
+        division_count=Count("divisions", distinct=True),
+        student_count=Count(
+            "divisions__students",
+            filter=Q(divisions__students__exit_date__isnull=True),
+            distinct=True,
+        ),
+    ).order_by("order", "name")
+
+
+def divisions_overview(divisions: QuerySet[Division]) -> QuerySet[Division]:
+    return divisions.select_related("level").annotate(
+        student_count=Count("students", filter=Q(students__exit_date__isnull=True))
+    )
+
+
+def division_students(division: Division) -> QuerySet[Student]:
+    return current_students(division.students.all()).order_by("last_name", "first_name")
+
+
+def search_students(
+    queryset: QuerySet[Student],
+    *,
+    query: str = "",
+    level_id: int | None = None,
+    division_id: int | None = None,
+    include_left: bool = False,
+) -> QuerySet[Student]:
+    """Students matching a free-text query (accents and case ignored), level and division."""
+    if not include_left:
+        queryset = current_students(queryset)
+    for word in fold(query).split():
+        queryset = queryset.filter(Q(search_text__contains=word) | Q(ine__iexact=word))
+    if level_id:
+        queryset = queryset.filter(division__level_id=level_id)
+    if division_id:
+        queryset = queryset.filter(division_id=division_id)
+    return queryset.select_related("division").order_by("last_name", "first_name", "pk")
+
+
+def academy_schools(user) -> QuerySet[School]:
+    """Schools where the user has an académie role."""
+    return School.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.ACADEMY
+    ).distinct()

@@ -1,0 +1,158 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import access_for, get_division_for, get_student_for
+from .models import Division, Level, Membership, Student
+
+STUDENTS_PER_PAGE = 50
+
+
+def _require_school(request):
+    """The current school and the user's access to it; 403 when they have no school."""
+    if request.school is None:
+        raise PermissionDenied
+    return request.school, access_for(request, request.school)
+
+
+@login_required
+def home(request):
+    school = request.school
+    if school is None:
+        return render(request, "schools/home_no_school.html")
+    access = access_for(request, school)
+    context = {"access": access, "year": selectors.current_year(school)}
+    if access.is_staff_member:
+        context["divisions"] = (
+            selectors.divisions_overview(
+                access.visible_divisions(Division.objects.filter(year=context["year"]))
+            )[:30]
+            if context["year"]
+            else []
+        )
+    if Membership.Role.STUDENT in access.roles or Membership.Role.GUARDIAN in access.roles:
+        context["own_students"] = access.visible_students(
+            Student.objects.select_related("division")
+        ).filter(exit_date__isnull=True)
+    if access.is_academy:
+        context["academy_schools"] = selectors.academy_schools(request.user)
+    return render(request, "schools/home.html", context)
+
+
+@login_required
+def school_list(request):
+    schools = selectors.schools_of(request.user)
+    return render(request, "schools/school_list.html", {"schools": schools})
+
+
+@login_required
+@require_POST
+def school_select(request, pk: int):
+    school = selectors.schools_of(request.user).filter(pk=pk).first()
+    if school is None:
+        raise Http404
+    services.school_select(request=request, school=school)
+    return redirect("home")
+
+
+@login_required
+def school_detail(request):
+    school, access = _require_school(request)
+    if not access.can_view_school_page():
+        raise PermissionDenied
+    year = selectors.current_year(school)
+    levels = selectors.levels_overview(year) if year else Level.objects.none()
+    divisions = selectors.divisions_overview(Division.objects.filter(year=year)) if year else []
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "year": year,
+            "levels": levels,
+            "divisions": divisions,
+            "periods": year.periods.all() if year else [],
+            "access": access,
+            "openable_division_ids": set(
+                access.visible_divisions(Division.objects.filter(year=year)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if year
+            else set(),
+        },
+    )
+
+
+@login_required
+def division_detail(request, pk: int):
+    division, access = get_division_for(request, pk)
+    students = selectors.division_students(division)
+    teachers = division.teachings.select_related("staff", "subject").order_by(
+        "-is_main_teacher", "staff__last_name"
+    )
+    return render(
+        request,
+        "schools/division_detail.html",
+        {"division": division, "students": students, "teachings": teachers, "access": access},
+    )
+
+
+@login_required
+def student_list(request):
+    school, access = _require_school(request)
+    if not access.can_list_students():
+        raise PermissionDenied
+    year = selectors.current_year(school)
+    visible = access.visible_students(Student.objects.all())
+    query = request.GET.get("q", "").strip()
+    level_id = _int_or_none(request.GET.get("niveau"))
+    division_id = _int_or_none(request.GET.get("division"))
+    include_left = request.GET.get("sortis") == "1"
+    students = selectors.search_students(
+        visible,
+        query=query,
+        level_id=level_id,
+        division_id=division_id,
+        include_left=include_left,
+    )
+    page = Paginator(students, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "level_id": level_id,
+        "division_id": division_id,
+        "include_left": include_left,
+        "levels": year.levels.all() if year else [],
+        "divisions": access.visible_divisions(Division.objects.filter(year=year)) if year else [],
+    }
+    template = "schools/_student_results.html" if request.htmx else "schools/student_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def student_detail(request, pk: int):
+    student, access = get_student_for(request, pk)
+    links = student.studentguardian_set.select_related("guardian").order_by("guardian__last_name")
+    can_open_division = bool(student.division) and access.can_view_division(student.division)
+    return render(
+        request,
+        "schools/student_detail.html",
+        {
+            "student": student,
+            "guardian_links": links,
+            "access": access,
+            "can_open_division": can_open_division,
+        },
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

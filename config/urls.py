@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from appui.schools import views as school_views
+
+urlpatterns = [
+    path("", school_views.home, name="home"),
+    path("compte/", include("appui.accounts.urls")),
+    path("", include("appui.schools.urls")),
+    path("admin/", admin.site.urls),
+]

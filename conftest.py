@@ -1,0 +1,101 @@
+"""Fixtures shared by every test: a small school with one user per role, and an outsider."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class World:
+    school: object
+    other_school: object
+    year: object
+    level: object
+    other_level: object
+    division: object
+    other_division: object
+    student: object
+    classmate: object
+    student_elsewhere: object
+    foreign_student: object
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    """School A: level L (division D) and level M (division E); school B with one student.
+
+    Users: head, coordinator (whole school), level_coordinator (level M only), teacher
+    (teaches D), student (in D), guardian (of the student), academy, and outsider (a
+    teacher of school B).
+    """
+    from appui.schools.models import Membership, StudentGuardian, Teaching
+    from appui.schools.tests import factories as f
+
+    Role = Membership.Role
+    school = f.SchoolFactory(name="Lycée A")
+    year = f.SchoolYearFactory(school=school)
+    level = f.LevelFactory(year=year, name="2nde pro", short_name="2PRO")
+    other_level = f.LevelFactory(year=year, name="1re pro", short_name="1PRO", year_in_cycle=2)
+    division = f.DivisionFactory(level=level, code="2A")
+    other_division = f.DivisionFactory(level=other_level, code="1B")
+    student = f.StudentFactory(division=division, last_name="Martin", first_name="Léa")
+    classmate = f.StudentFactory(division=division, last_name="Hélène", first_name="Zoé")
+    student_elsewhere = f.StudentFactory(
+        division=other_division, last_name="Durand", first_name="Tom"
+    )
+
+    other_school = f.SchoolFactory(name="Lycée B")
+    other_year = f.SchoolYearFactory(school=other_school)
+    foreign_division = f.DivisionFactory(level=f.LevelFactory(year=other_year), code="2Z")
+    foreign_student = f.StudentFactory(division=foreign_division, last_name="Secret")
+
+    users = {}
+
+    def member(name, role, target=school, **extra):
+        user = users.get(name) or f.UserFactory(username=name)
+        users[name] = user
+        return f.MembershipFactory(user=user, school=target, role=role, **extra)
+
+    member("head", Role.HEAD)
+    member("coordinator", Role.COORDINATOR)
+    member("level_coordinator", Role.COORDINATOR).levels.set([other_level])
+    member("teacher", Role.TEACHER)
+    teacher_staff = f.StaffFactory(school=school, user=users["teacher"])
+    Teaching.objects.create(staff=teacher_staff, division=division)
+    member("student", Role.STUDENT)
+    student.user = users["student"]
+    student.save()
+    member("guardian", Role.GUARDIAN)
+    guardian = f.GuardianFactory(school=school, user=users["guardian"])
+    StudentGuardian.objects.create(student=student, guardian=guardian)
+    member("academy", Role.ACADEMY)
+    member("outsider", Role.TEACHER, target=other_school)
+    return World(
+        school=school,
+        other_school=other_school,
+        year=year,
+        level=level,
+        other_level=other_level,
+        division=division,
+        other_division=other_division,
+        student=student,
+        classmate=classmate,
+        student_elsewhere=student_elsewhere,
+        foreign_student=foreign_student,
+        users=users,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,76 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without these flags Chromium keeps trying to reach Google's services from a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = {**browser_type_launch_args, "args": CHROMIUM_ARGS}
+    if Path(CHROMIUM).exists():
+        args["executable_path"] = CHROMIUM
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """A small demo school (60 students) with the demo accounts."""
+    from appui.schools.demo import build_demo
+
+    return build_demo(seed=7, students=60)
+
+
+@pytest.fixture
+def app(live_server, page):
+    """Helpers to drive the app: open a path, log in as a demo account, check accessibility."""
+
+    class App:
+        base = live_server.url
+
+        def open(self, path: str):
+            response = page.goto(self.base + path)
+            return response
+
+        def login(self, username: str, password: str = "demo"):
+            page.goto(self.base + "/compte/connexion/")
+            page.get_by_label("Identifiant").fill(username)
+            page.get_by_label("Mot de passe").fill(password)
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_load_state()
+
+        def assert_accessible(self):
+            results = Axe().run(page)
+            serious = [
+                f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                for v in results.response["violations"]
+                if v["impact"] in {"serious", "critical"}
+            ]
+            assert serious == [], f"{page.url}: " + "\n".join(serious)
+
+    return App()
