@@ -42,7 +42,7 @@ def school_year_start(today: date) -> int:
 def holiday_spans(zone: str, start_year: int) -> tuple[Span, ...]:
     """School holidays of zone A, B or C from the summer before `start_year`'s year to the next."""
     data = SchoolHolidayDates()
-    days = []
+    days: list[tuple[date, str]] = []
     for year in (start_year, start_year + 1):
         days.extend(
             (v["date"], v["nom_vacances"])

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Division, Membership, School, Student
+from .models import Division, Membership, School, Staff, Student
 
 Role = Membership.Role
 STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
@@ -59,9 +59,46 @@ class SchoolAccess:
     def is_coordinator(self) -> bool:
         return Role.COORDINATOR in self.roles
 
+    @cached_property
+    def staff_function(self) -> str | None:
+        if not self.is_member:
+            return None
+        return (
+            Staff.objects.filter(user=self.user, school=self.school)
+            .values_list("function", flat=True)
+            .first()
+        )
+
+    @property
+    def is_student_life_staff(self) -> bool:
+        """CPE and Psy-EN follow every student (interviews, orientation support)."""
+        return self.is_staff_member and self.staff_function in {
+            Staff.Function.CPE,
+            Staff.Function.PSYEN,
+        }
+
     @property
     def sees_whole_school(self) -> bool:
-        return self.is_head or (self.is_coordinator and self.coordinator_level_ids is None)
+        return (
+            self.is_head
+            or (self.is_coordinator and self.coordinator_level_ids is None)
+            or self.is_student_life_staff
+        )
+
+    @property
+    def can_see_restricted_notes(self) -> bool:
+        """Sensitive notes: head, coordinators, CPE and Psy-EN only (issue "Diagnosis", 5)."""
+        return self.is_head or self.is_coordinator or self.is_student_life_staff
+
+    @property
+    def can_coordinate(self) -> bool:
+        """Set up campaigns, frameworks and groups: head and coordinators."""
+        return self.is_head or self.is_coordinator
+
+    def can_coordinate_level(self, level_id: int) -> bool:
+        if self.is_head or (self.is_coordinator and self.coordinator_level_ids is None):
+            return True
+        return self.is_coordinator and level_id in (self.coordinator_level_ids or set())
 
     @property
     def is_staff_member(self) -> bool:
