@@ -1,0 +1,1 @@
+"""Tests of appui.core.io: file parsers and writers, run without a database."""
