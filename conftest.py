@@ -93,6 +93,68 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def planning(world):
+    """Level L of school A with one period, two slots, two rooms, a teacher and two modules."""
+    import datetime
+
+    from appui.diagnostics import services as diagnostics
+    from appui.planning.models import Module, Room, Slot
+    from appui.schools.models import Period, Staff
+
+    framework = diagnostics.framework_install_default(school=world.school)
+    period = Period.objects.create(
+        year=world.year,
+        number=1,
+        name="Période 1",
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2026, 10, 16),
+    )
+    teacher = Staff.objects.get(user=world.users["teacher"])
+    other = Staff.objects.create(
+        school=world.school, user=world.users["coordinator"], last_name="Coord", first_name="Anne"
+    )
+    rooms = [
+        Room.objects.create(school=world.school, name="B101", capacity=20),
+        Room.objects.create(school=world.school, name="B102", capacity=20),
+    ]
+    modules = []
+    for code, competency in [("LEC-S", "FR.LEC"), ("CAL-S", "MA.CAL")]:
+        module = Module.objects.create(
+            school=world.school,
+            code=code,
+            title=f"Module {code}",
+            objective="Un objectif précis",
+            competency=framework.competencies.get(code=competency),
+            kind="soutien",
+            min_size=1,
+            max_size=10,
+        )
+        module.staff.set([teacher, other])
+        modules.append(module)
+    slots = []
+    for weekday in (1, 3):
+        slot = Slot.objects.create(
+            year=world.year,
+            level=world.level,
+            weekday=weekday,
+            start_time=datetime.time(10),
+            end_time=datetime.time(11, 30),
+        )
+        slot.periods.set([period])
+        slot.divisions.set([world.division])
+        slot.staff.set([teacher, other])
+        slot.rooms.set(rooms)
+        slots.append(slot)
+    return {
+        "period": period,
+        "modules": modules,
+        "slots": slots,
+        "rooms": rooms,
+        "teacher": teacher,
+    }
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

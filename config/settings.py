@@ -48,8 +48,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "appui.accounts",
     "appui.schools",
+    "appui.diagnostics",
+    "appui.planning",
+    "appui.reports",
+    "appui.interop",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +102,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the development server read while a background import writes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # Writers take the lock at BEGIN, so concurrent saves wait instead of failing.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -109,6 +120,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Long work (solving need groups, big imports) runs as background tasks stored in the
+# database: `manage.py db_worker` executes them (`make demo` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Seconds the grouping solver may spend on one plan.
+GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "10"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,3 +11,20 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files from the apps' folders without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A file (not in-memory) SQLite test database: the browser tests' live server answers several
+# requests at once, each on its own connection, as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    # No WAL here: the test database file is deleted and recreated between runs, and a
+    # stale -wal file beside a new database reads as a disk I/O error.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"appui-test-{os.getpid()}.sqlite3")
+    }
+
+# Tasks run inline in tests; the grouping solver gets a short time limit.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+GROUPING_TIME_LIMIT = 3.0
+DEMO_SOLVE_SECONDS = 1.0

@@ -6,6 +6,10 @@ from appui.schools import views as school_views
 urlpatterns = [
     path("", school_views.home, name="home"),
     path("compte/", include("appui.accounts.urls")),
+    path("", include("appui.diagnostics.urls")),
+    path("", include("appui.interop.urls")),
+    path("", include("appui.planning.urls")),
+    path("", include("appui.reports.urls")),
     path("", include("appui.schools.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -155,6 +155,14 @@ class SchoolAccess:
         if division_condition is not None:
             allowed = Division.objects.filter(year__school=self.school).filter(division_condition)
             condition |= Q(division__in=allowed)
+        if self.is_staff_member:
+            # Students of the teaching groups (SIECLE/STS "groupes") they teach.
+            condition |= Q(student_groups__teachings__staff__user=self.user)
+            # Students of the published need groups they run (appui.planning).
+            condition |= Q(
+                assignments__group__staff__user=self.user,
+                assignments__group__plan__status="published",
+            )
         if Role.STUDENT in self.roles:
             condition |= Q(user=self.user)
         if Role.GUARDIAN in self.roles:

@@ -114,3 +114,16 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     filter_horizontal = ["levels"]
     raw_id_fields = ["user"]
+
+
+class GroupTeachingInline(admin.TabularInline):
+    model = models.GroupTeaching
+    extra = 0
+
+
+@admin.register(models.StudentGroup)
+class StudentGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "year"]
+    search_fields = ["code", "label"]
+    filter_horizontal = ["divisions", "students"]
+    inlines = [GroupTeachingInline]

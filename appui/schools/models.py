@@ -241,6 +241,8 @@ class Student(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     siecle_id = models.CharField(_("SIECLE id"), max_length=20, blank=True)
+    # ELENOET: the student's number in the school's SIECLE base (printed on SIECLE's lists).
+    elenoet = models.CharField(_("ELENOET"), max_length=20, blank=True)
     ine = models.CharField(_("INE"), max_length=11, blank=True, validators=[validate_ine])
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
@@ -371,6 +373,10 @@ class Staff(models.Model):
     subjects = models.ManyToManyField(
         Subject, blank=True, related_name="staff", verbose_name=_("subjects taught")
     )
+    # STS-web's GRADE (CERTIFIE, PLP, CPE…), kept as the file spells it.
+    grade = models.CharField(_("grade"), max_length=40, blank=True)
+    # Set when the staff member is no longer in the school's STS-web file: kept, marked.
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff member")
@@ -410,6 +416,57 @@ class Teaching(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} — {self.division} — {self.subject or '—'}"
+
+
+class StudentGroup(models.Model):
+    """A SIECLE / STS-web "groupe": students drawn from one or more divisions (options, AP…).
+
+    Members come from SIECLE (``STRUCTURE`` of type ``G``), divisions and teachers from
+    STS-web; either import may create the group.
+    """
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="student_groups")
+    code = models.CharField(_("code"), max_length=30)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    divisions = models.ManyToManyField(
+        Division, blank=True, related_name="student_groups", verbose_name=_("divisions")
+    )
+    students = models.ManyToManyField(
+        Student, blank=True, related_name="student_groups", verbose_name=_("students")
+    )
+
+    class Meta:
+        verbose_name = _("group of students")
+        verbose_name_plural = _("groups of students")
+        ordering = ["year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="unique_student_group_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class GroupTeaching(models.Model):
+    """A staff member teaches a subject to a group of students (an STS-web group service)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="group_teachings")
+    group = models.ForeignKey(StudentGroup, on_delete=models.CASCADE, related_name="teachings")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="group_teachings"
+    )
+
+    class Meta:
+        verbose_name = _("group teaching")
+        verbose_name_plural = _("group teachings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "group", "subject"], name="unique_group_teaching"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} — {self.group} — {self.subject or '—'}"
 
 
 class Membership(models.Model):

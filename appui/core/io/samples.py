@@ -137,7 +137,7 @@ def _sub(parent: Any, tag: str, text: object | None = None, **attributes: str) -
 def siecle_xml(
     students: Iterable[SampleStudent],
     *,
-    uai: str = "0999999Z",
+    uai: str = "0999999F",
     school_year: int = 2026,
     export_date: date = date(2026, 9, 15),
     encoding: str = "ISO-8859-15",
@@ -270,7 +270,7 @@ def sts_xml(
     groups: Iterable[SampleGroup] = (),
     subjects: Mapping[str, str] = SUBJECTS,
     *,
-    uai: str = "0999999Z",
+    uai: str = "0999999F",
     school_year: int = 2026,
     encoding: str = "ISO-8859-1",
     timetabling_product: str | None = None,
@@ -398,7 +398,7 @@ def fictitious_school(
     students: int = 1500,
     *,
     seed: int = 0,
-    uai: str = "0999999Z",
+    uai: str = "0999999F",
     school_year: int = 2026,
     division_size: int = 25,
 ) -> SampleSchool:

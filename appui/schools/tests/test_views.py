@@ -274,3 +274,49 @@ class TestSchoolSwitch:
     def test_it_requires_post(self, world, login):
         response = login(world.users["head"]).get(url("schools:school-select", world.school.pk))
         assert response.status_code == 405
+
+
+class TestQueryCounts:
+    """A page's query count must not grow with the number of rows it shows."""
+
+    def count(self, client, url, django_assert_max_num_queries):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    @pytest.mark.parametrize("name", ["schools:division-detail", "schools:student-list", "schools:school-detail"])
+    def test_queries_do_not_grow_with_rows(self, world, login, name, django_assert_max_num_queries):
+        from appui.schools.tests.factories import StudentFactory
+
+        client = login(world.users["head"])
+        target = url(name, world.division.pk) if name == "schools:division-detail" else url(name)
+        before = self.count(client, target, django_assert_max_num_queries)
+        StudentFactory.create_batch(30, division=world.division)
+        after = self.count(client, target, django_assert_max_num_queries)
+        assert after == before
+
+
+class TestSchoolList:
+    def test_it_lists_only_the_users_schools(self, world, login):
+        body = login(world.users["outsider"]).get(url("schools:school-list")).content.decode()
+        assert "Lycée B" in body and "Lycée A" not in body
+
+    def test_it_requires_login(self, client):
+        assert client.get(url("schools:school-list")).status_code == 302
+
+
+class TestStudentLifeStaff:
+    def test_a_cpe_sees_every_student_and_restricted_notes(self, world, login):
+        from appui.schools.access import SchoolAccess
+        from appui.schools.models import Staff
+        from appui.schools.tests.factories import MembershipFactory, UserFactory
+
+        user = UserFactory(username="cpe")
+        MembershipFactory(user=user, school=world.school, role="teacher")
+        Staff.objects.create(school=world.school, user=user, last_name="Cpe", first_name="Jo", function="cpe")
+        client = login(user)
+        assert client.get(url("schools:student-detail", world.student_elsewhere.pk)).status_code == 200
+        assert SchoolAccess.load(user, world.school).can_see_restricted_notes

@@ -1,0 +1,210 @@
+"""Command line, no Django::
+
+    python -m appui.core.grouping solve INSTANCE.json [--time-limit S] [--seed N] [--workers N] -o SOLUTION.json
+    python -m appui.core.grouping check INSTANCE.json SOLUTION.json
+    python -m appui.core.grouping explain INSTANCE.json SOLUTION.json [--student ID]
+    python -m appui.core.grouping generate {cap,300,450} [--seed N] -o INSTANCE.json
+
+Exit status: 0 when all is well; 1 when no plan exists (``solve``) or a hard rule is broken
+(``check``); 2 when an input file is unreadable or malformed. Messages are in French.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .explain import explain
+from .generator import PRESETS, preset
+from .instance import Instance, InstanceError
+from .metrics import format_metrics
+from .solution import Solution
+from .solver import solve
+from .validation import check
+
+TERM_LABELS = {
+    "need": "besoins servis",
+    "homogeneity": "homogénéité",
+    "wishes": "vœux",
+    "mixing": "mixité",
+    "change": "renouvellement",
+    "load": "équilibre des services",
+}
+STATUS_LABELS = {
+    "optimal": "optimal (prouvé)",
+    "feasible": "réalisable (optimalité non prouvée)",
+    "infeasible": "impossible",
+    "unknown": "aucun plan trouvé",
+    "invalid": "plan enfreignant des règles",
+}
+
+
+def number(value: int | float | None) -> str:
+    """French number formatting: narrow no-break space thousands, decimal comma."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return f"{value:,}".replace(",", "\u202f").replace("-", "−")
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.2f} %".replace(".", ",")
+
+
+def print_terms(terms: dict[str, int], out: TextIO) -> None:
+    parts = [f"{TERM_LABELS.get(k, k)} {number(v)}" for k, v in terms.items()]
+    print(f"Termes : {' ; '.join(parts)}", file=out)
+
+
+def print_metrics(metrics: dict[str, object], out: TextIO) -> None:
+    print("Indicateurs :", file=out)
+    for line in format_metrics(metrics):
+        print(f"  {line}", file=out)
+
+
+def _load_instance(path: str) -> Instance:
+    try:
+        return Instance.load(path)
+    except OSError as error:
+        raise InstanceError(
+            [f"Lecture impossible de {path} : {error.strerror or error}."]
+        ) from error
+
+
+def _load_solution(path: str) -> Solution:
+    try:
+        return Solution.load(path)
+    except OSError as error:
+        raise InstanceError(
+            [f"Lecture impossible de {path} : {error.strerror or error}."]
+        ) from error
+
+
+def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    instance = _load_instance(args.instance)
+    solution = solve(
+        instance,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        gap_limit=args.gap_limit,
+    )
+    text = solution.to_json() + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    summary = err if not args.output else out
+    print(f"Statut : {STATUS_LABELS.get(solution.status, solution.status)}", file=summary)
+    if not solution.is_plan:
+        print("Aucun plan ne respecte toutes les règles :", file=summary)
+        for message in solution.messages:
+            print(f"  - {message}", file=summary)
+        return 1
+    print(
+        f"Objectif : {number(solution.objective)} ; borne prouvée {number(solution.bound)} ; "
+        f"écart {percent(solution.gap)} ; {len(solution.groups)} groupes ; "
+        f"{number(solution.wall_time or 0.0)} s",
+        file=summary,
+    )
+    print_terms(dict(solution.terms), summary)
+    print_metrics(dict(solution.metrics), summary)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    instance = _load_instance(args.instance)
+    solution = _load_solution(args.solution)
+    report = check(instance, solution)
+    if report.violations:
+        print(f"{len(report.violations)} règle(s) enfreinte(s) :", file=out)
+        for v in report.violations:
+            print(f"  - {v.message}", file=out)
+    else:
+        print("Toutes les règles sont respectées.", file=out)
+    stated = ""
+    if report.stated_objective is not None and report.stated_objective != report.objective:
+        stated = f" (le fichier annonçait {number(report.stated_objective)})"
+    print(f"Objectif recalculé : {number(report.objective)}{stated}", file=out)
+    print_terms(report.terms, out)
+    print_metrics(report.metrics, out)
+    return 0 if report.ok else 1
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    instance = _load_instance(args.instance)
+    solution = _load_solution(args.solution)
+    students = [args.student] if args.student else [s.id for s in instance.students]
+    known = {s.id for s in instance.students}
+    for student in students:
+        if student not in known:
+            print(f"Élève inconnu : {student}.", file=err)
+            return 2
+        print(f"{student} :", file=out)
+        for sentence in explain(instance, solution, student):
+            print(f"  {sentence}", file=out)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    instance = preset(args.size, seed=args.seed)
+    text = instance.to_json() + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m appui.core.grouping",
+        description="Groupes de besoins : résolution, vérification et explication des plans.",
+    )
+    sub = main.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("solve", help="calcule un plan de groupes")
+    p.add_argument("instance", help="instance JSON")
+    p.add_argument("-o", "--output", help="fichier JSON de la solution (sinon : sortie standard)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="secondes (défaut : 10)")
+    p.add_argument("--seed", type=int, default=0, help="graine (défaut : 0)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="processus du solveur (défaut : cœurs)"
+    )
+    p.add_argument(
+        "--gap-limit", type=float, default=0.0, help="arrêt à cet écart relatif (ex. 0.01)"
+    )
+    p.set_defaults(run=cmd_solve)
+    p = sub.add_parser("check", help="vérifie un plan et affiche ses indicateurs")
+    p.add_argument("instance")
+    p.add_argument("solution")
+    p.set_defaults(run=cmd_check)
+    p = sub.add_parser("explain", help="explique à chaque élève son placement")
+    p.add_argument("instance")
+    p.add_argument("solution")
+    p.add_argument("--student", help="un seul élève")
+    p.set_defaults(run=cmd_explain)
+    p = sub.add_parser("generate", help="génère une instance fictive réaliste")
+    p.add_argument("size", choices=sorted(PRESETS))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--output")
+    p.set_defaults(run=cmd_generate)
+    return main
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args, out, err))
+    except InstanceError as error:
+        print("Fichier invalide :", file=err)
+        for message in error.messages:
+            print(f"  - {message}", file=err)
+        return 2

@@ -1,0 +1,202 @@
+"""Reads of the diagnosis: grids, completion, heatmaps, profiles."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from appui.schools.models import Division, Level, School, Student
+from appui.schools.selectors import current_students
+
+from .models import Campaign, Competency, Framework, NeedProfile, Result
+
+NEED_LABELS = {0: "aucun", 1: "léger", 2: "marqué", 3: "fort"}
+KIND_LABELS = {
+    "remediation": "soutien",
+    "deepening": "approfondissement",
+    "orientation": "orientation / projet",
+}
+
+
+def frameworks_of(school: School) -> QuerySet[Framework]:
+    return Framework.objects.filter(school=school).annotate(competency_count=Count("competencies"))
+
+
+def current_framework(school: School) -> Framework | None:
+    return Framework.objects.filter(school=school).order_by("-created_at").first()
+
+
+def campaign_competencies(campaign: Campaign) -> list[Competency]:
+    return list(
+        campaign.competencies.select_related("domain").order_by("domain__order", "order", "code")
+    )
+
+
+@dataclass
+class Grid:
+    students: list[Student]
+    competencies: list[Competency]
+    results: dict[tuple[int, int], Result]
+    done_by_competency: dict[int, int]
+
+    @property
+    def cells(self) -> int:
+        return len(self.students) * len(self.competencies)
+
+    @property
+    def done(self) -> int:
+        return sum(self.done_by_competency.values())
+
+    def rows(self):
+        for student in self.students:
+            yield student, [(c, self.results.get((student.pk, c.pk))) for c in self.competencies]
+
+
+def grid(campaign: Campaign, division: Division) -> Grid:
+    students = list(current_students(division.students.all()).order_by("last_name", "first_name"))
+    competencies = campaign_competencies(campaign)
+    results = {
+        (r.student_id, r.competency_id): r
+        for r in Result.objects.filter(campaign=campaign, student__in=students).select_related(
+            "updated_by"
+        )
+    }
+    done: dict[int, int] = defaultdict(int)
+    for (_student, competency), _r in results.items():
+        done[competency] += 1
+    return Grid(students, competencies, results, done)
+
+
+def completion_by_division(campaign: Campaign, divisions: QuerySet[Division]) -> list[dict]:
+    """Per division: current students, expected cells, entered cells, percentage."""
+    competency_count = campaign.competencies.count()
+    entered = dict(
+        Result.objects.filter(campaign=campaign, student__exit_date__isnull=True)
+        .values_list("student__division")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for division in divisions.annotate(
+        n_students=Count("students", filter=Q(students__exit_date__isnull=True))
+    ):
+        expected = division.n_students * competency_count
+        done = entered.get(division.pk, 0)
+        rows.append(
+            {
+                "division": division,
+                "students": division.n_students,
+                "expected": expected,
+                "done": done,
+                "percent": round(100 * done / expected) if expected else 0,
+            }
+        )
+    return rows
+
+
+def completion_by_competency(campaign: Campaign) -> list[dict]:
+    students = current_students(Student.objects.filter(division__level=campaign.level)).count()
+    entered = dict(
+        Result.objects.filter(campaign=campaign, student__exit_date__isnull=True)
+        .values_list("competency")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "competency": c,
+            "done": entered.get(c.pk, 0),
+            "expected": students,
+            "percent": round(100 * entered.get(c.pk, 0) / students) if students else 0,
+        }
+        for c in campaign_competencies(campaign)
+    ]
+
+
+@dataclass
+class Heatmap:
+    competencies: list[Competency]
+    rows: list[tuple[Student, list[dict]]]
+    summary: list[dict] = field(default_factory=list)
+
+
+def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heatmap:
+    """Need levels of students × competencies, and how many students at each level."""
+    students = list(students.select_related("division", "need_profile"))
+    rows = []
+    counts = {c.code: [0, 0, 0, 0] for c in competencies}
+    kinds = {c.code: defaultdict(int) for c in competencies}
+    for student in students:
+        profile: NeedProfile | None = getattr(student, "need_profile", None)
+        needs = profile.needs if profile else {}
+        cells = []
+        for competency in competencies:
+            need = needs.get(competency.code, {})
+            level = int(need.get("level", 0))
+            kind = need.get("kind", "")
+            counts[competency.code][level] += 1
+            if level:
+                kinds[competency.code][kind] += 1
+            cells.append(
+                {
+                    "level": level,
+                    "kind": kind,
+                    "kind_label": KIND_LABELS.get(kind, ""),
+                    "label": NEED_LABELS[level],
+                    "known": competency.code in needs,
+                    "reason": need.get("reason", ""),
+                }
+            )
+        rows.append((student, cells))
+    total = len(students) or 1
+    summary = [
+        {
+            "competency": c,
+            "counts": counts[c.code],
+            "widths": [round(100 * n / total, 1) for n in counts[c.code]],
+            "needing": sum(counts[c.code][1:]),
+            "deepening": kinds[c.code].get("deepening", 0),
+        }
+        for c in competencies
+    ]
+    return Heatmap(competencies, rows, summary)
+
+
+def level_competencies(level: Level) -> list[Competency]:
+    """Competencies assessed in the level's campaigns this year, else the current framework's."""
+    assessed = (
+        Competency.objects.filter(campaigns__level=level)
+        .select_related("domain")
+        .distinct()
+        .order_by("domain__order", "order", "code")
+    )
+    if assessed.exists():
+        return list(assessed)
+    framework = current_framework(level.year.school)
+    if framework is None:
+        return []
+    return list(
+        framework.competencies.filter(retired=False)
+        .select_related("domain")
+        .order_by("domain__order", "order")
+    )
+
+
+def student_history(student: Student) -> list[dict]:
+    """The student's results campaign by campaign, newest first."""
+    by_campaign: dict[int, dict] = {}
+    for result in (
+        Result.objects.filter(student=student)
+        .select_related("campaign", "competency")
+        .order_by("-campaign__date", "competency__order")
+    ):
+        entry = by_campaign.setdefault(
+            result.campaign_id, {"campaign": result.campaign, "results": []}
+        )
+        entry["results"].append(result)
+    return list(by_campaign.values())
+
+
+def campaigns_visible(access, year) -> list[Campaign]:
+    from .access import can_view_campaign
+
+    campaigns = Campaign.objects.filter(year=year).select_related("level", "period")
+    return [c for c in campaigns if can_view_campaign(access, c)]

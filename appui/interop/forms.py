@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from appui.schools.models import School
+
+from .services import MAX_UPLOAD_BYTES
+
+
+def _checked_size(upload):
+    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    return upload
+
+
+class UploadForm(forms.Form):
+    file_label = gettext_lazy("File")
+    file_help = ""
+    accept = ""
+
+    file = forms.FileField()
+
+    def __init__(self, *args, creating: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = self.file_label
+        self.fields["file"].help_text = self.file_help
+        self.fields["file"].widget.attrs["accept"] = self.accept
+
+    def clean_file(self):
+        return _checked_size(self.cleaned_data["file"])
+
+    def options(self) -> dict:
+        return {}
+
+
+class SiecleForm(UploadForm):
+    file_label = gettext_lazy("SIECLE students export")
+    file_help = gettext_lazy(
+        "ExportXML_ElevesSansAdresses.zip as SIECLE gives it, or ElevesSansAdresses.xml "
+        "(ElevesAvecAdresses.xml also works)."
+    )
+    accept = ".zip,.xml,application/zip,text/xml,application/xml"
+
+    nomenclature = forms.FileField(
+        label=gettext_lazy("Nomenclature.xml (optional)"),
+        required=False,
+        help_text=gettext_lazy("SIECLE's nomenclatures: gives the specialty of new divisions."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xml"}),
+    )
+    school_name = forms.CharField(
+        label=gettext_lazy("Name of the school"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("As families know it, e.g. Lycée professionnel Jean Moulin."),
+    )
+    holiday_zone = forms.ChoiceField(
+        label=gettext_lazy("School holiday zone"),
+        choices=School.Zone.choices,
+        initial=School.Zone.B,
+        required=False,
+        help_text=gettext_lazy("Sets the dates of the school year and of the AP periods."),
+    )
+
+    def __init__(self, *args, creating: bool = False, **kwargs) -> None:
+        super().__init__(*args, creating=creating, **kwargs)
+        self.creating = creating
+        if not creating:
+            del self.fields["school_name"]
+            del self.fields["holiday_zone"]
+
+    def clean_nomenclature(self):
+        return _checked_size(self.cleaned_data.get("nomenclature"))
+
+    def clean_school_name(self):
+        name = self.cleaned_data.get("school_name", "").strip()
+        if self.creating and not name:
+            raise forms.ValidationError(
+                _("Give the name of the school: the file only has its UAI.")
+            )
+        return name
+
+    def options(self) -> dict:
+        if not self.creating:
+            return {}
+        return {
+            "school_name": self.cleaned_data["school_name"],
+            "holiday_zone": self.cleaned_data.get("holiday_zone") or School.Zone.B,
+        }
+
+
+class StsForm(UploadForm):
+    file_label = gettext_lazy("STS-web export")
+    file_help = gettext_lazy("sts_emp_UAI_year.xml exported from STS-web (or its zip).")
+    accept = ".xml,.zip,text/xml,application/xml,application/zip"
+
+
+class TableForm(UploadForm):
+    file_help = gettext_lazy(
+        "CSV (separated by ; or ,), Excel (.xlsx) or LibreOffice (.ods), one row per person, "
+        "column headers on the first row."
+    )
+    accept = ".csv,.txt,.xlsx,.ods,text/csv"
+
+    absent_left = forms.BooleanField(
+        label=gettext_lazy("The file lists everyone: mark those absent from it as having left"),
+        required=False,
+    )
+
+    def options(self) -> dict:
+        return {"absent_left": self.cleaned_data.get("absent_left", False)}
+
+
+class StudentTableForm(TableForm):
+    file_label = gettext_lazy("Students file")
+
+
+class StaffTableForm(TableForm):
+    file_label = gettext_lazy("Staff file")

@@ -1,0 +1,43 @@
+"""``python manage.py import_siecle FILE [--dry-run] [--school-name NAME] [--zone A|B|C]
+[--nomenclature Nomenclature.xml]``.
+
+Prints the same preview as the web import, then applies it in one transaction unless
+``--dry-run``. The school is the one whose UAI the file gives; when appui does not know it
+yet, this first import creates it, named ``--school-name`` (the UAI until it is named), with
+its school year in holiday zone ``--zone`` (B by default). Exits with status 1, having written
+nothing, when the file cannot be imported.
+"""
+
+from appui.interop import services
+from appui.interop.models import ImportBatch
+
+from ._base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Importe les élèves, divisions et groupes d'un export SIECLE (ElevesSansAdresses)."
+    kind = ImportBatch.Kind.SIECLE
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--school-name", default="", help="nom de l'établissement, s'il est créé par l'import"
+        )
+        parser.add_argument(
+            "--zone",
+            choices=["A", "B", "C"],
+            default="B",
+            help="zone de vacances scolaires, si l'établissement est créé (B par défaut)",
+        )
+        parser.add_argument(
+            "--nomenclature", help="Nomenclature.xml de SIECLE (libellés des formations)"
+        )
+
+    def handle(self, *args, file, dry_run, school_name, zone, nomenclature, **options):
+        self.run_import(
+            file=file,
+            dry_run=dry_run,
+            school=services.FROM_FILE,
+            options={"school_name": school_name, "holiday_zone": zone},
+            extra=nomenclature,
+        )

@@ -1,0 +1,49 @@
+"""``python manage.py import_students FILE [--school UAI] [--staff] [--absent-left] [--dry-run]``.
+
+Imports students (or, with ``--staff``, staff) from a CSV, XLSX or ODS file, for schools
+without SIECLE or STS-web files. ``--school`` is needed when appui holds several schools.
+``--absent-left`` marks those absent from the file as having left. Prints the same preview
+as the web import; writes in one transaction unless ``--dry-run``.
+"""
+
+from django.core.management.base import CommandError
+
+from appui.interop.models import ImportBatch
+from appui.schools.models import School
+
+from ._base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Importe des élèves (ou des personnels avec --staff) depuis un fichier CSV, XLSX ou ODS."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--school", help="UAI de l'établissement")
+        parser.add_argument(
+            "--staff", action="store_true", help="le fichier liste des personnels, pas des élèves"
+        )
+        parser.add_argument(
+            "--absent-left",
+            action="store_true",
+            help="le fichier liste tout le monde : marquer comme sortis ceux qui n'y sont pas",
+        )
+
+    def handle(self, *args, file, dry_run, school, staff, absent_left, **options):
+        self.kind = ImportBatch.Kind.STAFF if staff else ImportBatch.Kind.STUDENTS
+        if school:
+            target = School.objects.filter(uai=school.strip().upper()).first()
+            if target is None:
+                raise CommandError(f"Aucun établissement d'UAI {school} dans appui.")
+        else:
+            schools = list(School.objects.all()[:2])
+            if len(schools) != 1:
+                raise CommandError(
+                    "Précisez l'établissement avec --school UAI "
+                    f"({'aucun établissement' if not schools else 'plusieurs établissements'} "
+                    "dans appui)."
+                )
+            target = schools[0]
+        self.run_import(
+            file=file, dry_run=dry_run, school=target, options={"absent_left": absent_left}
+        )

@@ -1,0 +1,672 @@
+"""SIECLE students import: resolve → clean → preview, then write in one transaction.
+
+Input: the records :func:`appui.core.io.siecle.parse_siecle` read (and optionally
+``Nomenclature.xml`` for the specialty of new divisions). The analysis reads the database
+once, matches every student by SIECLE ``ELEVE_ID`` then INE — never by name —, and plans:
+
+- the school and its school year when the installation has none for this UAI (the first
+  import; the year's dates and AP periods come from the official calendar of the zone);
+- the levels missing for the MEF codes of the file (official AP hours where they exist);
+- the divisions and the groups (``STRUCTURE`` of type D and G), and who is in each group;
+- each student: new, changed (field by field), leaving, unchanged.
+
+A student with ``DATE_SORTIE`` is marked as left on that date; a student of the database
+absent from the file (or only in a pseudo-division such as « Inactifs ») is marked as left on
+the export date. Nothing is ever deleted: a student who left keeps their division, groups and
+history. Re-importing the same file plans nothing.
+
+:meth:`SiecleImport.write` then writes the plan with bulk operations (a few dozen queries
+for 1,500 students), inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from appui.core import calendar
+from appui.core.identifiers import ine_is_valid, uai_problem
+from appui.core.io.errors import ImportIssue, Severity
+from appui.core.io.siecle import Nomenclature, SiecleExport, SiecleStudent
+from appui.schools.models import (
+    Division,
+    Level,
+    Membership,
+    Period,
+    School,
+    SchoolYear,
+    Student,
+    StudentGroup,
+)
+from appui.schools.selectors import current_year
+
+from .plan import CHANGED, LEAVING, NEW, Change, Entry, ImportRefused, Plan, show
+from .structure import LevelResolver
+
+# Student fields an import compares, with their French names.
+FIELDS = (
+    ("last_name", "Nom"),
+    ("first_name", "Prénom"),
+    ("birth_date", "Date de naissance"),
+    ("sex", "Sexe"),
+    ("ine", "INE"),
+    ("siecle_id", "Identifiant SIECLE"),
+    ("elenoet", "ELENOET"),
+    ("division", "Division"),
+    ("entry_date", "Date d'entrée"),
+    ("exit_date", "Date de sortie"),
+)
+FIELD_NAMES = dict(FIELDS)
+# Fields the file may leave empty without erasing what appui holds.
+KEEP_WHEN_EMPTY = {"birth_date", "sex", "ine", "elenoet", "entry_date", "division"}
+CLEAN_EXCLUDE = ["school", "division", "user", "search_text", "project"]
+
+
+def fallback_year_bounds(start_year: int) -> tuple[date, date]:
+    """Dates used when the official calendar of a year is not published yet."""
+    return date(start_year, 9, 1), date(start_year + 1, 7, 4)
+
+
+class SiecleImport:
+    """The plan for one SIECLE export, and how to write it."""
+
+    def __init__(
+        self,
+        export: SiecleExport,
+        *,
+        school: School | None,
+        nomenclature: Nomenclature | None = None,
+        school_name: str = "",
+        holiday_zone: str = "",
+        today: date | None = None,
+    ) -> None:
+        self.export = export
+        self.school = school
+        self.nomenclature = nomenclature
+        self.school_name = school_name.strip()
+        self.holiday_zone = holiday_zone
+        self.today = today or timezone.localdate()
+        self.plan = Plan("siecle", export.file_name)
+        self.creates_school = False
+        self.creates_year = False
+        self.new_periods: list[Period] = []
+        self.new_divisions: list[Division] = []
+        self.new_students: list[Student] = []
+        self.changed_students: list[Student] = []
+        self.changed_fields: set[str] = set()
+        self.new_groups: list[StudentGroup] = []
+        # (group, division) and (group, student) links to add; (group pk, student pk) to drop.
+        self.group_divisions: list[tuple[StudentGroup, Division]] = []
+        self.group_students: list[tuple[StudentGroup, Student]] = []
+        self._analyse()
+
+    # ------------------------------------------------------------------ analysis
+    def _analyse(self) -> None:
+        export = self.export
+        self.plan.issues.extend(export.issues)
+        if self.nomenclature is not None:
+            self.plan.issues.extend(self.nomenclature.issues)
+        self._resolve_school()
+        params = export.parameters
+        self.leave_date = params.export_date or self.today
+        existing_levels = list(self.year.levels.all()) if self.year.pk else []
+        self.levels = LevelResolver(self.year, existing_levels)
+        self.divisions = (
+            {d.code: d for d in Division.objects.filter(year=self.year).select_related("level")}
+            if self.year.pk
+            else {}
+        )
+        self.groups = (
+            {g.code: g for g in StudentGroup.objects.filter(year=self.year)} if self.year.pk else {}
+        )
+        students = self.plan.section("students", "Élèves")
+        self._plan_divisions()
+        self._load_groups()
+        self._plan_students(students)
+        self._check_unique_keys()
+
+        levels = self.plan.section("levels", "Niveaux")
+        for level in self.levels.new:
+            hours = f"{show(level.ap_hours)} h d'AP par an" if level.ap_hours else "heures à saisir"
+            levels.add(Entry(NEW, level.name, level.mef_mask, note=hours))
+        levels.unchanged(len(existing_levels))
+        divisions = self.plan.section("divisions", "Divisions")
+        for division in self.new_divisions:
+            divisions.add(Entry(NEW, division.code, division.level.name))
+        divisions.unchanged(len(self.divisions) - len(self.new_divisions))
+        groups = self.plan.section("groups", "Groupes")
+        for group in self.new_groups:
+            groups.add(Entry(NEW, group.code))
+        groups.unchanged(len(self.groups) - len(self.new_groups))
+
+        facts = self.plan.facts
+        if self.creates_school:
+            facts.append(
+                (
+                    "Établissement",
+                    f"{self.school.name} ({self.school.uai}) — nouvel établissement, "
+                    "créé par cet import",
+                )
+            )
+        else:
+            facts.append(("Établissement", f"{self.school.name} ({self.school.uai})"))
+        year_text = self.year.label
+        if self.creates_year:
+            year_text += (
+                f" — créée par cet import, du {show(self.year.start_date)} au "
+                f"{show(self.year.end_date)}, zone {self.school.holiday_zone}"
+            )
+        facts.append(("Année scolaire", year_text))
+        if params.export_date:
+            facts.append(("Export SIECLE du", show(params.export_date)))
+        facts.append(
+            (
+                "Élèves dans le fichier",
+                f"{len(export.students)}, dont {len(export.current_students)} présents et "
+                f"{len(export.left_students)} sortis",
+            )
+        )
+
+    def _resolve_school(self) -> None:
+        params = self.export.parameters
+        if self.school is None:
+            other = School.objects.filter(uai=params.uai).first()
+            if other is not None:
+                raise ImportRefused(
+                    f"L'établissement {params.uai} ({other.name}) existe déjà dans appui : "
+                    "ce fichier doit être importé par son chef d'établissement, connecté à "
+                    "cet établissement. Rien n'a été importé."
+                )
+            problem = uai_problem(params.uai)
+            if problem:
+                raise ImportRefused(
+                    f"Le code UAI du fichier (UAJ) n'est pas valide : {problem} Rien n'a été "
+                    "importé."
+                )
+            self.school = School(
+                uai=params.uai,
+                name=self.school_name or params.uai,
+                holiday_zone=self.holiday_zone or School.Zone.B,
+            )
+            self.creates_school = True
+            self._new_year()
+            return
+        if params.uai != self.school.uai:
+            raise ImportRefused(
+                f"Ce fichier est l'export de l'établissement {params.uai}, pas celui de "
+                f"{self.school.name} ({self.school.uai}). Vérifiez l'établissement choisi "
+                "dans SIECLE avant l'export. Rien n'a été importé."
+            )
+        year = current_year(self.school)
+        if year is None:
+            self._new_year()
+            return
+        if year.start_year != params.school_year:
+            raise ImportRefused(
+                f"Ce fichier concerne l'année scolaire {params.school_year_label}, alors que "
+                f"l'année en cours de {self.school.name} dans appui est {year.label}. "
+                f"Exportez depuis SIECLE les élèves de l'année {year.label}. Rien n'a été "
+                "importé."
+            )
+        self.year = year
+
+    def _new_year(self) -> None:
+        start = self.export.parameters.school_year
+        zone = self.school.holiday_zone
+        try:
+            first, last = calendar.year_bounds(zone, start)
+            spans = calendar.periods_between_holidays(zone, start)
+        except ValueError:
+            first, last = fallback_year_bounds(start)
+            spans = []
+            self.plan.issues.append(
+                ImportIssue(
+                    file=self.export.file_name,
+                    line=None,
+                    field="ANNEE_SCOLAIRE",
+                    value=str(start),
+                    severity=Severity.WARNING,
+                    message=(
+                        f"le calendrier officiel de l'année {start}-{start + 1} n'est pas "
+                        f"connu : l'année ira du {show(first)} au {show(last)} et ses "
+                        "périodes seront à créer."
+                    ),
+                )
+            )
+        self.year = SchoolYear(
+            school=self.school, start_year=start, start_date=first, end_date=last, is_current=True
+        )
+        self.creates_year = True
+        self.new_periods = [
+            Period(
+                year=self.year,
+                number=number,
+                name=span.name,
+                start_date=span.start,
+                end_date=span.end,
+            )
+            for number, span in enumerate(spans, 1)
+        ]
+
+    def _plan_divisions(self) -> None:
+        """Every real division of the file, created with the level of its students' MEF."""
+        codes: dict[str, Counter] = defaultdict(Counter)
+        for student in self.export.students:
+            if student.division is not None and student.mef_code:
+                # Current students decide the level; those who left only break ties.
+                codes[student.division][student.mef_code] += 100 if student.current else 1
+            elif student.division is not None:
+                codes.setdefault(student.division, Counter())
+        self.unresolved: set[str] = set()
+        for code, mefs in sorted(codes.items()):
+            if code in self.divisions:
+                continue
+            level = None
+            for mef, _count in mefs.most_common():
+                level = self.levels.for_mef(mef)
+                if level is not None:
+                    break
+            if level is None:
+                self.unresolved.add(code)
+                listed = ", ".join(sorted(mefs)) or "aucun"
+                self.plan.issues.append(
+                    ImportIssue(
+                        file=self.export.file_name,
+                        line=None,
+                        field="CODE_MEF",
+                        value=listed,
+                        severity=Severity.WARNING,
+                        message=(
+                            f"la division « {code} » n'a aucun élève dont le code MEF désigne un "
+                            "niveau connu d'appui : elle et ses élèves ne sont pas importés. "
+                            "Créez le niveau avec son masque MEF, puis importez de nouveau."
+                        ),
+                    )
+                )
+                continue
+            specialty = ""
+            if self.nomenclature is not None:
+                for mef, _count in mefs.most_common():
+                    specialty = self.nomenclature.mef_label(mef) or ""
+                    if specialty:
+                        break
+            division = Division(
+                year=self.year, level=level, code=code[:30], specialty=specialty[:200]
+            )
+            self.divisions[code] = division
+            self.new_divisions.append(division)
+
+    def _plan_students(self, section) -> None:
+        school_students = list(Student.objects.filter(school=self.school)) if self.school.pk else []
+        self.db_students = school_students
+        division_codes = (
+            dict(Division.objects.filter(year__school=self.school).values_list("pk", "code"))
+            if self.school.pk
+            else {}
+        )
+        self.division_codes = division_codes
+        by_siecle = {s.siecle_id: s for s in school_students if s.siecle_id}
+        by_ine = {s.ine: s for s in school_students if s.ine}
+        claimed: dict[int, SiecleStudent] = {}
+
+        for record in self.export.students:
+            target = by_siecle.get(record.eleve_id)
+            if target is None and record.ine:
+                target = by_ine.get(record.ine)
+            if target is not None and target.pk in claimed:
+                other = claimed[target.pk]
+                self._error(
+                    record,
+                    "ID_NATIONAL",
+                    record.ine,
+                    f"{record.full_name} et {other.full_name} (ligne {other.line}) désignent le "
+                    f"même élève d'appui, {target.full_name} (l'un par son identifiant SIECLE, "
+                    "l'autre par son INE) : corrigez l'INE dans SIECLE.",
+                )
+                continue
+            if target is not None:
+                claimed[target.pk] = record
+            if record.current:
+                self._plan_current(section, record, target)
+            elif record.left:
+                self._plan_left(section, record, target)
+            elif target is not None and target.exit_date is None:
+                where = (
+                    f"dans la pseudo-division « {record.pseudo_division} »"
+                    if record.pseudo_division
+                    else "rattaché à aucune division"
+                )
+                self._leave(
+                    section,
+                    target,
+                    f"{where} sans date de sortie : marqué sorti le {show(self.leave_date)}",
+                    record.line,
+                )
+            elif target is not None:
+                section.unchanged()
+
+        for student in school_students:
+            if student.pk in claimed or student.exit_date is not None:
+                continue
+            if not (student.siecle_id or student.ine):
+                self.plan.issues.append(
+                    ImportIssue(
+                        file=self.export.file_name,
+                        line=None,
+                        severity=Severity.WARNING,
+                        message=(
+                            f"{student.full_name} n'a dans appui ni identifiant SIECLE ni INE : "
+                            "il ne peut pas être rapproché du fichier et reste tel quel."
+                        ),
+                    )
+                )
+                continue
+            self._leave(
+                section,
+                student,
+                f"absent du fichier : marqué sorti le {show(self.leave_date)}",
+                None,
+            )
+
+    def _wanted(self, record: SiecleStudent, division: Division | None) -> dict[str, object]:
+        ine = record.ine or ""
+        if ine and not ine_is_valid(ine):
+            self._warning(
+                record,
+                "ID_NATIONAL",
+                ine,
+                f"l'INE de {record.full_name} n'a pas la forme d'un INE (11 chiffres et "
+                "lettres) : il n'est pas enregistré.",
+            )
+            ine = ""
+        return {
+            "last_name": record.display_last_name,
+            "first_name": record.first_name,
+            "birth_date": record.birth_date,
+            "sex": record.sex.value if record.sex else "",
+            "ine": ine,
+            "siecle_id": record.eleve_id,
+            "elenoet": record.elenoet or "",
+            "division": division,
+            "entry_date": record.entry_date,
+            "exit_date": record.exit_date,
+        }
+
+    def _plan_current(self, section, record: SiecleStudent, target: Student | None) -> None:
+        division = self.divisions.get(record.division or "")
+        if division is None:
+            # Its division has no known level: warned once for the division.
+            if target is not None:
+                section.unchanged()
+            return
+        wanted = self._wanted(record, division)
+        if target is None:
+            self._create(section, record, wanted, division.code, groups=record.groups)
+        else:
+            self._update(section, record, target, wanted, division.code, groups=record.groups)
+
+    def _plan_left(self, section, record: SiecleStudent, target: Student | None) -> None:
+        division = self.divisions.get(record.division or "") if record.division else None
+        wanted = self._wanted(record, division)
+        context = (division.code if division else None) or record.pseudo_division or ""
+        if target is None:
+            self._create(
+                section, record, wanted, context, note=f"sorti le {show(record.exit_date)}"
+            )
+        else:
+            # A student who left keeps their groups: SIECLE no longer lists them.
+            self._update(section, record, target, wanted, context)
+
+    def _create(
+        self,
+        section,
+        record: SiecleStudent,
+        wanted: dict,
+        context: str,
+        *,
+        note: str = "",
+        groups: tuple[str, ...] = (),
+    ) -> None:
+        student = Student(school=self.school, **wanted)
+        student.refresh_search_text()
+        if not self._clean(record, student):
+            return
+        self.new_students.append(student)
+        self._plan_memberships(student, wanted["division"], groups)
+        section.add(Entry(NEW, student.full_name, context, note=note, line=record.line))
+
+    def _update(
+        self,
+        section,
+        record: SiecleStudent,
+        student: Student,
+        wanted: dict,
+        context: str,
+        *,
+        groups: tuple[str, ...] | None = None,
+    ) -> None:
+        changes = []
+        for name, label in FIELDS:
+            value = wanted[name]
+            if name in KEEP_WHEN_EMPTY and value in (None, ""):
+                continue
+            if name == "division":
+                old_pk = student.division_id
+                if value.pk is not None and value.pk == old_pk:
+                    continue
+                changes.append(
+                    (name, Change(label, show(self.division_codes.get(old_pk)), value.code))
+                )
+                continue
+            old = getattr(student, name)
+            if old == value:
+                continue
+            changes.append((name, Change(label, show(old), show(value))))
+        names = {name for name, _change in changes}
+        was_present = student.exit_date is None
+        for name in names:
+            setattr(student, name, wanted[name])
+        if names & {"last_name", "first_name"}:
+            student.refresh_search_text()
+            names.add("search_text")
+        if names and not self._clean(record, student):
+            return
+        group_change = (
+            self._plan_memberships(student, wanted["division"], groups)
+            if groups is not None
+            else None
+        )
+        listed = [change for _name, change in changes]
+        if group_change is not None:
+            listed.append(group_change)
+        if not listed:
+            section.unchanged()
+            return
+        note = ""
+        status = CHANGED
+        if "exit_date" in names and wanted["exit_date"] and was_present:
+            status = LEAVING
+            note = f"sorti le {show(wanted['exit_date'])} d'après SIECLE"
+        elif "exit_date" in names and not wanted["exit_date"]:
+            note = "de retour dans l'établissement"
+        section.add(Entry(status, student.full_name, context, listed, note, record.line))
+        if names:
+            self.changed_fields |= names
+            self.changed_students.append(student)
+
+    def _plan_memberships(
+        self, student: Student, division: Division | None, codes: tuple[str, ...]
+    ) -> Change | None:
+        """Plan the student's groups as SIECLE lists them; the change, if any."""
+        wanted = set(codes)
+        current_ids = self.memberships.get(student.pk, set()) if student.pk else set()
+        current = {self.group_codes[pk] for pk in current_ids if pk in self.group_codes}
+        for code in sorted(wanted - current):
+            group = self.groups.get(code)
+            if group is None:
+                group = StudentGroup(year=self.year, code=code[:30])
+                self.groups[code] = group
+                self.new_groups.append(group)
+            self.group_students.append((group, student))
+        for code in sorted(wanted):
+            group = self.groups[code]
+            if division is None:
+                continue
+            key = (id(group), id(division))
+            if key in self.planned_links or (group.pk, division.pk) in self.existing_links:
+                continue
+            self.planned_links.add(key)
+            self.group_divisions.append((group, division))
+        for pk in current_ids:
+            if self.group_codes.get(pk) not in wanted:
+                self.dropped_memberships[pk].append(student.pk)
+        if student.pk is None or wanted == current:
+            return None
+        return Change("Groupes", show(", ".join(sorted(current))), show(", ".join(sorted(wanted))))
+
+    def _leave(self, section, student: Student, note: str, line: int | None) -> None:
+        student.exit_date = self.leave_date
+        self.changed_fields.add("exit_date")
+        self.changed_students.append(student)
+        context = self.division_codes.get(student.division_id, "")
+        section.add(
+            Entry(
+                LEAVING,
+                student.full_name,
+                context,
+                [Change("Date de sortie", "—", show(self.leave_date))],
+                note,
+                line,
+            )
+        )
+
+    def _clean(self, record: SiecleStudent, student: Student) -> bool:
+        # Field validation only: full_clean() would query the database for the unique
+        # constraints of every student; _check_unique_keys checks them for the whole plan.
+        try:
+            student.clean_fields(exclude=CLEAN_EXCLUDE)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self._error(
+                    record,
+                    name,
+                    str(getattr(student, name, "")),
+                    f"{record.full_name} : {FIELD_NAMES.get(name, name)} — {' '.join(messages)}",
+                )
+            return False
+        return True
+
+    def _load_groups(self) -> None:
+        """This year's groups, who is in them and which divisions they draw from."""
+        self.group_codes = {group.pk: code for code, group in self.groups.items()}
+        self.memberships: dict[int, set[int]] = defaultdict(set)
+        self.existing_links: set[tuple[int, int]] = set()
+        self.planned_links: set[tuple[int, int]] = set()
+        self.dropped_memberships: dict[int, list[int]] = defaultdict(list)
+        if not self.year.pk:
+            return
+        students = StudentGroup.students.through.objects.filter(studentgroup__year=self.year)
+        for student_id, group_id in students.values_list("student_id", "studentgroup_id"):
+            self.memberships[student_id].add(group_id)
+        divisions = StudentGroup.divisions.through.objects.filter(studentgroup__year=self.year)
+        self.existing_links = set(divisions.values_list("studentgroup_id", "division_id"))
+
+    def _check_unique_keys(self) -> None:
+        """INE and SIECLE id stay unique in the school once the plan is written."""
+        final: dict[int, Student] = {id(s): s for s in self.db_students}
+        final.update({id(s): s for s in self.new_students})
+        for key, label in (("ine", "INE"), ("siecle_id", "identifiant SIECLE")):
+            seen: dict[str, Student] = {}
+            for student in final.values():
+                value = getattr(student, key)
+                if not value:
+                    continue
+                other = seen.get(value)
+                if other is not None:
+                    self.plan.issues.append(
+                        ImportIssue(
+                            file=self.export.file_name,
+                            line=None,
+                            field=label,
+                            value=value,
+                            message=(
+                                f"{student.full_name} et {other.full_name} auraient le même "
+                                f"{label} : corrigez le fichier ou la fiche de l'élève."
+                            ),
+                        )
+                    )
+                seen[value] = student
+
+    def _error(self, record: SiecleStudent, field: str, value: str | None, message: str) -> None:
+        self.plan.issues.append(
+            ImportIssue(
+                file=self.export.file_name,
+                line=record.line,
+                field=field,
+                value=value,
+                message=message,
+            )
+        )
+
+    def _warning(self, record: SiecleStudent, field: str, value: str | None, message: str) -> None:
+        self.plan.issues.append(
+            ImportIssue(
+                file=self.export.file_name,
+                line=record.line,
+                field=field,
+                value=value,
+                message=message,
+                severity=Severity.WARNING,
+            )
+        )
+
+    # ------------------------------------------------------------------ writing
+    def write(self, *, user=None) -> School:
+        """Write the plan (the caller holds the transaction)."""
+        if self.creates_school:
+            self.school.full_clean()
+            self.school.save()
+        if self.creates_year:
+            self.year.school = self.school
+            self.year.full_clean(exclude=["school"])
+            self.year.save()
+            Period.objects.bulk_create(self.new_periods)
+        if user is not None and getattr(user, "is_authenticated", False) and self.creates_school:
+            # Whoever creates the school runs it in appui until they hand the role over.
+            Membership.objects.get_or_create(
+                user=user, school=self.school, role=Membership.Role.HEAD
+            )
+        Level.objects.bulk_create(self.levels.new)
+        Division.objects.bulk_create(self.new_divisions)
+        Student.objects.bulk_create(self.new_students, batch_size=500)
+        if self.changed_students:
+            Student.objects.bulk_update(
+                self.changed_students, sorted(self.changed_fields), batch_size=500
+            )
+        StudentGroup.objects.bulk_create(self.new_groups)
+        division_through = StudentGroup.divisions.through
+        division_through.objects.bulk_create(
+            [
+                division_through(studentgroup_id=group.pk, division_id=division.pk)
+                for group, division in self.group_divisions
+            ],
+            ignore_conflicts=True,
+        )
+        student_through = StudentGroup.students.through
+        for group_id, student_ids in self.dropped_memberships.items():
+            # Membership of a group is the current state SIECLE gives, not history.
+            student_through.objects.filter(
+                studentgroup_id=group_id, student_id__in=student_ids
+            ).delete()
+        student_through.objects.bulk_create(
+            [
+                student_through(studentgroup_id=group.pk, student_id=student.pk)
+                for group, student in self.group_students
+            ],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        return self.school

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appui.diagnostics.models import Competency
+from appui.schools.models import Division, Period, Staff
+
+from .models import Module, Room, Slot
+
+
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Slot
+        fields = ["weekday", "start_time", "end_time", "periods", "divisions", "staff", "rooms"]
+        widgets = {
+            "start_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+            "end_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+            "periods": forms.CheckboxSelectMultiple,
+            "divisions": forms.CheckboxSelectMultiple,
+            "staff": forms.CheckboxSelectMultiple,
+            "rooms": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, level, **kwargs):
+        super().__init__(*args, **kwargs)
+        school = level.year.school
+        self.fields["periods"].queryset = Period.objects.filter(year=level.year)
+        self.fields["divisions"].queryset = Division.objects.filter(level=level)
+        self.fields["staff"].queryset = Staff.objects.filter(school=school).order_by("last_name")
+        self.fields["rooms"].queryset = Room.objects.filter(school=school)
+        if not self.instance.pk:
+            self.initial.setdefault("periods", list(self.fields["periods"].queryset))
+            self.initial.setdefault("divisions", list(self.fields["divisions"].queryset))
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = [
+            "code",
+            "title",
+            "objective",
+            "competency",
+            "kind",
+            "sessions",
+            "success_indicators",
+            "min_size",
+            "max_size",
+            "staff",
+            "room_needs",
+            "active",
+        ]
+        widgets = {
+            "staff": forms.CheckboxSelectMultiple,
+            "success_indicators": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["competency"].queryset = Competency.objects.filter(
+            framework__school=school, retired=False
+        ).select_related("domain")
+        self.fields["staff"].queryset = Staff.objects.filter(school=school).order_by("last_name")
+        self.fields["staff"].required = False
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        others = Module.objects.filter(school=self.school, code=code).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another module already has this code."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_size"), data.get("max_size")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_size", _("The maximum size must be at least the minimum size."))
+        return data

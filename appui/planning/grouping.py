@@ -1,0 +1,309 @@
+"""The only bridge between the ORM and the grouping solver (`appui.core.grouping`).
+
+`build_instance` turns a plan's level, period, slots, modules, need profiles, last period's
+groups and the coordinator's locks into a solver instance; `store_solution` writes the
+solver's groups back. Identifiers in the instance: students, staff and rooms by primary key,
+slots as "s<pk>", modules by code. A deepening need on competency C is keyed "C+" and served
+by approfondissement modules, so strong and struggling students never share a module by
+accident (seed 003: AP is not the same answer for everyone).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from appui.core.grouping import validation as core_validation
+from appui.core.grouping.explain import explain_all
+from appui.core.grouping.instance import (
+    Group as CoreGroup,
+)
+from appui.core.grouping.instance import (
+    Instance,
+    Lock,
+    PreviousGroup,
+    Weights,
+)
+from appui.core.grouping.instance import (
+    Module as CoreModule,
+)
+from appui.core.grouping.instance import (
+    Room as CoreRoom,
+)
+from appui.core.grouping.instance import (
+    Slot as CoreSlot,
+)
+from appui.core.grouping.instance import (
+    Staff as CoreStaff,
+)
+from appui.core.grouping.instance import (
+    Student as CoreStudent,
+)
+from appui.core.grouping.solution import Solution
+from appui.diagnostics.models import NeedProfile
+from appui.schools.models import Student
+
+from .models import Assignment, Group, Module, Plan, Room, Slot
+
+DEEPENING = Module.Kind.DEEPENING
+
+
+def slot_key(slot_id: int) -> str:
+    return f"s{slot_id}"
+
+
+def module_competency(module: Module) -> str:
+    code = module.competency.code
+    return f"{code}+" if module.kind == DEEPENING else code
+
+
+def plan_students(plan: Plan):
+    return (
+        Student.objects.filter(division__level=plan.level, exit_date__isnull=True)
+        .select_related("division")
+        .order_by("last_name", "first_name")
+    )
+
+
+def plan_slots(plan: Plan):
+    return (
+        Slot.objects.filter(level=plan.level, periods=plan.period)
+        .prefetch_related("staff", "rooms")
+        .order_by("weekday", "start_time")
+    )
+
+
+def plan_modules(plan: Plan):
+    return (
+        Module.objects.filter(school=plan.level.year.school, active=True)
+        .select_related("competency")
+        .prefetch_related("staff")
+        .order_by("code")
+    )
+
+
+def student_needs(profile_needs: dict) -> dict[str, int]:
+    """Solver needs from a stored profile: level per competency, deepening keyed "C+"."""
+    needs: dict[str, int] = {}
+    for code, need in profile_needs.items():
+        level = int(need.get("level", 0))
+        if not level:
+            continue
+        key = f"{code}+" if need.get("kind") == "deepening" else code
+        needs[key] = max(needs.get(key, 0), level)
+    return needs
+
+
+def previous_plan(plan: Plan) -> Plan | None:
+    """Last period's published plan of the same level (seed 002: groups must change)."""
+    return (
+        Plan.objects.filter(
+            level=plan.level,
+            period__year=plan.period.year,
+            period__number__lt=plan.period.number,
+            status=Plan.Status.PUBLISHED,
+        )
+        .order_by("-period__number")
+        .first()
+    )
+
+
+def build_instance(plan: Plan) -> Instance:
+    students = list(plan_students(plan))
+    profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=students)}
+    modules = list(plan_modules(plan))
+    staff_competencies: dict[int, set[str]] = {}
+    for module in modules:
+        for member in module.staff.all():
+            staff_competencies.setdefault(member.pk, set()).add(module_competency(module))
+    slots = []
+    for slot in plan_slots(plan):
+        slots.append(
+            CoreSlot(
+                id=slot_key(slot.pk),
+                label=str(slot),
+                staff=tuple(
+                    CoreStaff(
+                        id=str(member.pk),
+                        name=str(member),
+                        competencies=frozenset(staff_competencies.get(member.pk, ())),
+                    )
+                    for member in slot.staff.all()
+                    if member.pk in staff_competencies
+                ),
+                rooms=tuple(
+                    CoreRoom(id=str(room.pk), capacity=room.capacity, label=room.name)
+                    for room in slot.rooms.all()
+                ),
+            )
+        )
+    competencies = sorted({module_competency(m) for m in modules})
+    labels = {module_competency(m): m.competency.label for m in modules}
+    previous = previous_plan(plan)
+    previous_groups = ()
+    if previous is not None:
+        previous_groups = tuple(
+            PreviousGroup(
+                students=tuple(str(a.student_id) for a in group.assignments.all()),
+                module=group.module.code,
+            )
+            for group in previous.groups.select_related("module").prefetch_related("assignments")
+        )
+    locked = []
+    locked_groups = []
+    for group in plan.groups.select_related("module", "room").prefetch_related(
+        "assignments", "staff"
+    ):
+        if group.locked:
+            locked_groups.append(
+                CoreGroup(
+                    slot=slot_key(group.slot_id),
+                    module=group.module.code,
+                    staff=tuple(str(s.pk) for s in group.staff.all()),
+                    room=str(group.room_id or ""),
+                    students=tuple(str(a.student_id) for a in group.assignments.all()),
+                    locked=True,
+                )
+            )
+            continue
+        for assignment in group.assignments.all():
+            if assignment.locked:
+                locked.append(
+                    Lock(
+                        student=str(assignment.student_id),
+                        slot=slot_key(group.slot_id),
+                        module=group.module.code,
+                    )
+                )
+    return Instance(
+        competencies=tuple(competencies),
+        students=tuple(
+            CoreStudent(
+                id=str(s.pk),
+                division=s.division.code,
+                needs={
+                    k: v
+                    for k, v in student_needs(profiles.get(s.pk, {})).items()
+                    if k in competencies
+                },
+                name=f"{s.first_name} {s.last_name}",
+            )
+            for s in students
+        ),
+        slots=tuple(slots),
+        modules=tuple(
+            CoreModule(
+                id=m.code,
+                competency=module_competency(m),
+                kind=m.kind,
+                min_size=m.min_size,
+                max_size=m.max_size,
+                label=m.title,
+            )
+            for m in modules
+        ),
+        previous_groups=previous_groups,
+        weights=Weights.from_dict(plan.weights or {}),
+        locked=tuple(locked),
+        locked_groups=tuple(locked_groups),
+        competency_labels=labels,
+    )
+
+
+def current_groups(plan: Plan) -> list[CoreGroup]:
+    """The plan's groups as the solver sees them (for checking hand-made changes)."""
+    return [
+        CoreGroup(
+            id=str(group.pk),
+            slot=slot_key(group.slot_id),
+            module=group.module.code,
+            staff=tuple(str(s.pk) for s in group.staff.all()),
+            room=str(group.room_id or ""),
+            students=tuple(str(a.student_id) for a in group.assignments.all()),
+            locked=group.locked,
+        )
+        for group in plan.groups.select_related("module").prefetch_related("staff", "assignments")
+    ]
+
+
+def evaluate(plan: Plan) -> dict:
+    """Hard-rule violations (French) and metrics of the plan as it stands now."""
+    instance = build_instance(plan)
+    groups = current_groups(plan)
+    if not groups:
+        return {"violations": [], "objective": None, "metrics": {}}
+    report = core_validation.check(instance, groups)
+    metrics = dict(report.metrics)
+    if plan.bound:
+        metrics["gap"] = max(0.0, (plan.bound - report.objective) / abs(plan.bound))
+    return {
+        "violations": [str(v) for v in report.violations],
+        "objective": report.objective,
+        "metrics": metrics,
+    }
+
+
+def refresh_explanations(plan: Plan) -> None:
+    """Store, on each assignment, why the student is in that group (French, to the student)."""
+    instance = build_instance(plan)
+    groups = current_groups(plan)
+    sentences = explain_all(instance, groups)
+    slot_index = {slot.id: index for index, slot in enumerate(instance.slots)}
+    assignments = list(Assignment.objects.filter(group__plan=plan).select_related("group"))
+    for assignment in assignments:
+        lines = sentences.get(str(assignment.student_id), [])
+        index = slot_index.get(slot_key(assignment.group.slot_id))
+        assignment.explanation = lines[index] if index is not None and index < len(lines) else ""
+    Assignment.objects.bulk_update(assignments, ["explanation"], batch_size=500)
+
+
+@transaction.atomic
+def store_solution(plan: Plan, solution: Solution) -> Plan:
+    """Replace the plan's unlocked groups by the solver's; locked groups stay as they are."""
+    plan.solver_status = solution.status
+    plan.solver_message = "\n".join(solution.messages)
+    if not solution.is_plan:
+        plan.status = Plan.Status.DRAFT
+        plan.save()
+        return plan
+    locked_ids = set(plan.groups.filter(locked=True).values_list("pk", flat=True))
+    # Locked students are placed again by the solver where they were locked; keep the lock
+    # and its reason on their new assignment.
+    kept_locks = {
+        (str(a.student_id), slot_key(a.group.slot_id), a.group.module.code): a.lock_reason
+        for a in Assignment.objects.filter(group__plan=plan, locked=True)
+        .exclude(group_id__in=locked_ids)
+        .select_related("group__module")
+    }
+    plan.groups.exclude(pk__in=locked_ids).delete()
+    modules = {m.code: m for m in plan_modules(plan)}
+    rooms = {str(r.pk): r for r in Room.objects.filter(school=plan.level.year.school)}
+    slot_ids = {slot_key(s.pk): s.pk for s in plan_slots(plan)}
+    for group in solution.groups:
+        if group.locked:
+            continue
+        db_group = Group.objects.create(
+            plan=plan,
+            slot_id=slot_ids[group.slot],
+            module=modules[group.module],
+            room=rooms.get(group.room),
+        )
+        db_group.staff.set([int(s) for s in group.staff])
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    group=db_group,
+                    student_id=int(s),
+                    locked=(s, group.slot, group.module) in kept_locks,
+                    lock_reason=kept_locks.get((s, group.slot, group.module), ""),
+                )
+                for s in group.students
+            ]
+        )
+    plan.objective = solution.objective
+    plan.bound = solution.bound
+    plan.gap = solution.gap
+    plan.metrics = dict(solution.metrics)
+    plan.status = Plan.Status.PROPOSED
+    plan.progress = {**(plan.progress or {}), "finished": timezone.now().isoformat()}
+    plan.save()
+    refresh_explanations(plan)
+    return plan

@@ -1,0 +1,153 @@
+"""Reads of the planning app: plan inputs and their warnings, plans, groups."""
+
+from collections import Counter
+
+from django.db.models import Count, Prefetch
+
+from appui.diagnostics.models import Competency, NeedProfile
+from appui.schools.models import Level, Period
+
+from . import grouping
+from .models import Assignment, Group, Plan
+
+
+def plan_inputs(level: Level, period: Period) -> dict:
+    """What the solver will read, with French warnings a coordinator should see first."""
+    fake_plan = Plan(level=level, period=period)
+    students = list(grouping.plan_students(fake_plan))
+    profiled = set(
+        NeedProfile.objects.filter(student__in=students)
+        .exclude(needs={})
+        .values_list("student_id", flat=True)
+    )
+    slots = list(grouping.plan_slots(fake_plan))
+    modules = list(grouping.plan_modules(fake_plan))
+    warnings = []
+    missing = [s for s in students if s.pk not in profiled]
+    if missing:
+        warnings.append(
+            f"{len(missing)} élève(s) sans profil de besoins (aucun résultat de diagnostic) : "
+            "ils seront placés selon la taille des groupes seulement."
+        )
+    if not slots:
+        warnings.append(f"Aucune barrette n'est définie pour {level.name} en {period.name}.")
+    for slot in slots:
+        capacity = sum(room.capacity for room in slot.rooms.all())
+        if capacity < len(students):
+            warnings.append(
+                f"Barrette {slot} : {len(students)} élèves mais capacité des salles {capacity}."
+            )
+        if not slot.staff.exists():
+            warnings.append(f"Barrette {slot} : aucun personnel disponible.")
+    for module in modules:
+        if not module.staff.exists():
+            warnings.append(f"Module {module.code} : personne ne peut l'animer.")
+    demand = Counter()
+    for profile in NeedProfile.objects.filter(student__in=students):
+        needs = grouping.student_needs(profile.needs)
+        if needs:
+            top = max(needs.items(), key=lambda item: (item[1], item[0]))[0]
+            demand[top] += 1
+    offered = {grouping.module_competency(m) for m in modules}
+    labels = dict(
+        Competency.objects.filter(framework__school=level.year.school).values_list("code", "label")
+    )
+
+    def describe(key: str) -> str:
+        code = key.rstrip("+")
+        text = f"{code} {labels.get(code, '')}".strip()
+        return f"{text} (approfondissement)" if key.endswith("+") else text
+
+    for competency, count in demand.most_common():
+        if competency not in offered:
+            warnings.append(
+                f"{count} élève(s) ont pour premier besoin « {describe(competency)} », "
+                "qu'aucun module ne travaille."
+            )
+    demand_rows = [(describe(key), count) for key, count in demand.most_common()]
+    return {
+        "students": students,
+        "profiled": len(profiled),
+        "slots": slots,
+        "modules": modules,
+        "warnings": warnings,
+        "demand": demand_rows,
+    }
+
+
+def plans_overview(levels, periods) -> dict:
+    """For each (level, period): the published plan and the plan being prepared."""
+    plans = Plan.objects.filter(level__in=levels, period__in=periods).order_by("-version")
+    table: dict = {}
+    for plan in plans:
+        entry = table.setdefault((plan.level_id, plan.period_id), {})
+        if plan.status == Plan.Status.PUBLISHED:
+            entry.setdefault("published", plan)
+        elif plan.status in (Plan.Status.DRAFT, Plan.Status.PROPOSED, Plan.Status.SOLVING):
+            entry.setdefault("editing", plan)
+    return table
+
+
+def plan_groups(plan: Plan):
+    """Groups of a plan by slot, members with their division and need profile."""
+    assignments = Assignment.objects.select_related(
+        "student__division", "student__need_profile"
+    ).order_by("student__last_name", "student__first_name")
+    groups = (
+        plan.groups.select_related("slot", "module__competency", "room")
+        .prefetch_related("staff", Prefetch("assignments", queryset=assignments))
+        .order_by("slot__weekday", "slot__start_time", "module__code", "pk")
+    )
+    by_slot: dict = {}
+    for group in groups:
+        key = grouping.module_competency(group.module)
+        code = group.module.competency.code
+        members = []
+        for assignment in group.assignments.all():
+            profile = getattr(assignment.student, "need_profile", None)
+            need = (profile.needs if profile else {}).get(code, {})
+            level = int(need.get("level", 0))
+            members.append(
+                {
+                    "assignment": assignment,
+                    "student": assignment.student,
+                    "level": level,
+                    "kind": need.get("kind", ""),
+                    "served": bool(level)
+                    and (need.get("kind") == "deepening") == key.endswith("+"),
+                }
+            )
+        histogram = Counter(m["level"] for m in members)
+        by_slot.setdefault(group.slot, []).append(
+            {
+                "group": group,
+                "members": members,
+                "divisions": sorted({m["student"].division.code for m in members}),
+                "histogram": [histogram.get(level, 0) for level in range(4)],
+            }
+        )
+    return by_slot
+
+
+def student_groups(student, *, published_only: bool = True):
+    """The student's need-group assignments (published plans), newest period first,
+    each with the explanation of why the student is there."""
+    queryset = Assignment.objects.filter(student=student)
+    if published_only:
+        queryset = queryset.filter(group__plan__status=Plan.Status.PUBLISHED)
+    return (
+        queryset.select_related(
+            "group__slot", "group__module", "group__room", "group__plan__period"
+        )
+        .prefetch_related("group__staff")
+        .order_by("-group__plan__period__number", "group__slot__weekday")
+    )
+
+
+def staff_groups(user):
+    return (
+        Group.objects.filter(staff__user=user, plan__status=Plan.Status.PUBLISHED)
+        .select_related("slot", "module", "room", "plan__period", "plan__level")
+        .annotate(size=Count("assignments", distinct=True))
+        .order_by("-plan__period__number", "slot__weekday", "slot__start_time")
+    )

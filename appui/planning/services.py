@@ -1,0 +1,171 @@
+"""Writes of the planning app: need-group plans, moves, locks, publication."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appui.core.grouping.instance import InstanceError, Weights
+from appui.schools.models import Level, Period
+
+from . import grouping
+from .models import Assignment, Group, Plan
+
+
+@transaction.atomic
+def plan_for_editing(*, level: Level, period: Period, user) -> Plan:
+    """The plan being prepared for a level and period, or a new version of it.
+
+    A published plan is never changed: a new draft version is made, starting from its groups.
+    """
+    editable = (
+        Plan.objects.filter(
+            level=level,
+            period=period,
+            status__in=[Plan.Status.DRAFT, Plan.Status.PROPOSED, Plan.Status.SOLVING],
+        )
+        .order_by("-version")
+        .first()
+    )
+    if editable:
+        return editable
+    last = Plan.objects.filter(level=level, period=period).aggregate(v=Max("version"))["v"] or 0
+    published = Plan.objects.filter(
+        level=level, period=period, status=Plan.Status.PUBLISHED
+    ).first()
+    plan = Plan.objects.create(
+        level=level,
+        period=period,
+        version=last + 1,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        weights=dict(published.weights) if published else {},
+    )
+    if published:
+        _copy_groups(published, plan)
+        plan.status = Plan.Status.PROPOSED
+        plan.objective, plan.bound, plan.metrics = (
+            published.objective,
+            published.bound,
+            published.metrics,
+        )
+        plan.save()
+    return plan
+
+
+def _copy_groups(source: Plan, target: Plan) -> None:
+    for group in source.groups.prefetch_related("staff", "assignments"):
+        copy = Group.objects.create(
+            plan=target,
+            slot_id=group.slot_id,
+            module_id=group.module_id,
+            room_id=group.room_id,
+            label=group.label,
+            locked=group.locked,
+        )
+        copy.staff.set(group.staff.all())
+        Assignment.objects.bulk_create(
+            Assignment(
+                group=copy,
+                student_id=a.student_id,
+                locked=a.locked,
+                lock_reason=a.lock_reason,
+                explanation=a.explanation,
+            )
+            for a in group.assignments.all()
+        )
+
+
+def _require_editable(plan: Plan) -> None:
+    if not plan.is_editable:
+        raise ValidationError(_("This plan is published or being solved: it cannot be changed."))
+
+
+@transaction.atomic
+def plan_set_weights(*, plan: Plan, weights: dict) -> Plan:
+    _require_editable(plan)
+    try:
+        Weights.from_dict(weights)
+    except InstanceError as error:
+        raise ValidationError(error.messages) from error
+    plan.weights = weights
+    plan.save(update_fields=["weights"])
+    return plan
+
+
+def plan_solve(*, plan: Plan) -> Plan:
+    """Start solving in the background (the page polls the plan's status)."""
+    from .tasks import solve_plan
+
+    _require_editable(plan)
+    plan.status = Plan.Status.SOLVING
+    plan.solver_message = ""
+    plan.progress = {"started": timezone.now().isoformat()}
+    plan.save(update_fields=["status", "solver_message", "progress"])
+    transaction.on_commit(lambda: solve_plan.enqueue(plan.pk))
+    return plan
+
+
+def _refresh_evaluation(plan: Plan) -> dict:
+    before = dict(plan.metrics or {})
+    evaluation = grouping.evaluate(plan)
+    plan.objective = evaluation["objective"]
+    plan.metrics = evaluation["metrics"]
+    plan.progress = {**(plan.progress or {}), "previous_metrics": before}
+    plan.save(update_fields=["objective", "metrics", "progress"])
+    grouping.refresh_explanations(plan)
+    return evaluation
+
+
+@transaction.atomic
+def assignment_move(*, assignment: Assignment, group: Group, reason: str = "") -> dict:
+    """Move a student to another group of the same slot; the move is locked (by hand)."""
+    plan = assignment.group.plan
+    _require_editable(plan)
+    if group.plan_id != plan.pk or group.slot_id != assignment.group.slot_id:
+        raise ValidationError(_("A student can only move to another group of the same slot."))
+    if group.locked or assignment.group.locked:
+        raise ValidationError(_("Unlock the group first."))
+    assignment.group = group
+    assignment.locked = True
+    assignment.lock_reason = reason or _("moved by hand")
+    assignment.save()
+    return _refresh_evaluation(plan)
+
+
+@transaction.atomic
+def assignment_set_lock(*, assignment: Assignment, locked: bool, reason: str = "") -> Assignment:
+    _require_editable(assignment.group.plan)
+    assignment.locked = locked
+    assignment.lock_reason = (reason or _("locked by hand")) if locked else ""
+    assignment.save(update_fields=["locked", "lock_reason"])
+    return assignment
+
+
+@transaction.atomic
+def group_set_lock(*, group: Group, locked: bool) -> Group:
+    _require_editable(group.plan)
+    group.locked = locked
+    group.save(update_fields=["locked"])
+    return group
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, user) -> Plan:
+    """Publish a proposed plan that breaks no hard rule; the previous publication is kept
+    as superseded."""
+    if plan.status != Plan.Status.PROPOSED:
+        raise ValidationError(_("Only a proposed plan can be published."))
+    evaluation = grouping.evaluate(plan)
+    if evaluation["violations"]:
+        raise ValidationError(
+            [_("This plan breaks rules and cannot be published:")] + evaluation["violations"]
+        )
+    Plan.objects.filter(level=plan.level, period=plan.period, status=Plan.Status.PUBLISHED).update(
+        status=Plan.Status.SUPERSEDED
+    )
+    plan.status = Plan.Status.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at"])
+
+    return plan

@@ -1,0 +1,212 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appui.core.grouping.instance import Weights
+from appui.core.grouping.metrics import LABELS, format_value
+from appui.schools.access import access_for
+from appui.schools.models import Level, Period
+from appui.schools.selectors import current_year
+
+from . import grouping, selectors, services
+from .access import get_group_for, get_plan_for
+from .models import Assignment, Group, Plan
+
+WEIGHT_FIELDS = [
+    ("need", "Servir les besoins des élèves (priorité aux plus forts)"),
+    ("homogeneity", "Homogénéité des niveaux dans un groupe"),
+    ("wish", "Respecter les vœux des élèves"),
+    ("mix", "Mélanger les divisions"),
+    ("change", "Changer de groupe par rapport à la période précédente"),
+    ("load", "Équilibrer la charge des intervenants"),
+]
+
+
+def _coordinator(request):
+    if request.school is None:
+        raise PermissionDenied
+    access = access_for(request, request.school)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    return request.school, access
+
+
+@login_required
+def plan_index(request):
+    school, access = _coordinator(request)
+    year = current_year(school)
+    levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
+    periods = list(year.periods.all()) if year else []
+    overview = selectors.plans_overview(levels, periods)
+    rows = [
+        (level, [(period, overview.get((level.pk, period.pk), {})) for period in periods])
+        for level in levels
+    ]
+    return render(request, "planning/plan_index.html", {"rows": rows, "periods": periods})
+
+
+@login_required
+def plan_workspace(request, level_pk: int, period_pk: int):
+    school, access = _coordinator(request)
+    level = get_object_or_404(Level, pk=level_pk, year__school=school)
+    period = get_object_or_404(Period, pk=period_pk, year=level.year)
+    if not access.can_coordinate_level(level.pk):
+        raise PermissionDenied
+    if request.method == "POST":
+        plan = services.plan_for_editing(level=level, period=period, user=request.user)
+        if request.POST.get("action") == "solve" and plan.is_editable:
+            services.plan_solve(plan=plan)
+        return redirect("planning:plan-detail", plan.pk)
+    plans = Plan.objects.filter(level=level, period=period).order_by("-version")
+    return render(
+        request,
+        "planning/plan_workspace.html",
+        {
+            "level": level,
+            "period": period,
+            "inputs": selectors.plan_inputs(level, period),
+            "plans": plans,
+        },
+    )
+
+
+def _metric_rows(plan: Plan) -> list[dict]:
+    previous = (plan.progress or {}).get("previous_metrics") or {}
+    rows = []
+    metrics = plan.metrics or {}
+    for key, label in LABELS.items():
+        if key not in metrics:
+            continue
+        value = metrics[key]
+        rows.append(
+            {
+                "key": label,
+                "value": format_value(key, value),
+                "before": format_value(key, previous[key])
+                if key in previous and previous[key] != value
+                else None,
+            }
+        )
+    return rows
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan, access = get_plan_for(request, pk)
+    evaluation = grouping.evaluate(plan) if plan.status in (Plan.Status.PROPOSED,) else None
+    weights = Weights.from_dict(plan.weights or {})
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "by_slot": selectors.plan_groups(plan),
+            "evaluation": evaluation,
+            "metric_rows": _metric_rows(plan),
+            "weight_fields": [
+                (name, label, getattr(weights, name)) for name, label in WEIGHT_FIELDS
+            ],
+            "versions": Plan.objects.filter(level=plan.level, period=plan.period).order_by(
+                "-version"
+            ),
+        },
+    )
+
+
+@login_required
+def plan_status(request, pk: int):
+    """Polled while the solver runs; asks the page to reload once it is done."""
+    plan, _access = get_plan_for(request, pk)
+    if plan.status != Plan.Status.SOLVING:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "planning/_plan_status.html", {"plan": plan})
+
+
+@login_required
+@require_POST
+def plan_action(request, pk: int):
+    plan, _access = get_plan_for(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "solve":
+            services.plan_solve(plan=plan)
+        elif action == "weights":
+            weights = {}
+            for name, _label in WEIGHT_FIELDS:
+                raw = request.POST.get(name, "").strip()
+                if raw:
+                    try:
+                        weights[name] = int(raw)
+                    except ValueError as error:
+                        raise ValidationError(_("Weights are whole numbers.")) from error
+            services.plan_set_weights(plan=plan, weights=weights)
+            messages.success(request, _("Weights saved. Solve again to apply them."))
+        elif action == "move":
+            assignment = get_object_or_404(
+                Assignment, pk=request.POST.get("assignment"), group__plan=plan
+            )
+            target = get_object_or_404(Group, pk=request.POST.get("group"), plan=plan)
+            result = services.assignment_move(assignment=assignment, group=target)
+            if result["violations"]:
+                messages.warning(
+                    request,
+                    _("Moved, but the plan now breaks a rule: %(rules)s")
+                    % {"rules": " ; ".join(result["violations"])},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s moved and locked in this group.")
+                    % {"name": assignment.student.first_name},
+                )
+        elif action in ("lock", "unlock"):
+            assignment = get_object_or_404(
+                Assignment, pk=request.POST.get("assignment"), group__plan=plan
+            )
+            services.assignment_set_lock(
+                assignment=assignment,
+                locked=action == "lock",
+                reason=request.POST.get("reason", ""),
+            )
+        elif action in ("lock-group", "unlock-group"):
+            group = get_object_or_404(Group, pk=_int(request.POST.get("group")), plan=plan)
+            services.group_set_lock(group=group, locked=action == "lock-group")
+        elif action == "publish":
+            services.plan_publish(plan=plan, user=request.user)
+            messages.success(
+                request, _("Plan published: teachers, students and families see the groups.")
+            )
+        elif action == "new-version":
+            new = services.plan_for_editing(level=plan.level, period=plan.period, user=request.user)
+            return redirect("planning:plan-detail", new.pk)
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("planning:plan-detail", plan.pk)
+
+
+@login_required
+def group_detail(request, pk: int):
+    group, access = get_group_for(request, pk)
+    members = group.assignments.select_related("student__division").order_by(
+        "student__last_name", "student__first_name"
+    )
+    return render(
+        request,
+        "planning/group_detail.html",
+        {"group": group, "members": members, "access": access},
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
