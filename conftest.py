@@ -161,3 +161,10 @@ def login(client):
         return client
 
     return _login
+
+
+# Property tests run on loaded two-core CI machines: no per-example deadline.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("appui", deadline=None)
+hypothesis_settings.load_profile("appui")

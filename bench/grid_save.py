@@ -58,13 +58,20 @@ def main(count: int) -> None:
         t0 = time.perf_counter()
         response = client.post(
             url,
-            {"student": student.pk, "competency": competency.pk, "value": str(1 + index % 4), "version": version},
+            {
+                "student": student.pk,
+                "competency": competency.pk,
+                "value": str(1 + index % 4),
+                "version": version,
+            },
         )
         timings.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.status_code
     timings.sort()
     p95 = timings[int(0.95 * (len(timings) - 1))]
-    print(f"{count} cell saves: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
+    print(
+        f"{count} cell saves: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

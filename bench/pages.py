@@ -51,7 +51,11 @@ def pages():
     yield "coordination", "profil de besoins", f"/eleves/{student.pk}/besoins/"
     yield "coordination", "besoins du niveau", f"/diagnostic/besoins/niveaux/{level.pk}/"
     yield "coordination", "campagne", f"/diagnostic/campagnes/{campaign.pk}/"
-    yield "coordination", "grille", f"/diagnostic/campagnes/{campaign.pk}/divisions/{grid_division.pk}/"
+    yield (
+        "coordination",
+        "grille",
+        f"/diagnostic/campagnes/{campaign.pk}/divisions/{grid_division.pk}/",
+    )
     if plan:
         yield "coordination", "plan de groupes", f"/groupes/plans/{plan.pk}/"
     yield "coordination", "barrettes", "/barrettes/"
@@ -71,7 +75,9 @@ def main() -> None:
 
     started = time.perf_counter()
     build_demo(seed=1, students=args.students)
-    print(f"demo school with {args.students} students built in {time.perf_counter() - started:.1f} s")
+    print(
+        f"demo school with {args.students} students built in {time.perf_counter() - started:.1f} s"
+    )
     clients: dict[str, Client] = {}
     print(f"{'page':<24} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     worst = 0.0

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "appui.schools",
     "appui.diagnostics",
     "appui.planning",
+    "appui.followup",
+    "appui.tutoring",
+    "appui.steering",
     "appui.reports",
     "appui.interop",
 ]

@@ -175,9 +175,12 @@ class ByStrand:
 
     def plus(self, strand: Strand, minutes: int) -> ByStrand:
         """A copy with ``minutes`` added to ``strand``."""
-        values = self.as_dict()
-        values[strand.value] += minutes
-        return ByStrand(**values)
+        # Called once per student and session: plain additions, no intermediate dict.
+        if strand is Strand.CONSOLIDATION:
+            return ByStrand(self.consolidation + minutes, self.personalised, self.orientation)
+        if strand is Strand.PERSONALISED:
+            return ByStrand(self.consolidation, self.personalised + minutes, self.orientation)
+        return ByStrand(self.consolidation, self.personalised, self.orientation + minutes)
 
     def __add__(self, other: ByStrand) -> ByStrand:
         return ByStrand(

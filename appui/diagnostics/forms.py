@@ -11,7 +11,9 @@ class CampaignForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     scale = forms.ChoiceField(label=_("Scale"), choices=Campaign.Scale.choices)
     competencies = forms.ModelMultipleChoiceField(
         label=_("Competencies assessed"),

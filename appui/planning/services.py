@@ -167,5 +167,7 @@ def plan_publish(*, plan: Plan, user) -> Plan:
     plan.status = Plan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
+    from appui.followup.services import sessions_generate_for_plan
 
+    sessions_generate_for_plan(plan=plan)
     return plan

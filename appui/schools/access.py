@@ -158,6 +158,10 @@ class SchoolAccess:
         if self.is_staff_member:
             # Students of the teaching groups (SIECLE/STS "groupes") they teach.
             condition |= Q(student_groups__teachings__staff__user=self.user)
+            # Their current tutees (appui.tutoring; seed 003: the same tutor throughout).
+            condition |= Q(
+                tutorships__tutor__staff__user=self.user, tutorships__end_date__isnull=True
+            )
             # Students of the published need groups they run (appui.planning).
             condition |= Q(
                 assignments__group__staff__user=self.user,

@@ -3,7 +3,9 @@ from datetime import time
 from appui.core.timetable import SlotRecord, find_conflicts, overlap
 
 
-def slot(id, weekday=1, start=(10, 0), end=(11, 30), periods=(1,), staff=(), rooms=(), divisions=()):
+def slot(
+    id, weekday=1, start=(10, 0), end=(11, 30), periods=(1,), staff=(), rooms=(), divisions=()
+):
     return SlotRecord(
         id=id,
         label=f"S{id}",
@@ -34,7 +36,9 @@ def test_a_teacher_in_two_overlapping_slots_is_a_conflict():
 
 
 def test_rooms_and_divisions_too():
-    conflicts = find_conflicts([slot(1, rooms=(3,), divisions=(5,)), slot(2, rooms=(3,), divisions=(5,))])
+    conflicts = find_conflicts(
+        [slot(1, rooms=(3,), divisions=(5,)), slot(2, rooms=(3,), divisions=(5,))]
+    )
     assert {c.kind for c in conflicts} == {"room", "division"}
 
 

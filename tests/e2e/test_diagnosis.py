@@ -37,16 +37,26 @@ def test_coordinator_reads_the_level_heatmap_and_a_profile(demo, app, page):
     app.login("coordination")
     page.get_by_role("link", name="Diagnostic", exact=True).click()
     page.get_by_role("link", name="2nde professionnelle", exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile("Besoins — 2nde professionnelle"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Besoins — 2nde professionnelle"))
+    ).to_be_visible()
     expect(page.locator("table.heatmap td.need-3").first).to_be_visible()
     app.assert_accessible()
 
     page.get_by_role("button", name="MA.CAL").click()
-    expect(page.locator("table.heatmap th").filter(has_text="MA.CAL")).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("table.heatmap th").filter(has_text="MA.CAL")).to_have_attribute(
+        "aria-sort", "descending"
+    )
 
-    profile = NeedProfile.objects.filter(student__division__level__short_name="2NDPRO").exclude(needs={}).first()
+    profile = (
+        NeedProfile.objects.filter(student__division__level__short_name="2NDPRO")
+        .exclude(needs={})
+        .first()
+    )
     app.open(f"/eleves/{profile.student_id}/besoins/")
-    expect(page.get_by_role("heading", name="Besoins, du plus urgent au moins urgent")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Besoins, du plus urgent au moins urgent")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Résultats, campagne par campagne")).to_be_visible()
     app.assert_accessible()
 
@@ -60,7 +70,9 @@ def test_teacher_records_an_observation_that_updates_the_profile(demo, app, page
     page.get_by_role("button", name="Ajouter une observation").click()
     app.assert_accessible()
     page.get_by_label("Constat").select_option("difficulty")
-    page.get_by_label("Compétence").select_option(label="ME.CON — Lire et interpréter des consignes")
+    page.get_by_label("Compétence").select_option(
+        label="ME.CON — Lire et interpréter des consignes"
+    )
     page.get_by_label("Note").fill("Ne lit pas les consignes jusqu'au bout.")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Observation enregistrée")).to_be_visible()

@@ -66,7 +66,7 @@ def test_student_sees_their_page_and_is_refused_another(demo, app, page):
     app.login("eleve")
     expect(page.locator('[data-role="student"]')).to_be_visible()
     app.assert_accessible()
-    page.get_by_role("link", name=re.compile(own.first_name)).click()
+    page.get_by_role("link", name=f"{own.first_name} {own.last_name}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(own.first_name)
     app.assert_accessible()
 
@@ -80,7 +80,10 @@ def test_student_sees_their_page_and_is_refused_another(demo, app, page):
 def test_parent_sees_their_child(demo, app, page):
     app.login("parent")
     expect(page.get_by_role("heading", name="Vos enfants")).to_be_visible()
-    page.locator("main ul a").first.click()
+    from appui.schools.models import Student
+
+    child = Student.objects.get(guardians__user__username="parent")
+    page.get_by_role("link", name=f"{child.first_name} {child.last_name}").click()
     expect(page.get_by_role("heading", name="Identité")).to_be_visible()
     app.assert_accessible()
 

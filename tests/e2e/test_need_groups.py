@@ -13,11 +13,15 @@ def test_coordinator_solves_adjusts_locks_resolves_and_publishes(demo, app, page
     app.login("coordination")
     page.get_by_role("link", name="Groupes", exact=True).click()
     app.assert_accessible()
-    page.get_by_role("link", name=re.compile("à préparer — 2nde professionnelle, Période 2")).click()
+    page.get_by_role(
+        "link", name=re.compile("à préparer — 2nde professionnelle, Période 2")
+    ).click()
     expect(page.get_by_role("heading", name="Ce que le calcul va utiliser")).to_be_visible()
     app.assert_accessible()
     page.get_by_role("button", name="Former les groupes").click()
-    expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(
+        timeout=30_000
+    )
     expect(page.get_by_role("row", name=re.compile("Couverture des besoins"))).to_be_visible()
     app.assert_accessible()
 
@@ -25,7 +29,9 @@ def test_coordinator_solves_adjusts_locks_resolves_and_publishes(demo, app, page
     plan = Plan.objects.get(level__short_name="2NDPRO", period__number=2)
     source, target = _movable_pair(plan)
     student_assignment = source.assignments.first()
-    form = page.locator(f"form.move-form:has(input[name=assignment][value='{student_assignment.pk}'])")
+    form = page.locator(
+        f"form.move-form:has(input[name=assignment][value='{student_assignment.pk}'])"
+    )
     form.get_by_role("combobox").select_option(str(target.pk))
     form.get_by_role("button", name="Déplacer").click()
     expect(page.get_by_text(re.compile("déplacé\\(e\\) et verrouillé\\(e\\)"))).to_be_visible()
@@ -38,8 +44,13 @@ def test_coordinator_solves_adjusts_locks_resolves_and_publishes(demo, app, page
     locked_group = plan.groups.get(locked=True)
     locked_members = set(locked_group.assignments.values_list("student_id", flat=True))
     page.get_by_role("button", name="Recalculer (garde les verrous)").click()
-    expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(timeout=30_000)
-    assert set(plan.groups.get(locked=True).assignments.values_list("student_id", flat=True)) == locked_members
+    expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(
+        timeout=30_000
+    )
+    assert (
+        set(plan.groups.get(locked=True).assignments.values_list("student_id", flat=True))
+        == locked_members
+    )
     again = Assignment.objects.get(
         group__plan=plan, student_id=moved.student_id, group__slot_id=target.slot_id
     )
@@ -76,7 +87,9 @@ def _movable_pair(plan):
             continue
         for target in groups:
             size = target.assignments.count()
-            capacity = min(target.module.max_size, target.room.capacity if target.room else size + 1)
+            capacity = min(
+                target.module.max_size, target.room.capacity if target.room else size + 1
+            )
             if target.slot_id == source.slot_id and target.pk != source.pk and size < capacity:
                 return source, target
     raise AssertionError("no group can take one more student in the demo plan")

@@ -234,8 +234,11 @@ class GroupingModel:
         workers: int = 1,
         gap_limit: float = 0.0,
         log: bool = False,
+        target: int | None = None,
     ) -> ModelResult:
-        """Solve within ``time_limit`` seconds (``gap_limit``: stop at that relative gap)."""
+        """Solve within ``time_limit`` seconds; stop at ``gap_limit`` (relative gap to this
+        model's own bound) or as soon as a solution reaches ``target`` (an objective known
+        to be good enough, e.g. from a bound proven elsewhere)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.05, time_limit)
@@ -249,7 +252,8 @@ class GroupingModel:
         params.linearization_level = 2
         if workers >= 2:
             params.subsolvers.extend(FULL_SUBSOLVERS[: max(1, workers // 2)])
-        code = solver.solve(self.model)
+        callback = _StopAt(target) if target is not None else None
+        code = solver.solve(self.model, callback)
         status = {
             cp_model.OPTIMAL: "optimal",
             cp_model.FEASIBLE: "feasible",
@@ -284,6 +288,18 @@ class GroupingModel:
             a=values(var.a),
             wall_time=solver.wall_time,
         )
+
+
+class _StopAt(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first solution whose objective reaches ``target``."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        self.target = target
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value >= self.target - 1e-6:
+            self.stop_search()
 
 
 def plan_values(ctx: ModelContext, groups: list[Group]) -> dict[str, dict[Any, int]] | None:

@@ -17,6 +17,7 @@ measured against the best proven bound.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -36,7 +37,7 @@ FULL_MODEL_RESERVE = 0.2
 #: Below this many attendance variables the full model gets all the time (no slot rounds).
 SMALL_MODEL = 1500
 #: Seconds kept at the end to cut the pools into groups and compute the metrics.
-FINISH_TIME = 0.3
+FINISH_TIME = 0.5
 #: Shortest CP-SAT run worth starting.
 MIN_SOLVE = 0.3
 #: Relative gap at which a one-slot re-solve stops (its proof of optimality is not needed).
@@ -146,6 +147,9 @@ def solve_with_details(
         # Phase 2: slot by slot, while it improves, keeping time for the full model.
         assert plan is not None and best is not None
         deadline = start + time_limit - FULL_MODEL_RESERVE * time_limit
+        target = None
+        if gap_limit > 0 and bound is not None:
+            target = math.ceil(bound - gap_limit * abs(bound))
         plan, best = _slot_rounds(
             instance,
             plan,
@@ -155,6 +159,7 @@ def solve_with_details(
             workers=workers,
             details=details,
             stop=gap_reached,
+            target=target,
         )
         gm.hint(plan)
 
@@ -216,6 +221,7 @@ def _slot_rounds(
     workers: int,
     details: SolveDetails,
     stop: Callable[[], bool],
+    target: int | None = None,
 ) -> tuple[list[Group], int]:
     """Re-solve one slot at a time with the others locked, while it improves.
 
@@ -241,7 +247,11 @@ def _slot_rounds(
         # solve usually stops early at SLOT_GAP anyway.
         share = remaining / max(1, len(slots) - stale)
         per_slot = min(remaining, max(share, min(SLOT_TIME, 1.5 * share)))
-        result = gm.solve(time_limit=per_slot, seed=seed, workers=workers, gap_limit=SLOT_GAP)
+        # With the other slots locked, the slot's objective is the whole plan's: it may stop
+        # as soon as the plan is within the wanted gap of the proven bound.
+        result = gm.solve(
+            time_limit=per_slot, seed=seed, workers=workers, gap_limit=SLOT_GAP, target=target
+        )
         groups = None
         if result.status in ("optimal", "feasible"):
             try:

@@ -21,16 +21,23 @@ class TestCampaignPages:
         assert client.get(reverse("diagnostics:campaign-list")).status_code == 302
 
     def test_teacher_sees_the_campaign_of_their_division(self, world, login, campaign):
-        body = login(world.users["teacher"]).get(reverse("diagnostics:campaign-list")).content.decode()
+        body = (
+            login(world.users["teacher"]).get(reverse("diagnostics:campaign-list")).content.decode()
+        )
         assert "Bilan de rentrée" in body
 
     def test_students_are_refused(self, world, login, campaign):
         client = login(world.users["student"])
         assert client.get(reverse("diagnostics:campaign-list")).status_code == 403
-        assert client.get(reverse("diagnostics:campaign-detail", args=[campaign.pk])).status_code == 403
+        assert (
+            client.get(reverse("diagnostics:campaign-detail", args=[campaign.pk])).status_code
+            == 403
+        )
 
     def test_outsider_gets_404(self, world, login, campaign):
-        response = login(world.users["outsider"]).get(reverse("diagnostics:campaign-detail", args=[campaign.pk]))
+        response = login(world.users["outsider"]).get(
+            reverse("diagnostics:campaign-detail", args=[campaign.pk])
+        )
         assert response.status_code == 404
 
     def test_teacher_of_another_level_is_refused(self, world, login, campaign):
@@ -65,7 +72,10 @@ class TestCampaignPages:
         assert world.other_level.campaigns.get().name == "Test de positionnement"
 
     def test_teacher_cannot_create_a_campaign(self, world, login, campaign):
-        assert login(world.users["teacher"]).get(reverse("diagnostics:campaign-create")).status_code == 403
+        assert (
+            login(world.users["teacher"]).get(reverse("diagnostics:campaign-create")).status_code
+            == 403
+        )
 
 
 class TestGrid:
@@ -83,7 +93,9 @@ class TestGrid:
         assert response.status_code == 404
 
     def test_a_saved_cell_comes_back_with_its_new_version(self, world, login, campaign, competency):
-        response = post_cell(login(world.users["teacher"]), campaign, world.student, competency, "3", 0)
+        response = post_cell(
+            login(world.users["teacher"]), campaign, world.student, competency, "3", 0
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert 'name="version" value="1"' in body
@@ -91,53 +103,82 @@ class TestGrid:
 
     def test_a_conflict_answers_409_with_the_other_value(self, world, login, campaign, competency):
         services.result_set(
-            campaign=campaign, student=world.student, competency=competency, text="4", user=world.users["head"]
+            campaign=campaign,
+            student=world.student,
+            competency=competency,
+            text="4",
+            user=world.users["head"],
         )
-        response = post_cell(login(world.users["teacher"]), campaign, world.student, competency, "1", 0)
+        response = post_cell(
+            login(world.users["teacher"]), campaign, world.student, competency, "1", 0
+        )
         assert response.status_code == 409
         assert 'value="4"' in response.content.decode()
         assert Result.objects.get().value == 4
 
     def test_a_bad_value_answers_422_in_french(self, world, login, campaign, competency):
-        response = post_cell(login(world.users["teacher"]), campaign, world.student, competency, "9", 0)
+        response = post_cell(
+            login(world.users["teacher"]), campaign, world.student, competency, "9", 0
+        )
         assert response.status_code == 422
         assert "non reconnue" in response.content.decode()
 
     def test_a_student_cannot_save_a_cell(self, world, login, campaign, competency):
-        response = post_cell(login(world.users["student"]), campaign, world.student, competency, "4", 0)
+        response = post_cell(
+            login(world.users["student"]), campaign, world.student, competency, "4", 0
+        )
         assert response.status_code == 403
 
     def test_an_outsider_cannot_save_a_cell(self, world, login, campaign, competency):
-        response = post_cell(login(world.users["outsider"]), campaign, world.student, competency, "4", 0)
+        response = post_cell(
+            login(world.users["outsider"]), campaign, world.student, competency, "4", 0
+        )
         assert response.status_code == 404
 
 
 class TestNeeds:
     def test_coordinator_sees_the_level_heatmap(self, world, login, campaign, competency):
-        services.result_set(campaign=campaign, student=world.student, competency=competency, text="1", user=None)
-        response = login(world.users["coordinator"]).get(reverse("diagnostics:level-needs", args=[world.level.pk]))
+        services.result_set(
+            campaign=campaign, student=world.student, competency=competency, text="1", user=None
+        )
+        response = login(world.users["coordinator"]).get(
+            reverse("diagnostics:level-needs", args=[world.level.pk])
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert 'class="need need-3"' in body
 
     def test_teacher_cannot_open_the_level_heatmap(self, world, login, campaign):
-        response = login(world.users["teacher"]).get(reverse("diagnostics:level-needs", args=[world.level.pk]))
+        response = login(world.users["teacher"]).get(
+            reverse("diagnostics:level-needs", args=[world.level.pk])
+        )
         assert response.status_code == 403
 
     def test_teacher_sees_their_division_heatmap(self, world, login, campaign):
-        response = login(world.users["teacher"]).get(reverse("diagnostics:division-needs", args=[world.division.pk]))
+        response = login(world.users["teacher"]).get(
+            reverse("diagnostics:division-needs", args=[world.division.pk])
+        )
         assert response.status_code == 200
 
     def test_academy_never_sees_a_heatmap(self, world, login, campaign):
         client = login(world.users["academy"])
-        assert client.get(reverse("diagnostics:level-needs", args=[world.level.pk])).status_code == 403
-        assert client.get(reverse("diagnostics:division-needs", args=[world.division.pk])).status_code == 403
+        assert (
+            client.get(reverse("diagnostics:level-needs", args=[world.level.pk])).status_code == 403
+        )
+        assert (
+            client.get(reverse("diagnostics:division-needs", args=[world.division.pk])).status_code
+            == 403
+        )
 
     def test_profile_shows_the_need_and_its_evidence(self, world, login, campaign, competency):
-        services.result_set(campaign=campaign, student=world.student, competency=competency, text="1", user=None)
-        body = login(world.users["teacher"]).get(
-            reverse("diagnostics:student-profile", args=[world.student.pk])
-        ).content.decode()
+        services.result_set(
+            campaign=campaign, student=world.student, competency=competency, text="1", user=None
+        )
+        body = (
+            login(world.users["teacher"])
+            .get(reverse("diagnostics:student-profile", args=[world.student.pk]))
+            .content.decode()
+        )
         assert "Comprendre un texte écrit" in body
         assert "Bilan de rentrée" in body
 
@@ -156,13 +197,26 @@ class TestNeeds:
 
     def test_a_student_sees_their_own_profile_but_not_a_classmates(self, world, login, campaign):
         client = login(world.users["student"])
-        assert client.get(reverse("diagnostics:student-profile", args=[world.student.pk])).status_code == 200
-        assert client.get(reverse("diagnostics:student-profile", args=[world.classmate.pk])).status_code == 403
+        assert (
+            client.get(reverse("diagnostics:student-profile", args=[world.student.pk])).status_code
+            == 200
+        )
+        assert (
+            client.get(
+                reverse("diagnostics:student-profile", args=[world.classmate.pk])
+            ).status_code
+            == 403
+        )
 
     def test_teacher_records_an_observation(self, world, login, campaign, competency):
         response = login(world.users["teacher"]).post(
             reverse("diagnostics:observation-create", args=[world.student.pk]),
-            {"date": "2026-09-21", "signal": "strength", "competency": competency.pk, "note": "Lit bien"},
+            {
+                "date": "2026-09-21",
+                "signal": "strength",
+                "competency": competency.pk,
+                "note": "Lit bien",
+            },
         )
         assert response.status_code == 302
         assert world.student.observations.get().note == "Lit bien"
@@ -189,16 +243,30 @@ class TestFrameworkEditing:
         domain = framework.domains.get(code="FR")
         login(world.users["coordinator"]).post(
             self.url(framework),
-            {"action": "add", "domain": domain.pk, "code": "fr.voc", "label": "Vocabulaire", "kind": "disciplinary"},
+            {
+                "action": "add",
+                "domain": domain.pk,
+                "code": "fr.voc",
+                "label": "Vocabulaire",
+                "kind": "disciplinary",
+            },
         )
         assert framework.competencies.get(code="FR.VOC").label == "Vocabulaire"
 
     def test_a_used_version_takes_no_new_competency(self, world, login, campaign, competency):
-        services.result_set(campaign=campaign, student=world.student, competency=competency, text="2", user=None)
+        services.result_set(
+            campaign=campaign, student=world.student, competency=competency, text="2", user=None
+        )
         framework = campaign.framework
         response = login(world.users["coordinator"]).post(
             self.url(framework),
-            {"action": "add", "domain": competency.domain.pk, "code": "FR.VOC", "label": "Voc", "kind": "disciplinary"},
+            {
+                "action": "add",
+                "domain": competency.domain.pk,
+                "code": "FR.VOC",
+                "label": "Voc",
+                "kind": "disciplinary",
+            },
             follow=True,
         )
         assert "nouvelle version" in response.content.decode()

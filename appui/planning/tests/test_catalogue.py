@@ -35,7 +35,13 @@ class TestSlots:
     def test_a_slot_ending_before_it_starts_is_refused(self, world, planning, login):
         url = reverse("planning:slot-create", args=[world.level.pk])
         response = login(world.users["coordinator"]).post(
-            url, {"weekday": 4, "start_time": "15:00", "end_time": "14:00", "divisions": [world.division.pk]}
+            url,
+            {
+                "weekday": 4,
+                "start_time": "15:00",
+                "end_time": "14:00",
+                "divisions": [world.division.pk],
+            },
         )
         assert response.status_code == 200
         assert not Slot.objects.filter(weekday=4).exists()
@@ -81,7 +87,16 @@ class TestModules:
         source = planning["modules"][0]
         login(world.users["coordinator"]).post(
             reverse("planning:module-create"),
-            {"code": "X", "title": "X", "objective": "X", "competency": source.competency.pk, "kind": "soutien", "sessions": 4, "min_size": 10, "max_size": 5},
+            {
+                "code": "X",
+                "title": "X",
+                "objective": "X",
+                "competency": source.competency.pk,
+                "kind": "soutien",
+                "sessions": 4,
+                "min_size": 10,
+                "max_size": 5,
+            },
         )
         assert not Module.objects.filter(code="X").exists()
 

@@ -287,7 +287,9 @@ class TestQueryCounts:
             assert client.get(url).status_code == 200
         return len(queries)
 
-    @pytest.mark.parametrize("name", ["schools:division-detail", "schools:student-list", "schools:school-detail"])
+    @pytest.mark.parametrize(
+        "name", ["schools:division-detail", "schools:student-list", "schools:school-detail"]
+    )
     def test_queries_do_not_grow_with_rows(self, world, login, name, django_assert_max_num_queries):
         from appui.schools.tests.factories import StudentFactory
 
@@ -316,7 +318,11 @@ class TestStudentLifeStaff:
 
         user = UserFactory(username="cpe")
         MembershipFactory(user=user, school=world.school, role="teacher")
-        Staff.objects.create(school=world.school, user=user, last_name="Cpe", first_name="Jo", function="cpe")
+        Staff.objects.create(
+            school=world.school, user=user, last_name="Cpe", first_name="Jo", function="cpe"
+        )
         client = login(user)
-        assert client.get(url("schools:student-detail", world.student_elsewhere.pk)).status_code == 200
+        assert (
+            client.get(url("schools:student-detail", world.student_elsewhere.pk)).status_code == 200
+        )
         assert SchoolAccess.load(user, world.school).can_see_restricted_notes

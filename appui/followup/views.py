@@ -1,0 +1,764 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from appui.core.scales import LsuLevel
+from appui.planning.access import get_group_for
+from appui.schools.access import access_for, get_division_for, get_student_for
+from appui.schools.models import Division, Level, Period, Student
+from appui.schools.selectors import current_year
+
+from . import selectors, services
+from .access import (
+    can_edit_reviews_of,
+    can_run_session,
+    get_level_for_hours,
+    get_own_student_session,
+    get_review_for,
+    get_session_for,
+    is_main_teacher,
+    staff_of,
+)
+from .forms import (
+    AttendanceForm,
+    CancelForm,
+    GroupMarkForm,
+    MarkForm,
+    RescheduleForm,
+    ReviewForm,
+    StudentMarkForm,
+    TextsForm,
+)
+from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
+
+# (value, LSU code, label): the four buttons of the progress scale.
+LEVELS = [(value, LsuLevel(value).code, label) for value, label in ProgressMark.Level.choices]
+
+
+def _school(request):
+    if request.school is None:
+        raise PermissionDenied
+    return request.school, access_for(request, request.school)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --------------------------------------------------------------------------- hub
+
+
+@login_required
+def index(request):
+    """The staff's follow-up page: today's sessions, timetable, calendar, reviews, hours."""
+    school, access = _school(request)
+    if not access.is_staff_member:
+        raise PermissionDenied
+    year = current_year(school)
+    today = timezone.localdate()
+    levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
+    review_divisions = []
+    if year:
+        divisions = Division.objects.filter(year=year).select_related("level")
+        main = set(
+            divisions.filter(
+                teachings__staff__user=request.user, teachings__is_main_teacher=True
+            ).values_list("pk", flat=True)
+        )
+        review_divisions = [d for d in divisions if d.pk in main or d.level in levels]
+    return render(
+        request,
+        "followup/index.html",
+        {
+            "today": today,
+            "sessions": selectors.today_sessions(request.user, today),
+            "next_session": selectors.next_session(request.user, today),
+            "levels": levels,
+            "review_divisions": review_divisions,
+            "access": access,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def _session_context(session: Session, access, request, **extra) -> dict:
+    rows = selectors.session_roster(session)
+    rank, total = selectors.session_number(session)
+    can_run = can_run_session(access, session)
+    today = timezone.localdate()
+    return {
+        "session": session,
+        "group": session.group,
+        "module": session.group.module,
+        "rows": rows,
+        "counts": selectors.roster_counts(rows),
+        "rank": rank,
+        "total": total,
+        "can_run": can_run,
+        "can_record": can_run and not session.is_cancelled and session.date <= today,
+        "is_future": session.date > today,
+        "levels": LEVELS,
+        "attendance_labels": dict(Attendance.Status.choices),
+        "texts_form": TextsForm(
+            initial={"plan_of_work": session.plan_of_work, "content": session.content}
+        ),
+        **extra,
+    }
+
+
+@login_required
+def session_detail(request, pk: int):
+    session, access = get_session_for(request, pk)
+    return render(
+        request, "followup/session_detail.html", _session_context(session, access, request)
+    )
+
+
+def _row_response(request, session, access, student_id: int, error: str = ""):
+    rows = selectors.session_roster(session, students=[student_id])
+    if not rows:
+        raise Http404
+    return render(
+        request,
+        "followup/_roster_row.html",
+        {
+            **_session_context(session, access, request),
+            "row": rows[0],
+            "error": error,
+            "oob_counts": True,
+        },
+    )
+
+
+def _back(session: Session, anchor: str = "roster"):
+    return redirect(reverse("followup:session-detail", args=[session.pk]) + f"#{anchor}")
+
+
+@login_required
+@require_POST
+def attendance_save(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    student = get_object_or_404(Student, pk=form.cleaned_data["student"], school=access.school)
+    error = ""
+    try:
+        services.attendance_set(
+            session=session, student=student, status=form.cleaned_data["status"], user=request.user
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    if request.htmx:
+        return _row_response(request, session, access, student.pk, error)
+    if error:
+        messages.error(request, error)
+    return _back(session, f"eleve-{student.pk}")
+
+
+@login_required
+@require_POST
+def attendance_all_present(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    error = ""
+    try:
+        services.attendance_all_present(session=session, user=request.user)
+    except ValidationError as exc:
+        error = _errors(exc)
+    return _roster_response(request, session, access, error)
+
+
+def _roster_response(request, session, access, error: str = ""):
+    if request.htmx:
+        return render(
+            request,
+            "followup/_roster.html",
+            {**_session_context(session, access, request), "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    return _back(session)
+
+
+@login_required
+@require_POST
+def mark_save(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    student = get_object_or_404(Student, pk=form.cleaned_data["student"], school=access.school)
+    error = ""
+    comment = request.POST.get("comment") if "comment" in request.POST else None
+    try:
+        services.mark_set(
+            session=session,
+            student=student,
+            level=form.cleaned_data["level"],
+            comment=comment,
+            user=request.user,
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    if request.htmx:
+        return _row_response(request, session, access, student.pk, error)
+    if error:
+        messages.error(request, error)
+    return _back(session, f"eleve-{student.pk}")
+
+
+@login_required
+@require_POST
+def marks_for_unmarked(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    form = GroupMarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    error = ""
+    try:
+        services.marks_set_unmarked(
+            session=session, level=form.cleaned_data["level"], user=request.user
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    return _roster_response(request, session, access, error)
+
+
+@login_required
+@require_POST
+def texts_save(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    error = ""
+    try:
+        services.session_set_texts(
+            session=session,
+            user=request.user,
+            plan_of_work=request.POST.get("plan_of_work"),
+            content=request.POST.get("content"),
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    field = "plan" if "plan_of_work" in request.POST else "content"
+    if request.htmx:
+        return render(
+            request,
+            f"followup/_{field}_form.html",
+            {**_session_context(session, access, request), "error": error, "saved": not error},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    return _back(session, field)
+
+
+@login_required
+@require_POST
+def co_evaluation_toggle(request, pk: int):
+    session, _access = get_session_for(request, pk, run=True)
+    try:
+        services.session_set_co_evaluation(
+            session=session, open=request.POST.get("open") == "1", user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return _back(session, "co-evaluation")
+
+
+@login_required
+def session_cancel(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(
+                session=session, reason=form.cleaned_data["reason"], user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session cancelled."))
+            return redirect("followup:session-detail", session.pk)
+    return render(request, "followup/session_cancel.html", {"session": session, "form": form})
+
+
+@login_required
+def session_reschedule(request, pk: int):
+    session, access = get_session_for(request, pk, run=True)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "date": session.date,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_reschedule(session=session, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session moved."))
+            return redirect("followup:session-detail", session.pk)
+    return render(request, "followup/session_reschedule.html", {"session": session, "form": form})
+
+
+@login_required
+@require_POST
+def session_restore(request, pk: int):
+    session, _access = get_session_for(request, pk, run=True)
+    try:
+        services.session_restore(session=session, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Session restored."))
+    return redirect("followup:session-detail", session.pk)
+
+
+@login_required
+def group_sessions(request, pk: int):
+    group, access = get_group_for(request, pk)
+    sessions = list(selectors.sessions_of_group(group))
+    return render(
+        request,
+        "followup/group_sessions.html",
+        {
+            "group": group,
+            "sessions": sessions,
+            "members": group.assignments.count(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def student_mark_save(request, pk: int):
+    """A student assesses their own progress (or a classmate's, in co-evaluation)."""
+    session, student, _access = get_own_student_session(request, pk)
+    form = StudentMarkForm(request.POST)
+    if form.is_valid():
+        target = student
+        if form.cleaned_data.get("student"):
+            target = get_object_or_404(
+                Student, pk=form.cleaned_data["student"], school=student.school
+            )
+        try:
+            services.student_mark_set(
+                session=session,
+                assessor=student,
+                student=target,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Thank you: your assessment is saved."))
+    else:
+        messages.error(request, _("Choose a level from 1 to 4."))
+    return redirect(reverse("schools:student-detail", args=[student.pk]) + "#suivi")
+
+
+# --------------------------------------------------------------------------- timetables
+
+
+def _monday(request) -> dt.date:
+    raw = request.GET.get("semaine", "")
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        day = timezone.localdate()
+    return selectors.monday_of(day)
+
+
+def _week_context(request, sessions, access, **extra) -> dict:
+    monday = _monday(request)
+    days = selectors.week(sessions, monday)
+    for day in days:
+        for session in day.sessions:
+            session.can_open = access.is_staff_member and can_run_session(access, session)
+    return {
+        "days": days,
+        "monday": monday,
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7),
+        "this_week": selectors.monday_of(timezone.localdate()),
+        "today": timezone.localdate(),
+        "access": access,
+        **extra,
+    }
+
+
+def _print_period(request, year) -> Period | None:
+    period_id = request.GET.get("periode")
+    if period_id and period_id.isdigit():
+        return get_object_or_404(Period, pk=int(period_id), year=year)
+    return selectors.period_of(year, timezone.localdate())
+
+
+def _print_context(request, sessions, year, **extra) -> dict:
+    if year is None:
+        return {"period": None, "periods": [], "sessions": [], **extra}
+    period = _print_period(request, year)
+    rows = []
+    if period:
+        rows = list(
+            sessions.filter(date__gte=period.start_date, date__lte=period.end_date).order_by(
+                "date", "start_time"
+            )
+        )
+    return {"period": period, "periods": year.periods.all(), "sessions": rows, **extra}
+
+
+@login_required
+def student_timetable(request, pk: int):
+    student, access = get_student_for(request, pk)
+    return render(
+        request,
+        "followup/timetable.html",
+        _week_context(
+            request,
+            selectors.sessions_of_student(student),
+            access,
+            student=student,
+            title=_("AP timetable of %(name)s")
+            % {"name": f"{student.first_name} {student.last_name.upper()}"},
+            print_url=reverse("followup:student-timetable-print", args=[student.pk]),
+        ),
+    )
+
+
+@login_required
+def student_timetable_print(request, pk: int):
+    student, access = get_student_for(request, pk)
+    return render(
+        request,
+        "followup/timetable_print.html",
+        _print_context(
+            request,
+            selectors.sessions_of_student(student),
+            student.division.year if student.division else current_year(student.school),
+            title=f"{student.first_name} {student.last_name.upper()}",
+            subtitle=student.division.code if student.division else "",
+        ),
+    )
+
+
+@login_required
+def division_timetable(request, pk: int):
+    division, access = get_division_for(request, pk)
+    return render(
+        request,
+        "followup/timetable.html",
+        _week_context(
+            request,
+            selectors.sessions_of_division(division),
+            access,
+            division=division,
+            title=_("AP timetable of %(division)s") % {"division": division.code},
+            print_url=reverse("followup:division-timetable-print", args=[division.pk]),
+        ),
+    )
+
+
+@login_required
+def division_timetable_print(request, pk: int):
+    division, access = get_division_for(request, pk)
+    return render(
+        request,
+        "followup/timetable_print.html",
+        _print_context(
+            request,
+            selectors.sessions_of_division(division),
+            division.year,
+            division=division,
+            title=division.code,
+            subtitle=division.level.name,
+        ),
+    )
+
+
+@login_required
+def staff_week(request):
+    school, access = _school(request)
+    staff_of(access)
+    return render(
+        request,
+        "followup/timetable.html",
+        _week_context(
+            request,
+            selectors.sessions_of_staff(request.user),
+            access,
+            title=_("My AP sessions"),
+            mine=True,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- calendar feed
+
+
+@login_required
+def agenda(request):
+    """The staff member's calendar subscription address (and a way to renew it)."""
+    school, access = _school(request)
+    staff = staff_of(access)
+    if request.method == "POST":
+        services.calendar_feed_renew(staff=staff)
+        messages.success(request, _("New address created: the previous one no longer works."))
+        return redirect("followup:agenda")
+    feed = services.calendar_feed_for(staff=staff)
+    url = request.build_absolute_uri(reverse("followup:ical-feed", args=[feed.token]))
+    return render(
+        request,
+        "followup/agenda.html",
+        {
+            "feed_url": url,
+            "webcal_url": url.replace("https://", "webcal://", 1).replace(
+                "http://", "webcal://", 1
+            ),
+        },
+    )
+
+
+def ical_feed(request, token: str):
+    """The iCalendar feed: no login, the secret token in the address is the credential."""
+    feed = CalendarFeed.objects.select_related("staff__school").filter(token=token).first()
+    if feed is None:
+        raise Http404
+    tz = ZoneInfo(settings.TIME_ZONE)
+    calendar = Calendar()
+    calendar.add("prodid", "-//appui//suivi AP//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("AP — %(name)s") % {"name": feed.staff})
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    host = request.get_host().split(":")[0] or "appui"
+    sessions = (
+        Session.objects.filter(group__staff=feed.staff)
+        .select_related("group__module", "group__room", "group__plan__level")
+        .order_by("date", "start_time")
+    )
+    for session in sessions:
+        event = CalendarEvent()
+        event.add("uid", f"seance-{session.pk}@{host}")
+        event.add("dtstamp", session.updated_at)
+        event.add("last-modified", session.updated_at)
+        event.add("dtstart", dt.datetime.combine(session.date, session.start_time, tzinfo=tz))
+        event.add("dtend", dt.datetime.combine(session.date, session.end_time, tzinfo=tz))
+        event.add(
+            "summary",
+            _("AP %(code)s — %(title)s")
+            % {"code": session.group.module.code, "title": session.group.module.title},
+        )
+        if session.group.room:
+            event.add("location", session.group.room.name)
+        description = [session.group.plan.level.name, session.group.module.objective]
+        if session.plan_of_work:
+            description.append(session.plan_of_work)
+        event.add("description", "\n".join(description))
+        event.add(
+            "url", request.build_absolute_uri(reverse("followup:session-detail", args=[session.pk]))
+        )
+        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="appui-ap.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --------------------------------------------------------------------------- hours
+
+
+@login_required
+def hours_index(request):
+    school, access = _school(request)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    year = current_year(school)
+    levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
+    today = timezone.localdate()
+    summaries = [(level, selectors.level_hours(level, today)) for level in levels]
+    return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
+
+
+@login_required
+def hours_level(request, pk: int):
+    level, access = get_level_for_hours(request, pk)
+    context = selectors.level_hours(level, timezone.localdate())
+    return render(request, "followup/hours_level.html", {"level": level, **context})
+
+
+@login_required
+def hours_staff(request):
+    school, access = _school(request)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    year = current_year(school)
+    levels = (
+        Level.objects.filter(
+            pk__in=[lv.pk for lv in year.levels.all() if access.can_coordinate_level(lv.pk)]
+        )
+        if year
+        else Level.objects.none()
+    )
+    rows = selectors.staff_service(levels, timezone.localdate())
+    return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
+
+
+# --------------------------------------------------------------------------- stage reviews
+
+
+def _default_review_period(year, today: dt.date) -> Period | None:
+    """The last period that has ended (reviews are written at the end of a period)."""
+    periods = list(year.periods.order_by("number"))
+    ended = [p for p in periods if p.end_date < today]
+    if ended:
+        return ended[-1]
+    return periods[0] if periods else None
+
+
+@login_required
+def review_list(request, pk: int):
+    division, access = get_division_for(request, pk)
+    if not (access.can_coordinate_level(division.level_id) or is_main_teacher(access, division.pk)):
+        raise PermissionDenied
+    year = division.year
+    period_id = request.POST.get("periode") or request.GET.get("periode")
+    if period_id and str(period_id).isdigit():
+        period = get_object_or_404(Period, pk=int(period_id), year=year)
+    else:
+        period = _default_review_period(year, timezone.localdate())
+    if request.method == "POST" and period is not None:
+        students = division.students.filter(exit_date__isnull=True)
+        created = services.reviews_prepare(students=students, period=period, user=request.user)
+        messages.success(
+            request,
+            _("%(n)s draft review(s) prepared from the data.") % {"n": len(created)},
+        )
+        return redirect(
+            reverse("followup:review-list", args=[division.pk]) + f"?periode={period.pk}"
+        )
+    rows = selectors.division_reviews(division, period) if period else []
+    return render(
+        request,
+        "followup/review_list.html",
+        {
+            "division": division,
+            "period": period,
+            "periods": year.periods.all(),
+            "rows": rows,
+            "missing": sum(1 for _s, review in rows if review is None),
+        },
+    )
+
+
+@login_required
+def review_detail(request, pk: int):
+    review, access = get_review_for(request, pk)
+    can_edit = can_edit_reviews_of(access, review.student)
+    form = None
+    if can_edit and not review.is_validated:
+        form = ReviewForm(request.POST or None, instance=review)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.review_update(review=review, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Review saved."))
+                return redirect("followup:review-detail", review.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "followup/review_detail.html",
+        {
+            "review": review,
+            "student": review.student,
+            "form": form,
+            "can_edit": can_edit,
+            "access": access,
+            "level_labels": dict(ProgressMark.Level.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int):
+    review, _access = get_review_for(request, pk, edit=True)
+    action = request.POST.get("action")
+    try:
+        if action == "validate":
+            services.review_validate(review=review, user=request.user)
+            messages.success(
+                request, _("Review validated: the student and their family can read it.")
+            )
+        elif action == "reopen":
+            services.review_reopen(review=review, user=request.user)
+            messages.success(
+                request, _("Review reopened: it is hidden from the family until validated again.")
+            )
+        elif action == "refresh":
+            services.review_refresh(review=review, user=request.user)
+            messages.success(request, _("Review recomputed from the data."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("followup:review-detail", review.pk)
+
+
+@login_required
+@require_POST
+def review_prepare_one(request, pk: int, period_pk: int):
+    """Draft the review of one student (from the student's page)."""
+    student, access = get_student_for(request, pk)
+    if not can_edit_reviews_of(access, student):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=period_pk, year__school=student.school)
+    services.reviews_prepare(students=[student], period=period, user=request.user)
+    review = StageReview.objects.get(student=student, period=period)
+    return redirect("followup:review-detail", review.pk)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@login_required
+def portfolio(request, pk: int):
+    student, access = get_student_for(request, pk)
+    years = selectors.portfolio(
+        student, staff=access.is_staff_member, restricted=access.can_see_restricted_notes
+    )
+    return render(
+        request,
+        "followup/portfolio.html",
+        {
+            "student": student,
+            "years": years,
+            "access": access,
+            "level_labels": dict(ProgressMark.Level.choices),
+        },
+    )

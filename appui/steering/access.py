@@ -1,0 +1,77 @@
+"""Who may do what in steering.
+
+- school dashboard, surveys, outcomes: the head and the coordinators of the whole school;
+- per-level dashboard, targets and milestones of a level: the coordinators of that level too;
+- meetings: read by every staff member (the minutes are the team's), written by the head and
+  coordinators;
+- académie view: académie accounts only, over the schools they follow, with no name;
+- answering a survey: the audience it is open to.
+
+Objects of a school where the user has no role answer 404; wrong roles answer 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from appui.schools.access import SchoolAccess, access_for, require_member
+
+
+def school_access(request) -> SchoolAccess:
+    if request.school is None:
+        raise PermissionDenied
+    return access_for(request, request.school)
+
+
+def steers_school(access: SchoolAccess) -> bool:
+    """Head, or a coordinator of the whole school."""
+    return access.is_head or (access.is_coordinator and access.coordinator_level_ids is None)
+
+
+def require_steering(request) -> SchoolAccess:
+    access = school_access(request)
+    if not steers_school(access):
+        raise PermissionDenied
+    return access
+
+
+def require_coordination(request) -> SchoolAccess:
+    access = school_access(request)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    return access
+
+
+def require_staff(request) -> SchoolAccess:
+    access = school_access(request)
+    if not access.is_staff_member:
+        raise PermissionDenied
+    return access
+
+
+def require_academy(request) -> SchoolAccess:
+    access = school_access(request)
+    if not access.is_academy:
+        raise PermissionDenied
+    return access
+
+
+def can_manage_level(access: SchoolAccess, level) -> bool:
+    """School-wide items need the whole school; a level's items its coordinators."""
+    if level is None:
+        return steers_school(access)
+    return access.can_coordinate_level(level.pk)
+
+
+def object_access(request, school, check) -> SchoolAccess:
+    """404 outside the user's schools, 403 when ``check(access)`` is false."""
+    access = require_member(request, school)
+    if not check(access):
+        raise PermissionDenied
+    return access
+
+
+def get_or_404(model, pk: int, **related):
+    obj = model.objects.select_related(*related.get("select", ())).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,152 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appui.planning.models import Group
+from appui.schools.models import Level, Staff
+
+from .models import Action, Decision, Meeting, Milestone, Question, Survey, Target
+from .survey_templates import TEMPLATES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class YearFormMixin:
+    """Limits the level (and staff, group) choices to the school year being steered."""
+
+    def limit(self, year, levels=None):
+        level_qs = levels if levels is not None else Level.objects.filter(year=year)
+        for name in ("level", "levels"):
+            if name in self.fields:
+                self.fields[name].queryset = level_qs
+        if "attendees" in self.fields:
+            self.fields["attendees"].queryset = Staff.objects.filter(
+                school=year.school, exit_date__isnull=True
+            ).order_by("last_name", "first_name")
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = (
+                Group.objects.filter(plan__level__year=year, plan__status="published")
+                .select_related("module", "plan__period", "slot")
+                .order_by("plan__period__number", "module__code")
+            )
+            self.fields["groups"].label_from_instance = lambda g: (
+                f"{g.plan.period.name} — {g.module.code} — {g.slot}"
+            )
+
+
+class TargetForm(YearFormMixin, forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["indicator", "level", "direction", "value", "note"]
+
+
+class MilestoneForm(YearFormMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "kind", "due_date", "level", "notes"]
+        widgets = {"due_date": DATE}
+
+
+class MeetingForm(YearFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "date",
+            "title",
+            "attendees",
+            "other_attendees",
+            "agenda",
+            "minutes",
+            "levels",
+            "groups",
+        ]
+        widgets = {
+            "date": DATE,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "attendees": forms.CheckboxSelectMultiple,
+            "levels": forms.CheckboxSelectMultiple,
+        }
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text"]
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date", "decision"]
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            self.fields["owner"].queryset = Staff.objects.filter(
+                school=meeting.year.school, exit_date__isnull=True
+            ).order_by("last_name", "first_name")
+            self.fields["decision"].queryset = meeting.decisions.all()
+        self.fields["owner"].required = True
+
+
+class SurveyForm(YearFormMixin, forms.ModelForm):
+    template = forms.ChoiceField(
+        label=_("Start from the questions for"),
+        choices=[(key, label) for key, label in Survey.Template.choices if key in TEMPLATES],
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "template",
+            "title",
+            "for_students",
+            "for_guardians",
+            "for_staff",
+            "levels",
+            "opens_on",
+            "closes_on",
+        ]
+        widgets = {
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "levels": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"title": _("Leave empty to use the template's title.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("for_students") or data.get("for_guardians") or data.get("for_staff")):
+            raise forms.ValidationError(_("Choose who the survey is for."))
+        return data
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "kind"]
+
+
+class OutcomeForm(forms.Form):
+    level = forms.ModelChoiceField(queryset=Level.objects.none(), label=_("Level"))
+    start_year = forms.IntegerField(label=_("School year (start)"), min_value=2000, max_value=2100)
+    enrolled = forms.IntegerField(label=_("Students enrolled"), min_value=0)
+    repeating = forms.IntegerField(label=_("Repeating the year"), min_value=0, initial=0)
+    candidates = forms.IntegerField(label=_("Diploma candidates"), min_value=0, initial=0)
+    passed = forms.IntegerField(label=_("Diploma passed"), min_value=0, initial=0)
+    leavers = forms.IntegerField(label=_("Leaving at the end of the cycle"), min_value=0, initial=0)
+    further_studies = forms.IntegerField(
+        label=_("Of whom going on to further studies"), min_value=0, initial=0
+    )
+
+    def __init__(self, *args, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if year is not None:
+            self.fields["level"].queryset = Level.objects.filter(year=year)
+            self.fields["start_year"].initial = year.start_year

@@ -1,0 +1,556 @@
+"""Reads of the steering app: the records the indicators are computed from, and the survey
+audience rules.
+
+Every function turns rows into the plain records of :mod:`appui.core.indicators` (or of
+:mod:`appui.core.hours`) with a fixed number of queries, whatever the size of the school.
+The follow-up app (sessions, attendance, progress marks) is read through
+:func:`followup_records` only, which answers nothing while those models are not installed.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+
+from appui.core.hours import Attendance, SessionRecord, SessionStatus
+from appui.core.indicators import (
+    CoverageRecord,
+    DiagnosisResult,
+    GroupRecord,
+    MarkRecord,
+    PeriodSpan,
+    StudentPlace,
+    top_need_served,
+)
+from appui.diagnostics.models import NeedProfile, Result
+from appui.planning.grouping import module_competency, student_needs
+from appui.planning.models import Assignment, Group, Plan
+from appui.schools.models import (
+    Division,
+    Guardian,
+    Level,
+    Membership,
+    Period,
+    School,
+    SchoolYear,
+    Staff,
+    Student,
+)
+
+PUBLISHED = Plan.Status.PUBLISHED
+
+
+@dataclass
+class Scope:
+    """What a dashboard looks at: a school year, optionally one period, level or division."""
+
+    school: School
+    year: SchoolYear
+    today: dt.date
+    period: Period | None = None
+    level: Level | None = None
+    division: Division | None = None
+    # A coordinator limited to some levels sees only those (None: every level).
+    allowed_level_ids: set[int] | None = None
+
+    def level_filter(self, prefix: str) -> Q:
+        """A filter restricting ``prefix`` (a path to a Level) to the scope's levels."""
+        if self.division is not None:
+            return Q(**{prefix: self.division.level_id})
+        if self.level is not None:
+            return Q(**{prefix: self.level.pk})
+        if self.allowed_level_ids is not None:
+            return Q(**{f"{prefix}__in": self.allowed_level_ids})
+        return Q()
+
+
+@dataclass
+class GroupData:
+    """Published groups of the scope as records, with names for display."""
+
+    records: list[GroupRecord] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)
+    slots: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def levels(scope: Scope) -> list[Level]:
+    queryset = scope.year.levels.order_by("order", "name")
+    if scope.division is not None:
+        return list(queryset.filter(pk=scope.division.level_id))
+    if scope.level is not None:
+        return list(queryset.filter(pk=scope.level.pk))
+    if scope.allowed_level_ids is not None:
+        return list(queryset.filter(pk__in=scope.allowed_level_ids))
+    return list(queryset)
+
+
+def periods(scope: Scope) -> list[Period]:
+    return list(scope.year.periods.order_by("number"))
+
+
+def period_spans(items: list[Period]) -> list[PeriodSpan]:
+    return [PeriodSpan(p.pk, p.name, p.start_date, p.end_date) for p in items]
+
+
+def present_students(scope: Scope) -> list[StudentPlace]:
+    """Students of the scope who have not left, with their level and division."""
+    queryset = Student.objects.filter(
+        school=scope.school, exit_date__isnull=True, division__year=scope.year
+    ).filter(scope.level_filter("division__level"))
+    if scope.division is not None:
+        queryset = queryset.filter(division=scope.division)
+    return [
+        StudentPlace(pk, level_id, division_id)
+        for pk, level_id, division_id in queryset.values_list(
+            "pk", "division__level_id", "division_id"
+        )
+    ]
+
+
+def student_names(ids) -> dict[int, Student]:
+    return {
+        s.pk: s
+        for s in Student.objects.filter(pk__in=list(ids))
+        .select_related("division")
+        .order_by("last_name", "first_name")
+    }
+
+
+def teachers(school: School) -> list[int]:
+    """Teachers of the school who have not left (seed 000: « enseignants impliqués »)."""
+    return list(
+        Staff.objects.filter(
+            school=school, function=Staff.Function.TEACHER, exit_date__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def published_groups(scope: Scope) -> GroupData:
+    """Every published group of the year in the scope's levels (all periods).
+
+    With a division in the scope, each group keeps only that division's students (and is
+    dropped when none is left).
+    """
+    groups = Group.objects.filter(plan__status=PUBLISHED, plan__level__year=scope.year).filter(
+        scope.level_filter("plan__level")
+    )
+    return _group_data(scope, groups)
+
+
+def prepared_groups(scope: Scope) -> GroupData:
+    """Groups of the plans being prepared (proposed, latest version) for the levels and
+    periods that have no published plan yet: what the next period's groups will look like."""
+    published = set(
+        Plan.objects.filter(status=PUBLISHED, level__year=scope.year).values_list(
+            "level_id", "period_id"
+        )
+    )
+    latest: dict[tuple[int, int], int] = {}
+    for pk, level, period in (
+        Plan.objects.filter(status=Plan.Status.PROPOSED, level__year=scope.year)
+        .filter(scope.level_filter("level"))
+        .order_by("version")
+        .values_list("pk", "level_id", "period_id")
+    ):
+        if (level, period) not in published:
+            latest[(level, period)] = pk
+    groups = Group.objects.filter(plan_id__in=list(latest.values()))
+    return _group_data(scope, groups)
+
+
+def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
+    rows = list(
+        groups.values_list(
+            "pk",
+            "plan__period_id",
+            "plan__level_id",
+            "module_id",
+            "module__kind",
+            "module__code",
+            "label",
+            "slot__weekday",
+            "slot__start_time",
+            "slot__end_time",
+        )
+    )
+    members: dict[int, set[int]] = defaultdict(set)
+    assignments = Assignment.objects.filter(group__in=groups)
+    if scope.division is not None:
+        assignments = assignments.filter(student__division=scope.division)
+    for group_id, student_id in assignments.values_list("group_id", "student_id"):
+        members[group_id].add(student_id)
+    staff: dict[int, set[int]] = defaultdict(set)
+    for group_id, staff_id in Group.staff.through.objects.filter(group__in=groups).values_list(
+        "group_id", "staff_id"
+    ):
+        staff[group_id].add(staff_id)
+    data = GroupData()
+    for pk, period, level, module, kind, code, label, weekday, start, end in rows:
+        if scope.division is not None and not members[pk]:
+            continue
+        data.records.append(
+            GroupRecord(
+                id=pk,
+                period=period,
+                level=level,
+                module=module,
+                kind=kind,
+                students=frozenset(members[pk]),
+                staff=frozenset(staff[pk]),
+                label=label or code,
+            )
+        )
+        data.labels[pk] = label or code
+        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        data.slots[pk] = (weekday, minutes, period)
+    return data
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+_STATUS = {
+    "planned": SessionStatus.PLANNED,
+    "done": SessionStatus.HELD,
+    "held": SessionStatus.HELD,
+    "cancelled": SessionStatus.CANCELLED,
+}
+
+
+def followup_records(
+    scope: Scope, groups: GroupData
+) -> tuple[list[SessionRecord], list[MarkRecord]]:
+    """The follow-up app's sessions (with attendance) and teachers' progress marks of the
+    scope's published groups, as plain records; ``([], [])`` while the follow-up models are
+    not installed.
+
+    This is the only place steering reads the follow-up app.
+    """
+    if not apps.is_installed("appui.followup"):
+        return [], []
+    try:
+        session_model = apps.get_model("followup", "Session")
+        attendance_model = apps.get_model("followup", "Attendance")
+        mark_model = apps.get_model("followup", "ProgressMark")
+    except LookupError:
+        return [], []
+    by_id = {g.id: g for g in groups.records}
+    if not by_id:
+        return [], []
+    sessions = session_model.objects.filter(group_id__in=list(by_id))
+    marks_by_session: dict[int, dict[int, Attendance]] = defaultdict(dict)
+    for session_id, student_id, status in attendance_model.objects.filter(
+        session__in=sessions
+    ).values_list("session_id", "student_id", "status"):
+        marks_by_session[session_id][student_id] = Attendance(status)
+    records = []
+    for pk, group_id, day, start, end, status in sessions.values_list(
+        "pk", "group_id", "date", "start_time", "end_time", "status"
+    ):
+        group = by_id[group_id]
+        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        attendance = {s: mark for s, mark in marks_by_session[pk].items() if s in group.students}
+        records.append(
+            SessionRecord(
+                id=pk,
+                date=day,
+                duration_minutes=max(1, minutes),
+                group=group_id,
+                students=group.students,
+                status=_STATUS.get(status, SessionStatus.PLANNED),
+                attendance=attendance,
+                staff=group.staff,
+            )
+        )
+    members = set().union(*(g.students for g in by_id.values()))
+    marks = [
+        MarkRecord(student, module, day, level)
+        for student, module, day, level in mark_model.objects.filter(
+            session__in=sessions, author_kind="teacher"
+        ).values_list("student_id", "session__group__module_id", "session__date", "level")
+        if student in members
+    ]
+    return records, marks
+
+
+def planned_sessions(
+    groups: GroupData, spans: list[PeriodSpan], recorded: list[SessionRecord]
+) -> list[SessionRecord]:
+    """Sessions the published plans imply (every slot day of the period), for the
+    (group, date) pairs the follow-up has not recorded: planned hours before follow-up."""
+    taken = {(s.group, s.date) for s in recorded}
+    by_period = {span.id: span for span in spans}
+    sessions = []
+    for group in groups.records:
+        weekday, minutes, period = groups.slots[group.id]
+        span = by_period.get(period)
+        if span is None or minutes <= 0:
+            continue
+        day = span.start + dt.timedelta(days=(weekday - span.start.weekday()) % 7)
+        while day <= span.end:
+            if (group.id, day) not in taken:
+                sessions.append(
+                    SessionRecord(
+                        id=f"p{group.id}-{day.isoformat()}",
+                        date=day,
+                        duration_minutes=minutes,
+                        group=group.id,
+                        students=group.students,
+                        staff=group.staff,
+                    )
+                )
+            day += dt.timedelta(days=7)
+    return sessions
+
+
+# --------------------------------------------------------------------------- needs, progress
+
+
+def coverage_records(scope: Scope, groups: GroupData) -> list[CoverageRecord]:
+    """How each published plan served top needs.
+
+    The plan's own metric (computed with the need profiles of the time, when it was solved
+    or adjusted) is used; a plan without it is measured now from its groups and the
+    students' current need profiles.
+    """
+    plans = list(
+        Plan.objects.filter(status=PUBLISHED, level__year=scope.year)
+        .filter(scope.level_filter("level"))
+        .values_list("pk", "period_id", "level_id", "metrics")
+    )
+    placed: dict[tuple[int, int], set[int]] = defaultdict(set)
+    served: dict[int, set[str]] = defaultdict(set)
+    competencies = {
+        g.pk: module_competency(g.module)
+        for g in Group.objects.filter(pk__in=[g.id for g in groups.records]).select_related(
+            "module__competency"
+        )
+    }
+    for group in groups.records:
+        placed[(group.period, group.level)] |= group.students
+        for student in group.students:
+            served[student].add(competencies[group.id])
+    records = []
+    missing: list[tuple[int, int]] = []
+    for _pk, period, level, metrics in plans:
+        share = (metrics or {}).get("top_need_served")
+        if share is None or scope.division is not None:
+            missing.append((period, level))
+            continue
+        records.append(CoverageRecord(period, level, len(placed[(period, level)]), share))
+    if missing:
+        students = set().union(*(placed[key] for key in missing))
+        profiles = {
+            pk: student_needs(needs)
+            for pk, needs in NeedProfile.objects.filter(student_id__in=students).values_list(
+                "student_id", "needs"
+            )
+        }
+        for period, level in missing:
+            members = placed[(period, level)]
+            share = top_need_served(
+                {s: profiles.get(s, {}) for s in members}, {s: served[s] for s in members}
+            )
+            records.append(CoverageRecord(period, level, share.whole, share.rate))
+    return records
+
+
+def diagnosis_results(scope: Scope, students: list[StudentPlace]) -> list[DiagnosisResult]:
+    """Assessed diagnostic results of the scope's present students during the year."""
+    ids = [p.student for p in students]
+    rows = Result.objects.filter(
+        campaign__year=scope.year, value__isnull=False, student_id__in=ids
+    ).values_list("student_id", "competency__code", "campaign__date", "value")
+    return [DiagnosisResult(s, c, d, v) for s, c, d, v in rows]
+
+
+# --------------------------------------------------------------------------- tutoring
+
+
+def tutoring(scope: Scope) -> dict:
+    """Current tutees of the year, and the tutors' loads."""
+    from appui.tutoring.models import Tutor, Tutorship
+
+    tutees = set(
+        Tutorship.objects.filter(year=scope.year, end_date__isnull=True).values_list(
+            "student_id", flat=True
+        )
+    )
+    tutors = list(
+        Tutor.objects.filter(year=scope.year, active=True).values_list(
+            "staff_id", "tutee_count", "max_tutees"
+        )
+    )
+    return {
+        "tutees": tutees,
+        "tutor_staff": [staff for staff, count, _max in tutors if count],
+        "tutors": len(tutors),
+        "full": sum(1 for _staff, count, maximum in tutors if count >= maximum),
+    }
+
+
+# --------------------------------------------------------------------------- steering records
+
+
+def targets(scope: Scope):
+    from .models import Target
+
+    queryset = Target.objects.filter(year=scope.year).select_related("level")
+    if scope.level is not None or scope.allowed_level_ids is not None:
+        queryset = queryset.filter(Q(level__isnull=True) | scope.level_filter("level"))
+    return list(queryset)
+
+
+def milestones(scope: Scope):
+    from .models import Milestone
+
+    queryset = Milestone.objects.filter(year=scope.year).select_related("level")
+    if scope.level is not None or scope.allowed_level_ids is not None:
+        queryset = queryset.filter(Q(level__isnull=True) | scope.level_filter("level"))
+    return list(queryset.order_by("due_date", "pk"))
+
+
+def open_decisions(scope: Scope):
+    """Decisions not yet done, and actions not yet done, of the year's meetings."""
+    from .models import Action, Decision
+
+    decisions = Decision.objects.filter(meeting__year=scope.year, done_on__isnull=True)
+    actions = Action.objects.filter(meeting__year=scope.year, done_on__isnull=True)
+    if scope.level is not None or scope.allowed_level_ids is not None:
+        levels = Q(meeting__levels__isnull=True) | scope.level_filter("meeting__levels")
+        decisions, actions = decisions.filter(levels).distinct(), actions.filter(levels).distinct()
+    return (
+        list(decisions.select_related("meeting").order_by("meeting__date", "pk")),
+        list(actions.select_related("meeting", "owner").order_by("due_date", "pk")),
+    )
+
+
+def meetings_by_kind(scope: Scope) -> dict[str, int]:
+    from .models import Meeting
+
+    return dict(
+        Meeting.objects.filter(year=scope.year, date__lte=scope.today)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+
+
+def outcomes(school: School, start_year: int, scope_levels: list[Level] | None):
+    """Outcomes recorded for ``start_year`` and the year before, in the scope's levels."""
+    from .models import Outcome
+
+    queryset = Outcome.objects.filter(school=school, start_year__in=[start_year, start_year - 1])
+    if scope_levels is not None:
+        keys = Q(pk__in=[])
+        for level in scope_levels:
+            keys |= Q(track=level.track, year_in_cycle=level.year_in_cycle)
+        queryset = queryset.filter(keys)
+    return list(queryset.order_by("-start_year", "track", "year_in_cycle"))
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def _audience_students(survey) -> QuerySet[Student]:
+    students = Student.objects.filter(
+        school_id=survey.year.school_id, exit_date__isnull=True, division__year=survey.year
+    )
+    level_ids = [level.pk for level in survey.levels.all()]
+    if level_ids:
+        students = students.filter(division__level_id__in=level_ids)
+    return students
+
+
+def survey_audience_for(survey, user) -> str | None:
+    """Under which audience ``user`` may answer ``survey`` (student, guardian, staff), or None."""
+    from .models import Participation
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    school_id = survey.year.school_id
+    roles = set(
+        Membership.objects.filter(user=user, school_id=school_id).values_list("role", flat=True)
+    )
+    if (
+        survey.for_students
+        and Membership.Role.STUDENT in roles
+        and _audience_students(survey).filter(user=user).exists()
+    ):
+        return Participation.Audience.STUDENT
+    if (
+        survey.for_guardians
+        and Membership.Role.GUARDIAN in roles
+        and _audience_students(survey).filter(guardians__user=user).exists()
+    ):
+        return Participation.Audience.GUARDIAN
+    if (
+        survey.for_staff
+        and Staff.objects.filter(user=user, school_id=school_id, exit_date__isnull=True).exists()
+    ):
+        return Participation.Audience.STAFF
+    return None
+
+
+def survey_population(survey) -> dict[str, int]:
+    """How many people each audience of the survey counts (the response rates' base)."""
+    population = {}
+    if survey.for_students:
+        population["student"] = _audience_students(survey).count()
+    if survey.for_guardians:
+        population["guardian"] = (
+            Guardian.objects.filter(students__in=_audience_students(survey)).distinct().count()
+        )
+    if survey.for_staff:
+        population["staff"] = Staff.objects.filter(
+            school_id=survey.year.school_id, exit_date__isnull=True
+        ).count()
+    return population
+
+
+def surveys_to_answer(user, school: School, year: SchoolYear | None, today: dt.date) -> list:
+    """Open surveys of the year that ``user`` may answer and has not answered yet."""
+    from .models import Survey
+
+    if year is None:
+        return []
+    candidates = Survey.objects.filter(
+        year=year,
+        published_at__isnull=False,
+        closed_at__isnull=True,
+        opens_on__lte=today,
+        closes_on__gte=today,
+    ).exclude(participations__user=user)
+    return [s for s in candidates.prefetch_related("levels") if survey_audience_for(s, user)]
+
+
+def survey_results(survey) -> dict:
+    """Respondents per audience, response rates' base, and counts per scale question."""
+    from .models import Question
+
+    respondents = dict(
+        survey.participations.values_list("audience")
+        .annotate(n=Count("pk"))
+        .values_list("audience", "n")
+    )
+    questions = list(survey.questions.prefetch_related("counts").order_by("order", "pk"))
+    counts = {
+        q.pk: {c.value: c.count for c in q.counts.all()}
+        for q in questions
+        if q.kind == Question.Kind.SCALE
+    }
+    return {
+        "respondents": respondents,
+        "total": sum(respondents.values()),
+        "population": survey_population(survey),
+        "questions": questions,
+        "counts": counts,
+    }

@@ -1,0 +1,371 @@
+"""Writes of the steering app: targets, milestones, meetings, surveys, outcomes."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appui.core.indicators import INDICATORS
+from appui.planning.models import Group
+from appui.schools.models import Level, School, SchoolYear, Staff
+
+from . import selectors
+from .models import (
+    Action,
+    Comment,
+    Decision,
+    Meeting,
+    Milestone,
+    Outcome,
+    Participation,
+    Question,
+    ScaleCount,
+    Survey,
+    Target,
+)
+from .survey_templates import TEMPLATES
+
+# --------------------------------------------------------------------------- targets
+
+
+def _same_year(year: SchoolYear, level: Level | None) -> None:
+    if level is not None and level.year_id != year.pk:
+        raise ValidationError(_("This level belongs to another school year."))
+
+
+@transaction.atomic
+def target_set(
+    *,
+    year: SchoolYear,
+    indicator: str,
+    value: Decimal,
+    level: Level | None = None,
+    direction: str | None = None,
+    note: str = "",
+) -> Target:
+    """Create or replace the target on ``indicator`` for the school or one level."""
+    spec = INDICATORS.get(indicator)
+    if spec is None or spec.direction is None:
+        raise ValidationError(_("No target can be set on this indicator."))
+    _same_year(year, level)
+    target = Target.objects.filter(year=year, indicator=indicator, level=level).first()
+    target = target or Target(year=year, indicator=indicator, level=level)
+    target.direction = direction or spec.direction.value
+    target.value = value
+    target.note = note
+    target.full_clean(validate_constraints=False)
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target) -> None:
+    target.delete()
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    year: SchoolYear,
+    title: str,
+    due_date: dt.date,
+    kind: str = Milestone.Kind.OTHER,
+    level: Level | None = None,
+    notes: str = "",
+    done_on: dt.date | None = None,
+) -> Milestone:
+    _same_year(year, level)
+    milestone = Milestone(
+        year=year,
+        title=title,
+        due_date=due_date,
+        kind=kind,
+        level=level,
+        notes=notes,
+        done_on=done_on,
+    )
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, milestone: Milestone, day: dt.date | None) -> Milestone:
+    """Mark a milestone done on ``day`` (or not done, with None)."""
+    milestone.done_on = day
+    milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone) -> None:
+    milestone.delete()
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def _check_meeting_links(year: SchoolYear, attendees, levels, groups) -> None:
+    if any(s.school_id != year.school_id for s in attendees):
+        raise ValidationError(_("Attendees must be staff of the school."))
+    if any(level.year_id != year.pk for level in levels):
+        raise ValidationError(_("Levels must be of the meeting's school year."))
+    if any(group.plan.level.year_id != year.pk for group in groups):
+        raise ValidationError(_("Groups must be of the meeting's school year."))
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    year: SchoolYear,
+    kind: str,
+    date: dt.date,
+    title: str,
+    agenda: str,
+    minutes: str = "",
+    other_attendees: str = "",
+    attendees: list[Staff] | None = None,
+    levels: list[Level] | None = None,
+    groups: list[Group] | None = None,
+    user=None,
+    meeting: Meeting | None = None,
+) -> Meeting:
+    """Create a meeting, or update ``meeting`` when given."""
+    attendees, levels, groups = list(attendees or []), list(levels or []), list(groups or [])
+    _check_meeting_links(year, attendees, levels, groups)
+    meeting = meeting or Meeting(year=year, created_by=user)
+    meeting.kind, meeting.date, meeting.title = kind, date, title
+    meeting.agenda, meeting.minutes, meeting.other_attendees = agenda, minutes, other_attendees
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    meeting.levels.set(levels)
+    meeting.groups.set(groups)
+    return meeting
+
+
+@transaction.atomic
+def decision_add(*, meeting: Meeting, text: str) -> Decision:
+    decision = Decision(meeting=meeting, text=text.strip())
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_set_done(*, decision: Decision, day: dt.date | None) -> Decision:
+    decision.done_on = day
+    decision.save(update_fields=["done_on"])
+    return decision
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: Meeting,
+    description: str,
+    owner: Staff,
+    due_date: dt.date,
+    decision: Decision | None = None,
+) -> Action:
+    if owner.school_id != meeting.year.school_id:
+        raise ValidationError(_("The person in charge must be staff of the school."))
+    if decision is not None and decision.meeting_id != meeting.pk:
+        raise ValidationError(_("This decision was taken at another meeting."))
+    action = Action(
+        meeting=meeting,
+        description=description.strip(),
+        owner=owner,
+        due_date=due_date,
+        decision=decision,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_set_done(*, action: Action, day: dt.date | None) -> Action:
+    action.done_on = day
+    action.save(update_fields=["done_on"])
+    return action
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def _require_draft(survey: Survey) -> None:
+    # Read again: the caller's copy may predate a publication.
+    if Survey.objects.filter(pk=survey.pk, published_at__isnull=False).exists():
+        raise ValidationError(_("This survey is published: its questions can no longer change."))
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    year: SchoolYear,
+    template: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    for_students: bool = False,
+    for_guardians: bool = False,
+    for_staff: bool = False,
+    levels: list[Level] | None = None,
+    title: str = "",
+    user=None,
+) -> Survey:
+    """A draft survey with the template's questions (in the language of the request)."""
+    if template not in TEMPLATES:
+        raise ValidationError(_("Unknown survey template."))
+    levels = list(levels or [])
+    for level in levels:
+        _same_year(year, level)
+    survey = Survey(
+        year=year,
+        template=template,
+        title=title or str(TEMPLATES[template]["title"]),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        for_students=for_students,
+        for_guardians=for_guardians,
+        for_staff=for_staff,
+        created_by=user,
+    )
+    survey.full_clean()
+    survey.save()
+    survey.levels.set(levels)
+    Question.objects.bulk_create(
+        Question(survey=survey, order=n, kind=kind, text=str(text))
+        for n, (kind, text) in enumerate(TEMPLATES[template]["questions"], 1)
+    )
+    return survey
+
+
+@transaction.atomic
+def question_add(*, survey: Survey, text: str, kind: str = Question.Kind.SCALE) -> Question:
+    _require_draft(survey)
+    last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
+    question = Question(survey=survey, text=text.strip(), kind=kind, order=last + 1)
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    _require_draft(question.survey)
+    question.delete()
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey) -> Survey:
+    """Publish a draft: it opens on its first day. The counters are created now, so that an
+    answer only ever updates existing rows."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    _require_draft(survey)
+    questions = list(survey.questions.all())
+    if not questions:
+        raise ValidationError(_("Add at least one question before publishing."))
+    ScaleCount.objects.bulk_create(
+        ScaleCount(question=q, value=v)
+        for q in questions
+        if q.kind == Question.Kind.SCALE
+        for v in range(1, 5)
+    )
+    survey.published_at = timezone.now()
+    survey.save(update_fields=["published_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey) -> Survey:
+    survey.closed_at = timezone.now()
+    survey.save(update_fields=["closed_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_answer(*, survey: Survey, user, answers: dict[int, object]) -> None:
+    """Record one person's answers, anonymously, once.
+
+    ``answers`` maps question ids to a value 1–4 (scale) or a text (comment); questions left
+    out are skipped. The participation row and the anonymous increments are written in one
+    transaction: either the person has answered and their answers count, or neither.
+    """
+    survey = Survey.objects.get(pk=survey.pk)
+    if not survey.is_open:
+        raise ValidationError(_("This survey is not open."))
+    audience = selectors.survey_audience_for(survey, user)
+    if audience is None:
+        raise ValidationError(_("This survey is not meant for you."))
+    questions = {q.pk: q for q in survey.questions.all()}
+    scale: list[tuple[int, int]] = []
+    comments: list[Comment] = []
+    for question_id, raw in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise ValidationError(_("This answer is for a question of another survey."))
+        if question.kind == Question.Kind.SCALE:
+            if raw in (None, ""):
+                continue
+            try:
+                value = int(raw)
+            except (TypeError, ValueError) as error:
+                raise ValidationError(_("Answers go from 1 to 4.")) from error
+            if not 1 <= value <= 4:
+                raise ValidationError(_("Answers go from 1 to 4."))
+            scale.append((question.pk, value))
+        else:
+            text = str(raw or "").strip()[:2000]
+            if text:
+                comments.append(Comment(question=question, text=text))
+    if not scale and not comments:
+        raise ValidationError(_("Answer at least one question."))
+    try:
+        with transaction.atomic():
+            Participation.objects.create(survey=survey, user=user, audience=audience)
+    except IntegrityError as error:
+        raise ValidationError(_("You have already answered this survey.")) from error
+    for question_id, value in scale:
+        ScaleCount.objects.filter(question_id=question_id, value=value).update(count=F("count") + 1)
+    Comment.objects.bulk_create(comments)
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@transaction.atomic
+def outcome_set(
+    *,
+    school: School,
+    start_year: int,
+    level: Level,
+    enrolled: int,
+    repeating: int = 0,
+    candidates: int = 0,
+    passed: int = 0,
+    leavers: int = 0,
+    further_studies: int = 0,
+) -> Outcome:
+    """Record (or correct) the end-of-year outcomes of a level."""
+    if level.year.school_id != school.pk:
+        raise ValidationError(_("This level belongs to another school."))
+    outcome = Outcome.objects.filter(
+        school=school, start_year=start_year, track=level.track, year_in_cycle=level.year_in_cycle
+    ).first() or Outcome(
+        school=school, start_year=start_year, track=level.track, year_in_cycle=level.year_in_cycle
+    )
+    outcome.label = level.name
+    outcome.enrolled, outcome.repeating = enrolled, repeating
+    outcome.candidates, outcome.passed = candidates, passed
+    outcome.leavers, outcome.further_studies = leavers, further_studies
+    outcome.full_clean(validate_constraints=False)
+    outcome.save()
+    return outcome

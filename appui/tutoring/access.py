@@ -1,0 +1,92 @@
+"""Who may do what in tutoring.
+
+- the head sets the terms (maximum, allowance rate) and reads the allowances;
+- the head and the coordinators (of the student's level) assign tutors and end tutorships;
+- a tutor sees their tutees, logs meetings and prints the guardians' letter;
+- a student's tutoring record (tutors across years, meetings) is read by the above, the CPE
+  and Psy-EN, the student and their guardians; other teachers are refused (403);
+- any staff member may volunteer.
+
+Objects of a school where the user has no role answer 404, as everywhere in appui.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from appui.schools.access import SchoolAccess, access_for, require_member
+from appui.schools.models import Membership, Staff, Student
+
+from .models import Tutorship
+
+
+def school_access(request) -> SchoolAccess:
+    """The access to the current school; 403 when the user has no school."""
+    if request.school is None:
+        raise PermissionDenied
+    return access_for(request, request.school)
+
+
+def require_manager(request) -> SchoolAccess:
+    access = school_access(request)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    return access
+
+
+def require_head(request) -> SchoolAccess:
+    access = school_access(request)
+    if not access.is_head:
+        raise PermissionDenied
+    return access
+
+
+def own_staff(access: SchoolAccess) -> Staff | None:
+    return Staff.objects.filter(user=access.user, school=access.school).first()
+
+
+def can_manage_student(access: SchoolAccess, student: Student) -> bool:
+    if student.division_id is None:
+        return access.is_head or (access.is_coordinator and access.coordinator_level_ids is None)
+    return access.can_coordinate_level(student.division.level_id)
+
+
+def is_tutor_of(access: SchoolAccess, tutorship: Tutorship) -> bool:
+    return tutorship.tutor.staff.user_id == access.user.pk
+
+
+def get_tutorship_for(request, pk: int) -> tuple[Tutorship, SchoolAccess]:
+    """A tutorship for its tutor or a manager of the student's level."""
+    tutorship = (
+        Tutorship.objects.select_related(
+            "year__school", "tutor__staff", "student__division__level", "student__school"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if tutorship is None:
+        raise Http404
+    access = require_member(request, tutorship.year.school)
+    if not (is_tutor_of(access, tutorship) or can_manage_student(access, tutorship.student)):
+        raise PermissionDenied
+    return tutorship, access
+
+
+def can_read_student_tutoring(access: SchoolAccess, student: Student) -> bool:
+    if can_manage_student(access, student) or access.is_student_life_staff:
+        return True
+    if Tutorship.objects.filter(student=student, tutor__staff__user=access.user).exists():
+        return True
+    roles = access.roles
+    if Membership.Role.STUDENT in roles and student.user_id == access.user.pk:
+        return True
+    return Membership.Role.GUARDIAN in roles and student.guardians.filter(user=access.user).exists()
+
+
+def get_student_for_tutoring(request, pk: int) -> tuple[Student, SchoolAccess]:
+    student = Student.objects.select_related("school", "division__level").filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    access = require_member(request, student.school)
+    if not can_read_student_tutoring(access, student):
+        raise PermissionDenied
+    return student, access

@@ -1,0 +1,157 @@
+"""Tutoring: volunteer tutors, their tutees across the years, meetings, the yearly allowance.
+
+Seed 003 (« Le tutorat au lycée »): the head sets the terms — « nombre maximum d'élèves par
+tuteur, le même tuteur pendant toute la scolarité, le volontariat des enseignants, information
+des responsables légaux, indemnité de tutorat proportionnelle au nombre d'élèves ».
+
+The maximum is enforced twice: `services.tutorship_create` counts the tutor's tutees while
+holding a lock on the tutor's row (two assignments to one tutor run one after the other), and
+the database refuses a `Tutor` row whose `tutee_count` exceeds its `max_tutees` (a check
+constraint on one row; the services keep the count equal to the current tutorships).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from appui.schools.models import SchoolYear, Staff, Student
+
+MAX_TUTEES_LIMIT = 30
+
+
+class TutoringPolicy(models.Model):
+    """The terms the head sets for one school year."""
+
+    year = models.OneToOneField(SchoolYear, on_delete=models.CASCADE, related_name="tutoring")
+    max_tutees = models.PositiveSmallIntegerField(
+        _("maximum number of tutees per tutor"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TUTEES_LIMIT)],
+    )
+    allowance_per_tutee = models.DecimalField(
+        _("yearly allowance per tutee (€)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tutoring terms")
+        verbose_name_plural = _("tutoring terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_tutees__gte=1), name="tutoring_policy_max_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(allowance_per_tutee__gte=0), name="tutoring_policy_rate_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class Tutor(models.Model):
+    """A staff member who volunteered to tutor in one school year."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="tutors")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="tutor_years")
+    volunteered_on = models.DateField(_("volunteered on"))
+    active = models.BooleanField(_("active"), default=True)
+    # Copied from the year's terms by the services, so that one row can be checked.
+    max_tutees = models.PositiveSmallIntegerField(_("maximum number of tutees"))
+    # Tutees currently followed (tutorships without an end), kept by the services.
+    tutee_count = models.PositiveSmallIntegerField(_("tutees"), default=0)
+
+    class Meta:
+        verbose_name = _("tutor")
+        verbose_name_plural = _("tutors")
+        ordering = ["staff__last_name", "staff__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "staff"], name="one_tutor_per_staff_and_year"),
+            models.CheckConstraint(
+                condition=Q(tutee_count__lte=F("max_tutees")), name="tutor_within_max_tutees"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.year})"
+
+    @property
+    def room_left(self) -> int:
+        return max(0, self.max_tutees - self.tutee_count)
+
+
+class Tutorship(models.Model):
+    """A tutor follows a student; kept across years (the same tutor throughout, seed 003)."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", _("assigned by hand")
+        SUGGESTED = "suggested", _("suggestion accepted")
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="tutorships")
+    tutor = models.ForeignKey(Tutor, on_delete=models.PROTECT, related_name="tutorships")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="tutorships")
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.MANUAL
+    )
+    guardians_informed_on = models.DateField(_("guardians informed on"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tutorship")
+        verbose_name_plural = _("tutorships")
+        ordering = ["-year__start_year", "student__last_name", "student__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "student"],
+                condition=Q(end_date__isnull=True),
+                name="one_current_tutor_per_student",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="tutorship_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tutor.staff} → {self.student}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+class TutorMeeting(models.Model):
+    """A meeting between the tutor and the tutee: topics and next steps."""
+
+    tutorship = models.ForeignKey(Tutorship, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    topics = models.TextField(_("topics"))
+    next_steps = models.TextField(_("next steps"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tutor meeting")
+        verbose_name_plural = _("tutor meetings")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tutorship} — {self.date:%d/%m/%Y}"

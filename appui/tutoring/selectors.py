@@ -1,0 +1,144 @@
+"""Reads of the tutoring app."""
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+
+from appui.core.indicators import tutor_allowance
+from appui.schools.models import SchoolYear, Student, Teaching
+
+from .models import Tutor, TutorMeeting, Tutorship
+from .services import policy_for
+from .suggest import Pupil, Seat, suggest
+
+
+def tutors_overview(year: SchoolYear) -> QuerySet[Tutor]:
+    """The year's tutors with their load and the meetings they logged this year."""
+    return (
+        Tutor.objects.filter(year=year)
+        .select_related("staff")
+        .annotate(
+            meeting_count=Count(
+                "tutorships__meetings",
+                filter=Q(tutorships__year=year),
+                distinct=True,
+            )
+        )
+        .order_by("-active", "staff__last_name", "staff__first_name")
+    )
+
+
+def available_tutors(year: SchoolYear) -> QuerySet[Tutor]:
+    """Active tutors who still have room."""
+    return (
+        Tutor.objects.filter(year=year, active=True)
+        .filter(tutee_count__lt=F("max_tutees"))
+        .select_related("staff")
+        .order_by("tutee_count", "staff__last_name")
+    )
+
+
+def tutor_of(user, year: SchoolYear | None) -> Tutor | None:
+    if year is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Tutor.objects.filter(year=year, staff__user=user).select_related("staff").first()
+
+
+def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> QuerySet[Student]:
+    """Present students of ``students`` with no current tutor this year."""
+    tutored = Tutorship.objects.filter(year=year, end_date__isnull=True).values("student_id")
+    return (
+        students.filter(school=year.school, exit_date__isnull=True)
+        .exclude(pk__in=tutored)
+        .select_related("division__level")
+        .order_by("division__level__order", "division__code", "last_name", "first_name")
+    )
+
+
+def current_tutorships(year: SchoolYear, students: QuerySet[Student]) -> QuerySet[Tutorship]:
+    """Current tutorships of the year for ``students``, with meeting counts."""
+    return (
+        Tutorship.objects.filter(year=year, end_date__isnull=True, student__in=students)
+        .select_related("student__division", "tutor__staff")
+        .annotate(meeting_count=Count("meetings"), last_meeting=Max("meetings__date"))
+        .order_by("tutor__staff__last_name", "student__last_name", "student__first_name")
+    )
+
+
+def tutees(tutor: Tutor) -> QuerySet[Tutorship]:
+    """The tutor's current tutorships with their meeting count and last meeting."""
+    return (
+        tutor.tutorships.filter(end_date__isnull=True)
+        .select_related("student__division")
+        .annotate(meeting_count=Count("meetings"), last_meeting=Max("meetings__date"))
+        .order_by("student__last_name", "student__first_name")
+    )
+
+
+def student_tutorships(student: Student) -> QuerySet[Tutorship]:
+    """Every tutorship of the student, newest year first, with its meetings."""
+    return (
+        student.tutorships.select_related("year", "tutor__staff")
+        .prefetch_related(Prefetch("meetings", queryset=TutorMeeting.objects.order_by("-date")))
+        .order_by("-year__start_year", "-start_date")
+    )
+
+
+def suggestions(year: SchoolYear, students: QuerySet[Student]) -> dict:
+    """Proposed tutors for the students without one (see `appui.tutoring.suggest`)."""
+    pupils_qs = list(students_without_tutor(year, students))
+    tutors = {t.pk: t for t in Tutor.objects.filter(year=year, active=True).select_related("staff")}
+    by_staff = {t.staff_id: t.pk for t in tutors.values()}
+    # The most recent tutor of an earlier year, when they volunteer again this year.
+    previous: dict[int, int] = {}
+    for tutorship in (
+        Tutorship.objects.filter(student__in=pupils_qs, year__start_year__lt=year.start_year)
+        .select_related("tutor")
+        .order_by("year__start_year", "start_date")
+    ):
+        if tutorship.tutor.staff_id in by_staff:
+            previous[tutorship.student_id] = by_staff[tutorship.tutor.staff_id]
+    teachers: dict[int, set[int]] = {}
+    for division_id, staff_id in Teaching.objects.filter(
+        division__in={s.division_id for s in pupils_qs if s.division_id},
+        staff_id__in=by_staff,
+    ).values_list("division_id", "staff_id"):
+        teachers.setdefault(division_id, set()).add(by_staff[staff_id])
+    pupils = [
+        Pupil(
+            id=s.pk,
+            previous_tutor=previous.get(s.pk),
+            teachers=frozenset(teachers.get(s.division_id, set())),
+        )
+        for s in pupils_qs
+    ]
+    seats = {pk: Seat(load=t.tutee_count, maximum=t.max_tutees) for pk, t in tutors.items()}
+    proposals, unplaced = suggest(pupils, seats)
+    students_by_pk = {s.pk: s for s in pupils_qs}
+    return {
+        "proposals": [
+            {"student": students_by_pk[p.student], "tutor": tutors[p.tutor], "reason": p.reason}
+            for p in proposals
+        ],
+        "unplaced": [students_by_pk[pk] for pk in unplaced],
+    }
+
+
+def allowances(year: SchoolYear) -> list[dict]:
+    """Per tutor: students followed this year (ended tutorships included), rate, amount."""
+    policy = policy_for(year)
+    rows = []
+    tutors = (
+        Tutor.objects.filter(year=year)
+        .select_related("staff")
+        .annotate(followed=Count("tutorships__student", distinct=True))
+        .order_by("staff__last_name", "staff__first_name")
+    )
+    for tutor in tutors:
+        rows.append(
+            {
+                "tutor": tutor,
+                "tutees": tutor.followed,
+                "rate": policy.allowance_per_tutee,
+                "amount": tutor_allowance(tutor.followed, policy.allowance_per_tutee),
+            }
+        )
+    return rows

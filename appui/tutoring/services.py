@@ -1,0 +1,210 @@
+"""Writes of the tutoring app. Every rule of seed 003 that can be checked is checked here."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appui.schools.models import Membership, SchoolYear, Staff, Student
+
+from .models import Tutor, TutoringPolicy, TutorMeeting, Tutorship
+
+
+def policy_for(year: SchoolYear) -> TutoringPolicy:
+    """The year's terms, created with the defaults the first time they are needed."""
+    policy, _created = TutoringPolicy.objects.get_or_create(year=year)
+    return policy
+
+
+@transaction.atomic
+def policy_set(
+    *, year: SchoolYear, max_tutees: int, allowance_per_tutee: Decimal, user=None
+) -> TutoringPolicy:
+    """Set the maximum number of tutees per tutor and the allowance rate.
+
+    Lowering the maximum below what a tutor already follows is refused: the head first moves
+    some tutees (a tutor is never made to exceed the maximum, even after the fact).
+    """
+    policy = TutoringPolicy.objects.select_for_update().get(pk=policy_for(year).pk)
+    over = list(
+        Tutor.objects.select_for_update()
+        .filter(year=year, tutee_count__gt=max_tutees)
+        .select_related("staff")
+    )
+    if over:
+        names = ", ".join(str(t.staff) for t in over)
+        raise ValidationError(
+            _("These tutors already follow more than %(max)s students: %(names)s.")
+            % {"max": max_tutees, "names": names}
+        )
+    policy.max_tutees = max_tutees
+    policy.allowance_per_tutee = allowance_per_tutee
+    policy.updated_by = user
+    policy.full_clean()
+    policy.save()
+    Tutor.objects.filter(year=year).update(max_tutees=max_tutees)
+    return policy
+
+
+@transaction.atomic
+def tutor_volunteer(*, staff: Staff, year: SchoolYear, today: dt.date) -> Tutor:
+    """The staff member volunteers to tutor this year (seed 003: « le volontariat »)."""
+    if staff.school_id != year.school_id:
+        raise ValidationError(_("This staff member belongs to another school."))
+    if staff.exit_date is not None:
+        raise ValidationError(_("A staff member who left cannot volunteer."))
+    policy = policy_for(year)
+    tutor, created = Tutor.objects.get_or_create(
+        year=year,
+        staff=staff,
+        defaults={"volunteered_on": today, "max_tutees": policy.max_tutees},
+    )
+    if not created and not tutor.active:
+        tutor.active = True
+        tutor.volunteered_on = today
+        tutor.save(update_fields=["active", "volunteered_on"])
+    Membership.objects.get_or_create(
+        user=staff.user, school_id=staff.school_id, role=Membership.Role.TUTOR
+    )
+    return tutor
+
+
+@transaction.atomic
+def tutor_withdraw(*, tutor: Tutor) -> Tutor:
+    """The tutor stops volunteering; refused while they still follow tutees."""
+    tutor = Tutor.objects.select_for_update().get(pk=tutor.pk)
+    if _current_count(tutor):
+        raise ValidationError(
+            _("This tutor still follows students: end or move their tutorships first.")
+        )
+    tutor.active = False
+    tutor.save(update_fields=["active"])
+    still_tutoring = Tutor.objects.filter(
+        staff__user=tutor.staff.user, year__school_id=tutor.year.school_id, active=True
+    ).exists()
+    if not still_tutoring:
+        Membership.objects.filter(
+            user=tutor.staff.user, school_id=tutor.year.school_id, role=Membership.Role.TUTOR
+        ).delete()
+    return tutor
+
+
+def _current_count(tutor: Tutor) -> int:
+    return Tutorship.objects.filter(tutor=tutor, end_date__isnull=True).count()
+
+
+@transaction.atomic
+def tutorship_create(
+    *,
+    tutor: Tutor,
+    student: Student,
+    today: dt.date,
+    user=None,
+    origin: str = Tutorship.Origin.MANUAL,
+) -> Tutorship:
+    """Give a student a tutor, never beyond the tutor's maximum."""
+    # Lock the tutor's row: two assignments to the same tutor are done one after the other.
+    tutor = Tutor.objects.select_for_update().select_related("year", "staff").get(pk=tutor.pk)
+    if not tutor.active:
+        raise ValidationError(
+            _("%(tutor)s no longer volunteers as a tutor.") % {"tutor": tutor.staff}
+        )
+    if student.school_id != tutor.year.school_id:
+        raise ValidationError(_("This student belongs to another school."))
+    if student.exit_date is not None:
+        raise ValidationError(_("This student has left the school."))
+    current = (
+        Tutorship.objects.filter(year=tutor.year, student=student, end_date__isnull=True)
+        .select_related("tutor__staff")
+        .first()
+    )
+    if current is not None:
+        raise ValidationError(
+            _("%(student)s already has a tutor this year: %(tutor)s.")
+            % {"student": student, "tutor": current.tutor.staff}
+        )
+    count = _current_count(tutor)
+    if count >= tutor.max_tutees:
+        raise ValidationError(
+            _("%(tutor)s already follows %(count)s students, the maximum set by the head.")
+            % {"tutor": tutor.staff, "count": count}
+        )
+    tutorship = Tutorship(
+        year=tutor.year,
+        tutor=tutor,
+        student=student,
+        start_date=today,
+        origin=origin,
+        assigned_by=user,
+    )
+    tutorship.full_clean()
+    tutorship.save()
+    tutor.tutee_count = count + 1
+    tutor.save(update_fields=["tutee_count"])
+    return tutorship
+
+
+@transaction.atomic
+def tutorships_create(*, pairs: list[tuple[Tutor, Student]], today: dt.date, user=None) -> int:
+    """Accept suggested pairs, all or nothing."""
+    for tutor, student in pairs:
+        tutorship_create(
+            tutor=tutor, student=student, today=today, user=user, origin=Tutorship.Origin.SUGGESTED
+        )
+    return len(pairs)
+
+
+@transaction.atomic
+def tutorship_end(*, tutorship: Tutorship, today: dt.date, reason: str = "") -> Tutorship:
+    """End a tutorship (the student left, changed tutor…); its meetings are kept."""
+    tutorship = Tutorship.objects.select_for_update().get(pk=tutorship.pk)
+    if tutorship.end_date is not None:
+        raise ValidationError(_("This tutorship has already ended."))
+    tutor = Tutor.objects.select_for_update().get(pk=tutorship.tutor_id)
+    tutorship.end_date = max(today, tutorship.start_date)
+    tutorship.end_reason = reason
+    tutorship.save(update_fields=["end_date", "end_reason"])
+    tutor.tutee_count = _current_count(tutor)
+    tutor.save(update_fields=["tutee_count"])
+    return tutorship
+
+
+@transaction.atomic
+def tutorship_mark_informed(*, tutorship: Tutorship, day: dt.date) -> Tutorship:
+    """Record the day the guardians were informed (seed 003: « information des responsables
+    légaux »)."""
+    tutorship.guardians_informed_on = day
+    tutorship.save(update_fields=["guardians_informed_on"])
+    return tutorship
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    tutorship: Tutorship,
+    date: dt.date,
+    topics: str,
+    next_steps: str = "",
+    user=None,
+    today: dt.date,
+) -> TutorMeeting:
+    """Log a meeting of the tutor with the tutee."""
+    tutorship = Tutorship.objects.select_for_update().get(pk=tutorship.pk)
+    if tutorship.end_date is not None:
+        raise ValidationError(_("This tutorship has ended: no new meeting can be logged."))
+    if date > today:
+        raise ValidationError(_("A meeting is logged once it has taken place."))
+    if date < tutorship.start_date:
+        raise ValidationError(_("This meeting is dated before the tutorship started."))
+    meeting = TutorMeeting(
+        tutorship=tutorship,
+        date=date,
+        topics=topics.strip(),
+        next_steps=next_steps.strip(),
+        author=user,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting

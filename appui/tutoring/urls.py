@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tutoring"
+
+urlpatterns = [
+    path("tutorat/", views.index, name="index"),
+    path("tutorat/regles/", views.policy_edit, name="policy"),
+    path("tutorat/volontariat/", views.volunteer, name="volunteer"),
+    path("tutorat/affecter/", views.assign, name="assign"),
+    path("tutorat/suggestions/", views.suggestions, name="suggestions"),
+    path("tutorat/mes-tutores/", views.my_tutees, name="my-tutees"),
+    path("tutorat/indemnites/", views.allowances, name="allowances"),
+    path("tutorat/suivis/<int:pk>/", views.tutorship_detail, name="tutorship-detail"),
+    path("tutorat/suivis/<int:pk>/entretien/", views.meeting_add, name="meeting-add"),
+    path("tutorat/suivis/<int:pk>/fin/", views.tutorship_end, name="tutorship-end"),
+    path("tutorat/suivis/<int:pk>/informes/", views.tutorship_informed, name="tutorship-informed"),
+    path("tutorat/suivis/<int:pk>/lettre/", views.letter, name="letter"),
+    path("tutorat/eleves/<int:pk>/", views.student_tutoring, name="student"),
+]
