@@ -28,8 +28,9 @@ class SlotForm(forms.ModelForm):
         self.fields["staff"].queryset = Staff.objects.filter(school=school).order_by("last_name")
         self.fields["rooms"].queryset = Room.objects.filter(school=school)
         if not self.instance.pk:
-            self.initial.setdefault("periods", list(self.fields["periods"].queryset))
-            self.initial.setdefault("divisions", list(self.fields["divisions"].queryset))
+            # A new slot usually frees every division of the level, all year long.
+            self.initial["periods"] = list(self.fields["periods"].queryset)
+            self.initial["divisions"] = list(self.fields["divisions"].queryset)
 
 
 class ModuleForm(forms.ModelForm):

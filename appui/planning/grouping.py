@@ -46,6 +46,19 @@ from .models import Assignment, Group, Module, Plan, Room, Slot
 DEEPENING = Module.Kind.DEEPENING
 
 
+# The need level a module's groups are meant for, by kind: support aims at the strongest
+# needs, the other kinds at marked ones. With it the solver keeps students of similar need
+# levels together (the "homogeneity" weight; see docs/grouping.md).
+TARGET_LEVEL_BY_KIND = {
+    Module.Kind.SUPPORT: 3,
+    Module.Kind.METHODS: 2,
+    Module.Kind.EXPRESSION: 2,
+    Module.Kind.CULTURAL: 2,
+    Module.Kind.ORIENTATION: 2,
+    Module.Kind.DEEPENING: 2,
+}
+
+
 def slot_key(slot_id: int) -> str:
     return f"s{slot_id}"
 
@@ -197,6 +210,7 @@ def build_instance(plan: Plan) -> Instance:
                 min_size=m.min_size,
                 max_size=m.max_size,
                 label=m.title,
+                target_level=TARGET_LEVEL_BY_KIND.get(m.kind),
             )
             for m in modules
         ),

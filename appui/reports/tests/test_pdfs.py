@@ -66,3 +66,40 @@ def test_students_cannot_print_a_division_timetable(world, planning, published, 
         reverse("reports:division-timetable-pdf", args=[world.division.pk])
     )
     assert response.status_code == 403
+
+
+def test_the_guardian_letter_names_the_groups(world, planning, published, login):
+    response = login(world.users["teacher"]).get(
+        reverse("reports:guardian-letter-pdf", args=[world.student.pk])
+    )
+    text = pdf_text(response)
+    assert "Léa" in text and "Module " in text
+
+
+def test_families_cannot_print_the_letter_themselves(world, planning, published, login):
+    response = login(world.users["guardian"]).get(
+        reverse("reports:guardian-letter-pdf", args=[world.student.pk])
+    )
+    assert response.status_code == 403
+
+
+def test_the_attendance_sheet_lists_members_and_dates(world, planning, published, login):
+    group = published.groups.filter(assignments__student=world.student).first()
+    response = login(world.users["coordinator"]).get(
+        reverse("reports:attendance-sheet-pdf", args=[group.pk])
+    )
+    text = pdf_text(response)
+    assert "MARTIN" in text and "/09" in text
+
+
+def test_a_validated_stage_review_prints_for_the_family(world, planning, published, login):
+    from appui.followup import services as followup
+
+    review = followup.reviews_prepare(
+        students=[world.student], period=planning["period"], user=None
+    )[0]
+    client = login(world.users["guardian"])
+    url = reverse("reports:review-pdf", args=[review.pk])
+    assert client.get(url).status_code == 403  # still a draft
+    followup.review_validate(review=review, user=world.users["coordinator"])
+    assert "Progrès" in pdf_text(client.get(url)) or "Bilan" in pdf_text(client.get(url))
