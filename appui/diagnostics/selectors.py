@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from appui.schools.models import Division, Level, School, Student
 from appui.schools.selectors import current_students
@@ -145,7 +147,7 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
                     "reason": need.get("reason", ""),
                 }
             )
-        rows.append((student, cells))
+        rows.append((student, cells, _cells_html(cells)))
     total = len(students) or 1
     summary = [
         {
@@ -158,6 +160,32 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
         for c in competencies
     ]
     return Heatmap(competencies, rows, summary)
+
+
+_MARKS = {"deepening": "▲", "orientation": "◆"}
+
+
+def _cells_html(cells: list[dict]) -> str:
+    """The row's heatmap cells as HTML, built here: a level holds thousands of cells and
+    rendering each through the template language took most of the page's time."""
+    parts = []
+    for cell in cells:
+        title = cell["label"] + (f" — {cell['kind_label']}" if cell["kind_label"] else "")
+        if cell["known"]:
+            text = str(cell["level"]) + (_MARKS.get(cell["kind"], "") if cell["level"] else "")
+        else:
+            text = "·"
+        parts.append(
+            format_html(
+                '<td class="need need-{}" data-value="{}" title="{}">{}</td>',
+                cell["level"],
+                cell["level"],
+                title,
+                text,
+            )
+        )
+    # Every part comes from format_html, which escapes the values.
+    return mark_safe("".join(parts))
 
 
 def level_competencies(level: Level) -> list[Competency]:
