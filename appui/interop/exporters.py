@@ -165,3 +165,53 @@ class ResultsExporter(Exporter):
                 student.division.code if student.division else None,
                 *(cells.get((student.pk, c.pk)) for c in self.competencies),
             ]
+
+
+class PlanGroupsExporter(Exporter):
+    """A need-group plan: one row per student and group (barrette, module, staff, room)."""
+
+    columns = [
+        Column("slot", "Barrette", 22),
+        Column("module", "Module", 10),
+        Column("title", "Intitulé", 28),
+        Column("objective", "Objectif", 40),
+        Column("staff", "Intervenants", 28),
+        Column("room", "Salle", 12),
+        Column("last_name", "Nom", 20),
+        Column("first_name", "Prénom", 16),
+        Column("division", "Classe", 10),
+        Column("locked", "Verrouillé", 10),
+    ]
+
+    def __init__(self, plan) -> None:
+        self.plan = plan
+        self.title = f"Groupes {plan.level.short_name} {plan.period.name} v{plan.version}"
+
+    def rows(self) -> Iterator[list]:
+        from appui.planning.models import Group
+
+        groups = (
+            Group.objects.filter(plan=self.plan)
+            .select_related("slot", "module", "room")
+            .prefetch_related("staff", "assignments__student__division")
+            .order_by("slot__weekday", "slot__start_time", "module__code", "pk")
+        )
+        for group in groups:
+            staff = ", ".join(str(s) for s in group.staff.all())
+            members = sorted(
+                group.assignments.all(), key=lambda a: (a.student.last_name, a.student.first_name)
+            )
+            for assignment in members:
+                student = assignment.student
+                yield [
+                    str(group.slot),
+                    group.module.code,
+                    group.module.title,
+                    group.module.objective,
+                    staff,
+                    group.room.name if group.room else None,
+                    student.last_name,
+                    student.first_name,
+                    student.division.code if student.division else None,
+                    "oui" if assignment.locked or group.locked else "non",
+                ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("exports/eleves/", views.student_export, name="student-export"),
     path("exports/personnels/", views.staff_export, name="staff-export"),
     path("exports/campagnes/<int:pk>/resultats/", views.result_export, name="result-export"),
+    path("exports/plans/<int:pk>/groupes/", views.plan_export, name="plan-export"),
 ]

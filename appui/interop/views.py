@@ -206,6 +206,18 @@ def result_export(request, pk: int):
     return _stream(exporter, export_format)
 
 
+@login_required
+def plan_export(request, pk: int):
+    """A need-group plan with its members (coordinators of the level and the head)."""
+    from appui.planning.access import get_plan_for
+
+    from .exporters import PlanGroupsExporter
+
+    export_format = _export_format(request)
+    plan, _access = get_plan_for(request, pk)
+    return _stream(PlanGroupsExporter(plan), export_format)
+
+
 def _int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None

@@ -14,7 +14,9 @@ STUDENT_FILTERS = ("q", "niveau", "division", "sortis")
 
 
 @register.simple_tag(takes_context=True)
-def export_href(context, export: str, export_format: str, division=None, campaign=None) -> str:
+def export_href(
+    context, export: str, export_format: str, division=None, campaign=None, plan=None
+) -> str:
     """The download URL of a list in one format, with the filters the page shows."""
     params: list[tuple[str, str]] = []
     if export == "students":
@@ -29,6 +31,8 @@ def export_href(context, export: str, export_format: str, division=None, campaig
         url = reverse("interop:staff-export")
     elif export == "results":
         url = reverse("interop:result-export", args=[campaign.pk])
+    elif export == "plan":
+        url = reverse("interop:plan-export", args=[plan.pk])
     else:
         raise template.TemplateSyntaxError(f"unknown export {export!r}")
     params.append(("format", ExportFormat(export_format).value))
