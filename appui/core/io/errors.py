@@ -74,6 +74,28 @@ def has_errors(issues: Iterable[ImportIssue]) -> bool:
     return any(issue.is_error for issue in issues)
 
 
+class HasIssues:
+    """For parsed files that carry an ``issues`` list: blocking errors and mere warnings."""
+
+    __slots__ = ()
+    issues: list[ImportIssue]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when an issue must block the import."""
+        return has_errors(self.issues)
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        """Issues that block the import."""
+        return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        """Issues shown in the preview that do not block the import."""
+        return [issue for issue in self.issues if not issue.is_error]
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; ``issues`` says why and where, in French."""
 

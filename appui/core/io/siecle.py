@@ -25,7 +25,7 @@ from appui.core.io._xml import (
     local_name,
     refuse_root,
 )
-from appui.core.io.errors import ImportFileError, ImportIssue, Severity, has_errors
+from appui.core.io.errors import HasIssues, ImportFileError, ImportIssue, Severity
 from appui.core.io.mef import Level, Track, level_from_mef
 from appui.core.io.values import Sex, ValueProblem, fold, parse_number, parse_sex
 
@@ -137,28 +137,13 @@ class SiecleStudent:
 
 
 @dataclass(slots=True)
-class SiecleExport:
+class SiecleExport(HasIssues):
     """Everything read from one SIECLE student export."""
 
     file_name: str
     parameters: SiecleParameters
     students: list[SiecleStudent] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        """True when an issue must block the import."""
-        return has_errors(self.issues)
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        """Issues that block the import."""
-        return [issue for issue in self.issues if issue.is_error]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        """Issues shown in the preview that do not block the import."""
-        return [issue for issue in self.issues if not issue.is_error]
 
     @property
     def current_students(self) -> list[SiecleStudent]:

@@ -24,7 +24,7 @@ from appui.core.io._xml import (
     local_name,
     refuse_root,
 )
-from appui.core.io.errors import ImportFileError, ImportIssue, Severity, has_errors
+from appui.core.io.errors import HasIssues, ImportFileError, ImportIssue, Severity
 from appui.core.io.values import Sex, ValueProblem, fold, parse_int, parse_sex
 
 __all__ = [
@@ -194,7 +194,7 @@ class StsGroup:
 
 
 @dataclass(slots=True)
-class StsExport:
+class StsExport(HasIssues):
     """Everything read from one STS-web export."""
 
     file_name: str
@@ -204,21 +204,6 @@ class StsExport:
     divisions: list[StsDivision] = field(default_factory=list)
     groups: list[StsGroup] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        """True when an issue must block the import."""
-        return has_errors(self.issues)
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        """Issues that block the import."""
-        return [issue for issue in self.issues if issue.is_error]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        """Issues shown in the preview that do not block the import."""
-        return [issue for issue in self.issues if not issue.is_error]
 
     @property
     def teachers(self) -> list[StsIndividual]:
