@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appui.schools.models import School
+from appui.schools.models import Period, School, Staff
+from appui.schools.selectors import current_year
 
+from .models import LsuSettings
 from .services import MAX_UPLOAD_BYTES
 
 
@@ -22,8 +24,9 @@ class UploadForm(forms.Form):
 
     file = forms.FileField()
 
-    def __init__(self, *args, creating: bool = False, **kwargs) -> None:
+    def __init__(self, *args, creating: bool = False, school=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.school = school
         self.fields["file"].label = self.file_label
         self.fields["file"].help_text = self.file_help
         self.fields["file"].widget.attrs["accept"] = self.accept
@@ -118,3 +121,63 @@ class StudentTableForm(TableForm):
 
 class StaffTableForm(TableForm):
     file_label = gettext_lazy("Staff file")
+
+
+class LsuTableForm(UploadForm):
+    file_label = gettext_lazy("Periodic reports file")
+    file_help = gettext_lazy(
+        "CSV, Excel (.xlsx) or LibreOffice (.ods) exported from your school-life software, "
+        "one row per student and subject, column headers on the first row."
+    )
+    accept = ".csv,.txt,.xlsx,.ods,text/csv"
+
+    period = forms.ModelChoiceField(
+        label=gettext_lazy("Period of the reports"), queryset=Period.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        year = current_year(self.school) if self.school else None
+        self.fields["period"].queryset = (
+            year.periods.order_by("number") if year else Period.objects.none()
+        )
+
+    def options(self) -> dict:
+        return {"period": self.cleaned_data["period"].pk}
+
+
+class LsuSettingsForm(forms.ModelForm):
+    """Who signs, when the reports were locked, which LSU period this is."""
+
+    class Meta:
+        model = LsuSettings
+        fields = ["manager", "locked_on", "lsu_index", "lsu_count"]
+        widgets = {"locked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "manager": gettext_lazy("The member of the management team who signs the reports."),
+            "lsu_index": gettext_lazy(
+                "Leave empty to use the number of the period in appui (e.g. 1 for the first "
+                "trimester when your LSU periods are trimesters)."
+            ),
+            "lsu_count": gettext_lazy(
+                "Leave empty to use the number of periods of appui's year (3 for trimesters, "
+                "2 for semesters)."
+            ),
+        }
+
+    def __init__(self, *args, school, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.fields["manager"]
+        manager.queryset = Staff.objects.filter(
+            school=school, function=Staff.Function.DIRECTION, exit_date__isnull=True
+        ).order_by("last_name", "first_name")
+        manager.label_from_instance = lambda staff: (
+            f"{staff.civility} {staff.first_name} {staff.last_name}".strip()
+        )
+
+    def clean(self):
+        data = super().clean()
+        index, count = data.get("lsu_index"), data.get("lsu_count")
+        if index and count and index > count:
+            self.add_error("lsu_index", _("The period number cannot exceed the number of periods."))
+        return data

@@ -1,6 +1,7 @@
-"""An uploaded file kept between its preview and its application."""
+"""An uploaded file kept between its preview and its application; the LSU export's data."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ class ImportBatch(models.Model):
         STS = "sts", _("STS-web staff and services")
         STUDENTS = "students", _("students from a spreadsheet")
         STAFF = "staff", _("staff from a spreadsheet")
+        LSU = "lsu", _("periodic reports for the LSU")
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("previewed")
@@ -54,3 +56,137 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+# ---------------------------------------------------------------------------- LSU (collège)
+#
+# The LSU periodic report (bilan périodique) holds much more than the AP that appui manages:
+# subject assessments, the "acquis et conseils" text, attendance, the class council and the
+# head who signs. appui does not invent them. The head sets the export settings and the
+# council dates; the rest is imported from the school's other software as a spreadsheet
+# (kind ``lsu`` above) and kept here, per student and period.
+
+
+class LsuSettings(models.Model):
+    """How one period of appui is exported to the LSU: who signs, when reports were locked,
+    and which LSU period (trimester, semester…) it is."""
+
+    period = models.OneToOneField(
+        "schools.Period", on_delete=models.CASCADE, related_name="lsu_settings"
+    )
+    manager = models.ForeignKey(
+        "schools.Staff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    lsu_index = models.PositiveSmallIntegerField(
+        _("LSU period number"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    lsu_count = models.PositiveSmallIntegerField(
+        _("number of LSU periods in the year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    locked_on = models.DateField(_("reports locked on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("LSU settings")
+        verbose_name_plural = _("LSU settings")
+
+    def __str__(self) -> str:
+        return f"LSU — {self.period}"
+
+
+class LsuCouncil(models.Model):
+    """The date of a division's class council for one period."""
+
+    period = models.ForeignKey(
+        "schools.Period", on_delete=models.CASCADE, related_name="lsu_councils"
+    )
+    division = models.ForeignKey(
+        "schools.Division", on_delete=models.CASCADE, related_name="lsu_councils"
+    )
+    date = models.DateField(_("class council"))
+
+    class Meta:
+        verbose_name = _("class council")
+        verbose_name_plural = _("class councils")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "division"], name="one_council_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division} — {self.period} — {self.date}"
+
+
+class LsuReport(models.Model):
+    """What a student's LSU periodic report needs beyond AP, imported from a spreadsheet."""
+
+    student = models.ForeignKey(
+        "schools.Student", on_delete=models.CASCADE, related_name="lsu_reports"
+    )
+    period = models.ForeignKey(
+        "schools.Period", on_delete=models.CASCADE, related_name="lsu_reports"
+    )
+    advice = models.TextField(_("acquis et conseils pour progresser"), blank=True)
+    late = models.PositiveSmallIntegerField(
+        _("late arrivals"), null=True, blank=True, validators=[MaxValueValidator(999)]
+    )
+    justified_absences = models.PositiveSmallIntegerField(
+        _("justified half-day absences"), null=True, blank=True, validators=[MaxValueValidator(999)]
+    )
+    unjustified_absences = models.PositiveSmallIntegerField(
+        _("unjustified half-day absences"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(999)],
+    )
+    missed_hours = models.PositiveSmallIntegerField(
+        _("missed hours"), null=True, blank=True, validators=[MaxValueValidator(999)]
+    )
+    school_life_comment = models.TextField(_("school life comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("LSU periodic report")
+        verbose_name_plural = _("LSU periodic reports")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "period"], name="one_lsu_report_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.period}"
+
+
+class LsuAssessment(models.Model):
+    """A subject assessment of a periodic report (``acquis``): subject, teacher, positioning
+    on the LSU scale (1–4) or an average, and the teacher's appreciation."""
+
+    report = models.ForeignKey(LsuReport, on_delete=models.CASCADE, related_name="assessments")
+    subject = models.ForeignKey("schools.Subject", on_delete=models.RESTRICT, related_name="+")
+    staff = models.ForeignKey(
+        "schools.Staff", on_delete=models.RESTRICT, related_name="+", verbose_name=_("teacher")
+    )
+    positioning = models.PositiveSmallIntegerField(
+        _("positioning"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    average = models.CharField(_("average"), max_length=8, blank=True)
+    not_graded = models.BooleanField(_("not graded"), default=False)
+    appreciation = models.TextField(_("appreciation"), blank=True)
+
+    class Meta:
+        verbose_name = _("subject assessment")
+        verbose_name_plural = _("subject assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "subject"], name="one_assessment_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.subject}"

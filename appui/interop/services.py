@@ -24,6 +24,7 @@ from appui.core.io.sts import parse_sts
 from appui.core.io.tabular import read_table
 from appui.schools.models import School
 
+from .lsu_import import LsuTableImport
 from .models import ImportBatch
 from .plan import ImportRefused, Plan
 from .siecle_import import SiecleImport
@@ -85,6 +86,8 @@ def analyse(
         table = read_table(content, file_name)
         if school is None or school is FROM_FILE:
             raise ImportRefused("Choisissez l'établissement dans lequel importer ce fichier.")
+        if kind == Kind.LSU:
+            return LsuTableImport(table, school=school, period_id=options.get("period"))
         importer = StudentTableImport if kind == Kind.STUDENTS else StaffTableImport
         return importer(table, school=school, absent_left=bool(options.get("absent_left")))
     except ImportFileError as error:

@@ -35,6 +35,21 @@ SLOTS = {
     "2NDPRO": [(1, time(10, 0), time(11, 15)), (3, time(14, 0), time(15, 15))],
     "1PRO": [(0, time(10, 0), time(11, 15)), (2, time(10, 0), time(11, 15))],
     "TPRO": [(2, time(8, 30), time(9, 45)), (4, time(14, 0), time(15, 15))],
+    # The collège section: an hour a week (two in 6e), with the collège's teachers.
+    "6E": [(0, time(8, 30), time(9, 30)), (3, time(8, 30), time(9, 30))],
+    "5E": [(1, time(8, 30), time(9, 30))],
+    "4E": [(0, time(16, 0), time(17, 0))],
+    "3E": [(1, time(16, 0), time(17, 0))],
+}
+# Extra subjects whose teachers can run a module in the collège section.
+COLLEGE_STAFF = {
+    "LEC-S": ["020700", "040600"],
+    "CON-M": ["020700", "061300", "062900"],
+    "GRP-M": ["100100", "070200"],
+    "NUM-S": ["070200"],
+    "INF-M": ["040600"],
+    "MOT-S": ["030201", "062900"],
+    "PRJ-O": ["040600", "030201"],
 }
 # (code, title, objective, competency, kind, sessions, min, max, staff subjects, indicators)
 MODULES = [
@@ -335,6 +350,7 @@ def extend_demo(school: School, rng: random.Random) -> None:
             success_indicators=indicators,
             room_needs="ordinateurs" if comp.startswith("NU") else "",
         )
+        subjects = subjects + COLLEGE_STAFF.get(code, [])
         module.staff.set([t for s in subjects for t in by_subject.get(s, [])])
 
     periods = list(year.periods.all())
@@ -349,7 +365,10 @@ def extend_demo(school: School, rng: random.Random) -> None:
             slot.divisions.set(divisions)
             # Enough teachers for groups of about twelve, and rooms for everyone.
             needed = max(3, round(students / 12) + 2)
-            available = rng.sample(teachers, k=min(len(teachers), needed))
+            # The collège section and the lycée have their own teachers.
+            college = level.track == Level.Track.COLLEGE
+            pool = [t for t in teachers if _teaches_college(t) == college]
+            available = rng.sample(pool, k=min(len(pool), needed))
             # The demo accounts' teachers are free in the 2nde slots, so that logging in
             # as « professeur » or « tuteur » shows groups they run.
             if level.short_name == "2NDPRO":
@@ -368,6 +387,11 @@ def extend_demo(school: School, rng: random.Random) -> None:
             slot.rooms.set(chosen)
     if getattr(settings, "DEMO_SOLVE_PLANS", True):
         _demo_plans(school, year, rng)
+
+
+def _teaches_college(teacher: Staff) -> bool:
+    """Collège subjects carry STS-web's six-digit codes in the demo."""
+    return any(subject.code.isdigit() for subject in teacher.subjects.all())
 
 
 def _demo_plans(school: School, year, rng: random.Random) -> None:

@@ -87,7 +87,7 @@ def remove_demo_school() -> None:
 
 
 @transaction.atomic
-def build_demo(*, seed: int = 2026, students: int = 420, today: date | None = None) -> DemoResult:
+def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = None) -> DemoResult:
     rng = random.Random(seed)
     today = today or date.today()
     remove_demo_school()
@@ -126,7 +126,9 @@ def build_demo(*, seed: int = 2026, students: int = 420, today: date | None = No
             short_name=short,
             mef_mask=mask,
             ap_hours=Decimal(hours),
-            hours_reference=data.REFORM_2019,
+            hours_reference=data.COLLEGE_HOURS_REFERENCE
+            if track == Level.Track.COLLEGE
+            else data.REFORM_2019,
             order=order,
         )
 
@@ -140,7 +142,7 @@ def build_demo(*, seed: int = 2026, students: int = 420, today: date | None = No
             year=year,
             level=levels[level_short],
             code=code,
-            label=f"{levels[level_short].name} — {specialty}",
+            label=f"{levels[level_short].name} — {specialty}" if specialty else "",
             specialty=specialty,
         )
 
@@ -232,9 +234,14 @@ def _create_teachings(rng, divisions, subjects, staff_by_subject) -> None:
     turn = {code: 0 for code in staff_by_subject}
     for code, _level, _spec, _mef, _size, specialty_subject, _girls in data.DIVISIONS:
         division = divisions[code]
-        wanted = (
-            data.COMMON_SUBJECTS + [specialty_subject] + data.SPECIALTY_EXTRA[specialty_subject]
-        )
+        if specialty_subject == "COLLEGE":
+            wanted = list(data.COLLEGE_SUBJECTS)
+        else:
+            wanted = (
+                data.COMMON_SUBJECTS
+                + [specialty_subject]
+                + data.SPECIALTY_EXTRA[specialty_subject]
+            )
         teachings = []
         for subject_code in wanted:
             team = staff_by_subject[subject_code]
@@ -266,7 +273,7 @@ def _create_students(rng, school, year, divisions, total) -> list[Student]:
         division = divisions[code]
         level = division.level
         # Age at the start of the year: 15 in CAP 1 / 2nde, plus the year in the cycle.
-        base_age = 15 + level.year_in_cycle - 1
+        base_age = data.COLLEGE_AGES.get(level.short_name, 15 + level.year_in_cycle - 1)
         for _ in range(size):
             sequence += 1
             female = rng.random() < girls
@@ -278,7 +285,10 @@ def _create_students(rng, school, year, divisions, total) -> list[Student]:
             while not ine or ine in used_ine:
                 ine = f"{rng.randrange(10**9, 10**10)}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
             used_ine.add(ine)
-            entry = year.start_date - timedelta(days=365 * (level.year_in_cycle - 1))
+            years_here = base_age - 11 if level.track == Level.Track.COLLEGE else None
+            entry = year.start_date - timedelta(
+                days=365 * (level.year_in_cycle - 1 if years_here is None else years_here)
+            )
             project = _project(rng, level)
             student = Student(
                 school=school,
@@ -303,6 +313,8 @@ def _create_students(rng, school, year, divisions, total) -> list[Student]:
 
 def _project(rng, level: Level) -> str:
     P = Student.Project
+    if level.track == Level.Track.COLLEGE:
+        return P.UNDECIDED
     if level.track == Level.Track.BACPRO and level.year_in_cycle == 3:
         options = [(P.INSERTION, 45), (P.FURTHER_STUDIES, 35), (P.BRIDGE, 4), (P.UNDECIDED, 16)]
     elif level.track == Level.Track.CAP and level.year_in_cycle == 2:

@@ -242,6 +242,14 @@ SUBJECTS = [
     ("VENTE", "Vente et commerce"),
     ("GESTADM", "Gestion administrative"),
     ("DOC", "Documentation"),
+    # The collège section: STS-web subject codes (6 characters), which the LSU requires.
+    ("020700", "Français"),
+    ("061300", "Mathématiques"),
+    ("040600", "Histoire-géographie"),
+    ("030201", "Anglais LV1"),
+    ("062900", "Sciences de la vie et de la Terre"),
+    ("070200", "Technologie"),
+    ("100100", "Éducation physique et sportive"),
 ]
 
 # Levels of a lycée professionnel: (short, name, track, year in cycle, MEF mask, hours).
@@ -256,7 +264,18 @@ LEVELS = [
     ("2NDPRO", "2nde professionnelle", "bacpro", 1, "247.....31.", "90"),
     ("1PRO", "1re professionnelle", "bacpro", 2, "247.....32.", "84"),
     ("TPRO", "Terminale professionnelle", "bacpro", 3, "247.....33.", "91"),
+    # A small collège section (cité scolaire): AP volumes are set by the school.
+    ("6E", "6e", "college", 3, "10010012110", "72"),
+    ("5E", "5e", "college", 1, "10110001110", "36"),
+    ("4E", "4e", "college", 2, "10210001110", "36"),
+    ("3E", "3e", "college", 3, "10310019110", "36"),
 ]
+COLLEGE_HOURS_REFERENCE = (
+    "Arrêté du 19 mai 2015 modifié relatif à l'organisation des enseignements dans les "
+    "classes de collège (accompagnement personnalisé) : volume fixé par l'établissement"
+)
+# Age at the start of the year of a collège level's students.
+COLLEGE_AGES = {"6E": 11, "5E": 12, "4E": 13, "3E": 14}
 
 # Divisions: (code, level short, specialty, MEF code, relative size, staff specialty subject,
 #             share of girls).
@@ -331,6 +350,10 @@ DIVISIONS = [
         "GESTADM",
         0.75,
     ),
+    ("6A", "6E", "", "10010012110", 24, "COLLEGE", 0.5),
+    ("5A", "5E", "", "10110001110", 24, "COLLEGE", 0.5),
+    ("4A", "4E", "", "10210001110", 23, "COLLEGE", 0.5),
+    ("3A", "3E", "", "10310019110", 23, "COLLEGE", 0.5),
 ]
 
 # Teachers per subject (the specialty teachers grow with the number of divisions).
@@ -348,7 +371,16 @@ TEACHERS_PER_SUBJECT = {
     "VENTE": 3,
     "GESTADM": 3,
     "DOC": 1,
+    "020700": 2,
+    "061300": 2,
+    "040600": 1,
+    "030201": 1,
+    "062900": 1,
+    "070200": 1,
+    "100100": 1,
 }
+# Subjects of every collège division (specialty "COLLEGE" above).
+COLLEGE_SUBJECTS = ["020700", "061300", "040600", "030201", "062900", "070200", "100100"]
 # Subjects taught to every division, and those only to some specialties.
 COMMON_SUBJECTS = ["LET-HG", "MATH-SC", "ANG", "EPS", "ARTS", "PSE"]
 SPECIALTY_EXTRA = {"ELEC": ["ECO-G"], "VENTE": ["ESP", "ECO-D"], "GESTADM": ["ECO-D", "ESP"]}

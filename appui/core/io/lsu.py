@@ -116,23 +116,37 @@ class LsuDiscipline:
 
 @dataclass(frozen=True, slots=True)
 class LsuTeacher:
-    """A teacher (``enseignant``), known by their STS-web identifier."""
+    """A teacher (``enseignant``), known by their STS-web identifier. Records refer to them
+    by ``key`` (default: the identifier; give ``ref`` when it may be missing)."""
 
     sts_id: str
     last_name: str | None = None
     first_name: str | None = None
     civility: str | None = None
     type: str = "epp"
+    ref: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How other records refer to this teacher."""
+        return self.ref or self.sts_id
 
 
 @dataclass(frozen=True, slots=True)
 class LsuStudent:
-    """A student (``eleve``): SIECLE ``ELEVE_ID``, names and division code."""
+    """A student (``eleve``): SIECLE ``ELEVE_ID``, names and division code. Reports refer
+    to them by ``key`` (default: the identifier; give ``ref`` when it may be missing)."""
 
     eleve_id: str
     last_name: str
     first_name: str
     division: str
+    ref: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How reports refer to this student."""
+        return self.ref or self.eleve_id
 
     @property
     def full_name(self) -> str:
@@ -213,13 +227,14 @@ class LsuSchoolLife:
 @dataclass(frozen=True, slots=True)
 class LsuReport:
     """A student's periodic report (``bilan-periodique``). The AP part is ``aps``; every
-    other field is required by the schema and comes from outside appui."""
+    other field is required by the schema and comes from outside appui. ``eleve_id`` is the
+    student's :attr:`LsuStudent.key`; ``lock_time`` may be a date or a date and time."""
 
     eleve_id: str
     aps: tuple[LsuStudentAp, ...] = ()
     council_date: date | None = None
     schooling_start: date | None = None
-    lock_time: datetime | None = None
+    lock_time: date | datetime | None = None
     manager: str | None = None
     main_teacher_ids: tuple[str, ...] = ()
     assessments: tuple[LsuAssessment, ...] = ()
@@ -340,18 +355,23 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
             f"le numéro de période {period.index} n'est pas compris entre 1 et {period.count}.",
         )
 
-    students = {student.eleve_id: student for student in export.students}
+    students = {student.key: student for student in export.students}
     if not export.students:
         check.add("Élèves", "aucun élève : LSU exige au moins un élève.")
     if len(students) != len(export.students):
         check.add("Élèves", "un élève est cité deux fois.")
     for student in export.students:
         who = f"Élève {student.full_name}"
-        if not _positive_integer(student.eleve_id.strip()):
+        if not student.eleve_id.strip():
             check.add(
                 who,
-                f"l'identifiant SIECLE (ELEVE_ID) « {student.eleve_id} » manque ou n'est pas "
-                "un nombre : importez les élèves depuis SIECLE.",
+                "l'identifiant SIECLE (ELEVE_ID) manque : importez les élèves depuis SIECLE.",
+            )
+        elif not _positive_integer(student.eleve_id.strip()):
+            check.add(
+                who,
+                f"l'identifiant SIECLE (ELEVE_ID) « {student.eleve_id} » n'est pas un nombre : "
+                "importez les élèves depuis SIECLE.",
             )
         check.text(who, "le nom", student.last_name, 100, required=True)
         check.text(who, "le prénom", student.first_name, 100, required=True)
@@ -377,15 +397,19 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
             )
         check.text(what, "le libellé", discipline.label, 40, required=True)
 
-    teachers = {teacher.sts_id: teacher for teacher in export.teachers}
+    teachers = {teacher.key: teacher for teacher in export.teachers}
     if len(teachers) != len(export.teachers):
         check.add("Enseignants", "un enseignant est cité deux fois.")
     for teacher in export.teachers:
         who = f"Enseignant {teacher.last_name or teacher.sts_id}"
-        if not _positive_integer(teacher.sts_id.strip()):
+        if not teacher.sts_id.strip():
+            check.add(
+                who, "l'identifiant STS-web manque : importez les personnels depuis STS-web."
+            )
+        elif not _positive_integer(teacher.sts_id.strip()):
             check.add(
                 who,
-                f"l'identifiant STS-web « {teacher.sts_id} » manque ou n'est pas un nombre : "
+                f"l'identifiant STS-web « {teacher.sts_id} » n'est pas un nombre : "
                 "importez les personnels depuis STS-web.",
             )
         if teacher.type not in _TEACHER_TYPES:
@@ -585,7 +609,7 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
         _element(
             students,
             "eleve",
-            id=ids("EL", student.eleve_id),
+            id=ids("EL", student.key),
             id_be=str(int(student.eleve_id)),
             nom=student.last_name.strip(),
             prenom=student.first_name.strip(),
@@ -620,7 +644,7 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
             _element(
                 teachers,
                 "enseignant",
-                id=ids("ENS", teacher.sts_id),
+                id=ids("ENS", teacher.key),
                 type=teacher.type,
                 id_sts=str(int(teacher.sts_id)),
                 civilite=teacher.civility,
@@ -669,6 +693,12 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
     return bytes(xml)
 
 
+def _lock_time(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat()
+    return value.isoformat()
+
+
 def _report(parent: Any, report: LsuReport, period_id: str, ids: _Ids) -> None:
     # lsu_gaps() has checked every required field; the asserts only narrow types.
     assert report.council_date and report.schooling_start and report.lock_time
@@ -681,7 +711,7 @@ def _report(parent: Any, report: LsuReport, period_id: str, ids: _Ids) -> None:
         periode_ref=period_id,
         date_conseil_classe=report.council_date.isoformat(),
         date_scolarite=report.schooling_start.isoformat(),
-        date_verrou=report.lock_time.replace(tzinfo=None, microsecond=0).isoformat(),
+        date_verrou=_lock_time(report.lock_time),
         responsable_etab_ref=ids("RESP", report.manager),
     )
     assessments = _element(element, "liste-acquis")

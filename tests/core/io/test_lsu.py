@@ -213,8 +213,8 @@ def test_identifiers_from_outside_the_national_systems_are_listed():
         reports=(),
     )
     gaps = " | ".join(str(gap) for gap in lsu_gaps(export))
-    assert "l'identifiant SIECLE (ELEVE_ID) « local-1 » manque ou n'est pas un nombre" in gaps
-    assert "l'identifiant STS-web « T1 » manque ou n'est pas un nombre" in gaps
+    assert "l'identifiant SIECLE (ELEVE_ID) « local-1 » n'est pas un nombre" in gaps
+    assert "l'identifiant STS-web « T1 » n'est pas un nombre" in gaps
 
 
 def test_the_validator_reports_schema_errors_in_french():

@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="graine (démo reproductible)")
-        parser.add_argument("--students", type=int, default=420, help="nombre d'élèves")
+        parser.add_argument("--students", type=int, default=500, help="nombre d'élèves")
         parser.add_argument(
             "--insecure-demo-passwords",
             action="store_true",

@@ -1,0 +1,410 @@
+"""The LSU export of one period: appui's data turned into :mod:`appui.core.io.lsu` records.
+
+:func:`lsu_preview` gathers, for the collège levels of the period's year, the published need
+groups (the AP), the students present during the period, the export settings and class
+councils set on the LSU page, and the periodic-report data imported from the school's other
+software (:class:`~appui.interop.models.LsuReport`). It returns the records with everything
+LSU would refuse (:attr:`LsuPreview.gaps`, blocking) and what the user should know
+(:attr:`LsuPreview.warnings`, not blocking). Nothing is invented: a value appui lacks is a
+gap, never a default.
+
+Mapping: each module run in the period is one ``acc-perso`` (its title, its objective as the
+description, the disciplines of the teachers who run it); each group is one
+``acc-perso-groupe`` with its teachers and their discipline (their first subject with a
+six-character code, as STS-web gives them); each student's groups go into their
+``bilan-periodique`` with the overall comment of their *validated* stage review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+
+from django.db.models import Prefetch
+
+from appui.core.io.lsu import (
+    LsuAp,
+    LsuApGroup,
+    LsuAssessment,
+    LsuDiscipline,
+    LsuExport,
+    LsuGap,
+    LsuPeriod,
+    LsuReport,
+    LsuSchoolLife,
+    LsuStudent,
+    LsuStudentAp,
+    LsuTeacher,
+    LsuTeaching,
+    build_lsu,
+    lsu_gaps,
+)
+from appui.followup.models import StageReview
+from appui.planning.models import Assignment, Group, Plan
+from appui.schools.models import Level, Period, School, Staff, Student, Subject, Teaching
+
+from .models import LsuCouncil, LsuSettings
+from .models import LsuReport as LsuReportData
+
+
+def _app_version() -> str | None:
+    try:
+        return version("appui")
+    except PackageNotFoundError:
+        return None
+
+
+#: The LSU's civilities (``M``/``MME``) from appui's (``M.``/``Mme``).
+CIVILITIES = {"M.": "M", "M": "M", "Mme": "MME", "MME": "MME"}
+
+
+@dataclass
+class LsuPreview:
+    """What the LSU export of a period would hold, and what stops it."""
+
+    period: Period
+    settings: LsuSettings
+    levels: list[Level]
+    export: LsuExport
+    gaps: list[LsuGap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.levels) and not self.gaps
+
+    def file_name(self) -> str:
+        return (
+            f"LSU_AP_{self.export.uai}_{self.period.year.start_year}_"
+            f"periode{self.period.number}.xml"
+        )
+
+    def build(self) -> bytes:
+        """The XML file; raises :class:`~appui.core.io.lsu.LsuError` while gaps remain."""
+        return build_lsu(self.export)
+
+
+def settings_for(period: Period) -> LsuSettings:
+    """The period's export settings (unsaved defaults the first time)."""
+    existing = LsuSettings.objects.filter(period=period).select_related("manager").first()
+    return existing or LsuSettings(period=period)
+
+
+def manager_label(staff: Staff) -> str:
+    """How the head who signs is named in the file: ``Mme Prénom NOM``."""
+    return " ".join(part for part in (staff.civility, staff.first_name, staff.last_name) if part)
+
+
+def college_levels(period: Period) -> list[Level]:
+    return list(
+        Level.objects.filter(year_id=period.year_id, track=Level.Track.COLLEGE).order_by(
+            "order", "pk"
+        )
+    )
+
+
+def present_students(period: Period, levels: list[Level]):
+    """Students of the levels' divisions who were at school during the period."""
+    return (
+        Student.objects.filter(division__level__in=levels)
+        .exclude(exit_date__lt=period.start_date)
+        .exclude(entry_date__gt=period.end_date)
+        .select_related("division")
+        .order_by("division__code", "last_name", "first_name", "pk")
+    )
+
+
+def published_plans(period: Period, levels: list[Level]) -> dict[int, Plan]:
+    """The latest published plan of each level for the period."""
+    plans: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(
+        period=period, level__in=levels, status=Plan.Status.PUBLISHED
+    ).order_by("level_id", "-version"):
+        plans.setdefault(plan.level_id, plan)
+    return plans
+
+
+def _discipline_subject(staff: Staff) -> Subject | None:
+    subjects = sorted(staff.subjects.all(), key=lambda subject: subject.code)
+    national = [subject for subject in subjects if len(subject.code) == 6]
+    return (national or subjects or [None])[0]
+
+
+class _Collector:
+    def __init__(self, school: School, period: Period) -> None:
+        self.school = school
+        self.period = period
+        self.gaps: list[LsuGap] = []
+        self.warnings: list[str] = []
+        self.teachers: dict[int, LsuTeacher] = {}
+        self.disciplines: dict[int, LsuDiscipline] = {}
+
+    def teacher(self, staff: Staff) -> str:
+        if staff.pk not in self.teachers:
+            self.teachers[staff.pk] = LsuTeacher(
+                sts_id=staff.sts_id.strip(),
+                last_name=staff.last_name or None,
+                first_name=staff.first_name or None,
+                civility=CIVILITIES.get(staff.civility.strip()) if staff.civility else None,
+                ref=f"S{staff.pk}",
+            )
+        return self.teachers[staff.pk].key
+
+    def discipline(self, subject: Subject) -> str:
+        if subject.pk not in self.disciplines:
+            self.disciplines[subject.pk] = LsuDiscipline(
+                code=subject.code, label=subject.label, ref=f"D{subject.pk}"
+            )
+        return self.disciplines[subject.pk].key
+
+
+def lsu_preview(school: School, period: Period) -> LsuPreview:
+    """The LSU export of ``period`` for the school's collège levels, with its gaps."""
+    collect = _Collector(school, period)
+    settings = settings_for(period)
+    levels = college_levels(period)
+    year = period.year
+    period_count = year.periods.count()
+    lsu_period = LsuPeriod(
+        school_year=year.start_year,
+        index=settings.lsu_index or period.number,
+        count=settings.lsu_count or period_count,
+    )
+    export = LsuExport(
+        uai=school.uai, period=lsu_period, application="appui", app_version=_app_version()
+    )
+    preview = LsuPreview(period=period, settings=settings, levels=levels, export=export)
+    if not levels:
+        preview.warnings.append(
+            "Aucun niveau de collège dans l'année : le LSU ne concerne que les classes de la "
+            "6e à la 3e."
+        )
+        return preview
+
+    if settings.manager is None:
+        collect.gaps.append(
+            LsuGap(
+                "Réglages",
+                "choisissez le membre de la direction qui signe les bilans.",
+            )
+        )
+        manager = None
+    else:
+        manager = manager_label(settings.manager)
+        export.managers = (manager,)
+    if settings.locked_on is None:
+        collect.gaps.append(LsuGap("Réglages", "indiquez la date de verrouillage des bilans."))
+
+    students = list(present_students(period, levels))
+    councils = {
+        council.division_id: council.date
+        for council in LsuCouncil.objects.filter(period=period, division__level__in=levels)
+    }
+    for division in sorted(
+        {s.division for s in students if s.division}, key=lambda division: division.code
+    ):
+        if division.pk not in councils:
+            collect.gaps.append(
+                LsuGap(
+                    f"Division {division.code}",
+                    "la date du conseil de classe de la période manque.",
+                )
+            )
+
+    # The AP: published groups of the period.
+    plans = published_plans(period, levels)
+    for level in levels:
+        if level.pk not in plans:
+            preview.warnings.append(
+                f"{level.name} : aucun plan de groupes publié pour {period.name} ; "
+                "le fichier ne contiendra pas d'AP pour ce niveau."
+            )
+    groups = list(
+        Group.objects.filter(plan__in=plans.values())
+        .select_related("module", "slot", "plan__level")
+        .prefetch_related(
+            Prefetch("staff", queryset=Staff.objects.prefetch_related("subjects")),
+            Prefetch("assignments", queryset=Assignment.objects.only("group_id", "student_id")),
+        )
+    )
+    aps: dict[int, dict] = {}
+    lsu_groups: list[LsuApGroup] = []
+    groups_of_student: dict[int, list[str]] = defaultdict(list)
+    for group in groups:
+        module = group.module
+        teachings = []
+        for staff in sorted(group.staff.all(), key=lambda s: (s.last_name, s.first_name)):
+            subject = _discipline_subject(staff)
+            if subject is None:
+                collect.gaps.append(
+                    LsuGap(
+                        f"Groupe d'AP « {module.title} »",
+                        f"{manager_label(staff)} n'a aucune discipline dans appui : importez "
+                        "les personnels depuis STS-web.",
+                    )
+                )
+                continue
+            teachings.append(LsuTeaching(collect.teacher(staff), collect.discipline(subject)))
+        if not group.staff.all():
+            collect.gaps.append(
+                LsuGap(
+                    f"Groupe d'AP « {module.title} » ({group.plan.level.short_name}, {group.slot})",
+                    "aucun enseignant n'est affecté au groupe ; LSU en exige au moins un.",
+                )
+            )
+        ap = aps.setdefault(module.pk, {"module": module, "disciplines": []})
+        for teaching in teachings:
+            if teaching.discipline_key not in ap["disciplines"]:
+                ap["disciplines"].append(teaching.discipline_key)
+        key = f"G{group.pk}"
+        title = f"{module.title} — {group.plan.level.name}, {group.slot}"
+        if group.label:
+            title += f", {group.label}"
+        lsu_groups.append(
+            LsuApGroup(key=key, ap_key=f"M{module.pk}", title=title, teachings=tuple(teachings))
+        )
+        for assignment in group.assignments.all():
+            groups_of_student[assignment.student_id].append(key)
+    export.aps = tuple(
+        LsuAp(
+            key=f"M{pk}",
+            title=ap["module"].title,
+            description=ap["module"].objective or None,
+            discipline_keys=tuple(ap["disciplines"]),
+        )
+        for pk, ap in sorted(aps.items(), key=lambda item: item[1]["module"].code)
+    )
+    export.groups = tuple(lsu_groups)
+
+    # Students and their periodic reports.
+    student_ids = [student.pk for student in students]
+    comments = {
+        review.student_id: review.comment
+        for review in StageReview.objects.filter(
+            period=period, student_id__in=student_ids, status=StageReview.Status.VALIDATED
+        ).only("student_id", "comment")
+    }
+    data = {
+        report.student_id: report
+        for report in LsuReportData.objects.filter(
+            period=period, student_id__in=student_ids
+        ).prefetch_related("assessments__subject", "assessments__staff")
+    }
+    main_teachers: dict[int, list[Staff]] = defaultdict(list)
+    for teaching in Teaching.objects.filter(
+        division__in={s.division_id for s in students}, is_main_teacher=True
+    ).select_related("staff"):
+        main_teachers[teaching.division_id].append(teaching.staff)
+
+    lsu_students, reports = [], []
+    without_review = without_groups = 0
+    for student in students:
+        key = f"E{student.pk}"
+        lsu_students.append(
+            LsuStudent(
+                eleve_id=student.siecle_id.strip(),
+                last_name=student.last_name,
+                first_name=student.first_name,
+                division=student.division.code,
+                ref=key,
+            )
+        )
+        group_keys = groups_of_student.get(student.pk, [])
+        comment = (comments.get(student.pk) or "").strip() or None
+        if not group_keys:
+            without_groups += 1
+        elif comment is None:
+            without_review += 1
+        stored = data.get(student.pk)
+        assessments = []
+        life = None
+        advice = None
+        if stored is not None:
+            advice = stored.advice or None
+            if None not in (
+                stored.late,
+                stored.justified_absences,
+                stored.unjustified_absences,
+            ):
+                life = LsuSchoolLife(
+                    late=stored.late,
+                    justified_absences=stored.justified_absences,
+                    unjustified_absences=stored.unjustified_absences,
+                    missed_hours=stored.missed_hours,
+                    comment=stored.school_life_comment or None,
+                )
+            for assessment in stored.assessments.all():
+                assessments.append(
+                    LsuAssessment(
+                        discipline_key=collect.discipline(assessment.subject),
+                        teacher_ids=(collect.teacher(assessment.staff),),
+                        appreciation=assessment.appreciation or None,
+                        positioning=assessment.positioning,
+                        student_average=assessment.average or None,
+                        not_graded=assessment.not_graded,
+                    )
+                )
+        start = period.start_date
+        if student.entry_date and student.entry_date > start:
+            start = student.entry_date
+        reports.append(
+            LsuReport(
+                eleve_id=key,
+                aps=tuple(LsuStudentAp(group_key, comment) for group_key in group_keys),
+                council_date=councils.get(student.division_id),
+                schooling_start=start,
+                lock_time=settings.locked_on,
+                manager=manager,
+                main_teacher_ids=tuple(
+                    collect.teacher(staff) for staff in main_teachers[student.division_id]
+                ),
+                assessments=tuple(assessments),
+                advice=advice,
+                school_life=life,
+            )
+        )
+    export.students = tuple(lsu_students)
+    export.reports = tuple(reports)
+    export.teachers = tuple(collect.teachers.values())
+    export.disciplines = tuple(collect.disciplines.values())
+
+    if without_groups:
+        preview.warnings.append(
+            f"{without_groups} élève(s) sans groupe d'AP publié pour la période : leur bilan "
+            "n'aura pas de partie AP."
+        )
+    if without_review:
+        preview.warnings.append(
+            f"{without_review} élève(s) sans bilan d'étape validé : leur AP sera exporté sans "
+            "commentaire de l'enseignant (validez les bilans d'étape pour l'ajouter)."
+        )
+    preview.gaps = collect.gaps + lsu_gaps(export)
+    preview.counts = {
+        "students": len(lsu_students),
+        "groups": len(lsu_groups),
+        "aps": len(export.aps),
+        "reports_with_data": len(data),
+    }
+    return preview
+
+
+def missing_data_students(preview: LsuPreview) -> int:
+    """Students whose periodic-report data has not been imported yet."""
+    return preview.counts.get("students", 0) - preview.counts.get("reports_with_data", 0)
+
+
+def lsu_period_choices(school: School) -> list[Period]:
+    """Periods of the current year, for the page's period menu."""
+    from appui.schools.selectors import current_year
+
+    year = current_year(school)
+    return list(year.periods.order_by("number")) if year else []
+
+
+def default_period(periods: list[Period], today: date) -> Period | None:
+    """The last period that has started, else the first one."""
+    started = [period for period in periods if period.start_date <= today]
+    return (started or periods or [None])[-1 if started else 0]
