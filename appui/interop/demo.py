@@ -76,9 +76,7 @@ def extend_demo(school: School, rng: random.Random) -> None:
 
 def _reports(period, levels: list[Level], students, rng: random.Random) -> None:
     teachings: dict[int, list[Teaching]] = {}
-    for teaching in Teaching.objects.filter(division__level__in=levels).select_related(
-        "subject"
-    ):
+    for teaching in Teaching.objects.filter(division__level__in=levels).select_related("subject"):
         if teaching.subject is not None:
             teachings.setdefault(teaching.division_id, []).append(teaching)
     reports = LsuReport.objects.bulk_create(
@@ -120,9 +118,9 @@ def _stage_reviews(period, plans, students, rng: random.Random) -> None:
         and student.exit_date is None
     ]
     already = set(
-        StageReview.objects.filter(
-            period=period, status=StageReview.Status.VALIDATED
-        ).values_list("student_id", flat=True)
+        StageReview.objects.filter(period=period, status=StageReview.Status.VALIDATED).values_list(
+            "student_id", flat=True
+        )
     )
     chosen = [student for student in in_groups if student.pk not in already]
     if not chosen:

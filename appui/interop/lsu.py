@@ -405,6 +405,8 @@ def lsu_period_choices(school: School) -> list[Period]:
 
 
 def default_period(periods: list[Period], today: date) -> Period | None:
-    """The last period that has started, else the first one."""
-    started = [period for period in periods if period.start_date <= today]
-    return (started or periods or [None])[-1 if started else 0]
+    """The last period that has ended (reports follow the class council), else the first."""
+    ended = [period for period in periods if period.end_date < today]
+    if ended:
+        return ended[-1]
+    return periods[0] if periods else None

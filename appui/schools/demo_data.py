@@ -249,7 +249,7 @@ SUBJECTS = [
     ("030201", "Anglais LV1"),
     ("062900", "Sciences de la vie et de la Terre"),
     ("070200", "Technologie"),
-    ("100100", "Éducation physique et sportive"),
+    ("100100", "Éducation physique et sportive (collège)"),
 ]
 
 # Levels of a lycée professionnel: (short, name, track, year in cycle, MEF mask, hours).

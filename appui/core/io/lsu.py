@@ -403,9 +403,7 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
     for teacher in export.teachers:
         who = f"Enseignant {teacher.last_name or teacher.sts_id}"
         if not teacher.sts_id.strip():
-            check.add(
-                who, "l'identifiant STS-web manque : importez les personnels depuis STS-web."
-            )
+            check.add(who, "l'identifiant STS-web manque : importez les personnels depuis STS-web.")
         elif not _positive_integer(teacher.sts_id.strip()):
             check.add(
                 who,
