@@ -217,6 +217,40 @@ def test_identifiers_from_outside_the_national_systems_are_listed():
     assert "l'identifiant STS-web « T1 » n'est pas un nombre" in gaps
 
 
+def test_records_can_be_referred_to_by_a_key_when_identifiers_are_missing():
+    students = (
+        LsuStudent("", "BÉRÉNICE", "Élodie", "6A", ref="E1"),
+        LsuStudent("", "DUBŒUF", "Noël", "6B", ref="E2"),
+    )
+    teachers = (
+        LsuTeacher("", "HÉLÈNE", ref="S1"),
+        LsuTeacher("41002", "GARNIER", ref="S2"),
+    )
+    export = complete_export(students=students, teachers=teachers, reports=())
+    gaps = [str(gap) for gap in lsu_gaps(export)]
+    assert "Élève BÉRÉNICE Élodie (6A) : l'identifiant SIECLE (ELEVE_ID) manque : importez " in (
+        " ".join(gaps)
+    )
+    assert (
+        "Enseignant HÉLÈNE : l'identifiant STS-web manque : importez les personnels depuis "
+        "STS-web." in gaps
+    )
+    # Two missing identifiers are two gaps, not a duplicate student or teacher.
+    assert not any("cité deux fois" in gap for gap in gaps)
+
+
+def test_the_lock_date_may_be_a_plain_date():
+    export = complete_export(
+        reports=(
+            report("100001", lock_time=date(2026, 12, 18)),
+            report("100002", lock_time=datetime(2026, 12, 18, 6, 0)),
+        )
+    )
+    xml = build_lsu(export).decode()
+    assert 'date-verrou="2026-12-18"' in xml
+    assert 'date-verrou="2026-12-18T06:00:00"' in xml
+
+
 def test_the_validator_reports_schema_errors_in_french():
     xml = build_lsu(complete_export())
     broken = xml.replace(
