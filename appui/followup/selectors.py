@@ -38,6 +38,20 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def week_of(raw: str | None, today: dt.date) -> dt.date:
+    """The Monday of the week a ``?semaine=`` value names; this week's when absent or unreadable."""
+    try:
+        day = dt.date.fromisoformat(raw or "")
+    except ValueError:
+        day = today
+    return monday_of(day)
+
+
+def week_sessions(sessions: QuerySet[Session], monday: dt.date) -> QuerySet[Session]:
+    """The sessions of the week starting ``monday`` (Monday to Saturday)."""
+    return sessions.filter(date__gte=monday, date__lte=monday + dt.timedelta(days=5))
+
+
 def _session_queryset() -> QuerySet[Session]:
     return Session.objects.select_related(
         "group__module", "group__room", "group__slot", "group__plan__level", "group__plan__period"
@@ -68,6 +82,11 @@ def sessions_of_division(division: Division) -> QuerySet[Session]:
             )
         )
     )
+
+
+def sessions_of_level(level: Level, period: Period) -> QuerySet[Session]:
+    """Sessions of the level's groups planned for ``period`` (every version of its plan)."""
+    return _session_queryset().filter(group__plan__level=level, group__plan__period=period)
 
 
 def sessions_of_group(group: Group) -> QuerySet[Session]:
@@ -167,9 +186,7 @@ class Day:
 def week(sessions: QuerySet[Session], monday: dt.date) -> list[Day]:
     """Monday to Saturday of one week; Saturday only when something happens on it."""
     days = [Day(monday + dt.timedelta(days=n), []) for n in range(6)]
-    for session in sessions.filter(
-        date__gte=monday, date__lte=monday + dt.timedelta(days=5)
-    ).order_by("date", "start_time"):
+    for session in week_sessions(sessions, monday).order_by("date", "start_time"):
         days[session.date.weekday()].sessions.append(session)
     if not days[5].sessions:
         days.pop()
@@ -396,6 +413,13 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
         "warnings": warnings,
         "unrecorded": unrecorded,
     }
+
+
+def coordinated_levels(access, year: SchoolYear | None) -> list[Level]:
+    """The levels of ``year`` whose hours the user may read (head, coordinators of the level)."""
+    if year is None:
+        return []
+    return [level for level in year.levels.all() if access.can_coordinate_level(level.pk)]
 
 
 def staff_service(levels, today: dt.date | None = None) -> list[dict]:

@@ -17,7 +17,7 @@ from icalendar import Event as CalendarEvent
 from appui.core.scales import LsuLevel
 from appui.planning.access import get_group_for
 from appui.schools.access import access_for, get_division_for, get_student_for
-from appui.schools.models import Division, Level, Period, Student
+from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year
 
 from . import selectors, services
@@ -381,12 +381,7 @@ def student_mark_save(request, pk: int):
 
 
 def _monday(request) -> dt.date:
-    raw = request.GET.get("semaine", "")
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        day = timezone.localdate()
-    return selectors.monday_of(day)
+    return selectors.week_of(request.GET.get("semaine"), timezone.localdate())
 
 
 def _week_context(request, sessions, access, **extra) -> dict:
@@ -596,9 +591,11 @@ def hours_index(request):
     if not access.can_coordinate:
         raise PermissionDenied
     year = current_year(school)
-    levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     today = timezone.localdate()
-    summaries = [(level, selectors.level_hours(level, today)) for level in levels]
+    summaries = [
+        (level, selectors.level_hours(level, today))
+        for level in selectors.coordinated_levels(access, year)
+    ]
     return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
 
 
@@ -606,7 +603,11 @@ def hours_index(request):
 def hours_level(request, pk: int):
     level, access = get_level_for_hours(request, pk)
     context = selectors.level_hours(level, timezone.localdate())
-    return render(request, "followup/hours_level.html", {"level": level, **context})
+    return render(
+        request,
+        "followup/hours_level.html",
+        {"level": level, "periods": level.year.periods.order_by("number"), **context},
+    )
 
 
 @login_required
@@ -615,14 +616,7 @@ def hours_staff(request):
     if not access.can_coordinate:
         raise PermissionDenied
     year = current_year(school)
-    levels = (
-        Level.objects.filter(
-            pk__in=[lv.pk for lv in year.levels.all() if access.can_coordinate_level(lv.pk)]
-        )
-        if year
-        else Level.objects.none()
-    )
-    rows = selectors.staff_service(levels, timezone.localdate())
+    rows = selectors.staff_service(selectors.coordinated_levels(access, year), timezone.localdate())
     return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lsu_views, views
 
 app_name = "interop"
 
@@ -9,8 +9,34 @@ urlpatterns = [
     path("imports/lots/<int:pk>/", views.import_preview, name="import-preview"),
     path("imports/<slug:slug>/", views.import_upload, name="import-upload"),
     path("exports/", views.export_home, name="export-home"),
+    path("exports/lsu/", lsu_views.lsu_page, name="lsu"),
+    path("exports/lsu/fichier/", lsu_views.lsu_download, name="lsu-download"),
+    path("exports/lsu/modele/", lsu_views.lsu_template, name="lsu-template"),
     path("exports/eleves/", views.student_export, name="student-export"),
     path("exports/personnels/", views.staff_export, name="staff-export"),
     path("exports/campagnes/<int:pk>/resultats/", views.result_export, name="result-export"),
     path("exports/plans/<int:pk>/groupes/", views.plan_export, name="plan-export"),
+    path(
+        "exports/groupes/<int:pk>/seances/",
+        views.group_sessions_export,
+        name="group-sessions-export",
+    ),
+    path("exports/suivi/semaine/", views.week_export, name="week-export"),
+    path(
+        "exports/niveaux/<int:pk>/presences/",
+        views.level_attendance_export,
+        name="level-attendance-export",
+    ),
+    path("exports/heures/", views.hours_export, name="hours-export"),
+    path(
+        "exports/heures/niveaux/<int:pk>/classes/",
+        views.hours_divisions_export,
+        name="hours-divisions-export",
+    ),
+    path(
+        "exports/heures/niveaux/<int:pk>/eleves/",
+        views.hours_students_export,
+        name="hours-students-export",
+    ),
+    path("exports/heures/personnels/", views.hours_staff_export, name="hours-staff-export"),
 ]

@@ -9,15 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appui.core.io.tabular import ExportFormat
 from appui.core.io.tabular import render as render_export
 from appui.diagnostics.access import get_campaign_for
 from appui.diagnostics.selectors import campaign_competencies
+from appui.followup import selectors as followup_selectors
+from appui.followup.access import get_level_for_hours, staff_of
+from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for
-from appui.schools.models import Staff
+from appui.schools.models import Period, Staff
 from appui.schools.selectors import current_year
 
 from . import selectors, services
@@ -28,8 +32,17 @@ from .access import (
     require_import_page,
     require_school,
 )
-from .exporters import ResultsExporter, StaffExporter, StudentsExporter
-from .forms import SiecleForm, StaffTableForm, StsForm, StudentTableForm
+from .exporters import (
+    HoursDivisionsExporter,
+    HoursLevelsExporter,
+    HoursStudentsExporter,
+    ResultsExporter,
+    SessionAttendanceExporter,
+    StaffExporter,
+    StaffHoursExporter,
+    StudentsExporter,
+)
+from .forms import LsuTableForm, SiecleForm, StaffTableForm, StsForm, StudentTableForm
 from .models import ImportBatch
 
 Kind = ImportBatch.Kind
@@ -40,6 +53,7 @@ KINDS = {
     "sts": (Kind.STS, StsForm),
     "eleves": (Kind.STUDENTS, StudentTableForm),
     "personnels": (Kind.STAFF, StaffTableForm),
+    "bilans-lsu": (Kind.LSU, LsuTableForm),
 }
 SLUGS = {kind: slug for slug, (kind, _form) in KINDS.items()}
 
@@ -64,7 +78,14 @@ def import_upload(request, slug: str):
         raise Http404
     kind, form_class = KINDS[slug]
     school = import_school_for(request, kind)
-    form = form_class(request.POST or None, request.FILES or None, creating=school is None)
+    initial = {"period": _int_or_none(request.GET.get("periode"))} if kind == Kind.LSU else {}
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        creating=school is None,
+        school=school,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         extra = form.cleaned_data.get("nomenclature")
@@ -216,6 +237,104 @@ def plan_export(request, pk: int):
     export_format = _export_format(request)
     plan, _access = get_plan_for(request, pk)
     return _stream(PlanGroupsExporter(plan), export_format)
+
+
+# --------------------------------------------------------------------------- follow-up exports
+# Sessions with attendance, and the hour accounting: each with the access of its page.
+
+
+@login_required
+def group_sessions_export(request, pk: int):
+    """A need group's sessions with attendance (who may open the group's sessions page)."""
+    export_format = _export_format(request)
+    group, _access = get_group_for(request, pk)
+    title = f"Séances {group.module.code} {group.plan.level.short_name} {group.plan.period.name}"
+    return _stream(SessionAttendanceExporter(group.sessions.all(), title), export_format)
+
+
+@login_required
+def week_export(request):
+    """The user's sessions of the week shown on « My AP sessions », with attendance."""
+    export_format = _export_format(request)
+    _school, access = require_school(request)
+    staff_of(access)
+    monday = followup_selectors.week_of(request.GET.get("semaine"), timezone.localdate())
+    sessions = followup_selectors.week_sessions(
+        followup_selectors.sessions_of_staff(request.user), monday
+    )
+    title = f"Séances semaine du {monday:%d-%m-%Y}"
+    return _stream(SessionAttendanceExporter(sessions, title), export_format)
+
+
+@login_required
+def level_attendance_export(request, pk: int):
+    """A level's sessions of one period (the current one by default) with attendance, for
+    those who read the level's hours (its coordinators and the head)."""
+    export_format = _export_format(request)
+    level, _access = get_level_for_hours(request, pk)
+    period_id = _int_or_none(request.GET.get("periode"))
+    if period_id:
+        period = get_object_or_404(Period, pk=period_id, year=level.year)
+    else:
+        period = followup_selectors.period_of(level.year, timezone.localdate())
+    if period is None:
+        raise Http404
+    sessions = followup_selectors.sessions_of_level(level, period)
+    title = f"Présences {level.short_name} {period.name}"
+    return _stream(SessionAttendanceExporter(sessions, title), export_format)
+
+
+def _require_hours(request):
+    school, access = require_school(request)
+    if not access.can_coordinate:
+        raise PermissionDenied
+    return school, access
+
+
+@login_required
+def hours_export(request):
+    """The hours page: one row per level the user coordinates."""
+    export_format = _export_format(request)
+    school, access = _require_hours(request)
+    year = current_year(school)
+    today = timezone.localdate()
+    summaries = [
+        (level, followup_selectors.level_hours(level, today))
+        for level in followup_selectors.coordinated_levels(access, year)
+    ]
+    title = f"Heures AP {year.label}" if year else "Heures AP"
+    return _stream(HoursLevelsExporter(summaries, title), export_format)
+
+
+@login_required
+def hours_divisions_export(request, pk: int):
+    """A level's hours per division, as its hours page shows them."""
+    export_format = _export_format(request)
+    level, _access = get_level_for_hours(request, pk)
+    context = followup_selectors.level_hours(level, timezone.localdate())
+    return _stream(HoursDivisionsExporter(level, context["divisions"]), export_format)
+
+
+@login_required
+def hours_students_export(request, pk: int):
+    """A level's hours per student, as its hours page shows them."""
+    export_format = _export_format(request)
+    level, _access = get_level_for_hours(request, pk)
+    context = followup_selectors.level_hours(level, timezone.localdate())
+    return _stream(HoursStudentsExporter(level, context["rows"]), export_format)
+
+
+@login_required
+def hours_staff_export(request):
+    """The service sheet: staff hours over the levels the user coordinates."""
+    export_format = _export_format(request)
+    school, access = _require_hours(request)
+    year = current_year(school)
+    rows = followup_selectors.staff_service(
+        followup_selectors.coordinated_levels(access, year), timezone.localdate()
+    )
+    title = f"Heures personnels {year.label}" if year else "Heures personnels"
+    return _stream(StaffHoursExporter(rows, title), export_format)
 
 
 def _int_or_none(value: str | None) -> int | None:

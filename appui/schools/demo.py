@@ -238,9 +238,7 @@ def _create_teachings(rng, divisions, subjects, staff_by_subject) -> None:
             wanted = list(data.COLLEGE_SUBJECTS)
         else:
             wanted = (
-                data.COMMON_SUBJECTS
-                + [specialty_subject]
-                + data.SPECIALTY_EXTRA[specialty_subject]
+                data.COMMON_SUBJECTS + [specialty_subject] + data.SPECIALTY_EXTRA[specialty_subject]
             )
         teachings = []
         for subject_code in wanted:

@@ -40,11 +40,11 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    """A small demo school (60 students) with the demo accounts, without group plans."""
+    """A small demo school (80 students) with the demo accounts, without group plans."""
     from appui.schools.demo import build_demo
 
     settings.DEMO_SOLVE_PLANS = False
-    return build_demo(seed=7, students=60)
+    return build_demo(seed=7, students=80)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def demo_with_plans(transactional_db, settings):
 
     settings.DEMO_SOLVE_PLANS = True
     settings.DEMO_SOLVE_SECONDS = 1.0
-    return build_demo(seed=7, students=60)
+    return build_demo(seed=7, students=80)
 
 
 @pytest.fixture

@@ -105,6 +105,9 @@ def test_pages_fit_a_phone_screen(demo, app, page):
     page.set_viewport_size({"width": 375, "height": 740})
     app.login("professeur")
     page.get_by_role("link", name="Élèves", exact=True).click()
+    # Measure the student list once it has loaded, not the page being left.
+    expect(page).to_have_url(re.compile(r"/eleves/$"))
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
     app.assert_accessible()

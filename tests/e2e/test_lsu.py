@@ -11,7 +11,7 @@ from appui.core.io.lsu import validate_lsu
 @pytest.fixture
 def demo_college(transactional_db, settings):
     """The demo school with its plans, large enough for need groups in the collège section
-    (the 60-student demo leaves three or four students per collège division)."""
+    (the 80-student demo leaves about four students per collège division)."""
     from appui.schools.demo import build_demo
 
     settings.DEMO_SOLVE_PLANS = True
