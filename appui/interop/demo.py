@@ -45,11 +45,8 @@ AP_COMMENTS = [
 def extend_demo(school: School, rng: random.Random) -> None:
     year = school.years.get(is_current=True)
     today = timezone.localdate()
-    head = (
-        Staff.objects.filter(school=school, function=Staff.Function.DIRECTION)
-        .order_by("pk")
-        .first()
-    )
+    # The head of school who signs: the demo « direction » account's staff record.
+    head = Staff.objects.filter(school=school, function=Staff.Function.DIRECTION).first()
     ended = [p for p in year.periods.order_by("number") if p.end_date < today]
     for period in ended:
         levels = college_levels(period)
