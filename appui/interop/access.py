@@ -5,7 +5,8 @@
   import, which creates the school and makes them its head.
 - Exports give what the user may already see on screen: students through
   ``SchoolAccess.visible_students`` (never for the académie, which sees no names), staff for
-  the head and coordinators, a campaign's results for those who may open the campaign.
+  the head and coordinators, a campaign's results for those who may open the campaign, the
+  LSU file and its template for the head alone (they sign the reports).
 
 As everywhere, an object of a school the user has no role in answers 404, an object of their
 school outside their role answers 403.
@@ -64,6 +65,14 @@ def require_school(request) -> tuple[School, SchoolAccess]:
     if request.school is None:
         raise PermissionDenied
     return request.school, access_for(request, request.school)
+
+
+def require_head(request) -> School:
+    """The user's school, when they are its head (the LSU export: the head signs reports)."""
+    school, access = require_school(request)
+    if not access.is_head:
+        raise PermissionDenied
+    return school
 
 
 def can_export_staff(access: SchoolAccess) -> bool:

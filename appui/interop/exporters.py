@@ -23,8 +23,11 @@ from appui.core.io.tabular import Column, Exporter
 from appui.diagnostics.models import Campaign, Result
 from appui.followup.models import Attendance, ProgressMark, Session
 from appui.planning.models import Assignment, Group
-from appui.schools.models import Level, Staff, Student, Teaching
+from appui.schools.models import Level, Period, Staff, Student, Teaching
 
+from .lsu import college_levels, present_students
+from .lsu_import import LSU_COLUMNS
+from .models import LsuReport
 from .sts_import import Function
 
 T = TypeVar("T")
@@ -547,3 +550,91 @@ class StaffHoursExporter(Exporter):
                 _hours(hours.cancelled.total),
                 float(row["weekly"]),
             ]
+
+
+# --------------------------------------------------------------------------- LSU
+
+
+class LsuTemplateExporter(Exporter):
+    """The periodic-report spreadsheet of a period, in the format of its import: every
+    student of the collège levels with one row per subject taught in their class, filled with
+    what appui holds (so the file imports back unchanged). Per-student values are on the
+    student's first row. « Libellé de la discipline » is for reading; the import ignores it."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.title = f"Bilans LSU {period.name}"
+        headers = {spec.key: spec.label for spec in LSU_COLUMNS}
+        widths = {"appreciation": 40, "advice": 50, "life_comment": 30, "last_name": 20}
+        self.columns = [
+            Column(key, headers[key], widths.get(key, 12))
+            for key in ("eleve_id", "ine", "last_name", "first_name", "division", "subject")
+        ]
+        self.columns.append(Column("subject_label", "Libellé de la discipline", 24))
+        self.columns += [
+            Column(spec.key, spec.label, widths.get(spec.key, 12)) for spec in LSU_COLUMNS[6:]
+        ]
+
+    def rows(self) -> Iterator[dict]:
+        levels = college_levels(self.period)
+        taught: dict[int, list[Teaching]] = {}
+        for teaching in (
+            Teaching.objects.filter(division__level__in=levels, subject__isnull=False)
+            .select_related("subject", "staff")
+            .order_by("subject__code", "pk")
+        ):
+            taught.setdefault(teaching.division_id, []).append(teaching)
+        reports = {
+            report.student_id: report
+            for report in LsuReport.objects.filter(period=self.period).prefetch_related(
+                "assessments__subject", "assessments__staff"
+            )
+        }
+        for student in present_students(self.period, levels).iterator(chunk_size=500):
+            report = reports.get(student.pk)
+            assessed = {a.subject_id: a for a in report.assessments.all()} if report else {}
+            lines: dict[int, tuple] = {}
+            for teaching in taught.get(student.division_id, []):
+                assessment = assessed.get(teaching.subject_id)
+                lines.setdefault(
+                    teaching.subject_id,
+                    (
+                        teaching.subject,
+                        assessment.staff if assessment else teaching.staff,
+                        assessment,
+                    ),
+                )
+            for subject_id, assessment in assessed.items():
+                lines.setdefault(subject_id, (assessment.subject, assessment.staff, assessment))
+            first = True
+            for subject, staff, assessment in lines.values() or [(None, None, None)]:
+                row = {
+                    "eleve_id": student.siecle_id or None,
+                    "ine": student.ine or None,
+                    "last_name": student.last_name,
+                    "first_name": student.first_name,
+                    "division": student.division.code if student.division else None,
+                    "subject": subject.code if subject else None,
+                    "subject_label": subject.label if subject else None,
+                    "teacher": (staff.sts_id or f"{staff.last_name} {staff.first_name}")
+                    if staff
+                    else None,
+                }
+                if assessment is not None:
+                    row |= {
+                        "positioning": assessment.positioning,
+                        "average": assessment.average or None,
+                        "not_graded": "oui" if assessment.not_graded else None,
+                        "appreciation": assessment.appreciation or None,
+                    }
+                if first and report is not None:
+                    row |= {
+                        "advice": report.advice or None,
+                        "late": report.late,
+                        "justified": report.justified_absences,
+                        "unjustified": report.unjustified_absences,
+                        "missed_hours": report.missed_hours,
+                        "life_comment": report.school_life_comment or None,
+                    }
+                first = False
+                yield row

@@ -44,6 +44,7 @@ from appui.core.io.lsu import (
 from appui.followup.models import StageReview
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import Level, Period, School, Staff, Student, Subject, Teaching
+from appui.schools.selectors import current_year
 
 from .models import LsuCouncil, LsuSettings
 from .models import LsuReport as LsuReportData
@@ -71,6 +72,11 @@ class LsuPreview:
     gaps: list[LsuGap] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def missing_reports(self) -> int:
+        """Students whose periodic-report data has not been imported yet."""
+        return self.counts.get("students", 0) - self.counts.get("reports_with_data", 0)
 
     @property
     def ready(self) -> bool:
@@ -391,15 +397,8 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
     return preview
 
 
-def missing_data_students(preview: LsuPreview) -> int:
-    """Students whose periodic-report data has not been imported yet."""
-    return preview.counts.get("students", 0) - preview.counts.get("reports_with_data", 0)
-
-
 def lsu_period_choices(school: School) -> list[Period]:
     """Periods of the current year, for the page's period menu."""
-    from appui.schools.selectors import current_year
-
     year = current_year(school)
     return list(year.periods.order_by("number")) if year else []
 

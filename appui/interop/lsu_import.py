@@ -68,14 +68,20 @@ LSU_COLUMNS = (
     ColumnSpec("life_comment", "Commentaire vie scolaire", ("Vie scolaire",)),
 )
 
-# Per-student fields: model field → (column key, French name, parser, maximum length).
+
+def _count(value) -> int | None:
+    return parse_int(value, minimum=0, maximum=999)
+
+
+# Per-student fields: model field → (column key, French name, parser of a count or maximum
+# length of a text).
 _REPORT_FIELDS = {
-    "advice": ("advice", "Acquis et conseils", None, 1000),
-    "late": ("late", "Retards", "count", None),
-    "justified_absences": ("justified", "Absences justifiées", "count", None),
-    "unjustified_absences": ("unjustified", "Absences injustifiées", "count", None),
-    "missed_hours": ("missed_hours", "Heures manquées", "count", None),
-    "school_life_comment": ("life_comment", "Commentaire vie scolaire", None, 600),
+    "advice": ("advice", "Acquis et conseils", 1000),
+    "late": ("late", "Retards", _count),
+    "justified_absences": ("justified", "Absences justifiées", _count),
+    "unjustified_absences": ("unjustified", "Absences injustifiées", _count),
+    "missed_hours": ("missed_hours", "Heures manquées", _count),
+    "school_life_comment": ("life_comment", "Commentaire vie scolaire", 600),
 }
 _ASSESSMENT_NAMES = {
     "staff": "Enseignant",
@@ -84,10 +90,6 @@ _ASSESSMENT_NAMES = {
     "not_graded": "Non noté",
     "appreciation": "Appréciation",
 }
-
-
-def _count(value) -> int | None:
-    return parse_int(value, minimum=0, maximum=999)
 
 
 def _positioning(value) -> int | None:
@@ -159,19 +161,19 @@ class LsuTableImport(_TableImport):
                 self.plan.issues.extend(issues)
                 continue
             data = found.setdefault(student.pk, _StudentData(student, row.line))
-            for field_name, (key, _label, parser, maximum) in _REPORT_FIELDS.items():
-                if parser == "count":
-                    value = m.clean(row, key, _count, issues)
+            for field_name, (key, _label, rule) in _REPORT_FIELDS.items():
+                if callable(rule):
+                    value = m.clean(row, key, rule, issues)
                 else:
                     value = m.text(row, key)
                     if value is not None:
                         value = value.strip()
-                        if maximum and len(value) > maximum:
+                        if len(value) > rule:
                             issues.append(
                                 m.issue(
                                     row,
                                     key,
-                                    f"{len(value)} caractères ; LSU en accepte au plus {maximum}.",
+                                    f"{len(value)} caractères ; LSU en accepte au plus {rule}.",
                                 )
                             )
                             continue
@@ -264,7 +266,7 @@ class LsuTableImport(_TableImport):
                     f"{len(appreciation)} caractères ; LSU en accepte au plus 600.",
                 )
             )
-        if staff is None or any(issue.is_error and issue.line == row.line for issue in issues):
+        if staff is None or any(issue.is_error for issue in issues):  # this row's issues
             return
         data.assessments[subject.pk] = {
             "line": row.line,

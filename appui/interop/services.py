@@ -25,7 +25,7 @@ from appui.core.io.tabular import read_table
 from appui.schools.models import School
 
 from .lsu_import import LsuTableImport
-from .models import ImportBatch
+from .models import ImportBatch, LsuCouncil
 from .plan import ImportRefused, Plan
 from .siecle_import import SiecleImport
 from .sts_import import StsImport
@@ -257,3 +257,27 @@ def import_run(
             summary=summary,
         )
         return RunOutcome(plan=plan, applied=True, school=written)
+
+
+@transaction.atomic
+def lsu_settings_save(*, form, period, councils: dict) -> None:
+    """Save the LSU settings form of ``period`` and its class councils, one transaction.
+
+    ``councils`` maps division ids to a date, or None when the user emptied the date (its
+    council is then removed: the user's explicit choice).
+    """
+    form.save()
+    existing = {
+        council.division_id: council
+        for council in LsuCouncil.objects.filter(period=period, division_id__in=list(councils))
+    }
+    for division_id, value in councils.items():
+        council = existing.get(division_id)
+        if value is None:
+            if council is not None:
+                council.delete()
+        elif council is None:
+            LsuCouncil.objects.create(period=period, division_id=division_id, date=value)
+        elif council.date != value:
+            council.date = value
+            council.save(update_fields=["date"])

@@ -28,7 +28,10 @@ SCHOOL_EXPORTS = {
     "week": "interop:week-export",
     "hours": "interop:hours-export",
     "hours-staff": "interop:hours-staff-export",
+    "lsu-template": "interop:lsu-template",
 }
+# Exports whose ``period`` argument picks the period.
+PERIOD_EXPORTS = {"attendance", "lsu-template"}
 
 
 @register.simple_tag(takes_context=True)
@@ -46,7 +49,7 @@ def export_href(
 ) -> str:
     """The download URL of a list in one format, with the filters the page shows.
 
-    ``period`` picks the period of a level's attendance, ``week`` (a Monday) the week of the
+    ``period`` picks the period of a level's attendance or of the LSU template, ``week`` (a Monday) the week of the
     user's sessions.
     """
     params: list[tuple[str, str]] = []
@@ -62,14 +65,14 @@ def export_href(
     elif export in OBJECT_EXPORTS:
         name, argument = OBJECT_EXPORTS[export]
         url = reverse(name, args=[objects[argument].pk])
-        if export == "attendance" and period:
-            params.append(("periode", str(period.pk)))
     elif export in SCHOOL_EXPORTS:
         url = reverse(SCHOOL_EXPORTS[export])
         if export == "week" and week:
             params.append(("semaine", week.isoformat()))
     else:
         raise template.TemplateSyntaxError(f"unknown export {export!r}")
+    if export in PERIOD_EXPORTS and period:
+        params.append(("periode", str(period.pk)))
     params.append(("format", ExportFormat(export_format).value))
     return f"{url}?{urlencode(params)}"
 

@@ -194,6 +194,8 @@ def test_the_page_is_for_the_head(client, login, world, college):
     page = response.content.decode()
     assert 'id="lsu-blocked"' in page
     assert "la date du conseil de classe de la période manque" in page
+    pk = college["period"].pk
+    assert f'href="/exports/lsu/modele/?periode={pk}&amp;format=xlsx"' in page
     # Downloading while gaps remain gives no file.
     response = client.get(reverse("interop:lsu-download"), {"periode": college["period"].pk})
     assert response.status_code == 302
