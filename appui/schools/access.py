@@ -10,6 +10,7 @@ An object of a school the user has no role in answers 404 (its existence is not 
 an object of their school that their role does not cover answers 403.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -191,6 +192,21 @@ def access_for(request, school: School) -> SchoolAccess:
     if school.pk not in cache:
         cache[school.pk] = SchoolAccess.load(request.user, school)
     return cache[school.pk]
+
+
+def school_access(request, allowed: Callable[[SchoolAccess], bool] | None = None) -> SchoolAccess:
+    """The one entry point of every view: the user's access to their current school.
+
+    403 when the request has no current school, or when ``allowed`` (a predicate such as
+    ``SchoolAccess.is_staff_member.fget`` or a lambda) refuses the access. ``access.school``
+    is the current school.
+    """
+    if getattr(request, "school", None) is None:
+        raise PermissionDenied
+    access = access_for(request, request.school)
+    if allowed is not None and not allowed(access):
+        raise PermissionDenied
+    return access
 
 
 def require_member(request, school: School) -> SchoolAccess:
