@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from appui.schools.models import Division, Level, School, Student
 from appui.schools.selectors import current_students
 
-from .models import Campaign, Competency, Framework, NeedProfile, Result
+from .models import Campaign, Competency, Framework, Interview, NeedProfile, Observation, Result
 
 NEED_LABELS = {0: "aucun", 1: "léger", 2: "marqué", 3: "fort"}
 KIND_LABELS = {
@@ -228,3 +228,18 @@ def campaigns_visible(access, year) -> list[Campaign]:
 
     campaigns = Campaign.objects.filter(year=year).select_related("level", "period")
     return [c for c in campaigns if can_view_campaign(access, c)]
+
+
+def student_notes(
+    student: Student, *, restricted: bool
+) -> tuple[QuerySet[Interview], QuerySet[Observation]]:
+    """A student's interviews and observations; the restricted ones only when ``restricted``
+    (``SchoolAccess.can_see_restricted_notes``). The one place that filters restricted notes."""
+    interviews = Interview.objects.filter(student=student).select_related("author")
+    observations = Observation.objects.filter(student=student).select_related(
+        "author", "competency"
+    )
+    if not restricted:
+        interviews = interviews.filter(restricted=False)
+        observations = observations.filter(restricted=False)
+    return interviews, observations

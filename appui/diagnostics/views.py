@@ -340,11 +340,10 @@ def student_profile(request, pk: int):
             needs.append(
                 {"code": code, "competency": codes.get(code), **need, "evidence": evidence}
             )
-    interviews = student.interviews.select_related("author").prefetch_related("deepen")
-    observations = student.observations.select_related("author", "competency")
-    if not access.can_see_restricted_notes:
-        interviews = interviews.filter(restricted=False)
-        observations = observations.filter(restricted=False)
+    interviews, observations = selectors.student_notes(
+        student, restricted=access.can_see_restricted_notes
+    )
+    interviews = interviews.prefetch_related("deepen")
     return render(
         request,
         "diagnostics/student_profile.html",

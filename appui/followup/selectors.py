@@ -11,7 +11,8 @@ from django.utils import timezone
 from appui.core import hours
 from appui.core.calendar import school_days
 from appui.core.scales import LsuLevel
-from appui.diagnostics.models import Competency, Interview, NeedProfile, Observation, Result
+from appui.diagnostics.models import Competency, NeedProfile, Result
+from appui.diagnostics.selectors import student_notes
 from appui.planning.models import Assignment, Group, Module, Plan, Slot
 from appui.schools.models import Division, Level, Period, SchoolYear, Staff, Student
 
@@ -701,13 +702,7 @@ def portfolio(student: Student, *, staff: bool, restricted: bool) -> list[Portfo
             )
         )
     if staff:
-        interviews = Interview.objects.filter(student=student).select_related("author")
-        observations = Observation.objects.filter(student=student).select_related(
-            "author", "competency"
-        )
-        if not restricted:
-            interviews = interviews.filter(restricted=False)
-            observations = observations.filter(restricted=False)
+        interviews, observations = student_notes(student, restricted=restricted)
         for interview in interviews:
             events.append(
                 Event(
