@@ -133,6 +133,9 @@ TASKS = {
 }
 # Seconds the grouping solver may spend on one plan.
 GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "10"))
+# Largest file any import accepts from the web (every kind: SIECLE, STS-web, spreadsheets,
+# results…); ElevesAvecAdresses.xml for 3,000 students is about 15 MB.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
