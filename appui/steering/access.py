@@ -13,13 +13,7 @@ Objects of a school where the user has no role answer 404; wrong roles answer 40
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from appui.schools.access import SchoolAccess, access_for, require_member
-
-
-def school_access(request) -> SchoolAccess:
-    if request.school is None:
-        raise PermissionDenied
-    return access_for(request, request.school)
+from appui.schools.access import SchoolAccess, require_member, school_access
 
 
 def steers_school(access: SchoolAccess) -> bool:
@@ -28,31 +22,19 @@ def steers_school(access: SchoolAccess) -> bool:
 
 
 def require_steering(request) -> SchoolAccess:
-    access = school_access(request)
-    if not steers_school(access):
-        raise PermissionDenied
-    return access
+    return school_access(request, steers_school)
 
 
 def require_coordination(request) -> SchoolAccess:
-    access = school_access(request)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    return access
+    return school_access(request, lambda a: a.can_coordinate)
 
 
 def require_staff(request) -> SchoolAccess:
-    access = school_access(request)
-    if not access.is_staff_member:
-        raise PermissionDenied
-    return access
+    return school_access(request, lambda a: a.is_staff_member)
 
 
 def require_academy(request) -> SchoolAccess:
-    access = school_access(request)
-    if not access.is_academy:
-        raise PermissionDenied
-    return access
+    return school_access(request, lambda a: a.is_academy)
 
 
 def can_manage_level(access: SchoolAccess, level) -> bool:

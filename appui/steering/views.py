@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from appui.core import indicators
 from appui.core.io.tabular import Column, ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
-from appui.schools.access import require_member
+from appui.schools.access import require_member, school_access
 from appui.schools.models import Division, Level, Period, SchoolYear
 from appui.schools.selectors import academy_schools, current_year
 
@@ -29,7 +29,6 @@ from .access import (
     require_coordination,
     require_staff,
     require_steering,
-    school_access,
     steers_school,
 )
 from .forms import (
@@ -190,12 +189,18 @@ def school_dashboard(request):
     return render(request, "steering/dashboard.html", context)
 
 
-@login_required
-def level_dashboard(request, pk: int):
+def _coordinated_level(request, pk: int) -> tuple:
+    """A level of the current school that the user coordinates (404 elsewhere, 403 if not)."""
     access = school_access(request)
     level = get_object_or_404(Level, pk=pk, year__school=access.school)
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied
+    return access, level
+
+
+@login_required
+def level_dashboard(request, pk: int):
+    access, level = _coordinated_level(request, pk)
     scope = _scope(request, access, level=level)
     context = _dashboard_context(
         request, access, scope, export_url=reverse("steering:level-export", args=[pk, "KEY"])
@@ -215,10 +220,7 @@ def school_export(request, key: str):
 
 @login_required
 def level_export(request, pk: int, key: str):
-    access = school_access(request)
-    level = get_object_or_404(Level, pk=pk, year__school=access.school)
-    if not access.can_coordinate_level(level.pk):
-        raise PermissionDenied
+    access, level = _coordinated_level(request, pk)
     scope = _scope(request, access, level=level)
     export_format = _export_format(request)
     section = _find(dashboard.all_school_sections(dashboard.compute(scope)), key)

@@ -13,31 +13,30 @@ Objects of a school where the user has no role answer 404, as everywhere in appu
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from appui.schools.access import SchoolAccess, access_for, require_member
+from appui.schools.access import SchoolAccess, require_member, school_access
 from appui.schools.models import Membership, Staff, Student
 
 from .models import Tutorship
 
-
-def school_access(request) -> SchoolAccess:
-    """The access to the current school; 403 when the user has no school."""
-    if request.school is None:
-        raise PermissionDenied
-    return access_for(request, request.school)
+__all__ = [
+    "can_manage_student",
+    "can_read_student_tutoring",
+    "get_student_for_tutoring",
+    "get_tutorship_for",
+    "is_tutor_of",
+    "own_staff",
+    "require_head",
+    "require_manager",
+    "school_access",  # the shared entry point, re-exported for this app's views
+]
 
 
 def require_manager(request) -> SchoolAccess:
-    access = school_access(request)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    return access
+    return school_access(request, lambda a: a.can_coordinate)
 
 
 def require_head(request) -> SchoolAccess:
-    access = school_access(request)
-    if not access.is_head:
-        raise PermissionDenied
-    return access
+    return school_access(request, lambda a: a.is_head)
 
 
 def own_staff(access: SchoolAccess) -> Staff | None:
