@@ -163,8 +163,12 @@ def login(client):
     return _login
 
 
-# Property tests run on loaded two-core CI machines: no per-example deadline.
+# Hypothesis profiles. Property tests run on loaded two-core machines: no per-example deadline.
+# ``default`` keeps the everyday run fast; ``thorough`` (HYPOTHESIS_PROFILE=thorough, as .ci/run
+# sets) tries ten times more examples. A test whose examples are expensive caps its own count with
+# ``max_examples=min(N, settings.default.max_examples)``.
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
-hypothesis_settings.register_profile("appui", deadline=None)
-hypothesis_settings.load_profile("appui")
+hypothesis_settings.register_profile("default", max_examples=20, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=200, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from appui.core.frameworks import DEFAULT_FRAMEWORK
@@ -516,7 +516,6 @@ data_st = st.tuples(
 )
 
 
-@settings(max_examples=200)
 @given(data_st)
 def test_levels_stay_between_0_and_3_with_evidence_behind_every_need(data):
     results, observations, interviews = data
@@ -534,7 +533,6 @@ def test_levels_stay_between_0_and_3_with_evidence_behind_every_need(data):
         assert levels == sorted(levels, reverse=True)
 
 
-@settings(max_examples=200)
 @given(data_st, st.randoms(use_true_random=False))
 def test_the_order_of_records_does_not_matter(data, rng: random.Random):
     results, observations, interviews = data
@@ -544,7 +542,6 @@ def test_the_order_of_records_does_not_matter(data, rng: random.Random):
     assert compute_profiles(results, observations, interviews) == expected
 
 
-@settings(max_examples=300)
 @given(data_st, st.integers(min_value=0))
 def test_a_worse_result_never_lowers_the_need(data, pick):
     results, observations, interviews = data
@@ -574,7 +571,6 @@ def test_a_worse_result_never_lowers_the_need(data, pick):
                 assert other.remediation_level >= found.remediation_level
 
 
-@settings(max_examples=100)
 @given(data_st)
 def test_solver_needs_and_summary_agree_with_profiles(data):
     results, observations, interviews = data
@@ -604,7 +600,6 @@ small_results_st = st.lists(
 )
 
 
-@settings(max_examples=300)
 @given(
     small_results_st,
     st.lists(

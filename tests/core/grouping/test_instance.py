@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from appui.core.grouping import Instance, InstanceError, Solution, preset, solve
@@ -93,7 +93,6 @@ def test_a_solution_survives_a_json_round_trip(tmp_path):
     assert set(solution.to_dict()) >= {"status", "groups", "objective", "bound", "gap", "metrics"}
 
 
-@settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), size=st.integers(6, 40), slots=st.integers(1, 3))
 def test_any_generated_instance_round_trips(seed, size, slots):
     from appui.core.grouping import generate

@@ -87,11 +87,7 @@ def instances(draw):
     )
 
 
-@settings(
-    max_examples=int(__import__("os").environ.get("HYP_N", "30")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(inst=instances())
 def test_every_plan_is_valid_and_scored_as_the_solver_says(inst):
     details = solve_with_details(inst, time_limit=3.0, seed=0, workers=1)

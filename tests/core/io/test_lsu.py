@@ -268,7 +268,7 @@ def test_the_requirements_can_be_shown_before_export():
 optional_text = st.one_of(st.none(), st.just(""), st.just("  "), st.text(min_size=1, max_size=700))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     advice=optional_text,
     comment=optional_text,

@@ -362,7 +362,7 @@ def test_a_file_without_students_is_an_error():
 names = st.text(alphabet=st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=20)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(names, names, st.dates(min_value=date(2005, 1, 1), max_value=date(2016, 12, 31))),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
@@ -368,7 +368,6 @@ text_cells = st.text(
 ).map(str.strip)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(text_cells, min_size=3, max_size=3), min_size=1, max_size=6))
 def test_csv_gives_back_exactly_the_text_it_was_given(rows):
     exporter = RowsExporter("t", [Column("a", "A"), Column("b", "B"), Column("c", "C")], rows)
