@@ -1,4 +1,4 @@
-"""Need profiles: the rules R1–R7 of ``appui/core/needs.py`` on hand-checked cases, then
+"""Need profiles: the rules R1–R7 of ``appui/core/needs/`` on hand-checked cases, then
 properties on random records."""
 
 import datetime as dt
