@@ -6,3 +6,11 @@ class FollowupConfig(AppConfig):
     name = "appui.followup"
     label = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from appui.planning.services import on_publish
+
+        from .services import sessions_generate_for_plan
+
+        # Publishing a plan generates its groups' sessions (same transaction).
+        on_publish(sessions_generate_for_plan)

@@ -50,7 +50,7 @@ def sessions_generate_for_plan(*, plan: Plan, today: dt.date | None = None) -> l
     for group in plan.groups.select_related("slot"):
         slot = group.slot
         if slot.pk not in dates:
-            dates[slot.pk] = list(school_days(zone, start, period.end_date, slot.weekday))
+            dates[slot.pk] = selectors.slot_dates(zone, start, period.end_date, slot.weekday)
         new.extend(
             Session(group=group, date=day, start_time=slot.start_time, end_time=slot.end_time)
             for day in dates[slot.pk]

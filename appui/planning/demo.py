@@ -2,9 +2,10 @@
 available in them, and a catalogue of about twenty modules with precise objectives."""
 
 import random
-from datetime import date, time
+from datetime import time
 
 from django.conf import settings
+from django.utils import timezone
 
 from appui.diagnostics.models import Competency
 from appui.schools.models import Level, School, Staff
@@ -400,7 +401,7 @@ def _demo_plans(school: School, year, rng: random.Random) -> None:
 
     from . import grouping, services
 
-    today = date.today()
+    today = timezone.localdate()
     periods = [p for p in year.periods.order_by("number") if p.start_date <= today]
     if not periods:
         periods = list(year.periods.order_by("number")[:1])

@@ -1,5 +1,7 @@
 """Writes of the planning app: need-group plans, moves, locks, publication."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -167,7 +169,21 @@ def plan_publish(*, plan: Plan, user) -> Plan:
     plan.status = Plan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
-    from appui.followup.services import sessions_generate_for_plan
-
-    sessions_generate_for_plan(plan=plan)
+    for callback in _PUBLISH_HOOKS:
+        callback(plan=plan)
     return plan
+
+
+_PUBLISH_HOOKS: list[Callable[..., object]] = []
+
+
+def on_publish(callback: Callable[..., object]) -> Callable[..., object]:
+    """Call ``callback(plan=plan)`` inside every publication's transaction.
+
+    Planning is a lower layer than the apps that act on a publication (follow-up generates
+    the sessions): they register here, in their ``AppConfig.ready()``, instead of planning
+    importing them. Registering the same callback twice has no effect.
+    """
+    if callback not in _PUBLISH_HOOKS:
+        _PUBLISH_HOOKS.append(callback)
+    return callback

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from appui.core import calendar
 from appui.core.identifiers import uai_check_letter
@@ -89,7 +90,7 @@ def remove_demo_school() -> None:
 @transaction.atomic
 def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = None) -> DemoResult:
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or timezone.localdate()
     remove_demo_school()
 
     academy, _ = Academy.objects.get_or_create(code="DIJON", defaults={"name": "Académie de Dijon"})

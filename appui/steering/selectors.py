@@ -3,18 +3,17 @@ audience rules.
 
 Every function turns rows into the plain records of :mod:`appui.core.indicators` (or of
 :mod:`appui.core.hours`) with a fixed number of queries, whatever the size of the school.
-The follow-up app (sessions, attendance, progress marks) is read through
-:func:`followup_records` only, which answers nothing while those models are not installed.
+Sessions, attendance and progress marks come from the follow-up app's one source of session
+records (:mod:`appui.followup.selectors.records`), through :func:`session_records` and
+:func:`mark_records`.
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 
-from appui.core.hours import Attendance, SessionRecord, SessionStatus
 from appui.core.indicators import (
     CoverageRecord,
     DiagnosisResult,
@@ -25,6 +24,9 @@ from appui.core.indicators import (
     top_need_served,
 )
 from appui.diagnostics.models import NeedProfile, Result
+from appui.followup.selectors.records import SessionRecords
+from appui.followup.selectors.records import mark_records as followup_mark_records
+from appui.followup.selectors.records import session_records as followup_session_records
 from appui.planning.grouping import module_competency, student_needs
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import (
@@ -217,98 +219,20 @@ def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
 # --------------------------------------------------------------------------- sessions
 
 
-_STATUS = {
-    "planned": SessionStatus.PLANNED,
-    "done": SessionStatus.HELD,
-    "held": SessionStatus.HELD,
-    "cancelled": SessionStatus.CANCELLED,
-}
+def session_records(groups: GroupData) -> SessionRecords:
+    """The sessions of the scope's published groups, from the follow-up's one source of
+    session records: what it recorded, and the slot dates of groups not generated yet.
+    Each group expects its students in the scope only (a division filter narrows them)."""
+    return followup_session_records(
+        [g.id for g in groups.records], members={g.id: g.students for g in groups.records}
+    )
 
 
-def followup_records(
-    scope: Scope, groups: GroupData
-) -> tuple[list[SessionRecord], list[MarkRecord]]:
-    """The follow-up app's sessions (with attendance) and teachers' progress marks of the
-    scope's published groups, as plain records; ``([], [])`` while the follow-up models are
-    not installed.
-
-    This is the only place steering reads the follow-up app.
-    """
-    if not apps.is_installed("appui.followup"):
-        return [], []
-    try:
-        session_model = apps.get_model("followup", "Session")
-        attendance_model = apps.get_model("followup", "Attendance")
-        mark_model = apps.get_model("followup", "ProgressMark")
-    except LookupError:
-        return [], []
-    by_id = {g.id: g for g in groups.records}
-    if not by_id:
-        return [], []
-    sessions = session_model.objects.filter(group_id__in=list(by_id))
-    marks_by_session: dict[int, dict[int, Attendance]] = defaultdict(dict)
-    for session_id, student_id, status in attendance_model.objects.filter(
-        session__in=sessions
-    ).values_list("session_id", "student_id", "status"):
-        marks_by_session[session_id][student_id] = Attendance(status)
-    records = []
-    for pk, group_id, day, start, end, status in sessions.values_list(
-        "pk", "group_id", "date", "start_time", "end_time", "status"
-    ):
-        group = by_id[group_id]
-        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        attendance = {s: mark for s, mark in marks_by_session[pk].items() if s in group.students}
-        records.append(
-            SessionRecord(
-                id=pk,
-                date=day,
-                duration_minutes=max(1, minutes),
-                group=group_id,
-                students=group.students,
-                status=_STATUS.get(status, SessionStatus.PLANNED),
-                attendance=attendance,
-                staff=group.staff,
-            )
-        )
-    members = set().union(*(g.students for g in by_id.values()))
-    marks = [
-        MarkRecord(student, module, day, level)
-        for student, module, day, level in mark_model.objects.filter(
-            session__in=sessions, author_kind="teacher"
-        ).values_list("student_id", "session__group__module_id", "session__date", "level")
-        if student in members
-    ]
-    return records, marks
-
-
-def planned_sessions(
-    groups: GroupData, spans: list[PeriodSpan], recorded: list[SessionRecord]
-) -> list[SessionRecord]:
-    """Sessions the published plans imply (every slot day of the period), for the
-    (group, date) pairs the follow-up has not recorded: planned hours before follow-up."""
-    taken = {(s.group, s.date) for s in recorded}
-    by_period = {span.id: span for span in spans}
-    sessions = []
-    for group in groups.records:
-        weekday, minutes, period = groups.slots[group.id]
-        span = by_period.get(period)
-        if span is None or minutes <= 0:
-            continue
-        day = span.start + dt.timedelta(days=(weekday - span.start.weekday()) % 7)
-        while day <= span.end:
-            if (group.id, day) not in taken:
-                sessions.append(
-                    SessionRecord(
-                        id=f"p{group.id}-{day.isoformat()}",
-                        date=day,
-                        duration_minutes=minutes,
-                        group=group.id,
-                        students=group.students,
-                        staff=group.staff,
-                    )
-                )
-            day += dt.timedelta(days=7)
-    return sessions
+def mark_records(groups: GroupData) -> list[MarkRecord]:
+    """Teachers' progress marks in the scope's published groups, for their students in scope."""
+    return followup_mark_records(
+        [g.id for g in groups.records], members={g.id: g.students for g in groups.records}
+    )
 
 
 # --------------------------------------------------------------------------- needs, progress

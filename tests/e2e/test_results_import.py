@@ -1,8 +1,8 @@
 """Importing results in the browser: template, upload, a bad row named by its line, confirm."""
 
-import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 
@@ -26,7 +26,7 @@ def open_campaign(school):
         period=level.year.periods.order_by("number").first(),
         kind=Campaign.Kind.POSITIONING_TEST,
         name="Test de positionnement importé",
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         framework=framework,
         competencies=list(framework.competencies.filter(code__in=["FR.LEC", "MA.CAL"])),
     )

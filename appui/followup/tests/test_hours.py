@@ -8,7 +8,7 @@ from appui.core import hours
 from appui.core.hours import Strand, WarningCode
 from appui.followup import selectors, services
 from appui.followup.models import Session
-from appui.planning.models import Module
+from appui.planning.models import Group, Module
 from appui.schools.models import Staff
 from appui.schools.tests import factories as f
 
@@ -98,7 +98,7 @@ class TestStaffHours:
 class TestRecords:
     def test_records_carry_members_staff_and_attendance(self, world, ap):
         hold(ap.sessions[0])
-        records = selectors.session_records(Session.objects.filter(group=ap.group))
+        records = selectors.session_records([ap.group.pk]).recorded
         first = (
             records[0] if records[0].date == D(2026, 9, 1) else min(records, key=lambda r: r.date)
         )
@@ -110,8 +110,21 @@ class TestRecords:
     def test_reading_records_takes_the_same_queries_for_more_sessions(
         self, world, ap, django_assert_num_queries
     ):
-        with django_assert_num_queries(4):
-            selectors.session_records(Session.objects.filter(group=ap.group))
+        with django_assert_num_queries(5):
+            selectors.session_records(Group.objects.filter(pk=ap.group.pk))
+        # A second group, published with no session yet: its slot dates are planned records.
+        second = Group.objects.create(plan=ap.plan, slot=ap.slot, module=ap.module, room=ap.room)
+        second.staff.set([ap.teacher])
+        Session.objects.create(
+            group=ap.group,
+            date=D(2026, 10, 15),
+            start_time=datetime.time(10),
+            end_time=datetime.time(11),
+        )
+        with django_assert_num_queries(5):
+            records = selectors.session_records(Group.objects.filter(plan=ap.plan))
+        assert len(records.recorded) == len(ap.sessions) + 1
+        assert len(records.planned) == len(ap.sessions)
 
 
 # Folding sessions must never change a student's hours: a property over random sessions.

@@ -84,11 +84,10 @@ def compute(scope: selectors.Scope) -> Results:
     results.places = selectors.present_students(scope)
     results.groups = selectors.published_groups(scope)
     results.prepared = selectors.prepared_groups(scope)
-    recorded, results.marks = selectors.followup_records(scope, results.groups)
-    results.recorded_sessions = len(recorded)
-    results.sessions = recorded + selectors.planned_sessions(
-        results.groups, results.spans, recorded
-    )
+    sessions = selectors.session_records(results.groups)
+    results.recorded_sessions = len(sessions.recorded)
+    results.sessions = sessions.all
+    results.marks = selectors.mark_records(results.groups)
     results.diagnosis = selectors.diagnosis_results(scope, results.places)
     results.coverage = selectors.coverage_records(scope, results.groups)
     results.teachers = selectors.teachers(scope.school)

@@ -87,14 +87,6 @@ class TestFollowupAdapter:
         row = next(r for r in levels if r.unit == world.level.pk)
         assert (row.planned, row.delivered) == (TUESDAYS * SLOT, SLOT)
 
-    def test_it_answers_nothing_without_the_followup_models(self, world, groups, monkeypatch):
-        def missing(*args, **kwargs):
-            raise LookupError
-
-        monkeypatch.setattr(selectors.apps, "get_model", missing)
-        data = selectors.published_groups(scope_for(world))
-        assert selectors.followup_records(scope_for(world), data) == ([], [])
-
     def test_teacher_marks_become_mark_records(self, world, groups):
         from appui.followup.models import ProgressMark
 

@@ -1,0 +1,92 @@
+"""Reads of the follow-up, by domain: sessions and weeks (:mod:`.sessions`), the one source of
+session records (:mod:`.records`), hour accounting (:mod:`.accounting`), stage reviews
+(:mod:`.reviews`) and the student page with its portfolio (:mod:`.student`). Query counts stay
+constant in the number of rows. Everything is re-exported here: ``selectors.week_of``."""
+
+from .accounting import (
+    StudentRow,
+    coordinated_levels,
+    level_hours,
+    level_volume,
+    remaining_slot_weeks,
+    staff_service,
+)
+from .records import (
+    STRAND_OF_KIND,
+    SessionRecords,
+    fold_records,
+    mark_records,
+    session_records,
+    slot_dates,
+    strand_for,
+)
+from .reviews import (
+    HELD_PLAN_STATUSES,
+    LEVEL_LABELS,
+    division_reviews,
+    review_facts,
+    visible_reviews,
+)
+from .sessions import (
+    Day,
+    RosterRow,
+    monday_of,
+    next_session,
+    period_of,
+    roster_counts,
+    session_number,
+    session_roster,
+    sessions_of_division,
+    sessions_of_group,
+    sessions_of_level,
+    sessions_of_staff,
+    sessions_of_student,
+    today_sessions,
+    week,
+    week_of,
+    week_sessions,
+)
+from .student import Event, PortfolioPeriod, PortfolioYear, portfolio, student_summary
+
+__all__ = [
+    "HELD_PLAN_STATUSES",
+    "LEVEL_LABELS",
+    "STRAND_OF_KIND",
+    "Day",
+    "Event",
+    "PortfolioPeriod",
+    "PortfolioYear",
+    "RosterRow",
+    "SessionRecords",
+    "StudentRow",
+    "coordinated_levels",
+    "division_reviews",
+    "fold_records",
+    "level_hours",
+    "level_volume",
+    "mark_records",
+    "monday_of",
+    "next_session",
+    "period_of",
+    "portfolio",
+    "remaining_slot_weeks",
+    "review_facts",
+    "roster_counts",
+    "session_number",
+    "session_records",
+    "session_roster",
+    "sessions_of_division",
+    "sessions_of_group",
+    "sessions_of_level",
+    "sessions_of_staff",
+    "sessions_of_student",
+    "slot_dates",
+    "staff_service",
+    "strand_for",
+    "student_summary",
+    "today_sessions",
+    "visible_reviews",
+    "week",
+    "week_of",
+    "week_sessions",
+]

@@ -1,0 +1,153 @@
+"""Hour accounting pages: due vs planned vs delivered per level and student, staff service."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from appui.core import hours
+from appui.planning.models import Group, Slot
+from appui.schools.models import Division, Level, SchoolYear, Staff, Student
+
+from .records import fold_records, session_records, slot_dates
+from .sessions import monday_of
+
+
+def level_volume(level: Level) -> hours.HourVolume:
+    return hours.HourVolume(
+        level=str(level.pk),
+        label=level.name,
+        due_minutes=hours.hours_to_minutes(level.ap_hours),
+        reference=level.hours_reference,
+        official=False,
+    )
+
+
+def remaining_slot_weeks(level: Level, today: dt.date) -> tuple[int, int]:
+    """Teaching weeks left after today in which the level has a slot, and the weekly minutes
+    of its slots (slots limited to periods that are over are left out)."""
+    year = level.year
+    zone = year.school.holiday_zone
+    start = today + dt.timedelta(days=1)
+    periods = {p.pk: p for p in year.periods.all()}
+    open_periods = [p for p in periods.values() if p.end_date >= start]
+    slots = list(Slot.objects.filter(level=level).prefetch_related("periods"))
+    weekly = 0
+    weeks: set[dt.date] = set()
+    for slot in slots:
+        active = list(slot.periods.all()) or open_periods
+        spans = [p for p in active if p.end_date >= start]
+        if not spans:
+            continue
+        weekly += slot.minutes
+        for period in spans:
+            for day in slot_dates(
+                zone,
+                max(start, period.start_date),
+                min(period.end_date, year.end_date),
+                slot.weekday,
+            ):
+                weeks.add(monday_of(day))
+    return len(weeks), weekly
+
+
+@dataclass
+class StudentRow:
+    student: Student
+    hours: hours.StudentHours
+    short: bool = False
+    unreachable: bool = False
+
+
+def level_hours(level: Level, today: dt.date | None = None) -> dict:
+    """Due vs planned vs delivered for a level, per student and division, with the warnings."""
+    today = today or timezone.localdate()
+    sessions = session_records(Group.objects.filter(plan__level=level))
+    records = sessions.all
+    roster = list(
+        Student.objects.filter(division__level=level, exit_date__isnull=True).select_related(
+            "division"
+        )
+    )
+    roster_ids = {s.pk for s in roster}
+    involved = {s for r in records for s in r.students} - roster_ids
+    others = list(Student.objects.filter(pk__in=involved).select_related("division"))
+    students = {s.pk: s for s in roster + others}
+    weeks, weekly = remaining_slot_weeks(level, today)
+    volume = level_volume(level)
+    report = hours.level_report(
+        volume,
+        fold_records(records, today),
+        students=roster_ids,
+        divisions={pk: s.division_id for pk, s in students.items() if s.division_id},
+        remaining_weeks=weeks,
+        weekly_slot_minutes=weekly,
+    )
+    # Only follow-up's sessions can be recorded; the dates of ungenerated groups cannot.
+    unrecorded = hours.check_unrecorded(sessions.recorded, as_of=today)
+    warnings = list(report.warnings) + unrecorded
+    flagged = defaultdict(set)
+    for warning in warnings:
+        flagged[warning.code].update(warning.students)
+    rows = [
+        StudentRow(
+            student=students[pk],
+            hours=h,
+            short=pk in flagged[hours.WarningCode.UNEQUAL],
+            unreachable=pk in flagged[hours.WarningCode.UNREACHABLE],
+        )
+        for pk, h in report.students.items()
+        if pk in students
+    ]
+    rows.sort(
+        key=lambda r: (
+            r.student.division.code if r.student.division else "",
+            r.student.last_name,
+            r.student.first_name,
+        )
+    )
+    divisions = {d.pk: d for d in Division.objects.filter(pk__in=report.divisions)}
+    current = [h for pk, h in report.students.items() if pk in roster_ids]
+    strands = [
+        {
+            "strand": strand,
+            "planned": hours.MinuteRange.of(h.planned.get(strand) for h in current),
+            "delivered": hours.MinuteRange.of(h.delivered.get(strand) for h in current),
+        }
+        for strand in hours.Strand
+    ]
+    return {
+        "volume": volume,
+        "report": report,
+        "rows": rows,
+        "divisions": [(divisions[pk], d) for pk, d in report.divisions.items() if pk in divisions],
+        "strands": strands,
+        "remaining_weeks": weeks,
+        "weekly_minutes": weekly,
+        "sessions": len(records),
+        "warnings": warnings,
+        "unrecorded": unrecorded,
+    }
+
+
+def coordinated_levels(access, year: SchoolYear | None) -> list[Level]:
+    """The levels of ``year`` whose hours the user may read (head, coordinators of the level)."""
+    if year is None:
+        return []
+    return [level for level in year.levels.all() if access.can_coordinate_level(level.pk)]
+
+
+def staff_service(levels, today: dt.date | None = None) -> list[dict]:
+    """Staff hours for the service sheet, over the sessions of ``levels``."""
+    today = today or timezone.localdate()
+    records = session_records(Group.objects.filter(plan__level__in=levels), attendance=False)
+    per_staff = hours.staff_hours(records.all, as_of=today)
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=per_staff)}
+    rows = [
+        {"staff": staff[pk], "hours": h, "weekly": h.weekly_hours()}
+        for pk, h in per_staff.items()
+        if pk in staff
+    ]
+    rows.sort(key=lambda r: (r["staff"].last_name, r["staff"].first_name))
+    return rows

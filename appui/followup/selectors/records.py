@@ -1,0 +1,236 @@
+"""The one source of AP session records: what follow-up recorded, and what the published
+plans still imply, as the plain records of :mod:`appui.core.hours`.
+
+The hour pages, the service sheet and the steering dashboard all read sessions here, so a
+session counts the same everywhere: held, cancelled and rescheduled ones as follow-up holds
+them, and, for a published group whose sessions are not generated yet, the dates session
+generation would give it (:func:`slot_dates`, which ``services.sessions_generate_for_plan``
+uses too: school holidays and public holidays skipped).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from appui.core import hours
+from appui.core.calendar import school_days
+from appui.core.indicators import MarkRecord
+from appui.planning.models import Assignment, Group, Module, Plan
+
+from ..models import Attendance, ProgressMark, Session
+
+# The three strands of the scheme (appui.core.hours.Strand) from the module kinds: support
+# consolidates what was learnt, orientation modules are the orientation strand, every other
+# kind (methods, deepening, expression, culture, tutoring) is personalised support.
+STRAND_OF_KIND = {
+    Module.Kind.SUPPORT: hours.Strand.CONSOLIDATION,
+    Module.Kind.ORIENTATION: hours.Strand.ORIENTATION,
+}
+
+STATUS_OF = {
+    Session.Status.PLANNED: hours.SessionStatus.PLANNED,
+    Session.Status.DONE: hours.SessionStatus.HELD,
+    Session.Status.CANCELLED: hours.SessionStatus.CANCELLED,
+}
+
+Groups = QuerySet[Group] | Iterable[int]
+"""Groups named by a queryset or by primary keys."""
+
+
+def strand_for(kind: str) -> hours.Strand:
+    return STRAND_OF_KIND.get(kind, hours.Strand.PERSONALISED)
+
+
+def slot_dates(zone: str, start: dt.date, end: dt.date, weekday: int) -> list[dt.date]:
+    """The days a slot meets from ``start`` to ``end``: every school day on its weekday."""
+    return list(school_days(zone, start, end, weekday))
+
+
+def _minutes(start: dt.time, end: dt.time) -> int:
+    return (end.hour - start.hour) * 60 + end.minute - start.minute
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """Session records of some groups.
+
+    ``recorded`` come from follow-up's sessions; ``planned`` are the slot dates of the
+    published groups that have no session yet (their sessions are not generated).
+    """
+
+    recorded: list[hours.SessionRecord]
+    planned: list[hours.SessionRecord]
+
+    @property
+    def all(self) -> list[hours.SessionRecord]:
+        return self.recorded + self.planned
+
+
+def _group_ids(groups: Groups) -> QuerySet | list[int]:
+    """The groups' keys: a subquery for a queryset (no query of its own), else a list."""
+    if isinstance(groups, QuerySet):
+        return groups.order_by().values("pk")
+    return list(groups)
+
+
+def _members(group_ids: list[int]) -> dict[int, frozenset[int]]:
+    members: dict[int, set[int]] = defaultdict(set)
+    for group_id, student_id in Assignment.objects.filter(group_id__in=group_ids).values_list(
+        "group_id", "student_id"
+    ):
+        members[group_id].add(student_id)
+    return {pk: frozenset(students) for pk, students in members.items()}
+
+
+def _staff(group_ids: list[int]) -> dict[int, frozenset[int]]:
+    staff: dict[int, set[int]] = defaultdict(set)
+    for group_id, staff_id in Group.staff.through.objects.filter(
+        group_id__in=group_ids
+    ).values_list("group_id", "staff_id"):
+        staff[group_id].add(staff_id)
+    return {pk: frozenset(ids) for pk, ids in staff.items()}
+
+
+def _attendance(session_ids: list[int]) -> dict[int, dict[int, str]]:
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for session_id, student_id, status in Attendance.objects.filter(
+        session_id__in=session_ids
+    ).values_list("session_id", "student_id", "status"):
+        marks[session_id][student_id] = status
+    return marks
+
+
+def session_records(
+    groups: Groups,
+    *,
+    members: Mapping[int, frozenset[int]] | None = None,
+    attendance: bool = True,
+) -> SessionRecords:
+    """The session records of ``groups`` (5 queries whatever their number).
+
+    ``members`` narrows the students expected per group (the steering dashboard's division
+    filter); by default every member of the group. Read as plain values, not model
+    instances: a school's year is tens of thousands of attendance rows. ``attendance=False``
+    skips them (staff hours do not need them).
+    """
+    info = {
+        row[0]: row
+        for row in Group.objects.filter(pk__in=_group_ids(groups)).values_list(
+            "pk",
+            "module__kind",
+            "plan__status",
+            "plan__period__start_date",
+            "plan__period__end_date",
+            "plan__level__year__school__holiday_zone",
+            "slot__weekday",
+            "slot__start_time",
+            "slot__end_time",
+        )
+    }
+    group_ids = list(info)
+    rows = list(
+        Session.objects.filter(group_id__in=group_ids)
+        .order_by("date", "start_time", "pk")
+        .values_list("pk", "date", "start_time", "end_time", "status", "group_id")
+    )
+    if members is None:
+        members = _members(group_ids)
+    staff = _staff(group_ids)
+    marks = _attendance([row[0] for row in rows]) if attendance else {}
+
+    def record(pk, day, minutes, group_id, status=Session.Status.PLANNED) -> hours.SessionRecord:
+        expected = members.get(group_id, frozenset())
+        return hours.SessionRecord(
+            id=pk,
+            date=day,
+            duration_minutes=minutes,
+            group=group_id,
+            students=expected,
+            strand=strand_for(info[group_id][1]),
+            status=STATUS_OF[status],
+            attendance={k: v for k, v in marks.get(pk, {}).items() if k in expected},
+            staff=staff.get(group_id, frozenset()),
+        )
+
+    recorded = [
+        record(pk, day, _minutes(start, end), group_id, status)
+        for pk, day, start, end, status, group_id in rows
+    ]
+    generated = {row[5] for row in rows}
+    planned = [
+        record(f"p{group_id}-{day.isoformat()}", day, minutes, group_id)
+        for group_id, day, minutes in _ungenerated(info.values(), generated)
+    ]
+    return SessionRecords(recorded, planned)
+
+
+def _ungenerated(info: Iterable[tuple], generated: set[int]) -> Iterator[tuple[int, dt.date, int]]:
+    """(group, date, minutes) of each slot day of the published groups with no session."""
+    for pk, _kind, status, start, end, zone, weekday, start_time, end_time in info:
+        if status != Plan.Status.PUBLISHED or pk in generated:
+            continue
+        minutes = _minutes(start_time, end_time)
+        if minutes <= 0:
+            continue
+        for day in slot_dates(zone, start, end, weekday):
+            yield pk, day, minutes
+
+
+def mark_records(
+    groups: Groups, *, members: Mapping[int, frozenset[int]] | None = None
+) -> list[MarkRecord]:
+    """Teachers' progress marks in the sessions of ``groups`` (of ``members`` only, when
+    given), with the module as the objective."""
+    expected = None if members is None else set().union(*members.values())
+    return [
+        MarkRecord(student, module, day, level)
+        for student, module, day, level in ProgressMark.objects.filter(
+            session__group_id__in=_group_ids(groups),
+            author_kind=ProgressMark.AuthorKind.TEACHER,
+        ).values_list("student_id", "session__group__module_id", "session__date", "level")
+        if expected is None or student in expected
+    ]
+
+
+def fold_records(records: list[hours.SessionRecord], today: dt.date) -> list[hours.SessionRecord]:
+    """The sessions of a group that count the same way for every member, as one record.
+
+    For each student the accounting only adds minutes per strand and category, so sessions
+    of one group with the same status and the same students attending count exactly like
+    one session of their total length. A held session dated after ``today`` counts as
+    planned, as ``level_report(as_of=today)`` would count it. The cost then follows the
+    number of distinct attendance patterns rather than the number of sessions (all the
+    sessions still to come of a group become one record). Unrecorded sessions must be
+    checked on the records before folding (their ids are lost here).
+    """
+    held, planned = hours.SessionStatus.HELD, hours.SessionStatus.PLANNED
+    folded: dict[tuple, list] = {}
+    for record in records:
+        status = planned if record.status is held and record.date > today else record.status
+        attended = (
+            frozenset(s for s, mark in record.attendance.items() if mark.attended)
+            if status is held
+            else frozenset()
+        )
+        key = (record.group, status, record.strand, attended)
+        if key in folded:
+            folded[key][1] += record.duration_minutes
+        else:
+            folded[key] = [record, record.duration_minutes, status, attended]
+    return [
+        hours.SessionRecord(
+            id=first.id,
+            date=first.date,
+            duration_minutes=minutes,
+            group=first.group,
+            students=first.students,
+            strand=first.strand,
+            status=status,
+            attendance={s: hours.Attendance.PRESENT for s in attended},
+            staff=first.staff,
+        )
+        for first, minutes, status, attended in folded.values()
+    ]

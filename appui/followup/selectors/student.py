@@ -1,0 +1,251 @@
+"""The student page: AP follow-up summary and the portfolio timeline."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from appui.diagnostics.models import Result
+from appui.diagnostics.selectors import student_notes
+from appui.planning.models import Group, Plan
+from appui.schools.models import Period, Student
+
+from ..models import Attendance, ProgressMark, Session
+from .reviews import HELD_PLAN_STATUSES, visible_reviews
+from .sessions import sessions_of_student
+
+# --------------------------------------------------------------------------- student page
+
+
+def student_summary(student: Student, *, staff: bool, today: dt.date | None = None) -> dict:
+    """What the student page shows about AP follow-up (constant queries)."""
+    today = today or timezone.localdate()
+    sessions = sessions_of_student(student)
+    upcoming = list(
+        sessions.filter(date__gte=today)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("date", "start_time")[:3]
+    )
+    counts = Counter(
+        Attendance.objects.filter(student=student, session__status=Session.Status.DONE).values_list(
+            "status", flat=True
+        )
+    )
+    held = (
+        Session.objects.filter(group__assignments__student=student, status=Session.Status.DONE)
+        .distinct()
+        .count()
+    )
+    attended = counts["present"] + counts["late"]
+    recent = list(
+        sessions.filter(status=Session.Status.DONE, date__lte=today)
+        .prefetch_related(
+            Prefetch(
+                "marks",
+                queryset=ProgressMark.objects.filter(student=student).select_related("assessor"),
+                to_attr="student_marks",
+            )
+        )
+        .order_by("-date", "-start_time")[:4]
+    )
+    for session in recent:
+        session.teacher_mark = next(
+            (m for m in session.student_marks if m.author_kind == "teacher"), None
+        )
+        session.self_mark = next(
+            (m for m in session.student_marks if m.author_kind == "self"), None
+        )
+        session.peer_marks = [m for m in session.student_marks if m.author_kind == "peer"]
+    co_evaluation = []
+    if recent and recent[0].co_evaluation:
+        co_evaluation = list(
+            Student.objects.filter(assignments__group_id=recent[0].group_id)
+            .exclude(pk=student.pk)
+            .order_by("last_name", "first_name")
+        )
+    return {
+        "upcoming": upcoming,
+        "recent": recent,
+        "held": held,
+        "attended": attended,
+        "absent": counts["absent"],
+        "late": counts["late"],
+        "excused": counts["excused"],
+        "rate": round(100 * attended / held) if held else None,
+        "reviews": list(visible_reviews(student, staff=staff)),
+        "co_evaluation": co_evaluation,
+    }
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@dataclass
+class Event:
+    date: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    items: list = field(default_factory=list)
+    restricted: bool = False
+    obj: object = None
+
+
+@dataclass
+class PortfolioPeriod:
+    label: str
+    start: dt.date | None
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class PortfolioYear:
+    label: str
+    periods: list[PortfolioPeriod] = field(default_factory=list)
+
+
+def portfolio(student: Student, *, staff: bool, restricted: bool) -> list[PortfolioYear]:
+    """The student's timeline across periods and years, newest first.
+
+    Diagnoses (campaign results), interviews and observations (staff only; restricted ones
+    only when ``restricted``), need groups with their modules, attendance and progress
+    marks per group, and stage reviews (validated ones only for the student and family).
+    """
+    events = _diagnosis_events(student)
+    if staff:
+        events += _note_events(student, restricted=restricted)
+    events += _group_events(student)
+    events += [
+        Event(review.period.end_date, "review", str(review.period), obj=review)
+        for review in visible_reviews(student, staff=staff)
+    ]
+    return _by_period(events, student.school_id)
+
+
+def _diagnosis_events(student: Student) -> list[Event]:
+    results: dict[int, list[Result]] = defaultdict(list)
+    for result in (
+        Result.objects.filter(student=student)
+        .select_related("campaign__period__year", "competency")
+        .order_by("competency__code")
+    ):
+        results[result.campaign_id].append(result)
+    return [
+        Event(
+            items[0].campaign.date,
+            "diagnosis",
+            items[0].campaign.name,
+            items[0].campaign.get_kind_display(),
+            items=items,
+            obj=items[0].campaign,
+        )
+        for items in results.values()
+    ]
+
+
+def _note_events(student: Student, *, restricted: bool) -> list[Event]:
+    interviews, observations = student_notes(student, restricted=restricted)
+    return [
+        Event(
+            interview.date,
+            "interview",
+            interview.get_kind_display(),
+            restricted=interview.restricted,
+            obj=interview,
+        )
+        for interview in interviews
+    ] + [
+        Event(
+            observation.date,
+            "observation",
+            observation.get_signal_display(),
+            observation.note,
+            restricted=observation.restricted,
+            obj=observation,
+        )
+        for observation in observations
+    ]
+
+
+def _group_events(student: Student) -> list[Event]:
+    """One event per group the student was in (a replaced group only if it met), with the
+    sessions held, the student's attendance and marks."""
+    groups = list(
+        Group.objects.filter(assignments__student=student, plan__status__in=HELD_PLAN_STATUSES)
+        .select_related("module", "plan__period__year", "slot", "room")
+        .prefetch_related("staff")
+    )
+    held: dict[int, int] = defaultdict(int)
+    for group_id in Session.objects.filter(
+        group__in=groups, status=Session.Status.DONE
+    ).values_list("group_id", flat=True):
+        held[group_id] += 1
+    attendance: dict[int, Counter] = defaultdict(Counter)
+    for group_id, status in Attendance.objects.filter(
+        student=student, session__group__in=groups
+    ).values_list("session__group_id", "status"):
+        attendance[group_id][status] += 1
+    marks: dict[int, list[ProgressMark]] = defaultdict(list)
+    for mark in (
+        ProgressMark.objects.filter(student=student, session__group__in=groups)
+        .select_related("session", "assessor")
+        .order_by("session__date", "pk")
+    ):
+        marks[mark.session.group_id].append(mark)
+    events = []
+    for group in groups:
+        if group.plan.status != Plan.Status.PUBLISHED and not held[group.pk]:
+            continue
+        counts = attendance[group.pk]
+        events.append(
+            Event(
+                group.plan.period.start_date,
+                "group",
+                group.module.title,
+                group.module.objective,
+                items=marks[group.pk],
+                obj={
+                    "group": group,
+                    "held": held[group.pk],
+                    "attended": counts["present"] + counts["late"],
+                    "absent": counts["absent"],
+                    "late": counts["late"],
+                    "excused": counts["excused"],
+                },
+            )
+        )
+    return events
+
+
+def _period_for(periods: list[Period], day: dt.date) -> Period | None:
+    """The period holding ``day``; between two periods (holidays) the next one, else the
+    period just ended."""
+    period = next((p for p in periods if p.start_date <= day <= p.end_date), None)
+    if period is not None:
+        return period
+    later = [p for p in periods if p.start_date > day]
+    if later:
+        return min(later, key=lambda p: p.start_date)
+    return max((p for p in periods if p.end_date < day), key=lambda p: p.end_date, default=None)
+
+
+def _by_period(events: list[Event], school_id: int) -> list[PortfolioYear]:
+    periods = list(Period.objects.filter(year__school_id=school_id).select_related("year"))
+    years: dict[int, PortfolioYear] = {}
+    buckets: dict[object, PortfolioPeriod] = {}
+    for event in sorted(events, key=lambda e: (e.date, e.kind), reverse=True):
+        period = _period_for(periods, event.date)
+        key = period.pk if period else None
+        if key not in buckets:
+            year_key = period.year_id if period else 0
+            if year_key not in years:
+                years[year_key] = PortfolioYear(period.year.label if period else "")
+            buckets[key] = PortfolioPeriod(
+                period.name if period else "", period.start_date if period else None
+            )
+            years[year_key].periods.append(buckets[key])
+        buckets[key].events.append(event)
+    return list(years.values())
