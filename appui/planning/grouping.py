@@ -3,9 +3,8 @@
 `build_instance` turns a plan's level, period, slots, modules, need profiles, last period's
 groups and the coordinator's locks into a solver instance; `store_solution` writes the
 solver's groups back. Identifiers in the instance: students, staff and rooms by primary key,
-slots as "s<pk>", modules by code. A deepening need on competency C is keyed "C+" and served
-by approfondissement modules, so strong and struggling students never share a module by
-accident (seed 003: AP is not the same answer for everyone).
+slots as "s<pk>", modules by code. A deepening need is keyed apart and served only by
+approfondissement modules (the rule and its key live in `appui.core.needs.keys`).
 """
 
 from django.db import transaction
@@ -38,6 +37,7 @@ from appui.core.grouping.instance import (
     Student as CoreStudent,
 )
 from appui.core.grouping.solution import Solution
+from appui.core.needs import NeedKind, need_key
 from appui.diagnostics.models import NeedProfile
 from appui.schools.models import Student
 
@@ -64,8 +64,8 @@ def slot_key(slot_id: int) -> str:
 
 
 def module_competency(module: Module) -> str:
-    code = module.competency.code
-    return f"{code}+" if module.kind == DEEPENING else code
+    """The solver key a module focuses on: deepening modules serve deepening needs only."""
+    return need_key(module.competency.code, deepening=module.kind == DEEPENING)
 
 
 def plan_students(plan: Plan):
@@ -94,13 +94,13 @@ def plan_modules(plan: Plan):
 
 
 def student_needs(profile_needs: dict) -> dict[str, int]:
-    """Solver needs from a stored profile: level per competency, deepening keyed "C+"."""
+    """Solver needs from a stored profile: level per competency, deepening ones keyed apart."""
     needs: dict[str, int] = {}
     for code, need in profile_needs.items():
         level = int(need.get("level", 0))
         if not level:
             continue
-        key = f"{code}+" if need.get("kind") == "deepening" else code
+        key = need_key(code, deepening=need.get("kind") == NeedKind.DEEPENING)
         needs[key] = max(needs.get(key, 0), level)
     return needs
 

@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.db.models import Count, Prefetch
 
+from appui.core.needs import NeedKind, parse_need_key
 from appui.diagnostics.models import Competency, NeedProfile
 from appui.schools.models import Level, Period
 
@@ -54,9 +55,9 @@ def plan_inputs(level: Level, period: Period) -> dict:
     )
 
     def describe(key: str) -> str:
-        code = key.rstrip("+")
+        code, deepening = parse_need_key(key)
         text = f"{code} {labels.get(code, '')}".strip()
-        return f"{text} (approfondissement)" if key.endswith("+") else text
+        return f"{text} (approfondissement)" if deepening else text
 
     for competency, count in demand.most_common():
         if competency not in offered:
@@ -100,8 +101,7 @@ def plan_groups(plan: Plan):
     )
     by_slot: dict = {}
     for group in groups:
-        key = grouping.module_competency(group.module)
-        code = group.module.competency.code
+        code, deepening = parse_need_key(grouping.module_competency(group.module))
         members = []
         for assignment in group.assignments.all():
             profile = getattr(assignment.student, "need_profile", None)
@@ -113,8 +113,7 @@ def plan_groups(plan: Plan):
                     "student": assignment.student,
                     "level": level,
                     "kind": need.get("kind", ""),
-                    "served": bool(level)
-                    and (need.get("kind") == "deepening") == key.endswith("+"),
+                    "served": bool(level) and (need.get("kind") == NeedKind.DEEPENING) == deepening,
                 }
             )
         histogram = Counter(m["level"] for m in members)

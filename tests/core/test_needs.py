@@ -25,6 +25,8 @@ from appui.core.needs import (
     compute_profile,
     compute_profiles,
     level_summary,
+    need_key,
+    parse_need_key,
     profile_history,
     solver_needs,
 )
@@ -637,3 +639,15 @@ def test_a_worse_result_never_lowers_the_need_on_one_competency(
         assert max(
             other.remediation_level, other.level if other.kind is NeedKind.ORIENTATION else 0
         ) >= (found.remediation_level if found.kind is not NeedKind.ORIENTATION else found.level)
+
+
+def test_a_deepening_need_is_keyed_with_a_plus_and_read_back():
+    assert need_key("FR.ECR", deepening=True) == "FR.ECR+"
+    assert need_key("FR.ECR", deepening=False) == "FR.ECR"
+    assert parse_need_key("FR.ECR+") == ("FR.ECR", True)
+    assert parse_need_key("FR.ECR") == ("FR.ECR", False)
+
+
+@given(st.sampled_from(CODES), st.booleans())
+def test_parse_need_key_reads_back_what_need_key_wrote(code, deepening):
+    assert parse_need_key(need_key(code, deepening)) == (code, deepening)

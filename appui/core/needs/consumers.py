@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from .keys import DEEPENING_SUFFIX
+from .keys import need_key
 from .records import NeedProfile
 from .vocabulary import NeedKind
 
@@ -23,22 +23,22 @@ def solver_needs(
     profile are added. With ``kinds``, needs of other kinds count as 0: pass
     ``{NeedKind.REMEDIATION}`` to place students in soutien modules, ``{NeedKind.DEEPENING}``
     for approfondissement modules. With ``split_deepening``, deepening needs are keyed
-    ``<code>+`` (:data:`DEEPENING_SUFFIX`) so that a deepening module can focus on ``FR.ECR+``
+    ``<code>+`` (:func:`~appui.core.needs.keys.need_key`) so that a deepening module can focus on ``FR.ECR+``
     while a soutien module focuses on ``FR.ECR``, and strong and struggling students are not
     mixed. Keys are sorted.
     """
     values = dict.fromkeys(competencies, 0)
     if split_deepening:
-        values.update(dict.fromkeys((c + DEEPENING_SUFFIX for c in list(values)), 0))
+        values.update(dict.fromkeys((need_key(c, True) for c in list(values)), 0))
     for need in profile.needs:
         level = int(need.level) if kinds is None or need.kind in kinds else 0
         if split_deepening and need.kind is NeedKind.DEEPENING:
-            values[need.competency + DEEPENING_SUFFIX] = level
+            values[need_key(need.competency, True)] = level
             values.setdefault(need.competency, 0)
         else:
             values[need.competency] = level
             if split_deepening:
-                values.setdefault(need.competency + DEEPENING_SUFFIX, 0)
+                values.setdefault(need_key(need.competency, True), 0)
     return dict(sorted(values.items()))
 
 
