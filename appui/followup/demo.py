@@ -9,6 +9,7 @@ when ``settings.DEMO_SOLVE_PLANS`` is true) there is nothing to follow up and no
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -79,13 +80,17 @@ def extend_demo(school: School, rng: random.Random) -> None:
     _validated_reviews(school, plans, today, rng)
 
 
-def _record_past_sessions(plans, today: date, rng: random.Random) -> None:
-    sessions = list(
-        Session.objects.filter(group__plan__in=plans, date__lt=today)
-        .select_related("group__module")
-        .order_by("group_id", "date")
-    )
-    group_ids = {s.group_id for s in sessions}
+@dataclass
+class _Roster:
+    """Who is in each group and runs it, and how each student behaves (drawn once)."""
+
+    members: dict[int, list[int]]
+    teacher: dict[int, int]
+    absence: dict[int, float]
+    level: dict[int, int]
+
+
+def _roster(group_ids: set[int], rng: random.Random) -> _Roster:
     members: dict[int, list[int]] = defaultdict(list)
     for group_id, student_id in Assignment.objects.filter(group_id__in=group_ids).values_list(
         "group_id", "student_id"
@@ -96,61 +101,64 @@ def _record_past_sessions(plans, today: date, rng: random.Random) -> None:
         "group_id", "staff__user_id"
     ):
         teacher.setdefault(group_id, user_id)
-    students = {pk for ids in members.values() for pk in ids}
+    students = sorted({pk for ids in members.values() for pk in ids})
     # Most students come almost always; a few miss often (as in any lycée professionnel).
-    absence = {pk: rng.choice([0.02, 0.04, 0.05, 0.06, 0.08, 0.2]) for pk in sorted(students)}
-    level = {pk: rng.choice([1, 2, 2, 2, 3, 3]) for pk in sorted(students)}
+    absence = {pk: rng.choice([0.02, 0.04, 0.05, 0.06, 0.08, 0.2]) for pk in students}
+    level = {pk: rng.choice([1, 2, 2, 2, 3, 3]) for pk in students}
+    return _Roster(members, teacher, absence, level)
 
-    attendances: list[Attendance] = []
-    marks: list[ProgressMark] = []
-    last_held: dict[int, Session] = {}
-    for session in sessions:
-        user_id = teacher.get(session.group_id)
-        if rng.random() < 0.03:
-            session.status = Session.Status.CANCELLED
-            session.cancel_reason = rng.choice(CANCEL_REASONS)
-            continue
-        session.status = Session.Status.DONE
-        session.plan_of_work = rng.choice(
-            PLANS_OF_WORK.get(session.group.module.kind, DEFAULT_PLANS)
+
+def _attendance_status(roll: float, absence: float, rng: random.Random) -> str:
+    if roll < absence:
+        return rng.choice(
+            [Attendance.Status.ABSENT, Attendance.Status.ABSENT, Attendance.Status.EXCUSED]
         )
-        session.content = rng.choice(CONTENTS)
-        session.updated_by_id = user_id
-        last_held[session.group_id] = session
-        for student_id in members[session.group_id]:
-            roll = rng.random()
-            if roll < absence[student_id]:
-                status = rng.choice(
-                    [Attendance.Status.ABSENT, Attendance.Status.ABSENT, Attendance.Status.EXCUSED]
-                )
-            elif roll < absence[student_id] + 0.04:
-                status = Attendance.Status.LATE
-            else:
-                status = Attendance.Status.PRESENT
-            attendances.append(
-                Attendance(
-                    session=session, student_id=student_id, status=status, updated_by_id=user_id
-                )
+    if roll < absence + 0.04:
+        return Attendance.Status.LATE
+    return Attendance.Status.PRESENT
+
+
+def _hold(
+    session: Session, roster: _Roster, rng: random.Random
+) -> tuple[list[Attendance], list[ProgressMark]]:
+    """Mark the session held with its texts; the roll call and teacher marks it gets."""
+    user_id = roster.teacher.get(session.group_id)
+    session.status = Session.Status.DONE
+    session.plan_of_work = rng.choice(PLANS_OF_WORK.get(session.group.module.kind, DEFAULT_PLANS))
+    session.content = rng.choice(CONTENTS)
+    session.updated_by_id = user_id
+    attendances, marks = [], []
+    for student_id in roster.members[session.group_id]:
+        status = _attendance_status(rng.random(), roster.absence[student_id], rng)
+        attendances.append(
+            Attendance(session=session, student_id=student_id, status=status, updated_by_id=user_id)
+        )
+        if status in (Attendance.Status.ABSENT, Attendance.Status.EXCUSED):
+            continue
+        if rng.random() < 0.35:
+            roster.level[student_id] = min(4, roster.level[student_id] + 1)
+        marks.append(
+            ProgressMark(
+                session=session,
+                student_id=student_id,
+                author_kind=ProgressMark.AuthorKind.TEACHER,
+                author_id=user_id,
+                level=roster.level[student_id],
+                comment=rng.choice(COMMENTS) if rng.random() < 0.1 else "",
             )
-            if status in (Attendance.Status.ABSENT, Attendance.Status.EXCUSED):
-                continue
-            if rng.random() < 0.35:
-                level[student_id] = min(4, level[student_id] + 1)
-            marks.append(
-                ProgressMark(
-                    session=session,
-                    student_id=student_id,
-                    author_kind=ProgressMark.AuthorKind.TEACHER,
-                    author_id=user_id,
-                    level=level[student_id],
-                    comment=rng.choice(COMMENTS) if rng.random() < 0.1 else "",
-                )
-            )
-    # Half of the students assessed themselves at the last session of each group.
+        )
+    return attendances, marks
+
+
+def _self_marks(
+    last_held: dict[int, Session], roster: _Roster, rng: random.Random
+) -> list[ProgressMark]:
+    """Half of the students assessed themselves at the last session of each group."""
+    marks = []
     for group_id, session in last_held.items():
-        for student_id in members[group_id]:
+        for student_id in roster.members[group_id]:
             if rng.random() < 0.5:
-                own = max(1, min(4, level[student_id] + rng.choice([-1, 0, 0, 1])))
+                own = max(1, min(4, roster.level[student_id] + rng.choice([-1, 0, 0, 1])))
                 marks.append(
                     ProgressMark(
                         session=session,
@@ -159,6 +167,30 @@ def _record_past_sessions(plans, today: date, rng: random.Random) -> None:
                         level=own,
                     )
                 )
+    return marks
+
+
+def _record_past_sessions(plans, today: date, rng: random.Random) -> None:
+    """Hold the sessions before ``today`` (a few cancelled) with attendance and marks."""
+    sessions = list(
+        Session.objects.filter(group__plan__in=plans, date__lt=today)
+        .select_related("group__module")
+        .order_by("group_id", "date")
+    )
+    roster = _roster({s.group_id for s in sessions}, rng)
+    attendances: list[Attendance] = []
+    marks: list[ProgressMark] = []
+    last_held: dict[int, Session] = {}
+    for session in sessions:
+        if rng.random() < 0.03:
+            session.status = Session.Status.CANCELLED
+            session.cancel_reason = rng.choice(CANCEL_REASONS)
+            continue
+        held_attendances, held_marks = _hold(session, roster, rng)
+        attendances += held_attendances
+        marks += held_marks
+        last_held[session.group_id] = session
+    marks += _self_marks(last_held, roster, rng)
     Session.objects.bulk_update(
         sessions, ["status", "cancel_reason", "plan_of_work", "content", "updated_by"]
     )
