@@ -128,12 +128,12 @@ def test_it_refuses_a_zip_that_is_not_a_workbook():
 
 
 def test_it_refuses_a_workbook_that_would_inflate_beyond_the_limit(monkeypatch):
-    from appui.core.io import tabular
+    from appui.core.io.tabular import reading
 
     data = b"".join(
         render(RowsExporter("x", [Column("a", "A")], [["b" * 5000]]), ExportFormat.XLSX)
     )
-    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 4000)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4000)
     with pytest.raises(ImportFileError, match="trop volumineux une fois décompressé"):
         read_table(data, "a.xlsx")
 
