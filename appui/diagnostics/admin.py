@@ -46,8 +46,3 @@ class ObservationAdmin(admin.ModelAdmin):
     list_display = ["student", "date", "signal", "competency", "restricted"]
     raw_id_fields = ["student", "author"]
 
-
-@admin.register(models.ResultImport)
-class ResultImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "campaign", "status", "created_at", "uploaded_by"]
-    exclude = ["content"]

@@ -10,12 +10,14 @@ The file has one row per student and one column per competency assessed:
 - any other column is listed as ignored.
 
 Steps, as in pretix's imports: every row is checked first (:func:`results_import_analyse`
-reads nothing but the database and the file), the preview lists what would be created,
-changed or left unchanged and every problem with its file, line, column and value; then
-:func:`results_import_apply` writes everything in one transaction. Nothing is written when a
-row is invalid unless the user chose to skip the invalid rows, and a blank cell never
-deletes a result. Applying the same file again changes nothing: a cell equal to the stored
-result is counted as unchanged and keeps its version.
+reads nothing but the database and the file), then :func:`results_write` writes the valid
+rows inside the caller's transaction. A blank cell never deletes a result, and a cell equal
+to the stored result is counted as unchanged and keeps its version, so importing the same
+file again changes nothing.
+
+These are plain functions: the upload, preview, confirmation and stale-preview check are the
+one import flow of :mod:`appui.interop` (a higher layer, which this module must not import);
+its registry declares the ``results`` kind with them.
 
 Messages are written in French, as in :mod:`appui.core.io`: they name the lines and columns
 of a French user's file, and the management command prints the same ones.
@@ -30,8 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from appui.core.io.errors import ImportFileError, ImportIssue, Severity
@@ -53,27 +54,19 @@ from appui.core.scales import ScaleError
 from appui.core.text import fold
 from appui.schools.models import Student
 
-from .models import Campaign, Competency, Result, ResultImport
+from .models import Campaign, Competency, Result
 from .selectors import campaign_competencies
 from .services import CellValue, parse_cell, profiles_recompute
 
 __all__ = [
+    "ApplyOutcome",
     "ImportPlan",
-    "ImportRefused",
-    "ResultsTemplateExporter",
+    "ResultsExporter",
+    "not_open_message",
     "plan_lines",
     "results_import_analyse",
-    "results_import_apply",
-    "results_import_cancel",
-    "results_import_preview",
+    "results_write",
 ]
-
-#: Rows detailed in a stored preview; counts always cover the whole file.
-MAX_DETAILED_ROWS = 200
-#: Issues kept in a stored preview (the command prints them all).
-MAX_STORED_ISSUES = 1000
-#: Largest file accepted from the web form; a 1,500-row results CSV is about 100 kB.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
 
@@ -87,14 +80,6 @@ IDENTITY_SPECS = (
 )
 
 _CENT = Decimal("0.01")
-
-
-class ImportRefused(Exception):
-    """The import cannot go ahead; ``messages`` say why, in French."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
 
 
 # ----------------------------------------------------------------------------- plan
@@ -184,112 +169,6 @@ class ImportPlan:
         """Every issue, file-level ones first, then by line."""
         return self.file_issues + [issue for row in self.rows for issue in row.issues]
 
-    def can_apply(self, *, skip_invalid: bool) -> bool:
-        return not self.blocked and (skip_invalid or not self.error_rows)
-
-    def refusal(self, *, skip_invalid: bool) -> ImportRefused | None:
-        """Why this plan cannot be applied, or None when it can."""
-        if self.blocked:
-            reasons = [_sentence(issue.message) for issue in self.file_issues if issue.is_error]
-            return ImportRefused(*reasons, "Rien n'a été enregistré.")
-        errors = len(self.error_rows)
-        if errors and not skip_invalid:
-            lines = ", ".join(str(row.line) for row in self.error_rows[:10])
-            more = " …" if errors > 10 else ""
-            plural = "s" if errors > 1 else ""
-            return ImportRefused(
-                f"{errors} ligne{plural} en erreur (ligne{plural} {lines}{more}) : rien n'a "
-                "été enregistré. Corrigez le fichier, ou cochez « ignorer les lignes en "
-                "erreur » pour importer seulement les lignes valides."
-            )
-        return None
-
-    def summary(self) -> dict:
-        """A JSON-serialisable preview, stored on the :class:`ResultImport`."""
-        table = self.table
-        detailed = [
-            row for row in self.rows if row.issues or row.count(CREATED) or row.count(CHANGED)
-        ]
-        issues = self.issues
-        return {
-            "file": {
-                "name": self.file_name,
-                "format": table.format.value if table else None,
-                "encoding": table.encoding if table else None,
-                "delimiter": table.delimiter if table else None,
-                "sheet": table.sheet if table else None,
-            },
-            "identity": [
-                {"role": role, "letter": header.letter, "header": header.text}
-                for role, header in self.identity.items()
-            ],
-            "columns": [
-                {
-                    "letter": column.header.letter,
-                    "header": column.header.text,
-                    "code": column.competency.code,
-                    "label": column.competency.label,
-                }
-                for column in self.columns
-            ],
-            "ignored": [
-                {"letter": header.letter, "header": header.text, "reason": reason}
-                for header, reason in self.ignored
-            ],
-            "counts": {
-                "rows": len(self.rows),
-                "valid_rows": len(self.valid_rows),
-                "error_rows": len(self.error_rows),
-                CREATED: self.count(CREATED),
-                CHANGED: self.count(CHANGED),
-                UNCHANGED: self.count(UNCHANGED),
-                "errors": sum(1 for issue in issues if issue.is_error),
-                "warnings": sum(1 for issue in issues if not issue.is_error),
-            },
-            "blocked": self.blocked,
-            "issues": [_issue_json(issue) for issue in issues[:MAX_STORED_ISSUES]],
-            "issue_count": len(issues),
-            "rows": [_row_json(row) for row in detailed[:MAX_DETAILED_ROWS]],
-            "detailed_row_count": len(detailed),
-        }
-
-
-def _issue_json(issue: ImportIssue) -> dict:
-    return {
-        "file": issue.file,
-        "line": issue.line,
-        "column": issue.column,
-        "field": issue.field,
-        "value": issue.value,
-        "message": issue.message,
-        "severity": issue.severity.value,
-        "error": issue.is_error,
-    }
-
-
-def _row_json(row: RowPlan) -> dict:
-    student = row.student
-    return {
-        "line": row.line,
-        "student": student.full_name if student else "",
-        "division": student.division.code if student and student.division else "",
-        "valid": row.is_valid,
-        "changes": [
-            {
-                "code": cell.competency.code,
-                "column": cell.column,
-                "old": cell.old,
-                "new": cell.new,
-                "status": cell.status,
-            }
-            for cell in row.cells
-            if cell.status != UNCHANGED
-        ],
-        "unchanged": row.count(UNCHANGED),
-        "errors": [issue.message for issue in row.issues if issue.is_error],
-        "warnings": [issue.message for issue in row.issues if not issue.is_error],
-    }
-
 
 # ----------------------------------------------------------------------------- analyse
 
@@ -304,7 +183,7 @@ def results_import_analyse(
     plan = ImportPlan(campaign=campaign, file_name=file_name)
     if not campaign.is_open:
         plan.file_issues.append(
-            ImportIssue(file=file_name, line=None, message=_not_open_message(campaign))
+            ImportIssue(file=file_name, line=None, message=not_open_message(campaign))
         )
         return plan
     try:
@@ -324,17 +203,12 @@ def results_import_analyse(
     return plan
 
 
-def _not_open_message(campaign: Campaign) -> str:
+def not_open_message(campaign: Campaign) -> str:
     return (
         f"la campagne « {campaign.name} » n'est pas ouverte à la saisie "
         f"(état : {campaign.get_state_display()}) : un import n'est possible que pendant "
         "la saisie."
     )
-
-
-def _sentence(message: str) -> str:
-    """An issue message (« la campagne… ») as a sentence (« La campagne… »)."""
-    return message[:1].upper() + message[1:]
 
 
 def _competency_keys(competency: Competency) -> set[str]:
@@ -725,42 +599,6 @@ class _Resolver:
             )
 
 
-# ----------------------------------------------------------------------------- preview
-
-
-def results_import_preview(*, campaign: Campaign, upload, user) -> ResultImport:
-    """Keep an uploaded file and its preview; nothing reaches the results yet.
-
-    ``upload`` is a Django ``UploadedFile`` (or any binary file with a ``name``).
-    """
-    if not campaign.is_open:
-        raise ImportRefused(_sentence(_not_open_message(campaign)))
-    file_name = (getattr(upload, "name", "") or "fichier").rsplit("/", 1)[-1][:255]
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportRefused(
-            f"Le fichier dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo : déposez seulement "
-            "la feuille des résultats."
-        )
-    plan = results_import_analyse(campaign=campaign, content=content, file_name=file_name)
-    return ResultImport.objects.create(
-        campaign=campaign,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-        file_name=file_name,
-        content=content,
-        summary=plan.summary(),
-    )
-
-
-@transaction.atomic
-def results_import_cancel(*, batch: ResultImport) -> ResultImport:
-    if batch.status == ResultImport.Status.APPLIED:
-        raise ImportRefused("Cet import a déjà été appliqué : il ne peut plus être annulé.")
-    batch.status = ResultImport.Status.CANCELLED
-    batch.save(update_fields=["status"])
-    return batch
-
-
 # ----------------------------------------------------------------------------- apply
 
 
@@ -784,51 +622,7 @@ class ApplyOutcome:
         }
 
 
-def results_import_apply(*, batch: ResultImport, user, skip_invalid: bool = False) -> ApplyOutcome:
-    """Check the kept file again against the current results, then write it.
-
-    Everything is written in one transaction, or nothing: a refused import raises
-    :class:`ImportRefused` and leaves the results as they were. The counts returned are
-    those of this apply (results may have changed since the preview). Applying a batch again
-    writes only what differs from the file, so a second apply reports everything unchanged.
-    """
-    if batch.status == ResultImport.Status.CANCELLED:
-        raise ImportRefused("Cet import a été annulé : déposez le fichier de nouveau.")
-    try:
-        with transaction.atomic():
-            # One import at a time per campaign; its state is read again under the lock.
-            campaign = (
-                Campaign.objects.select_for_update()
-                .select_related("year", "level", "framework")
-                .get(pk=batch.campaign_id)
-            )
-            plan = results_import_analyse(
-                campaign=campaign,
-                content=bytes(batch.content),
-                file_name=batch.file_name,
-                lock=True,
-            )
-            refusal = plan.refusal(skip_invalid=skip_invalid)
-            if refusal is not None:
-                raise refusal
-            outcome = _write(plan, user)
-            now = timezone.now()
-            applied = {**outcome.as_dict(), "skip_invalid": skip_invalid, "at": now.isoformat()}
-            history = [*batch.summary.get("history", []), applied]
-            batch.summary = {**plan.summary(), "applied": applied, "history": history}
-            batch.status = ResultImport.Status.APPLIED
-            batch.applied_at = now
-            batch.save(update_fields=["summary", "status", "applied_at"])
-    except IntegrityError as error:
-        # A teacher saved a cell of the grid between our read and our write.
-        raise ImportRefused(
-            "Des résultats ont été saisis pendant l'import : rien n'a été enregistré, "
-            "relancez l'import."
-        ) from error
-    return outcome
-
-
-def _write(plan: ImportPlan, user) -> ApplyOutcome:
+def results_write(plan: ImportPlan, user) -> ApplyOutcome:
     """Bulk-write the valid rows of a checked plan (inside the caller's transaction).
 
     New results are inserted in batches. Changed ones are updated with one UPDATE per
@@ -888,12 +682,26 @@ def _write(plan: ImportPlan, user) -> ApplyOutcome:
 # ----------------------------------------------------------------------------- template
 
 
-class ResultsTemplateExporter(Exporter):
-    """The file teachers fill in: the campaign's students, one empty column per competency."""
+class ResultsExporter(Exporter):
+    """A campaign's results: one row per student, one column per competency (its code).
 
-    def __init__(self, campaign: Campaign) -> None:
+    The shape of the results import, so a downloaded file can be corrected and imported
+    back. With ``filled=False`` it is the template teachers fill in (the cells are empty).
+    """
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        students: QuerySet[Student],
+        competencies: list[Competency],
+        *,
+        filled: bool = True,
+    ) -> None:
         self.campaign = campaign
-        self.competencies = campaign_competencies(campaign)
+        self.students = students
+        self.competencies = competencies
+        self.filled = filled
+        self.scores = campaign.scale == Campaign.Scale.SCORE
         self.title = f"resultats {campaign.name}"
         self.columns = [
             Column("ine", "INE", 13),
@@ -901,24 +709,45 @@ class ResultsTemplateExporter(Exporter):
             Column("first_name", "Prénom", 16),
             Column("birth_date", "Date de naissance", 12),
             Column("division", "Division", 10),
-            *(Column(c.code, c.code, 8) for c in self.competencies),
+            *(Column(c.code, c.code, 8) for c in competencies),
         ]
 
+    @classmethod
+    def template(cls, campaign: Campaign) -> ResultsExporter:
+        """The empty file of the campaign's present students, ready to fill."""
+        students = Student.objects.filter(division__level=campaign.level, exit_date__isnull=True)
+        return cls(campaign, students, campaign_competencies(campaign), filled=False)
+
+    def cells(self) -> dict[tuple[int, int], object]:
+        cells: dict[tuple[int, int], object] = {}
+        if not self.filled:
+            return cells
+        results = Result.objects.filter(campaign=self.campaign, student__in=self.students)
+        for student_id, competency_id, value, not_assessed, score in results.values_list(
+            "student_id", "competency_id", "value", "not_assessed", "score"
+        ).iterator(chunk_size=2000):
+            if not_assessed:
+                cell: object = not_assessed
+            elif self.scores and score is not None:
+                cell = float(score)
+            else:
+                cell = value
+            cells[(student_id, competency_id)] = cell
+        return cells
+
     def rows(self) -> Iterator[list]:
-        students = (
-            Student.objects.filter(division__level=self.campaign.level, exit_date__isnull=True)
-            .select_related("division")
-            .order_by("division__code", "last_name", "first_name", "pk")
+        cells = self.cells()
+        students = self.students.select_related("division").order_by(
+            "division__code", "last_name", "first_name", "pk"
         )
-        blanks = [None] * len(self.competencies)
-        for student in students.iterator():
+        for student in students.iterator(chunk_size=1000):
             yield [
-                student.ine,
+                student.ine or None,
                 student.last_name,
                 student.first_name,
                 student.birth_date,
-                student.division.code,
-                *blanks,
+                student.division.code if student.division else None,
+                *(cells.get((student.pk, c.pk)) for c in self.competencies),
             ]
 
 

@@ -289,36 +289,3 @@ class NeedProfile(models.Model):
 
     def level(self, code: str) -> int:
         return int(self.needs.get(code, {}).get("level", 0))
-
-
-class ResultImport(models.Model):
-    """An uploaded results file kept between its preview and its application.
-
-    Nothing reaches `Result` until the user confirms the preview; the file stays for the record.
-    """
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("previewed")
-        APPLIED = "applied", _("applied")
-        CANCELLED = "cancelled", _("cancelled")
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(_("file"), max_length=255)
-    content = models.BinaryField()
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
-    )
-    summary = models.JSONField(default=dict, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("results import")
-        verbose_name_plural = _("results imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"

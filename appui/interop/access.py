@@ -1,8 +1,10 @@
 """Who may import and export.
 
-- Imports change the whole school: only its head (Membership role « head »). On an
-  installation where the user has no school yet, a Django superuser may run the first SIECLE
-  import, which creates the school and makes them its head.
+- Imports: each kind of the registry says who may use it (``ImportKind.allowed``): the
+  school's head for the school-wide files (SIECLE, STS-web, spreadsheets, LSU reports), the
+  head and the level's coordinators for a campaign's results. On an installation where the
+  user has no school yet, a Django superuser may run the first SIECLE import, which creates
+  the school and makes them its head.
 - Exports give what the user may already see on screen: students through
   ``SchoolAccess.visible_students`` (never for the académie, which sees no names), staff for
   the head and coordinators, a campaign's results for those who may open the campaign, the
@@ -15,10 +17,10 @@ school outside their role answers 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from appui.schools.access import SchoolAccess, access_for, require_member
-from appui.schools.models import School
+from appui.schools.access import SchoolAccess, require_member, school_access
 
 from .models import ImportBatch
+from .registry import ImportKind, kinds_for
 
 
 def may_create_school(request) -> bool:
@@ -26,29 +28,26 @@ def may_create_school(request) -> bool:
     return request.school is None and request.user.is_superuser
 
 
-def import_school_for(request, kind: str) -> School | None:
-    """The school the user imports into; None when a SIECLE import will create it."""
-    school = request.school
-    if school is None:
-        if kind == ImportBatch.Kind.SIECLE and may_create_school(request):
-            return None
-        raise PermissionDenied
-    if not access_for(request, school).is_head:
-        raise PermissionDenied
-    return school
-
-
-def require_import_page(request) -> School | None:
-    """The imports home: the head, or a superuser without a school."""
+def import_page_access(request) -> SchoolAccess | None:
+    """The imports home: whoever may use one kind here (None: a superuser with no school)."""
     if may_create_school(request):
         return None
-    if request.school is None or not access_for(request, request.school).is_head:
-        raise PermissionDenied
-    return request.school
+    return school_access(request, lambda access: bool(kinds_for(access)))
+
+
+def import_access_for(request, entry: ImportKind) -> SchoolAccess | None:
+    """The access of a user importing ``entry``; None when a SIECLE import creates the school."""
+    if entry.creates_school and may_create_school(request):
+        return None
+    return school_access(request, entry.allowed)
 
 
 def get_batch_for(request, pk: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("school", "uploaded_by").filter(pk=pk).first()
+    batch = (
+        ImportBatch.objects.select_related("school", "uploaded_by", "campaign")
+        .filter(pk=pk)
+        .first()
+    )
     if batch is None:
         raise Http404
     if batch.school is None:
@@ -56,23 +55,15 @@ def get_batch_for(request, pk: int) -> ImportBatch:
         if request.user.is_superuser and batch.uploaded_by_id == request.user.pk:
             return batch
         raise Http404
-    if not require_member(request, batch.school).is_head:
+    access = require_member(request, batch.school)
+    if not batch.entry.may_open(access, batch):
         raise PermissionDenied
     return batch
 
 
-def require_school(request) -> tuple[School, SchoolAccess]:
-    if request.school is None:
-        raise PermissionDenied
-    return request.school, access_for(request, request.school)
-
-
-def require_head(request) -> School:
-    """The user's school, when they are its head (the LSU export: the head signs reports)."""
-    school, access = require_school(request)
-    if not access.is_head:
-        raise PermissionDenied
-    return school
+def is_head(access: SchoolAccess) -> bool:
+    """The LSU export: the head signs the reports."""
+    return access.is_head
 
 
 def can_export_staff(access: SchoolAccess) -> bool:

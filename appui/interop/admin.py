@@ -21,6 +21,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "status",
         "summary",
         "applied_at",
+        "campaign",
     ]
     exclude = ["content", "extra_content"]
 

@@ -4,7 +4,8 @@ Each exporter declares its title and columns and yields rows from a queryset's
 ``iterator()``; :func:`appui.core.io.tabular.render` writes CSV (``;``, UTF-8 with BOM),
 XLSX or ODS while the rows are read, so a 10,000-row list streams. Headers are the French
 ones the spreadsheet imports recognise: a students or staff list exported by appui imports
-back unchanged, and a campaign's results import back into the campaign.
+back unchanged. A campaign's results are exported by
+:class:`appui.diagnostics.imports.ResultsExporter`, beside the import they round-trip with.
 
 Callers pass querysets already restricted to what the user may see
 (``SchoolAccess.visible_students``…), or the figures the page's selectors computed (hour
@@ -20,7 +21,6 @@ from django.db.models import Prefetch, QuerySet
 
 from appui.core.hours import Strand, minutes_to_hours
 from appui.core.io.tabular import Column, Exporter
-from appui.diagnostics.models import Campaign, Result
 from appui.followup.models import Attendance, ProgressMark, Session
 from appui.planning.models import Assignment, Group
 from appui.schools.models import Level, Period, Staff, Student, Teaching
@@ -126,54 +126,6 @@ class StaffExporter(Exporter):
                 person.user.email or None,
                 person.exit_date,
                 ", ".join(divisions) or None,
-            ]
-
-
-class ResultsExporter(Exporter):
-    """A campaign's results: one row per student, one column per competency (its code).
-
-    The same shape as the results import, so the file can be corrected and imported back.
-    """
-
-    def __init__(self, campaign: Campaign, students: QuerySet[Student], competencies: list) -> None:
-        self.campaign = campaign
-        self.students = students
-        self.competencies = competencies
-        self.scores = campaign.scale == Campaign.Scale.SCORE
-        self.title = f"resultats {campaign.name}"
-        self.columns = [
-            Column("ine", "INE", 13),
-            Column("last_name", "Nom", 20),
-            Column("first_name", "Prénom", 16),
-            Column("birth_date", "Date de naissance", 12),
-            Column("division", "Division", 10),
-            *(Column(c.code, c.code, 8) for c in competencies),
-        ]
-
-    def rows(self) -> Iterator[list]:
-        cells: dict[tuple[int, int], object] = {}
-        results = Result.objects.filter(campaign=self.campaign, student__in=self.students)
-        for student_id, competency_id, value, not_assessed, score in results.values_list(
-            "student_id", "competency_id", "value", "not_assessed", "score"
-        ).iterator(chunk_size=2000):
-            if not_assessed:
-                cell: object = not_assessed
-            elif self.scores and score is not None:
-                cell = float(score)
-            else:
-                cell = value
-            cells[(student_id, competency_id)] = cell
-        students = self.students.select_related("division").order_by(
-            "division__code", "last_name", "first_name", "pk"
-        )
-        for student in students.iterator(chunk_size=1000):
-            yield [
-                student.ine or None,
-                student.last_name,
-                student.first_name,
-                student.birth_date,
-                student.division.code if student.division else None,
-                *(cells.get((student.pk, c.pk)) for c in self.competencies),
             ]
 
 

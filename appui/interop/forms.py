@@ -1,32 +1,43 @@
+"""The upload forms of the import kinds (one per kind, named in the registry) and the LSU
+settings form. Every upload is held to the one ``IMPORT_MAX_UPLOAD_BYTES`` setting."""
+
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from appui.diagnostics.access import can_manage_campaign
+from appui.diagnostics.models import Campaign
 from appui.schools.models import Period, School, Staff
 from appui.schools.selectors import current_year
 
 from .models import LsuSettings
-from .services import MAX_UPLOAD_BYTES
 
 
 def _checked_size(upload):
-    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
         raise forms.ValidationError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            _("The file is larger than %(size)s: upload only the sheet to import.")
+            % {"size": filesizeformat(limit)}
         )
     return upload
 
 
 class UploadForm(forms.Form):
+    """A file to import; subclasses add the kind's choices and return them in ``options``."""
+
     file_label = gettext_lazy("File")
     file_help = ""
     accept = ""
 
     file = forms.FileField()
 
-    def __init__(self, *args, creating: bool = False, school=None, **kwargs) -> None:
+    def __init__(self, *args, creating: bool = False, school=None, access=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
+        self.access = access
         self.fields["file"].label = self.file_label
         self.fields["file"].help_text = self.file_help
         self.fields["file"].widget.attrs["accept"] = self.accept
@@ -144,6 +155,32 @@ class LsuTableForm(UploadForm):
 
     def options(self) -> dict:
         return {"period": self.cleaned_data["period"].pk}
+
+
+class ResultsForm(UploadForm):
+    file_label = gettext_lazy("Results file")
+    file_help = gettext_lazy(
+        "CSV (separated by ; or ,), Excel (.xlsx) or LibreOffice (.ods), one row per "
+        "student, column headers on the first row."
+    )
+    accept = ".csv,.txt,.xlsx,.ods,text/csv,application/vnd.ms-excel"
+
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"), queryset=Campaign.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Campaigns open for entry that this user manages (head, the level's coordinators).
+        year = current_year(self.school) if self.school else None
+        campaigns = Campaign.objects.filter(year=year, state=Campaign.State.OPEN).select_related(
+            "level"
+        )
+        managed = [c.pk for c in campaigns if self.access and can_manage_campaign(self.access, c)]
+        self.fields["campaign"].queryset = campaigns.filter(pk__in=managed).order_by("-date")
+
+    def options(self) -> dict:
+        return {"campaign": self.cleaned_data["campaign"].pk}
 
 
 class LsuSettingsForm(forms.ModelForm):

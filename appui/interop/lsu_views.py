@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appui.schools.access import school_access
 from appui.schools.models import Division, Period
 
-from .access import require_head
+from .access import is_head
 from .exporters import LsuTemplateExporter
 from .forms import LsuSettingsForm
 from .lsu import college_levels, default_period, lsu_period_choices, lsu_preview, settings_for
@@ -58,7 +59,7 @@ def _read_councils(request, divisions) -> tuple[dict[int, date | None], dict[int
 
 @login_required
 def lsu_page(request):
-    school = require_head(request)
+    school = school_access(request, is_head).school
     periods = lsu_period_choices(school)
     period = _period(request, periods)
     if period is None:
@@ -113,7 +114,7 @@ def lsu_page(request):
 
 @login_required
 def lsu_download(request):
-    school = require_head(request)
+    school = school_access(request, is_head).school
     period = _period(request, lsu_period_choices(school))
     if period is None:
         raise PermissionDenied
@@ -133,7 +134,7 @@ def lsu_download(request):
 def lsu_template(request):
     """The spreadsheet to fill in: every student with the subjects taught in their class,
     and what appui already holds (so it also exports the imported data)."""
-    school = require_head(request)
+    school = school_access(request, is_head).school
     export_format = _export_format(request)
     period = _period(request, lsu_period_choices(school))
     if period is None:

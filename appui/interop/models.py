@@ -1,11 +1,20 @@
 """An uploaded file kept between its preview and its application; the LSU export's data."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from appui.schools.models import School
+
+
+def validate_kind(value: str) -> None:
+    """A batch's kind must be one of the registry's (checked by ``full_clean``)."""
+    from .registry import KINDS
+
+    if value not in KINDS:
+        raise ValidationError(_("Unknown kind of import: %(kind)s."), params={"kind": value})
 
 
 class ImportBatch(models.Model):
@@ -16,13 +25,6 @@ class ImportBatch(models.Model):
     until the preview is confirmed; the file stays for the record.
     """
 
-    class Kind(models.TextChoices):
-        SIECLE = "siecle", _("SIECLE students")
-        STS = "sts", _("STS-web staff and services")
-        STUDENTS = "students", _("students from a spreadsheet")
-        STAFF = "staff", _("staff from a spreadsheet")
-        LSU = "lsu", _("periodic reports for the LSU")
-
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("previewed")
         APPLIED = "applied", _("applied")
@@ -31,7 +33,9 @@ class ImportBatch(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="import_batches"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The kinds are declared in ``registry.KINDS``, not as field choices: adding a format is
+    # a parser, an importer and one registry entry, with no migration.
+    kind = models.CharField(_("kind"), max_length=20, validators=[validate_kind])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -48,6 +52,16 @@ class ImportBatch(models.Model):
     )
     summary = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The diagnosis campaign a results file fills. A foreign key rather than a value in
+    # ``options``: the campaign page lists its imports (``campaign.imports``), deleting a
+    # campaign deletes its uploads, and access to a results batch follows its campaign's level.
+    campaign = models.ForeignKey(
+        "diagnostics.Campaign",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
 
     class Meta:
         verbose_name = _("import")
@@ -56,6 +70,18 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def entry(self):
+        """The kind's :class:`~appui.interop.registry.ImportKind`."""
+        from .registry import KINDS
+
+        return KINDS[self.kind]
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's name, as its card on the imports page gives it."""
+        return str(self.entry.label)
 
 
 # ---------------------------------------------------------------------------- LSU (collège)

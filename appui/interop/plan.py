@@ -130,6 +130,9 @@ class Plan:
     facts: list[tuple[str, str]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
+    #: Data lines in error that the import can leave out when the user chooses to (results
+    #: files: one bad row should not hold back a class). Errors elsewhere block the import.
+    skippable_lines: set[int] = field(default_factory=set)
 
     def section(self, key: str, title: str) -> Section:
         """The section ``key``, created (in order) on first use."""
@@ -142,8 +145,29 @@ class Plan:
 
     @property
     def blocked(self) -> bool:
-        """True when an error forbids applying the import."""
-        return any(issue.is_error for issue in self.issues)
+        """True when an error forbids applying the import (skipping rows would not help)."""
+        return any(
+            issue.is_error and issue.line not in self.skippable_lines for issue in self.issues
+        )
+
+    def refusal(self, *, skip_invalid: bool = False) -> list[str]:
+        """Why this plan cannot be applied (French sentences), or an empty list."""
+        if self.blocked:
+            return [
+                "Le fichier contient des erreurs : corrigez-les, puis importez-le de nouveau. "
+                "Rien n'a été enregistré."
+            ]
+        errors = len(self.skippable_lines)
+        if errors and not skip_invalid:
+            lines = sorted(self.skippable_lines)
+            shown = ", ".join(str(line) for line in lines[:10]) + (" …" if errors > 10 else "")
+            plural = "s" if errors > 1 else ""
+            return [
+                f"{errors} ligne{plural} en erreur (ligne{plural} {shown}) : rien n'a été "
+                "enregistré. Corrigez le fichier, ou cochez « ignorer les lignes en erreur » "
+                "pour importer seulement les lignes valides."
+            ]
+        return []
 
     @property
     def changes_anything(self) -> bool:
@@ -173,6 +197,7 @@ class Plan:
             "sections": [_section_json(section) for section in self.sections],
             "issues": [issue_json(issue) for issue in self.issues[:MAX_ISSUES]],
             "issue_count": len(self.issues),
+            "skippable_rows": len(self.skippable_lines),
             "error_count": errors,
             "warning_count": len(self.issues) - errors,
         }
@@ -239,8 +264,44 @@ def _section_json(section: Section) -> dict:
 
 
 class ImportRefused(Exception):
-    """The import cannot go ahead as a whole; ``messages`` say why, in French."""
+    """The import cannot go ahead as a whole; ``messages`` say why, in French.
+
+    The one refusal of every import kind (the registry's analysers and importers raise it,
+    the pages show its messages, the commands print them).
+    """
 
     def __init__(self, *messages: str) -> None:
         super().__init__(" ".join(messages))
         self.messages = list(messages)
+
+
+class Importer:
+    """What every import kind's analyser returns: the plan, and how to write it.
+
+    ``school`` is the school imported into (None when a SIECLE import will create it).
+    Subclasses set ``plan`` and ``school`` and implement :meth:`write`; the rest has
+    defaults that a kind may refine (its command's text, the links kept on the batch).
+    """
+
+    plan: Plan
+    school: object = None
+
+    def write(self, *, user=None):
+        """Write the plan (inside the caller's transaction); returns the school written."""
+        raise NotImplementedError
+
+    def lines(self) -> list[str]:
+        """The preview as the command prints it."""
+        return self.plan.lines()
+
+    def refusal(self, *, skip_invalid: bool = False) -> list[str]:
+        """Why the plan cannot be applied (French), or an empty list."""
+        return self.plan.refusal(skip_invalid=skip_invalid)
+
+    def done_text(self) -> str:
+        """What the command prints once the import is recorded."""
+        return "Import enregistré."
+
+    def batch_links(self) -> dict:
+        """Extra fields of the stored :class:`~appui.interop.models.ImportBatch`."""
+        return {}

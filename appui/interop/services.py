@@ -19,25 +19,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from appui.core.io.errors import ImportFileError
-from appui.core.io.siecle import parse_nomenclature, parse_siecle
-from appui.core.io.sts import parse_sts
-from appui.core.io.tabular import read_table
 from appui.schools.models import School
 
-from .lsu_import import LsuTableImport
 from .models import ImportBatch, LsuCouncil
-from .plan import ImportRefused, Plan
-from .siecle_import import SiecleImport
-from .sts_import import StsImport
-from .table_import import StaffTableImport, StudentTableImport
+from .plan import Importer, ImportRefused, Plan
+from .registry import FROM_FILE, KINDS
 
-Kind = ImportBatch.Kind
-
-#: Largest file accepted; ``ElevesAvecAdresses.xml`` for 3,000 students is about 15 MB.
-MAX_UPLOAD_BYTES = 60 * 1024 * 1024
-
-#: ``school=FROM_FILE``: the school is the one whose UAI the file names (commands).
-FROM_FILE = object()
+__all__ = [
+    "FROM_FILE",
+    "ImportRefused",
+    "PreviewOutdated",
+    "analyse",
+    "import_apply",
+    "import_cancel",
+    "import_preview",
+    "import_run",
+]
 
 
 def analyse(
@@ -49,51 +46,40 @@ def analyse(
     extra_content: bytes | None = None,
     extra_name: str = "",
     options: dict | None = None,
-):
-    """The importer for ``kind`` with its :class:`~appui.interop.plan.Plan` (nothing written).
+) -> Importer:
+    """The importer of ``kind`` (its registry entry's analyser) with its plan; writes nothing.
 
     ``school`` is the school imported into; ``None`` lets a SIECLE import create the school
-    its file names; :data:`FROM_FILE` takes the school whose UAI the file gives.
+    its file names; :data:`FROM_FILE` takes the school the file gives.
     """
-    options = options or {}
+    entry = KINDS.get(kind)
+    if entry is None:
+        raise ImportRefused(f"Type d'import inconnu : {kind}.")
     try:
-        if kind == Kind.SIECLE:
-            export = parse_siecle(content, file_name)
-            nomenclature = (
-                parse_nomenclature(extra_content, extra_name or "Nomenclature.xml")
-                if extra_content
-                else None
-            )
-            if school is FROM_FILE:
-                school = School.objects.filter(uai=export.parameters.uai).first()
-            return SiecleImport(
-                export,
-                school=school,
-                nomenclature=nomenclature,
-                school_name=options.get("school_name", ""),
-                holiday_zone=options.get("holiday_zone", ""),
-            )
-        if kind == Kind.STS:
-            export = parse_sts(content, file_name)
-            if school is FROM_FILE:
-                school = School.objects.filter(uai=export.parameters.uai).first()
-            if school is None:
-                raise ImportRefused(
-                    f"L'établissement {export.parameters.uai} n'est pas dans appui : importez "
-                    "d'abord ses élèves depuis SIECLE. Rien n'a été importé."
-                )
-            return StsImport(export, school=school)
-        table = read_table(content, file_name)
-        if school is None or school is FROM_FILE:
-            raise ImportRefused("Choisissez l'établissement dans lequel importer ce fichier.")
-        if kind == Kind.LSU:
-            return LsuTableImport(table, school=school, period_id=options.get("period"))
-        importer = StudentTableImport if kind == Kind.STUDENTS else StaffTableImport
-        return importer(table, school=school, absent_left=bool(options.get("absent_left")))
+        return entry.analyse(
+            school=school,
+            content=content,
+            file_name=file_name,
+            extra_content=extra_content,
+            extra_name=extra_name,
+            options=options or {},
+        )
     except ImportFileError as error:
         raise ImportRefused(
             *(str(issue) for issue in error.issues), "Rien n'a été importé."
         ) from error
+
+
+def _new_batch(*, importer: Importer, kind: str, user, **fields) -> ImportBatch:
+    batch = ImportBatch(
+        kind=kind,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        **importer.batch_links(),
+        **fields,
+    )
+    batch.full_clean(exclude=["content", "extra_content", "school", "uploaded_by"])
+    batch.save()
+    return batch
 
 
 def import_preview(
@@ -117,10 +103,11 @@ def import_preview(
         extra_name=extra_name,
         options=options,
     )
-    return ImportBatch.objects.create(
-        school=school,
+    return _new_batch(
+        importer=importer,
         kind=kind,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        user=user,
+        school=school if school is not FROM_FILE else importer.school,
         file_name=file_name[:255],
         content=content,
         extra_name=extra_name[:255],
@@ -141,10 +128,15 @@ class PreviewOutdated(ImportRefused):
         self.summary = summary
 
 
-def import_apply(*, batch: ImportBatch, user) -> Plan:
-    """Apply a previewed import in one transaction; raises ImportRefused (nothing written)."""
+def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Plan:
+    """Apply a previewed import in one transaction; raises ImportRefused (nothing written).
+
+    ``skip_invalid`` leaves out the rows in error a kind allows to skip (results files).
+    If the database changed since the preview, nothing is written: :class:`PreviewOutdated`
+    carries the new preview, which is stored on the batch for the page to show.
+    """
     try:
-        plan = _apply(batch=batch, user=user)
+        plan = _apply(batch=batch, user=user, skip_invalid=skip_invalid)
     except PreviewOutdated as outdated:
         batch.summary = outdated.summary
         batch.save(update_fields=["summary"])
@@ -153,7 +145,7 @@ def import_apply(*, batch: ImportBatch, user) -> Plan:
 
 
 @transaction.atomic
-def _apply(*, batch: ImportBatch, user) -> Plan:
+def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Plan:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused("Cet import a déjà été appliqué ou annulé.")
@@ -167,16 +159,15 @@ def _apply(*, batch: ImportBatch, user) -> Plan:
         options=batch.options,
     )
     plan = importer.plan
-    if plan.blocked:
-        raise ImportRefused(
-            "Le fichier contient des erreurs : corrigez-les, puis importez-le de nouveau. "
-            "Rien n'a été enregistré."
-        )
     if plan.counts() != batch.summary.get("counts"):
         raise PreviewOutdated(plan.summary())
+    refusal = importer.refusal(skip_invalid=skip_invalid)
+    if refusal:
+        raise ImportRefused(*refusal)
     school = importer.write(user=user)
     summary = plan.summary()
     summary["applied"] = True
+    summary["skipped_rows"] = len(plan.skippable_lines)
     ImportBatch.objects.filter(pk=batch.pk).update(
         school=school,
         status=ImportBatch.Status.APPLIED,
@@ -200,6 +191,7 @@ class RunOutcome:
     plan: Plan
     applied: bool
     school: School | None
+    importer: Importer
 
 
 def import_run(
@@ -212,13 +204,15 @@ def import_run(
     extra_name: str = "",
     options: dict | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
     user=None,
-    report: Callable[[Plan], None] | None = None,
+    report: Callable[[Importer], None] | None = None,
 ) -> RunOutcome:
     """Plan and, unless ``dry_run``, apply an import in one go (commands, bench).
 
-    The plan is computed inside the transaction that writes it; ``report`` receives it before
-    anything is written. A blocked plan raises ImportRefused after the report.
+    The plan is computed inside the transaction that writes it; ``report`` receives the
+    importer before anything is written. A plan that cannot be applied raises ImportRefused
+    after the report (a dry run too: it says whether the real run would go through).
     """
     with transaction.atomic():
         importer = analyse(
@@ -232,21 +226,21 @@ def import_run(
         )
         plan = importer.plan
         if report is not None:
-            report(plan)
-        if plan.blocked:
-            raise ImportRefused(
-                "Le fichier contient des erreurs : rien n'a été enregistré. Corrigez-les, puis "
-                "importez-le de nouveau."
-            )
+            report(importer)
+        refusal = importer.refusal(skip_invalid=skip_invalid)
+        if refusal:
+            raise ImportRefused(*refusal)
         if dry_run:
-            return RunOutcome(plan=plan, applied=False, school=importer.school)
+            return RunOutcome(plan=plan, applied=False, school=importer.school, importer=importer)
         written = importer.write(user=user)
         summary = plan.summary()
         summary["applied"] = True
-        ImportBatch.objects.create(
-            school=written,
+        summary["skipped_rows"] = len(plan.skippable_lines)
+        _new_batch(
+            importer=importer,
             kind=kind,
-            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            user=user,
+            school=written,
             file_name=file_name[:255],
             content=content,
             extra_name=extra_name[:255],
@@ -256,7 +250,7 @@ def import_run(
             applied_at=timezone.now(),
             summary=summary,
         )
-        return RunOutcome(plan=plan, applied=True, school=written)
+        return RunOutcome(plan=plan, applied=True, school=written, importer=importer)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ from appui.schools.models import (
 )
 from appui.schools.selectors import current_year
 
-from .plan import CHANGED, LEAVING, NEW, Change, Entry, ImportRefused, Plan, show
+from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
 from .structure import LevelResolver
 
 # Student fields an import compares, with their French names.
@@ -70,7 +70,7 @@ def fallback_year_bounds(start_year: int) -> tuple[date, date]:
     return date(start_year, 9, 1), date(start_year + 1, 7, 4)
 
 
-class SiecleImport:
+class SiecleImport(Importer):
     """The plan for one SIECLE export, and how to write it."""
 
     def __init__(

@@ -44,7 +44,7 @@ from appui.schools.models import (
 )
 from appui.schools.selectors import current_year
 
-from .plan import CHANGED, KEPT, LEAVING, NEW, Change, Entry, ImportRefused, Plan, show
+from .plan import CHANGED, KEPT, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
 from .structure import LevelResolver, Usernames
 
 Function = Staff.Function
@@ -296,7 +296,7 @@ class StaffPlanner:
         Membership.objects.bulk_create(self.new_memberships, batch_size=500)
 
 
-class StsImport:
+class StsImport(Importer):
     """The plan for one STS-web export, and how to write it."""
 
     def __init__(self, export: StsExport, *, school: School, today: date | None = None) -> None:

@@ -40,7 +40,7 @@ from appui.core.io.values import ValueProblem, as_text, fold
 from appui.schools.models import Division, School, Staff, Student, Subject
 from appui.schools.selectors import current_year
 
-from .plan import CHANGED, LEAVING, NEW, Change, Entry, ImportRefused, Plan, show
+from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
 from .siecle_import import CLEAN_EXCLUDE, FIELD_NAMES
 from .sts_import import StaffPlanner
 
@@ -146,7 +146,7 @@ def _text(value) -> str | None:
     return as_text(value)
 
 
-class _TableImport:
+class _TableImport(Importer):
     """What both spreadsheet imports share: the mapping, the issues, the school's year."""
 
     kind = ""

@@ -16,74 +16,63 @@ from django.utils.translation import gettext as _
 from appui.core.io.tabular import ExportFormat
 from appui.core.io.tabular import render as render_export
 from appui.diagnostics.access import get_campaign_for
+from appui.diagnostics.imports import ResultsExporter
 from appui.diagnostics.selectors import campaign_competencies
 from appui.followup import selectors as followup_selectors
 from appui.followup.access import get_level_for_hours, staff_of
 from appui.planning.access import get_group_for
-from appui.schools.access import get_division_for
+from appui.schools.access import get_division_for, school_access
 from appui.schools.models import Period, Staff
 from appui.schools.selectors import current_year
 
 from . import selectors, services
-from .access import (
-    can_export_staff,
-    get_batch_for,
-    import_school_for,
-    require_import_page,
-    require_school,
-)
+from .access import can_export_staff, get_batch_for, import_access_for, import_page_access
 from .exporters import (
     HoursDivisionsExporter,
     HoursLevelsExporter,
     HoursStudentsExporter,
-    ResultsExporter,
     SessionAttendanceExporter,
     StaffExporter,
     StaffHoursExporter,
     StudentsExporter,
 )
-from .forms import LsuTableForm, SiecleForm, StaffTableForm, StsForm, StudentTableForm
 from .models import ImportBatch
-
-Kind = ImportBatch.Kind
-
-# URL slug (French, as the other URLs) → kind of import and its form.
-KINDS = {
-    "siecle": (Kind.SIECLE, SiecleForm),
-    "sts": (Kind.STS, StsForm),
-    "eleves": (Kind.STUDENTS, StudentTableForm),
-    "personnels": (Kind.STAFF, StaffTableForm),
-    "bilans-lsu": (Kind.LSU, LsuTableForm),
-}
-SLUGS = {kind: slug for slug, (kind, _form) in KINDS.items()}
+from .registry import BY_SLUG, kinds_for
 
 
 @login_required
 def import_home(request):
-    school = require_import_page(request)
+    """One card per kind the user may use (the registry's), and the recent imports."""
+    access = import_page_access(request)
+    school = access.school if access else None
     return render(
         request,
         "interop/import_home.html",
         {
             "school": school,
+            "kinds": kinds_for(access),
             "batches": selectors.recent_batches(school=school, user=request.user),
-            "slugs": SLUGS,
         },
     )
 
 
 @login_required
 def import_upload(request, slug: str):
-    if slug not in KINDS:
+    entry = BY_SLUG.get(slug)
+    if entry is None:
         raise Http404
-    kind, form_class = KINDS[slug]
-    school = import_school_for(request, kind)
-    initial = {"period": _int_or_none(request.GET.get("periode"))} if kind == Kind.LSU else {}
-    form = form_class(
+    access = import_access_for(request, entry)
+    school = access.school if access else None
+    initial = {
+        "period": _int_or_none(request.GET.get("periode")),
+        "campaign": _int_or_none(request.GET.get("campagne")),
+    }
+    form = entry.form(
         request.POST or None,
         request.FILES or None,
         creating=school is None,
         school=school,
+        access=access,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -91,7 +80,7 @@ def import_upload(request, slug: str):
         extra = form.cleaned_data.get("nomenclature")
         try:
             batch = services.import_preview(
-                kind=kind,
+                kind=entry.key,
                 school=school,
                 user=request.user,
                 content=upload.read(),
@@ -107,12 +96,23 @@ def import_upload(request, slug: str):
     return render(
         request,
         "interop/import_upload.html",
-        {"form": form, "kind": kind, "slug": slug, "school": school},
+        {"form": form, "entry": entry, "school": school, **_help_context(form)},
     )
+
+
+def _help_context(form) -> dict:
+    """What a kind's instructions show about the chosen campaign (results: the template)."""
+    field = form.fields.get("campaign")
+    campaign_id = _int_or_none(str(form["campaign"].value() or "")) if field else None
+    campaign = field.queryset.filter(pk=campaign_id).first() if campaign_id else None
+    if campaign is None:
+        return {}
+    return {"campaign": campaign, "competencies": campaign_competencies(campaign)}
 
 
 @login_required
 def import_preview(request, pk: int):
+    """Every kind's preview: confirm (all at once, or nothing) or cancel."""
     batch = get_batch_for(request, pk)
     errors: list[str] = []
     if request.method == "POST":
@@ -126,7 +126,9 @@ def import_preview(request, pk: int):
                 return redirect("interop:import-home")
         else:
             try:
-                services.import_apply(batch=batch, user=request.user)
+                services.import_apply(
+                    batch=batch, user=request.user, skip_invalid="skip_invalid" in request.POST
+                )
             except services.ImportRefused as refused:
                 errors = refused.messages
                 batch.refresh_from_db()
@@ -139,12 +141,12 @@ def import_preview(request, pk: int):
         "interop/import_preview.html",
         {
             "batch": batch,
+            "entry": batch.entry,
             "summary": summary,
             "sections": summary.get("sections", []),
             "errors": errors,
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED
             and not summary.get("blocked"),
-            "slug": SLUGS.get(batch.kind),
             "more_issues": max(0, summary.get("issue_count", 0) - len(summary.get("issues", []))),
         },
     )
@@ -170,9 +172,8 @@ def _stream(exporter, export_format: ExportFormat) -> StreamingHttpResponse:
 
 @login_required
 def export_home(request):
-    school, access = require_school(request)
-    if not access.can_list_students():
-        raise PermissionDenied
+    access = school_access(request, lambda a: a.can_list_students())
+    school = access.school
     return render(
         request,
         "interop/export_home.html",
@@ -194,7 +195,7 @@ def student_export(request):
         division, access = get_division_for(request, division_id)
         title = f"Élèves {division.code}"
     else:
-        _school, access = require_school(request)
+        access = school_access(request)
         title = "Élèves"
     if not access.can_list_students():
         raise PermissionDenied
@@ -211,9 +212,7 @@ def student_export(request):
 @login_required
 def staff_export(request):
     export_format = _export_format(request)
-    school, access = require_school(request)
-    if not can_export_staff(access):
-        raise PermissionDenied
+    school = school_access(request, can_export_staff).school
     year = current_year(school)
     return _stream(StaffExporter(Staff.objects.filter(school=school), year), export_format)
 
@@ -256,7 +255,7 @@ def group_sessions_export(request, pk: int):
 def week_export(request):
     """The user's sessions of the week shown on « My AP sessions », with attendance."""
     export_format = _export_format(request)
-    _school, access = require_school(request)
+    access = school_access(request)
     staff_of(access)
     monday = followup_selectors.week_of(request.GET.get("semaine"), timezone.localdate())
     sessions = followup_selectors.week_sessions(
@@ -285,10 +284,8 @@ def level_attendance_export(request, pk: int):
 
 
 def _require_hours(request):
-    school, access = require_school(request)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    return school, access
+    access = school_access(request, lambda a: a.can_coordinate)
+    return access.school, access
 
 
 @login_required

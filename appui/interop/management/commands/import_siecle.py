@@ -8,15 +8,12 @@ its school year in holiday zone ``--zone`` (B by default). Exits with status 1, 
 nothing, when the file cannot be imported.
 """
 
-from appui.interop import services
-from appui.interop.models import ImportBatch
-
 from ._base import ImportCommand
 
 
 class Command(ImportCommand):
     help = "Importe les élèves, divisions et groupes d'un export SIECLE (ElevesSansAdresses)."
-    kind = ImportBatch.Kind.SIECLE
+    kind = "siecle"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -33,11 +30,5 @@ class Command(ImportCommand):
             "--nomenclature", help="Nomenclature.xml de SIECLE (libellés des formations)"
         )
 
-    def handle(self, *args, file, dry_run, school_name, zone, nomenclature, **options):
-        self.run_import(
-            file=file,
-            dry_run=dry_run,
-            school=services.FROM_FILE,
-            options={"school_name": school_name, "holiday_zone": zone},
-            extra=nomenclature,
-        )
+    def import_options(self, *, school_name, zone, **options) -> dict:
+        return {"school_name": school_name, "holiday_zone": zone}

@@ -7,15 +7,9 @@ one transaction unless ``--dry-run``; exits with status 1, having written nothin
 file cannot be imported (a timetabling product's file among others).
 """
 
-from appui.interop import services
-from appui.interop.models import ImportBatch
-
 from ._base import ImportCommand
 
 
 class Command(ImportCommand):
     help = "Importe les personnels et les services d'un export STS-web (sts_emp_UAI_année.xml)."
-    kind = ImportBatch.Kind.STS
-
-    def handle(self, *args, file, dry_run, **options):
-        self.run_import(file=file, dry_run=dry_run, school=services.FROM_FILE)
+    kind = "sts"

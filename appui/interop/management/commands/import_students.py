@@ -8,10 +8,26 @@ as the web import; writes in one transaction unless ``--dry-run``.
 
 from django.core.management.base import CommandError
 
-from appui.interop.models import ImportBatch
 from appui.schools.models import School
 
 from ._base import ImportCommand
+
+
+def school_by_uai(uai: str | None) -> School:
+    """The school of ``--school UAI``, or the only one appui holds."""
+    if uai:
+        target = School.objects.filter(uai=uai.strip().upper()).first()
+        if target is None:
+            raise CommandError(f"Aucun établissement d'UAI {uai} dans appui.")
+        return target
+    schools = list(School.objects.all()[:2])
+    if len(schools) != 1:
+        raise CommandError(
+            "Précisez l'établissement avec --school UAI "
+            f"({'aucun établissement' if not schools else 'plusieurs établissements'} "
+            "dans appui)."
+        )
+    return schools[0]
 
 
 class Command(ImportCommand):
@@ -29,21 +45,11 @@ class Command(ImportCommand):
             help="le fichier liste tout le monde : marquer comme sortis ceux qui n'y sont pas",
         )
 
-    def handle(self, *args, file, dry_run, school, staff, absent_left, **options):
-        self.kind = ImportBatch.Kind.STAFF if staff else ImportBatch.Kind.STUDENTS
-        if school:
-            target = School.objects.filter(uai=school.strip().upper()).first()
-            if target is None:
-                raise CommandError(f"Aucun établissement d'UAI {school} dans appui.")
-        else:
-            schools = list(School.objects.all()[:2])
-            if len(schools) != 1:
-                raise CommandError(
-                    "Précisez l'établissement avec --school UAI "
-                    f"({'aucun établissement' if not schools else 'plusieurs établissements'} "
-                    "dans appui)."
-                )
-            target = schools[0]
-        self.run_import(
-            file=file, dry_run=dry_run, school=target, options={"absent_left": absent_left}
-        )
+    def kind_for(self, *, staff, **options) -> str:
+        return "staff" if staff else "students"
+
+    def target(self, *, school, **options):
+        return school_by_uai(school)
+
+    def import_options(self, *, absent_left, **options) -> dict:
+        return {"absent_left": absent_left}
