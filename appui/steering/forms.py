@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appui.core.indicators import target_indicators
 from appui.planning.models import Group
 from appui.schools.models import Level, Staff
 
@@ -33,7 +34,14 @@ class YearFormMixin:
             )
 
 
+def target_choices() -> list[tuple[str, str]]:
+    """The indicators a target may be set on, read when the form is built (not frozen)."""
+    return [(spec.key, spec.label) for spec in target_indicators()]
+
+
 class TargetForm(YearFormMixin, forms.ModelForm):
+    indicator = forms.ChoiceField(label=_("indicator"), choices=target_choices)
+
     class Meta:
         model = Target
         fields = ["indicator", "level", "direction", "value", "note"]

@@ -28,10 +28,6 @@ from appui.core.indicators import INDICATORS, Direction
 from appui.planning.models import Group
 from appui.schools.models import Level, School, SchoolYear, Staff
 
-TARGET_CHOICES = [
-    (key, spec.label) for key, spec in INDICATORS.items() if spec.direction is not None
-]
-
 
 class Target(models.Model):
     """A target indicator for the year (e.g. 90 % attendance), for the school or one level."""
@@ -41,7 +37,9 @@ class Target(models.Model):
         AT_MOST = Direction.AT_MOST.value, _("at most")
 
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.CharField(_("indicator"), max_length=30, choices=TARGET_CHOICES)
+    # No ``choices=``: the indicators are declared in appui.core.indicators and may be reworded
+    # or added without a migration; the form and target_set() check the key at runtime.
+    indicator = models.CharField(_("indicator"), max_length=30)
     level = models.ForeignKey(
         Level,
         on_delete=models.CASCADE,
@@ -81,7 +79,13 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_indicator_display()} {self.get_direction_display()} {self.value} %"
+        return f"{self.indicator_label} {self.get_direction_display()} {self.value} %"
+
+    @property
+    def indicator_label(self) -> str:
+        """The indicator's label as declared today (its key if it was withdrawn since)."""
+        spec = INDICATORS.get(self.indicator)
+        return spec.label if spec else self.indicator
 
 
 class Milestone(models.Model):

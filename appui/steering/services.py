@@ -49,7 +49,7 @@ def target_set(
 ) -> Target:
     """Create or replace the target on ``indicator`` for the school or one level."""
     spec = INDICATORS.get(indicator)
-    if spec is None or spec.direction is None:
+    if spec is None or not spec.target:
         raise ValidationError(_("No target can be set on this indicator."))
     _same_year(year, level)
     target = Target.objects.filter(year=year, indicator=indicator, level=level).first()

@@ -590,7 +590,7 @@ def _survey_for_steering(request, pk: int) -> Survey:
 def survey_detail(request, pk: int):
     survey = _survey_for_steering(request, pk)
     results = selectors.survey_results(survey)
-    detailed = results["total"] >= dashboard.MIN_CELL
+    detailed = indicators.is_detailed(results["total"])
     rows = []
     for question in results["questions"]:
         counts = results["counts"].get(question.pk)
@@ -643,7 +643,7 @@ def survey_detail(request, pk: int):
             "detailed": detailed,
             "question_form": QuestionForm(),
             "formats": FORMATS,
-            "min_cell": dashboard.MIN_CELL,
+            "min_cell": indicators.MIN_CELL,
         },
     )
 
@@ -702,7 +702,7 @@ def survey_export(request, pk: int):
     survey = _survey_for_steering(request, pk)
     export_format = _export_format(request)
     results = selectors.survey_results(survey)
-    detailed = results["total"] >= dashboard.MIN_CELL
+    detailed = indicators.is_detailed(results["total"])
     columns = [
         Column("question", _("Question")),
         *(Column(f"v{v}", str(label)) for v, label in SCALE_LABELS.items()),

@@ -8,22 +8,16 @@ suppressed. The same section objects feed the page and the XLSX/ODS downloads, s
 downloaded is exactly what is shown.
 """
 
-from appui.core.indicators import MIN_CELL
-
-from .academy import ACADEMY_KEYS, academy_sections
-from .display import HUNDRED, Bar, Section, count_text, percent
-from .headlines import (
-    churn_rows,
-    coverage_share,
-    headline_shares,
-    hours_rows,
-    target_rows,
-)
+from .academy import academy_sections, comparison_section
+from .display import HUNDRED, Bar, Section, count_text, percent, value_text
+from .headlines import churn_rows, headline_shares, hours_rows, scope_records, target_rows
 from .results import Results, compute
 from .sections import (
+    BUILDERS,
     all_school_sections,
     attendance_section,
     churn_section,
+    headline_section,
     hours_section,
     marks_section,
     milestones_section,
@@ -39,20 +33,20 @@ from .sections import (
 )
 
 __all__ = [
-    "ACADEMY_KEYS",
+    "BUILDERS",
     "HUNDRED",
-    "MIN_CELL",
     "Bar",
     "Results",
     "Section",
     "academy_sections",
+    "comparison_section",
     "all_school_sections",
     "attendance_section",
+    "headline_section",
     "churn_rows",
     "churn_section",
     "compute",
     "count_text",
-    "coverage_share",
     "headline_shares",
     "hours_rows",
     "hours_section",
@@ -64,9 +58,11 @@ __all__ = [
     "percent",
     "progress_section",
     "satisfaction_section",
+    "scope_records",
     "school_sections",
     "staff_section",
     "target_rows",
     "targets_section",
     "tutoring_section",
+    "value_text",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from appui.core import indicators as ind
-from appui.core.indicators import INDICATORS, Share
+from appui.core.indicators import Share
 from appui.core.io.tabular import Column
 
 HUNDRED = Decimal(100)
@@ -68,12 +68,19 @@ class Section:
 
     @classmethod
     def of(cls, key: str, headline: str, **kwargs) -> Section:
-        spec = INDICATORS[key]
+        """Section ``key`` of :func:`appui.core.indicators.sections`, with the label, seeds and
+        formula of the indicators it shows."""
+        specs = ind.sections()[key]
+        if len(specs) == 1:
+            title, seeds = specs[0].label, specs[0].seeds
+        else:
+            title = " ; ".join(spec.label for spec in specs)
+            seeds = " ; ".join(f"{spec.label} : {spec.seeds}" for spec in specs)
+        kwargs.setdefault("title", title)
         return cls(
             key=key,
-            title=spec.label,
-            seeds=spec.seeds,
-            formula=spec.formula,
+            seeds=seeds,
+            formula=" ".join(spec.formula for spec in specs),
             headline=headline,
             **kwargs,
         )
@@ -91,6 +98,13 @@ def percent(share: Share | Decimal | None, *, secret: bool = False) -> str:
         return "—"
     value = (Decimal(rate) * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{value} %".replace(".", ",")
+
+
+def value_text(value: ind.Value, *, secret: bool = False) -> str:
+    """A headline value as read: a percentage for a share or a rate, the number for a count."""
+    if isinstance(value, int):
+        return str(count_text(value, secret=secret))
+    return percent(value, secret=secret)
 
 
 def _decimal(value: Decimal | None) -> str:

@@ -1,5 +1,9 @@
 """The value of each indicator for a scope or one of its levels: what targets are compared
-with and what the académie dashboard lists per school."""
+with and what the académie dashboard lists per school.
+
+The records of :class:`Results` are narrowed to the scope (and level) once, as plain
+:class:`~appui.core.indicators.ScopeRecords`; each indicator's own ``measure`` does the rest.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,6 @@ from appui.core.indicators import Share
 
 from .display import HUNDRED
 from .results import Results
-
-
-def coverage_share(records: list[ind.CoverageRecord]) -> Share:
-    """Students whose top need was worked on, out of the students placed (the plans' shares
-    weighted by their students, rounded to whole students)."""
-    known = [c for c in records if c.share is not None and c.students > 0]
-    part = sum(
-        int((Decimal(c.share) * c.students).quantize(Decimal(1), ROUND_HALF_UP)) for c in known
-    )
-    return Share(part, sum(c.students for c in known))
-
-
-def _weighted_hours(rows: list[ind.HoursRow]) -> Share:
-    due = sum(r.due * r.students for r in rows)
-    delivered = sum(min(r.delivered, r.due) * r.students for r in rows)
-    return Share(delivered, due)
 
 
 def hours_rows(r: Results, level: int | None = None):
@@ -84,40 +72,44 @@ def _outcome_records(r: Results, level: int | None = None):
     return latest, records
 
 
-def headline_shares(r: Results, level: int | None = None) -> dict[str, Share | Decimal | None]:
-    """The value each target is compared with, for the scope or one of its levels."""
+def scope_records(r: Results, level: int | None = None) -> ind.ScopeRecords:
+    """The plain records of the scope, or of one of its levels (built once per level)."""
+    key = ("records", level)
+    if key in r.cache:
+        return r.cache[key]
     places = [p for p in r.places if level is None or p.level == level]
     students = {p.student for p in places}
+    periods = set(r.period_ids)
     levels_rows, _divisions = hours_rows(r, level)
-    coverage = [c for c in r.coverage if level is None or c.level == level]
-    coverage = [c for c in coverage if c.period in set(r.period_ids)]
-    churn = [row.changed for _lv, row in churn_rows(r, level)]
-    _latest, outcome_records = _outcome_records(r, level)
-    outcome = ind.outcome_rates(outcome_records)
-    satisfaction = sum((s["satisfaction"] for s in r.surveys if s["detailed"]), start=Share(0, 0))
-    return {
-        "hours": _weighted_hours(levels_rows),
-        "staff": ind.staff_involvement(
-            r.teachers, r.groups_in_scope(), r.tutoring.get("tutor_staff", [])
-        ),
-        "attendance": ind.attendance(r.sessions_in_scope(level), as_of=r.scope.today),
-        "need_coverage": coverage_share(coverage),
-        "progress": ind.progress(d for d in r.diagnosis if d.student in students).improved,
-        "marks": ind.mark_distribution(m for m in r.marks if m.student in students)[1],
-        "churn": sum(churn, start=Share(0, 0)),
-        "never_offered": ind.never_offered(
-            [p.student for p in places],
-            [g for g in r.groups.records if level is None or g.level == level],
-        )[1],
-        "tutoring": ind.tutoring_coverage(students, r.tutoring.get("tutees", set())),
-        "satisfaction": satisfaction,
-        "repeat": outcome.repeat,
-        "success": outcome.success,
-        "further_studies": outcome.further_studies,
-    }
+    r.cache[key] = ind.ScopeRecords(
+        as_of=r.scope.today,
+        places=places,
+        year_groups=[g for g in r.groups.records if level is None or g.level == level],
+        period_groups=r.groups_in_scope(),
+        sessions=r.sessions_in_scope(level),
+        hours=levels_rows,
+        coverage=[
+            c for c in r.coverage if (level is None or c.level == level) and c.period in periods
+        ],
+        diagnosis=[d for d in r.diagnosis if d.student in students],
+        marks=[m for m in r.marks if m.student in students],
+        churn=[row for _lv, row in churn_rows(r, level)],
+        teachers=r.teachers,
+        tutor_staff=r.tutoring.get("tutor_staff", []),
+        tutees=frozenset(r.tutoring.get("tutees", ())),
+        surveys=[ind.SurveyRecord(s["total"], s["satisfaction"]) for s in r.surveys],
+        outcomes=_outcome_records(r, level)[1],
+        milestones=[ind.MilestoneRecord(m.pk, m.due_date, m.done_on) for m in r.milestones],
+    )
+    return r.cache[key]
 
 
-def _as_percent(value: Share | Decimal | None) -> Decimal | None:
+def headline_shares(r: Results, level: int | None = None) -> dict[str, ind.Value]:
+    """The value each target is compared with, for the scope or one of its levels."""
+    return ind.headline_values(scope_records(r, level))
+
+
+def _as_percent(value: ind.Value) -> Decimal | None:
     rate = value.rate if isinstance(value, Share) else value
     if rate is None:
         return None
@@ -126,13 +118,12 @@ def _as_percent(value: Share | Decimal | None) -> Decimal | None:
 
 def target_rows(r: Results) -> list[dict]:
     """Every target with its measured value and status."""
-    cache: dict[int | None, dict] = {}
+    values: dict[int | None, dict[str, ind.Value]] = {}
     rows = []
     for target in r.targets:
-        level = target.level_id
-        if level not in cache:
-            cache[level] = headline_shares(r, level)
-        actual = _as_percent(cache[level].get(target.indicator))
+        if target.level_id not in values:
+            values[target.level_id] = headline_shares(r, target.level_id)
+        actual = _as_percent(values[target.level_id].get(target.indicator))
         status = ind.target_status(actual, target.value, ind.Direction(target.direction))
         rows.append({"target": target, "actual": actual, "status": status})
     return rows

@@ -9,7 +9,6 @@ from typing import Any
 
 from appui.core import indicators as ind
 from appui.core.hours import SessionRecord
-from appui.core.indicators import MIN_CELL
 
 from .. import selectors
 from ..models import Survey
@@ -120,6 +119,6 @@ def _surveys(scope: selectors.Scope) -> list[dict]:
         data["survey"] = survey
         data["satisfaction"] = ind.satisfaction(dict(scale))
         data["rate"] = ind.response_rate(data["total"], sum(data["population"].values()))
-        data["detailed"] = data["total"] >= MIN_CELL
+        data["detailed"] = ind.is_detailed(data["total"])
         surveys.append(data)
     return surveys

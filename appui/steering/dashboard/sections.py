@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from appui.core import indicators as ind
 from appui.core.hours import format_minutes
-from appui.core.indicators import INDICATORS, Share, TargetStatus
+from appui.core.indicators import Share, TargetStatus
 from appui.core.io.tabular import Column
 from appui.planning.models import Module
 
 from .. import selectors
 from ..models import Milestone, Survey
-from .display import HUNDRED, Bar, Section, _decimal, _float, _hours, percent
-from .headlines import _outcome_records, _weighted_hours, churn_rows, hours_rows, target_rows
+from .display import HUNDRED, Bar, Section, _decimal, _float, _hours, percent, value_text
+from .headlines import (
+    _outcome_records,
+    churn_rows,
+    headline_shares,
+    hours_rows,
+    target_rows,
+)
 from .results import Results
+
+BUILDERS: dict[str, Callable[[Results], Section]] = {}
+"""The function drawing each section that has more to show than its headline values."""
+
+
+def draws(section: str):
+    """Registers the function that draws ``section`` (a key of ``indicators.sections()``);
+    a section without one is drawn by :func:`headline_section`."""
+
+    def register(build: Callable[[Results], Section]) -> Callable[[Results], Section]:
+        BUILDERS[section] = build
+        return build
+
+    return register
 
 
 def _level_name(r: Results, level: int) -> str:
     return r.level_names.get(level, "—")
 
 
+@draws("hours")
 def hours_section(r: Results) -> Section:
     levels_rows, division_rows = hours_rows(r)
     shown = (
@@ -73,7 +95,7 @@ def hours_section(r: Results) -> Section:
         )
     return Section.of(
         "hours",
-        percent(_weighted_hours(levels_rows)),
+        percent(ind.delivered_hours(levels_rows)),
         detail=_("of the due hours delivered"),
         bars=bars,
         legend=[("fill", _("delivered")), ("secondary", _("planned")), ("track", _("due"))],
@@ -92,6 +114,7 @@ def hours_section(r: Results) -> Section:
     )
 
 
+@draws("modules")
 def modules_section(r: Results) -> Section:
     kinds = ind.modules_run(r.groups_in_scope())
     labels = dict(Module.Kind.choices)
@@ -129,6 +152,7 @@ def modules_section(r: Results) -> Section:
     )
 
 
+@draws("staff")
 def staff_section(r: Results) -> Section:
     share = ind.staff_involvement(
         r.teachers, r.groups_in_scope(), r.tutoring.get("tutor_staff", [])
@@ -153,6 +177,7 @@ def _target_for(r: Results, key: str) -> Decimal | None:
     return None if target is None else target.value / HUNDRED
 
 
+@draws("attendance")
 def attendance_section(r: Results) -> Section:
     sessions = r.sessions_in_scope()
     spans = [s for s in r.spans if s.id in set(r.period_ids)]
@@ -189,6 +214,7 @@ def attendance_section(r: Results) -> Section:
     )
 
 
+@draws("need_coverage")
 def need_coverage_section(r: Results) -> Section:
     names = {p.pk: p.name for p in r.periods}
     records = [c for c in r.coverage if c.period in set(r.period_ids)]
@@ -225,6 +251,7 @@ def need_coverage_section(r: Results) -> Section:
     )
 
 
+@draws("progress")
 def progress_section(r: Results) -> Section:
     summary = ind.progress(r.diagnosis)
     most = max(summary.deltas.values(), default=0)
@@ -257,6 +284,7 @@ def progress_section(r: Results) -> Section:
     )
 
 
+@draws("marks")
 def marks_section(r: Results) -> Section:
     counts, share = ind.mark_distribution(r.marks)
     total = sum(counts.values())
@@ -275,6 +303,7 @@ def marks_section(r: Results) -> Section:
     )
 
 
+@draws("churn")
 def churn_section(r: Results) -> Section:
     names = {p.pk: p.name for p in r.periods}
     in_preparation = {(g.level, g.period) for g in r.prepared.records}
@@ -331,7 +360,8 @@ def churn_section(r: Results) -> Section:
     )
 
 
-def never_offered_section(r: Results, *, with_names: bool) -> Section:
+@draws("never_offered")
+def never_offered_section(r: Results) -> Section:
     missing, share = ind.never_offered([p.student for p in r.places], r.groups.records)
     missing_set = set(missing)
     per_level = []
@@ -359,11 +389,11 @@ def never_offered_section(r: Results, *, with_names: bool) -> Section:
             for level, s in per_level
         ],
     )
-    if with_names:
-        section.names = list(selectors.student_names(missing[:100]).values())
+    section.names = list(selectors.student_names(missing[:100]).values())
     return section
 
 
+@draws("tutoring")
 def tutoring_section(r: Results) -> Section:
     tutees = r.tutoring.get("tutees", set())
     overall = ind.tutoring_coverage([p.student for p in r.places], tutees)
@@ -394,6 +424,7 @@ def tutoring_section(r: Results) -> Section:
     )
 
 
+@draws("satisfaction")
 def satisfaction_section(r: Results) -> Section:
     bars, rows = [], []
     overall = Share(0, 0)
@@ -439,21 +470,17 @@ def satisfaction_section(r: Results) -> Section:
     )
 
 
+@draws("outcomes")
 def outcomes_section(r: Results) -> Section:
     latest, records = _outcome_records(r)
     rates = ind.outcome_rates(records)
-    bars = [
-        Bar(INDICATORS["repeat"].label, rates.repeat.rate, percent(rates.repeat)),
-        Bar(INDICATORS["success"].label, rates.success.rate, percent(rates.success)),
-        Bar(
-            INDICATORS["further_studies"].label,
-            rates.further_studies.rate,
-            percent(rates.further_studies),
-        ),
-    ]
-    section = Section.of(
-        "repeat",
+    specs = ind.sections()["outcomes"]
+    values = headline_shares(r)
+    bars = [Bar(spec.label, values[spec.key].rate, percent(values[spec.key])) for spec in specs]
+    return Section.of(
+        "outcomes",
         percent(rates.success),
+        title=_("Repeat rate, success at the diploma, further studies"),
         detail=(
             _("success at the diploma, %(year)s-%(next)s")
             % {"year": latest, "next": (latest or 0) + 1}
@@ -486,18 +513,9 @@ def outcomes_section(r: Results) -> Section:
         ],
         empty="" if records else _("No end-of-year outcome recorded yet."),
     )
-    section.key = "outcomes"
-    section.title = _("Repeat rate, success at the diploma, further studies")
-    section.seeds = " ; ".join(
-        f"{INDICATORS[k].label} : {INDICATORS[k].seeds}"
-        for k in ("repeat", "success", "further_studies")
-    )
-    section.formula = " ".join(
-        INDICATORS[k].formula for k in ("repeat", "success", "further_studies")
-    )
-    return section
 
 
+@draws("milestones")
 def milestones_section(r: Results) -> Section:
     records = [ind.MilestoneRecord(m.pk, m.due_date, m.done_on) for m in r.milestones]
     late, on_time = ind.late_milestones(records, r.scope.today)
@@ -535,22 +553,44 @@ def milestones_section(r: Results) -> Section:
     return section
 
 
-def school_sections(r: Results, *, with_names: bool = True) -> list[Section]:
+def headline_section(r: Results, key: str) -> Section:
+    """A section with no drawing of its own: the headline value of each of its indicators."""
+    specs = [spec for spec in ind.sections()[key] if spec.headline]
+    values = headline_shares(r)
+    rows = []
+    for spec in specs:
+        value = values[spec.key]
+        share = value if isinstance(value, Share) else None
+        rows.append(
+            {
+                "indicator": spec.label,
+                "part": share.part if share else None,
+                "whole": share.whole if share else None,
+                "value": _float(share.rate) if share else _decimal(value),
+            }
+        )
+    return Section.of(
+        key,
+        value_text(values[specs[0].key]) if specs else "—",
+        bars=[
+            Bar(spec.label, values[spec.key].rate, value_text(values[spec.key]))
+            for spec in specs
+            if isinstance(values[spec.key], Share)
+        ],
+        columns=[
+            Column("indicator", _("Indicator")),
+            Column("part", _("Count")),
+            Column("whole", _("Out of")),
+            Column("value", _("Value")),
+        ],
+        rows=rows,
+    )
+
+
+def school_sections(r: Results) -> list[Section]:
     """Every indicator for the school or per-level dashboard, in reading order."""
     return [
-        hours_section(r),
-        attendance_section(r),
-        need_coverage_section(r),
-        progress_section(r),
-        marks_section(r),
-        churn_section(r),
-        modules_section(r),
-        staff_section(r),
-        never_offered_section(r, with_names=with_names),
-        tutoring_section(r),
-        satisfaction_section(r),
-        outcomes_section(r),
-        milestones_section(r),
+        BUILDERS[key](r) if key in BUILDERS else headline_section(r, key) for key in ind.sections()
     ]
 
 
@@ -570,7 +610,7 @@ def targets_section(r: Results) -> Section:
         % {"met": sum(1 for row in rows if row["status"] is TargetStatus.MET), "n": len(rows)},
         bars=[
             Bar(
-                f"{row['target'].get_indicator_display()}"
+                f"{row['target'].indicator_label}"
                 + (f" — {row['target'].level.name}" if row["target"].level else ""),
                 None if row["actual"] is None else row["actual"] / HUNDRED,
                 f"{_decimal(row['actual'])} % / "
@@ -590,7 +630,7 @@ def targets_section(r: Results) -> Section:
         ],
         rows=[
             {
-                "indicator": row["target"].get_indicator_display(),
+                "indicator": row["target"].indicator_label,
                 "scope": row["target"].level.name if row["target"].level else _("school"),
                 "target": f"{row['target'].get_direction_display()} {row['target'].value}",
                 "actual": None if row["actual"] is None else float(row["actual"]),
@@ -603,5 +643,5 @@ def targets_section(r: Results) -> Section:
     return section
 
 
-def all_school_sections(r: Results, *, with_names: bool = True) -> list[Section]:
-    return [targets_section(r), *school_sections(r, with_names=with_names)]
+def all_school_sections(r: Results) -> list[Section]:
+    return [targets_section(r), *school_sections(r)]
