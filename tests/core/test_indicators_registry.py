@@ -1,0 +1,136 @@
+"""The indicators declared once: each declaration is coherent and its measure is the formula,
+checked by hand on records of a few lines."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from appui.core.hours import Attendance, SessionRecord, SessionStatus
+from appui.core.indicators import (
+    INDICATORS,
+    MIN_CELL,
+    ChurnRow,
+    CoverageRecord,
+    Direction,
+    GroupRecord,
+    HoursRow,
+    IndicatorSpec,
+    MilestoneRecord,
+    OutcomeRecord,
+    ScopeRecords,
+    Share,
+    StudentPlace,
+    SurveyRecord,
+    Unit,
+    academy_indicators,
+    headline_values,
+    is_detailed,
+    sections,
+    suppress,
+    target_indicators,
+)
+
+DAY = dt.date(2026, 11, 24)
+
+
+class TestTheSmallCellRule:
+    def test_five_people_are_enough_four_are_not(self):
+        assert MIN_CELL == 5
+        assert [is_detailed(n) for n in (0, 4, 5, 30)] == [False, False, True, True]
+
+    def test_shares_and_counts_follow_the_same_rule(self):
+        for n in range(12):
+            assert Share(0, n).suppressed() is not is_detailed(n)
+            assert (suppress(n) is None) is (n > 0 and not is_detailed(n))
+
+
+class TestDeclarations:
+    def test_keys_match_and_every_section_shows_something(self):
+        for key, spec in INDICATORS.items():
+            assert spec.key == key and spec.section
+        assert all(sections().values())
+
+    def test_sections_come_in_reading_order_with_outcomes_together(self):
+        keys = list(sections())
+        assert keys[:3] == ["hours", "attendance", "need_coverage"]
+        assert [s.key for s in sections()["outcomes"]] == ["repeat", "success", "further_studies"]
+        assert keys[-1] == "milestones"
+
+    def test_targets_are_on_oriented_percentages_with_a_measure(self):
+        for spec in target_indicators():
+            assert spec.headline and spec.direction and spec.unit is Unit.PERCENT
+        assert {s.key for s in target_indicators()} >= {"attendance", "never_offered", "repeat"}
+        assert "modules" not in {s.key for s in target_indicators()}
+
+    def test_the_academie_compares_headlines_but_not_the_marks(self):
+        keys = {s.key for s in academy_indicators()}
+        assert all(INDICATORS[k].headline for k in keys)
+        assert "marks" not in keys and "milestones" in keys
+
+    def test_an_incoherent_declaration_is_refused(self):
+        with pytest.raises(ValueError):
+            IndicatorSpec("x", "X", "000", "f", target=True)  # a target needs a measure
+        with pytest.raises(ValueError):
+            IndicatorSpec("x", "X", "000", "f", Unit.COUNT, None, measure=len, target=True)
+
+    def test_the_section_defaults_to_the_key(self):
+        assert IndicatorSpec("x", "X", "000", "f").section == "x"
+        assert IndicatorSpec("x", "X", "000", "f", direction=Direction.AT_MOST).section == "x"
+
+
+def session(day, status, marks) -> SessionRecord:
+    return SessionRecord(
+        id=1,
+        date=day,
+        duration_minutes=60,
+        group="G",
+        students=frozenset(marks),
+        status=status,
+        attendance={k: Attendance(v) for k, v in marks.items()},
+    )
+
+
+class TestMeasuresByHand:
+    @pytest.fixture
+    def values(self):
+        records = ScopeRecords(
+            as_of=DAY,
+            places=[StudentPlace(s, "L", "D") for s in ("a", "b", "c", "d")],
+            year_groups=[GroupRecord("G", 1, "L", "M", "support", {"a", "b"}, {"t1"})],
+            period_groups=[GroupRecord("G", 1, "L", "M", "support", {"a", "b"}, {"t1"})],
+            sessions=[session(DAY, SessionStatus.HELD, {"a": "present", "b": "absent"})],
+            hours=[HoursRow("L", "L", 4, due=3600, planned=3000, delivered=1800)],
+            coverage=[CoverageRecord(1, "L", 4, Decimal("0.5"))],
+            churn=[ChurnRow(1, 2, Share(1, 2), (), 1)],
+            teachers=["t1", "t2"],
+            tutees=frozenset({"c"}),
+            surveys=[SurveyRecord(4, Share(4, 4)), SurveyRecord(6, Share(3, 6))],
+            outcomes=[OutcomeRecord("L", enrolled=10, repeating=1, candidates=8, passed=6)],
+            milestones=[MilestoneRecord(1, DAY - dt.timedelta(days=1))],
+        )
+        return headline_values(records)
+
+    def test_hours_delivered_of_due(self, values):
+        assert values["hours"] == Share(1800 * 4, 3600 * 4)
+
+    def test_attendance_staff_coverage_churn(self, values):
+        assert values["attendance"] == Share(1, 2)
+        assert values["staff"] == Share(1, 2)
+        assert values["need_coverage"] == Share(2, 4)
+        assert values["churn"] == Share(1, 2)
+
+    def test_students_never_offered_and_tutored(self, values):
+        assert values["never_offered"] == Share(2, 4)
+        assert values["tutoring"] == Share(1, 4)
+
+    def test_a_survey_with_fewer_than_five_respondents_does_not_count(self, values):
+        assert values["satisfaction"] == Share(3, 6)
+
+    def test_outcomes_and_late_milestones(self, values):
+        assert (values["repeat"], values["success"]) == (Share(1, 10), Share(6, 8))
+        assert values["further_studies"] == Share(0, 0)
+        assert values["milestones"] == 1
+
+    def test_indicators_without_a_single_value_have_none(self, values):
+        assert "modules" not in values
