@@ -16,7 +16,7 @@ from icalendar import Event as CalendarEvent
 
 from appui.core.scales import LsuLevel
 from appui.planning.access import get_group_for
-from appui.schools.access import access_for, get_division_for, get_student_for
+from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year
 
@@ -47,12 +47,6 @@ from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
 LEVELS = [(value, LsuLevel(value).code, label) for value, label in ProgressMark.Level.choices]
 
 
-def _school(request):
-    if request.school is None:
-        raise PermissionDenied
-    return request.school, access_for(request, request.school)
-
-
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -63,10 +57,8 @@ def _errors(error: ValidationError) -> str:
 @login_required
 def index(request):
     """The staff's follow-up page: today's sessions, timetable, calendar, reviews, hours."""
-    school, access = _school(request)
-    if not access.is_staff_member:
-        raise PermissionDenied
-    year = current_year(school)
+    access = school_access(request, lambda a: a.is_staff_member)
+    year = current_year(access.school)
     today = timezone.localdate()
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     review_divisions = []
@@ -395,7 +387,7 @@ def _week_context(request, sessions, access, **extra) -> dict:
         "monday": monday,
         "previous": monday - dt.timedelta(days=7),
         "next": monday + dt.timedelta(days=7),
-        "this_week": selectors.monday_of(timezone.localdate()),
+        "this_week": selectors.school_week_of(timezone.localdate()),
         "today": timezone.localdate(),
         "access": access,
         **extra,
@@ -493,7 +485,7 @@ def division_timetable_print(request, pk: int):
 
 @login_required
 def staff_week(request):
-    school, access = _school(request)
+    access = school_access(request)
     staff_of(access)
     return render(
         request,
@@ -514,7 +506,7 @@ def staff_week(request):
 @login_required
 def agenda(request):
     """The staff member's calendar subscription address (and a way to renew it)."""
-    school, access = _school(request)
+    access = school_access(request)
     staff = staff_of(access)
     if request.method == "POST":
         services.calendar_feed_renew(staff=staff)
@@ -587,10 +579,8 @@ def ical_feed(request, token: str):
 
 @login_required
 def hours_index(request):
-    school, access = _school(request)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    year = current_year(school)
+    access = school_access(request, lambda a: a.can_coordinate)
+    year = current_year(access.school)
     today = timezone.localdate()
     summaries = [
         (level, selectors.level_hours(level, today))
@@ -612,10 +602,8 @@ def hours_level(request, pk: int):
 
 @login_required
 def hours_staff(request):
-    school, access = _school(request)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    year = current_year(school)
+    access = school_access(request, lambda a: a.can_coordinate)
+    year = current_year(access.school)
     rows = selectors.staff_service(selectors.coordinated_levels(access, year), timezone.localdate())
     return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
 

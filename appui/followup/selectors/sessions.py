@@ -18,13 +18,19 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def school_week_of(day: dt.date) -> dt.date:
+    """The Monday of the school week (Monday to Saturday) shown for ``day``: on a Sunday, the
+    week ahead, since the one just ended no longer holds the day."""
+    return monday_of(day + dt.timedelta(days=1) if day.weekday() == 6 else day)
+
+
 def week_of(raw: str | None, today: dt.date) -> dt.date:
-    """The Monday of the week a ``?semaine=`` value names; this week's when absent or unreadable."""
+    """The Monday of the week a ``?semaine=`` value names; the school week of ``today`` when
+    absent or unreadable."""
     try:
-        day = dt.date.fromisoformat(raw or "")
+        return monday_of(dt.date.fromisoformat(raw or ""))
     except ValueError:
-        day = today
-    return monday_of(day)
+        return school_week_of(today)
 
 
 def week_sessions(sessions: QuerySet[Session], monday: dt.date) -> QuerySet[Session]:

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,16 @@ from appui.schools.models import Period, Staff
 
 # Dates are fixed (the `world` year is 2026-2027, zone B) and services get `today` explicitly.
 TODAY = datetime.date(2026, 11, 24)
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """Every follow-up test runs on TODAY (a Tuesday of period 2) at 10:00 in Paris, whatever
+    the machine's date and hour: pages showing "today" or "this week" depend on it. A test
+    moves it with ``time_machine.move_to`` (see ``tests/test_clock.py``)."""
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(10), PARIS), tick=True)
+    return time_machine
 
 
 @dataclass
@@ -85,7 +96,7 @@ def ap(world) -> AP:
 
 @pytest.fixture
 def today_session(ap) -> Session:
-    """A session of the group dated today (whatever the real date), for the views."""
+    """A session of the group dated today (TODAY, see ``clock``), for the views."""
     today = timezone.localdate()
     session = Session.objects.filter(group=ap.group, date=today).first()
     return session or Session.objects.create(

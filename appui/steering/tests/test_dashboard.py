@@ -75,12 +75,16 @@ class TestHoursAndGroups:
 class TestFollowupAdapter:
     def test_sessions_and_attendance_are_read_from_the_followup(self, world, groups):
         from appui.followup.models import Attendance
+        from appui.followup.services import sessions_generate_for_plan
 
-        held = session(groups["groups"][1], datetime.date(2026, 9, 1))
+        sessions_generate_for_plan(plan=groups["plans"][1], today=datetime.date(2026, 9, 1))
+        held = groups["groups"][1].sessions.get(date=datetime.date(2026, 9, 1))
+        held.status = "done"
+        held.save()
         Attendance.objects.create(session=held, student=world.student, status="present")
         Attendance.objects.create(session=held, student=world.classmate, status="absent")
         results = dashboard.compute(scope_for(world))
-        assert results.recorded_sessions == 1
+        assert results.recorded_sessions == TUESDAYS // 2  # period 1, generated
         shares = dashboard.headline_shares(results)
         assert shares["attendance"] == Share(1, 2)
         levels, _ = dashboard.hours_rows(results)

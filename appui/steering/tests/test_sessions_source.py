@@ -89,7 +89,7 @@ def test_with_a_session_moved_the_dashboard_counts_what_the_followup_counts(worl
     assert D(2026, 11, 18) not in {s.date for s in sessions}
     assert planned == 6 * 60
     per_student = hours["report"].students[world.student.pk]
-    assert sum(per_student.planned.values()) == planned
+    assert per_student.planned.total == planned
 
 
 def test_a_cancelled_session_is_not_planned_again(world, wednesday):
