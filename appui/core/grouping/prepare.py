@@ -40,6 +40,8 @@ def _find(parent: dict[str, str], s: str) -> str:
 class Prepared:
     """Derived, read-only view of an :class:`Instance`."""
 
+    # Long on purpose: each derived table is computed once, in dependency order; the solver
+    # rewrite (a later issue) replaces this class.
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
         self.students: dict[str, Student] = {s.id: s for s in instance.students}

@@ -92,6 +92,8 @@ def solve(
     ).solution
 
 
+# Long on purpose: the solve as one list of steps (prepare, model, warm start, solve, read
+# back, re-check); the solver rewrite (a later issue) splits it with the constraint classes.
 def solve_with_details(
     instance: Instance,
     *,

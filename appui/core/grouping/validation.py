@@ -29,6 +29,8 @@ class Violation:
         return self.message
 
 
+# Long on purpose: one pass over the groups, then one block per hard rule, kept together so
+# the rules read as a list; the solver rewrite (a later issue) gives each rule its class.
 def violations(instance: Instance, groups: Sequence[Group]) -> list[Violation]:
     """Every hard rule broken by ``groups`` (an empty list when the plan is valid)."""
     out: list[Violation] = []

@@ -329,6 +329,19 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
     An empty list means :func:`build_lsu` will produce a valid file.
     """
     check = _Checker()
+    _check_school(check, export)
+    _check_period(check, export)
+    students = _check_students(check, export)
+    disciplines = _check_disciplines(check, export)
+    teachers = _check_teachers(check, export)
+    aps = _check_aps(check, export, disciplines)
+    groups = _check_groups(check, export, aps, teachers, disciplines)
+    _check_reports(check, export, students, disciplines, teachers, groups)
+    return check.gaps
+
+
+def _check_school(check: _Checker, export: LsuExport) -> None:
+    """The school: UAI, editor and application, and who signs the reports."""
     school = "Établissement"
     if len(export.uai.strip()) != 8:
         check.add(school, f"le code UAI « {export.uai} » doit faire 8 caractères.")
@@ -346,6 +359,9 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
     if len(set(export.managers)) != len(export.managers):
         check.add(school, "un responsable d'établissement est cité deux fois.")
 
+
+def _check_period(check: _Checker, export: LsuExport) -> None:
+    """The school year and the period's number."""
     period = export.period
     if not 1000 <= period.school_year <= 9999:
         check.add("Période", f"l'année scolaire « {period.school_year} » doit avoir 4 chiffres.")
@@ -355,6 +371,9 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
             f"le numéro de période {period.index} n'est pas compris entre 1 et {period.count}.",
         )
 
+
+def _check_students(check: _Checker, export: LsuExport) -> dict[str, LsuStudent]:
+    """Students, each once with their SIECLE identifier; returns them by key."""
     students = {student.key: student for student in export.students}
     if not export.students:
         check.add("Élèves", "aucun élève : LSU exige au moins un élève.")
@@ -376,7 +395,11 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
         check.text(who, "le nom", student.last_name, 100, required=True)
         check.text(who, "le prénom", student.first_name, 100, required=True)
         check.text(who, "la division", student.division, 20, required=True)
+    return students
 
+
+def _check_disciplines(check: _Checker, export: LsuExport) -> dict[str, LsuDiscipline]:
+    """Disciplines, each once with a valid code and modality; returns them by key."""
     disciplines = {discipline.key: discipline for discipline in export.disciplines}
     if len(disciplines) != len(export.disciplines):
         check.add("Disciplines", "une discipline est citée deux fois.")
@@ -396,7 +419,11 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
                 f"{', '.join(sorted(_MODALITIES))}.",
             )
         check.text(what, "le libellé", discipline.label, 40, required=True)
+    return disciplines
 
+
+def _check_teachers(check: _Checker, export: LsuExport) -> dict[str, LsuTeacher]:
+    """Teachers, each once with their STS-web identifier; returns them by key."""
     teachers = {teacher.key: teacher for teacher in export.teachers}
     if len(teachers) != len(export.teachers):
         check.add("Enseignants", "un enseignant est cité deux fois.")
@@ -416,7 +443,13 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
             check.add(who, f"la civilité « {teacher.civility} » n'est ni M ni MME.")
         check.text(who, "le nom", teacher.last_name, 100, required=False)
         check.text(who, "le prénom", teacher.first_name, 100, required=False)
+    return teachers
 
+
+def _check_aps(
+    check: _Checker, export: LsuExport, disciplines: dict[str, LsuDiscipline]
+) -> dict[str, LsuAp]:
+    """AP declarations and the disciplines they cite; returns them by key."""
     aps = {ap.key: ap for ap in export.aps}
     if len(aps) != len(export.aps):
         check.add("Accompagnements personnalisés", "un accompagnement est cité deux fois.")
@@ -429,7 +462,17 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
         for key in ap.discipline_keys:
             if key not in disciplines:
                 check.add(what, f"la discipline « {key} » n'est pas dans la liste des disciplines.")
+    return aps
 
+
+def _check_groups(
+    check: _Checker,
+    export: LsuExport,
+    aps: dict[str, LsuAp],
+    teachers: dict[str, LsuTeacher],
+    disciplines: dict[str, LsuDiscipline],
+) -> dict[str, LsuApGroup]:
+    """AP groups, their AP, teachers and disciplines; returns them by key."""
     groups = {group.key: group for group in export.groups}
     if len(groups) != len(export.groups):
         check.add("Groupes d'AP", "un groupe est cité deux fois.")
@@ -449,7 +492,18 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
                     what,
                     f"la discipline « {teaching.discipline_key} » n'est pas dans la liste.",
                 )
+    return groups
 
+
+def _check_reports(
+    check: _Checker,
+    export: LsuExport,
+    students: dict[str, LsuStudent],
+    disciplines: dict[str, LsuDiscipline],
+    teachers: dict[str, LsuTeacher],
+    groups: dict[str, LsuApGroup],
+) -> None:
+    """One report per listed student, each checked by :func:`_check_report`."""
     seen_reports: set[str] = set()
     for report in export.reports:
         owner = students.get(report.eleve_id)
@@ -460,7 +514,6 @@ def lsu_gaps(export: LsuExport) -> list[LsuGap]:
             check.add(who, "l'élève a deux bilans pour la même période.")
         seen_reports.add(report.eleve_id)
         _check_report(check, who, report, export, disciplines, teachers, groups)
-    return check.gaps
 
 
 def _check_report(
@@ -599,6 +652,25 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
     _element(header, "etablissement", export.uai.strip().upper())
 
     data = _element(root, "donnees")
+    # The schema fixes the order of these sections.
+    _write_people(data, export, ids)
+    period_id = _write_period(data, export.period, ids)
+    _write_disciplines_and_teachers(data, export, ids)
+    _write_aps(data, export, ids)
+    if export.reports:
+        reports = _element(data, "bilans-periodiques")
+        for report in export.reports:
+            _report(reports, report, period_id, ids)
+
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    problems = validate_lsu(xml, xsd_path)
+    if problems:
+        raise LsuError(problems)
+    return bytes(xml)
+
+
+def _write_people(data: etree._Element, export: LsuExport, ids: _Ids) -> None:
+    """``responsables-etab`` and ``eleves``."""
     managers = _element(data, "responsables-etab")
     for manager in export.managers:
         _element(managers, "responsable-etab", id=ids("RESP", manager), libelle=manager.strip())
@@ -613,7 +685,10 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
             prenom=student.first_name.strip(),
             code_division=student.division.strip(),
         )
-    period = export.period
+
+
+def _write_period(data: etree._Element, period: LsuPeriod, ids: _Ids) -> str:
+    """``periodes``; returns the period's identifier."""
     period_id = ids("P", str(period.index))
     periods = _element(data, "periodes")
     _element(
@@ -624,6 +699,11 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
         indice=str(period.index),
         nb_periodes=str(period.count),
     )
+    return period_id
+
+
+def _write_disciplines_and_teachers(data: etree._Element, export: LsuExport, ids: _Ids) -> None:
+    """``disciplines`` and ``enseignants``, when there are any."""
     if export.disciplines:
         disciplines = _element(data, "disciplines")
         for discipline in export.disciplines:
@@ -649,6 +729,10 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
                 nom=teacher.last_name.strip() if teacher.last_name else None,
                 prenom=teacher.first_name.strip() if teacher.first_name else None,
             )
+
+
+def _write_aps(data: etree._Element, export: LsuExport, ids: _Ids) -> None:
+    """``acc-persos`` and ``acc-persos-groupes`` with their teachers and disciplines."""
     if export.aps:
         aps = _element(data, "acc-persos")
         for ap in export.aps:
@@ -679,16 +763,6 @@ def build_lsu(export: LsuExport, *, xsd_path: str | Path | None = None) -> bytes
                     enseignant_ref=ids("ENS", teaching.teacher_id),
                     discipline_ref=ids("DI", teaching.discipline_key),
                 )
-    if export.reports:
-        reports = _element(data, "bilans-periodiques")
-        for report in export.reports:
-            _report(reports, report, period_id, ids)
-
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    problems = validate_lsu(xml, xsd_path)
-    if problems:
-        raise LsuError(problems)
-    return bytes(xml)
 
 
 def _lock_time(value: date | datetime) -> str:

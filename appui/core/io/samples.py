@@ -12,7 +12,7 @@ import io
 import random
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -394,6 +394,57 @@ class SampleSchool:
         return f"sts_emp_{self.uai}_{self.school_year}.xml"
 
 
+def _invent_teachers(
+    rng: random.Random, count: int
+) -> tuple[list[SampleStaff], dict[str, list[str]]]:
+    """``count`` teachers spread over the subjects, and their ids by subject."""
+    staff: list[SampleStaff] = []
+    teachers_by_subject: dict[str, list[str]] = {code: [] for code in SUBJECTS}
+    for number in range(count):
+        subject = list(SUBJECTS)[number % len(SUBJECTS)]
+        person_id = str(40_000 + number)
+        teachers_by_subject[subject].append(person_id)
+        staff.append(
+            SampleStaff(
+                id=person_id,
+                last_name=rng.choice(_LAST_NAMES).upper(),
+                first_name=rng.choice(_FIRST_NAMES),
+                sex=rng.choice("12"),
+                civility=rng.choice("12"),
+                disciplines=(f"L{subject[:4]}",),
+            )
+        )
+    return staff, teachers_by_subject
+
+
+def _invent_student(
+    rng: random.Random,
+    eleve_id: int,
+    level: str,
+    school_year: int,
+    division: str | None,
+    group: str,
+    exit_date: date | None,
+) -> SampleStudent:
+    """One student of ``level`` (random names, INE and birth date drawn in a fixed order)."""
+    return SampleStudent(
+        eleve_id=str(eleve_id),
+        elenoet=str(eleve_id - 90_000),
+        ine=f"{eleve_id:09d}{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
+        last_name=rng.choice(_LAST_NAMES).upper(),
+        first_name=rng.choice(_FIRST_NAMES),
+        division=division,
+        mef_code=MEF_CODES[level],
+        birth_date=date(
+            school_year - 11 - _LEVEL_AGE[level], rng.randint(1, 12), rng.randint(1, 28)
+        ),
+        sex=rng.choice("12"),
+        groups=(group,) if division else (),
+        exit_date=exit_date,
+        options=(("030201", "S"),),
+    )
+
+
 def fictitious_school(
     students: int = 1500,
     *,
@@ -410,22 +461,7 @@ def fictitious_school(
     """
     rng = random.Random(seed)
     school = SampleSchool(uai=uai, school_year=school_year)
-    teachers_by_subject: dict[str, list[str]] = {code: [] for code in SUBJECTS}
-    staff_count = max(len(SUBJECTS), students // 12)
-    for number in range(staff_count):
-        subject = list(SUBJECTS)[number % len(SUBJECTS)]
-        person_id = str(40_000 + number)
-        teachers_by_subject[subject].append(person_id)
-        school.staff.append(
-            SampleStaff(
-                id=person_id,
-                last_name=rng.choice(_LAST_NAMES).upper(),
-                first_name=rng.choice(_FIRST_NAMES),
-                sex=rng.choice("12"),
-                civility=rng.choice("12"),
-                disciplines=(f"L{subject[:4]}",),
-            )
-        )
+    school.staff, teachers_by_subject = _invent_teachers(rng, max(len(SUBJECTS), students // 12))
     main_teachers: dict[str, list[str]] = {}
     eleve_id = 100_000
     for level, prefix, share in _LEVEL_MIX:
@@ -459,34 +495,12 @@ def fictitious_school(
             division: str | None = codes[index % division_count]
             if 0.02 <= draw < 0.025:
                 division = "Inactifs"
+            group = ap_groups[index % division_count]
             school.students.append(
-                SampleStudent(
-                    eleve_id=str(eleve_id),
-                    elenoet=str(eleve_id - 90_000),
-                    ine=f"{eleve_id:09d}{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
-                    last_name=rng.choice(_LAST_NAMES).upper(),
-                    first_name=rng.choice(_FIRST_NAMES),
-                    division=division,
-                    mef_code=MEF_CODES[level],
-                    birth_date=date(
-                        school_year - 11 - _LEVEL_AGE[level], rng.randint(1, 12), rng.randint(1, 28)
-                    ),
-                    sex=rng.choice("12"),
-                    groups=(ap_groups[index % division_count],) if division else (),
-                    exit_date=exit_date,
-                    options=(("030201", "S"),),
-                )
+                _invent_student(rng, eleve_id, level, school_year, division, group, exit_date)
             )
     school.staff = [
-        SampleStaff(
-            id=person.id,
-            last_name=person.last_name,
-            first_name=person.first_name,
-            sex=person.sex,
-            civility=person.civility,
-            disciplines=person.disciplines,
-            main_teacher_of=tuple(main_teachers.get(person.id, ())),
-        )
+        replace(person, main_teacher_of=tuple(main_teachers.get(person.id, ())))
         for person in school.staff
     ]
     school.staff.append(SampleStaff("39999", "PRINCIPALE", "Irène", function="DIR", grade="PERDIR"))

@@ -311,6 +311,65 @@ def _options(root: Element) -> dict[str, list[SiecleOption]]:
     return result
 
 
+def _level(
+    fields: Fields, mef_code: str | None, exit_date: date | None, who: str, issues: IssueLog
+) -> Level | None:
+    """The level read from the MEF code; a warning for a present student when it is unknown."""
+    level = level_from_mef(mef_code)
+    if level is None and exit_date is None:
+        issues.warning(
+            fields.at("CODE_MEF"),
+            "CODE_MEF",
+            mef_code,
+            f"le niveau de {who} n'est pas reconnu d'après son code MEF : "
+            "il faudra le préciser à la main.",
+        )
+    return level
+
+
+def _placement(
+    element: Element,
+    divisions: list[str],
+    pseudo_divisions: set[str],
+    exit_date: date | None,
+    who: str,
+    issues: IssueLog,
+) -> tuple[str | None, str | None]:
+    """(division, pseudo-division) of a student from their structures, with warnings."""
+    division: str | None = None
+    pseudo: str | None = None
+    real = [code for code in divisions if fold(code) not in pseudo_divisions]
+    fake = [code for code in divisions if fold(code) in pseudo_divisions]
+    if real:
+        division = real[0]
+        if len(set(real)) > 1:
+            issues.warning(
+                element,
+                "CODE_STRUCTURE",
+                ", ".join(real),
+                f"{who} est rattaché à plusieurs divisions : seule « {division} » est retenue.",
+            )
+    elif fake:
+        pseudo = fake[0]
+        if exit_date is None:
+            issues.warning(
+                element,
+                "CODE_STRUCTURE",
+                pseudo,
+                f"{who} est dans la pseudo-division « {pseudo} » sans date de sortie : "
+                "il n'est pas importé comme élève présent.",
+            )
+    elif exit_date is None:
+        issues.warning(
+            element,
+            "CODE_STRUCTURE",
+            None,
+            f"{who} n'est rattaché à aucune division : il n'est pas importé comme élève présent.",
+        )
+    return division, pseudo
+
+
+# About 80 lines: checks, then one constructor call listing every field read from the file.
 def _student(
     element: Element,
     issues: IssueLog,
@@ -359,47 +418,10 @@ def _student(
         )
 
     mef_code = fields.text("CODE_MEF")
-    level = level_from_mef(mef_code)
-    if level is None and exit_date is None:
-        issues.warning(
-            fields.at("CODE_MEF"),
-            "CODE_MEF",
-            mef_code,
-            f"le niveau de {who} n'est pas reconnu d'après son code MEF : "
-            "il faudra le préciser à la main.",
-        )
+    level = _level(fields, mef_code, exit_date, who, issues)
 
     divisions, groups = structures.get(eleve_id, ([], []))
-    division: str | None = None
-    pseudo: str | None = None
-    real = [code for code in divisions if fold(code) not in pseudo_divisions]
-    fake = [code for code in divisions if fold(code) in pseudo_divisions]
-    if real:
-        division = real[0]
-        if len(set(real)) > 1:
-            issues.warning(
-                element,
-                "CODE_STRUCTURE",
-                ", ".join(real),
-                f"{who} est rattaché à plusieurs divisions : seule « {division} » est retenue.",
-            )
-    elif fake:
-        pseudo = fake[0]
-        if exit_date is None:
-            issues.warning(
-                element,
-                "CODE_STRUCTURE",
-                pseudo,
-                f"{who} est dans la pseudo-division « {pseudo} » sans date de sortie : "
-                "il n'est pas importé comme élève présent.",
-            )
-    elif exit_date is None:
-        issues.warning(
-            element,
-            "CODE_STRUCTURE",
-            None,
-            f"{who} n'est rattaché à aucune division : il n'est pas importé comme élève présent.",
-        )
+    division, pseudo = _placement(element, divisions, pseudo_divisions, exit_date, who, issues)
 
     repeating_text = fields.text("DOUBLEMENT")
     other_names = tuple(name for name in (fields.text("PRENOM2"), fields.text("PRENOM3")) if name)

@@ -249,17 +249,43 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
             advice="Choisissez le fichier sts_emp_UAI_année.xml exporté depuis STS-web.",
         )
     issues = IssueLog(name, warnings)
-    export = StsExport(file_name=name, parameters=_parameters(root, name), issues=issues.items)
+    # In the file's order, so that the issues are listed as a reader meets them.
+    parameters = _parameters(root, name)
+    individuals = _individuals(root, issues)
+    divisions = _divisions(root, issues)
+    division_codes = {division.code for division in divisions}
+    export = StsExport(
+        file_name=name,
+        parameters=parameters,
+        subjects=_subjects(root),
+        individuals=individuals,
+        divisions=divisions,
+        groups=_groups(root, issues, division_codes),
+        issues=issues.items,
+    )
+    _check_references(export, issues, division_codes)
+    return export
+
+
+def _subjects(root: Element) -> dict[str, StsSubject]:
+    """The subjects of the nomenclature by code."""
+    subjects: dict[str, StsSubject] = {}
     for element in root.iterfind("NOMENCLATURES/MATIERES/MATIERE"):
         code = (element.get("CODE") or "").strip()
         if code:
-            export.subjects[code] = StsSubject(
+            subjects[code] = StsSubject(
                 code=code,
                 management_code=child_text(element, "CODE_GESTION"),
                 short_label=child_text(element, "LIBELLE_COURT"),
                 long_label=child_text(element, "LIBELLE_LONG"),
                 edition_label=child_text(element, "LIBELLE_EDITION"),
             )
+    return subjects
+
+
+def _individuals(root: Element, issues: IssueLog) -> list[StsIndividual]:
+    """Staff members, each identifier once (later duplicates are reported and ignored)."""
+    individuals: list[StsIndividual] = []
     seen: set[str] = set()
     for element in root.iterfind("DONNEES/INDIVIDUS/INDIVIDU"):
         person = _individual(element, issues)
@@ -274,8 +300,13 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
             )
             continue
         seen.add(person.id)
-        export.individuals.append(person)
+        individuals.append(person)
+    return individuals
 
+
+def _divisions(root: Element, issues: IssueLog) -> list[StsDivision]:
+    """Divisions with a code, each code once."""
+    divisions: list[StsDivision] = []
     division_codes: set[str] = set()
     for element in root.iterfind("DONNEES/STRUCTURE/DIVISIONS/DIVISION"):
         code = (element.get("CODE") or "").strip()
@@ -294,7 +325,7 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
                 child_or_self(element, "EFFECTIF_PREVU"), "EFFECTIF_PREVU", size_text, str(problem)
             )
             size = None
-        export.divisions.append(
+        divisions.append(
             StsDivision(
                 code=code,
                 line=element.sourceline,
@@ -304,7 +335,12 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
                 services=_services(element),
             )
         )
+    return divisions
 
+
+def _groups(root: Element, issues: IssueLog, division_codes: set[str]) -> list[StsGroup]:
+    """Groups with a code, each code once; a warning for each division they cite but lack."""
+    groups: list[StsGroup] = []
     group_codes: set[str] = set()
     for element in root.iterfind("DONNEES/STRUCTURE/GROUPES/GROUPE"):
         code = (element.get("CODE") or "").strip()
@@ -330,10 +366,8 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
                 unknown,
                 f"le groupe « {code} » cite la division « {unknown} », absente du fichier.",
             )
-        export.groups.append(group)
-
-    _check_references(export, issues, division_codes)
-    return export
+        groups.append(group)
+    return groups
 
 
 def _refuse_timetabling_product(root: Element, file_name: str) -> None:
