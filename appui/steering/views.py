@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appui.core import indicators
-from appui.core.io.tabular import Column, ExportFormat, RowsExporter
+from appui.core.io.tabular import ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.access import require_member, school_access
 from appui.schools.models import Division, Level, Period, SchoolYear
@@ -589,61 +587,15 @@ def _survey_for_steering(request, pk: int) -> Survey:
 @login_required
 def survey_detail(request, pk: int):
     survey = _survey_for_steering(request, pk)
-    results = selectors.survey_results(survey)
-    detailed = indicators.is_detailed(results["total"])
-    rows = []
-    for question in results["questions"]:
-        counts = results["counts"].get(question.pk)
-        if counts is None:
-            comments = list(question.comments.order_by("id")) if detailed else []
-            rows.append({"question": question, "comments": comments})
-            continue
-        total = sum(counts.values())
-        share = indicators.satisfaction(counts)
-        rows.append(
-            {
-                "question": question,
-                "total": total,
-                "satisfied": dashboard.percent(share),
-                "bars": [
-                    dashboard.Bar(
-                        str(SCALE_LABELS[value]),
-                        (Decimal(n) / total) if total else None,
-                        str(n),
-                    )
-                    for value, n in sorted(counts.items())
-                ]
-                if detailed
-                else [],
-            }
-        )
-    population = results["population"]
-    rates = [
-        {
-            "audience": audience,
-            "respondents": results["respondents"].get(audience, 0),
-            "population": population[audience],
-            "rate": dashboard.percent(
-                indicators.response_rate(
-                    results["respondents"].get(audience, 0), population[audience]
-                )
-            ),
-        }
-        for audience in population
-    ]
     return render(
         request,
         "steering/survey_detail.html",
         {
+            **dashboard.survey_report(survey),
             "survey": survey,
             "status": survey.current_status,
-            "results": results,
-            "rows": rows,
-            "rates": rates,
-            "detailed": detailed,
             "question_form": QuestionForm(),
             "formats": FORMATS,
-            "min_cell": indicators.MIN_CELL,
         },
     )
 
@@ -701,33 +653,7 @@ def survey_close(request, pk: int):
 def survey_export(request, pk: int):
     survey = _survey_for_steering(request, pk)
     export_format = _export_format(request)
-    results = selectors.survey_results(survey)
-    detailed = indicators.is_detailed(results["total"])
-    columns = [
-        Column("question", _("Question")),
-        *(Column(f"v{v}", str(label)) for v, label in SCALE_LABELS.items()),
-        Column("satisfied", _("Satisfied (%)")),
-    ]
-    rows = []
-    for question in results["questions"]:
-        counts = results["counts"].get(question.pk)
-        if counts is None:
-            continue
-        row = {"question": question.text}
-        if detailed:
-            row.update({f"v{v}": counts.get(v, 0) for v in SCALE_LABELS})
-            rate = indicators.satisfaction(counts).rate
-            row["satisfied"] = None if rate is None else float(rate * 100)
-        rows.append(row)
-    section = dashboard.Section(
-        key="survey",
-        title=survey.title,
-        seeds="000",
-        formula="",
-        headline="",
-        columns=columns,
-        rows=rows,
-    )
+    section = dashboard.survey_section(survey)
     return _stream(survey.title, section, export_format)
 
 

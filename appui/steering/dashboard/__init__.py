@@ -31,6 +31,7 @@ from .sections import (
     targets_section,
     tutoring_section,
 )
+from .surveys import survey_report, survey_section
 
 __all__ = [
     "BUILDERS",
@@ -61,6 +62,8 @@ __all__ = [
     "scope_records",
     "school_sections",
     "staff_section",
+    "survey_report",
+    "survey_section",
     "target_rows",
     "targets_section",
     "tutoring_section",
