@@ -167,44 +167,24 @@ class _Collector:
         return self.disciplines[subject.pk].key
 
 
-def lsu_preview(school: School, period: Period) -> LsuPreview:
-    """The LSU export of ``period`` for the school's collège levels, with its gaps."""
-    collect = _Collector(school, period)
-    settings = settings_for(period)
-    levels = college_levels(period)
-    year = period.year
-    period_count = year.periods.count()
-    lsu_period = LsuPeriod(
-        school_year=year.start_year,
-        index=settings.lsu_index or period.number,
-        count=settings.lsu_count or period_count,
-    )
-    export = LsuExport(
-        uai=school.uai, period=lsu_period, application="appui", app_version=_app_version()
-    )
-    preview = LsuPreview(period=period, settings=settings, levels=levels, export=export)
-    if not levels:
-        preview.warnings.append(
-            "Aucun niveau de collège dans l'année : le LSU ne concerne que les classes de la "
-            "6e à la 3e."
-        )
-        return preview
-
+def _settings_gaps(settings: LsuSettings, collect: _Collector) -> str | None:
+    """Gaps in the period's settings; returns how the head who signs is named, if chosen."""
+    manager = None
     if settings.manager is None:
         collect.gaps.append(
-            LsuGap(
-                "Réglages",
-                "choisissez le membre de la direction qui signe les bilans.",
-            )
+            LsuGap("Réglages", "choisissez le membre de la direction qui signe les bilans.")
         )
-        manager = None
     else:
         manager = manager_label(settings.manager)
-        export.managers = (manager,)
     if settings.locked_on is None:
         collect.gaps.append(LsuGap("Réglages", "indiquez la date de verrouillage des bilans."))
+    return manager
 
-    students = list(present_students(period, levels))
+
+def _council_dates(
+    period: Period, levels: list[Level], students: list[Student], collect: _Collector
+) -> dict[int, date]:
+    """Class council dates by division; a gap for each division of a student without one."""
     councils = {
         council.division_id: council.date
         for council in LsuCouncil.objects.filter(period=period, division__level__in=levels)
@@ -219,8 +199,11 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
                     "la date du conseil de classe de la période manque.",
                 )
             )
+    return councils
 
-    # The AP: published groups of the period.
+
+def _published_groups(period: Period, levels: list[Level], preview: LsuPreview) -> list[Group]:
+    """Groups of the period's published plans; a warning for each level without one."""
     plans = published_plans(period, levels)
     for level in levels:
         if level.pk not in plans:
@@ -228,7 +211,7 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
                 f"{level.name} : aucun plan de groupes publié pour {period.name} ; "
                 "le fichier ne contiendra pas d'AP pour ce niveau."
             )
-    groups = list(
+    return list(
         Group.objects.filter(plan__in=plans.values())
         .select_related("module", "slot", "plan__level")
         .prefetch_related(
@@ -236,31 +219,44 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
             Prefetch("assignments", queryset=Assignment.objects.only("group_id", "student_id")),
         )
     )
+
+
+def _group_teachings(group: Group, collect: _Collector) -> list[LsuTeaching]:
+    """Who teaches the group and in which discipline; a gap per teacher without one."""
+    module = group.module
+    teachings = []
+    for staff in sorted(group.staff.all(), key=lambda s: (s.last_name, s.first_name)):
+        subject = _discipline_subject(staff)
+        if subject is None:
+            collect.gaps.append(
+                LsuGap(
+                    f"Groupe d'AP « {module.title} »",
+                    f"{manager_label(staff)} n'a aucune discipline dans appui : importez "
+                    "les personnels depuis STS-web.",
+                )
+            )
+            continue
+        teachings.append(LsuTeaching(collect.teacher(staff), collect.discipline(subject)))
+    if not group.staff.all():
+        collect.gaps.append(
+            LsuGap(
+                f"Groupe d'AP « {module.title} » ({group.plan.level.short_name}, {group.slot})",
+                "aucun enseignant n'est affecté au groupe ; LSU en exige au moins un.",
+            )
+        )
+    return teachings
+
+
+def _ap_part(
+    groups: list[Group], collect: _Collector
+) -> tuple[tuple[LsuAp, ...], tuple[LsuApGroup, ...], dict[int, list[str]]]:
+    """The AP (one per module), its groups, and each student's group keys."""
     aps: dict[int, dict] = {}
     lsu_groups: list[LsuApGroup] = []
     groups_of_student: dict[int, list[str]] = defaultdict(list)
     for group in groups:
         module = group.module
-        teachings = []
-        for staff in sorted(group.staff.all(), key=lambda s: (s.last_name, s.first_name)):
-            subject = _discipline_subject(staff)
-            if subject is None:
-                collect.gaps.append(
-                    LsuGap(
-                        f"Groupe d'AP « {module.title} »",
-                        f"{manager_label(staff)} n'a aucune discipline dans appui : importez "
-                        "les personnels depuis STS-web.",
-                    )
-                )
-                continue
-            teachings.append(LsuTeaching(collect.teacher(staff), collect.discipline(subject)))
-        if not group.staff.all():
-            collect.gaps.append(
-                LsuGap(
-                    f"Groupe d'AP « {module.title} » ({group.plan.level.short_name}, {group.slot})",
-                    "aucun enseignant n'est affecté au groupe ; LSU en exige au moins un.",
-                )
-            )
+        teachings = _group_teachings(group, collect)
         ap = aps.setdefault(module.pk, {"module": module, "disciplines": []})
         for teaching in teachings:
             if teaching.discipline_key not in ap["disciplines"]:
@@ -274,7 +270,7 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
         )
         for assignment in group.assignments.all():
             groups_of_student[assignment.student_id].append(key)
-    export.aps = tuple(
+    lsu_aps = tuple(
         LsuAp(
             key=f"M{pk}",
             title=ap["module"].title,
@@ -283,28 +279,120 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
         )
         for pk, ap in sorted(aps.items(), key=lambda item: item[1]["module"].code)
     )
-    export.groups = tuple(lsu_groups)
+    return lsu_aps, tuple(lsu_groups), groups_of_student
 
-    # Students and their periodic reports.
-    student_ids = [student.pk for student in students]
-    comments = {
-        review.student_id: review.comment
-        for review in StageReview.objects.filter(
-            period=period, student_id__in=student_ids, status=StageReview.Status.VALIDATED
-        ).only("student_id", "comment")
-    }
-    data = {
-        report.student_id: report
-        for report in LsuReportData.objects.filter(
-            period=period, student_id__in=student_ids
-        ).prefetch_related("assessments__subject", "assessments__staff")
-    }
-    main_teachers: dict[int, list[Staff]] = defaultdict(list)
-    for teaching in Teaching.objects.filter(
-        division__in={s.division_id for s in students}, is_main_teacher=True
-    ).select_related("staff"):
-        main_teachers[teaching.division_id].append(teaching.staff)
 
+@dataclass
+class _ReportSources:
+    """What the students' reports are built from, read once for the whole period."""
+
+    councils: dict[int, date]
+    groups_of_student: dict[int, list[str]]
+    comments: dict[int, str]
+    data: dict[int, LsuReportData]
+    main_teachers: dict[int, list[Staff]]
+
+    @classmethod
+    def read(
+        cls,
+        period: Period,
+        students: list[Student],
+        councils: dict[int, date],
+        groups_of_student: dict[int, list[str]],
+    ) -> _ReportSources:
+        student_ids = [student.pk for student in students]
+        comments = {
+            review.student_id: review.comment
+            for review in StageReview.objects.filter(
+                period=period, student_id__in=student_ids, status=StageReview.Status.VALIDATED
+            ).only("student_id", "comment")
+        }
+        data = {
+            report.student_id: report
+            for report in LsuReportData.objects.filter(
+                period=period, student_id__in=student_ids
+            ).prefetch_related("assessments__subject", "assessments__staff")
+        }
+        main_teachers: dict[int, list[Staff]] = defaultdict(list)
+        for teaching in Teaching.objects.filter(
+            division__in={s.division_id for s in students}, is_main_teacher=True
+        ).select_related("staff"):
+            main_teachers[teaching.division_id].append(teaching.staff)
+        return cls(councils, groups_of_student, comments, data, main_teachers)
+
+
+def _school_life(stored: LsuReportData) -> LsuSchoolLife | None:
+    """Lateness and absences, when all three counts were imported."""
+    if None in (stored.late, stored.justified_absences, stored.unjustified_absences):
+        return None
+    return LsuSchoolLife(
+        late=stored.late,
+        justified_absences=stored.justified_absences,
+        unjustified_absences=stored.unjustified_absences,
+        missed_hours=stored.missed_hours,
+        comment=stored.school_life_comment or None,
+    )
+
+
+def _assessments(stored: LsuReportData, collect: _Collector) -> tuple[LsuAssessment, ...]:
+    """The imported assessments of the subjects."""
+    return tuple(
+        LsuAssessment(
+            discipline_key=collect.discipline(assessment.subject),
+            teacher_ids=(collect.teacher(assessment.staff),),
+            appreciation=assessment.appreciation or None,
+            positioning=assessment.positioning,
+            student_average=assessment.average or None,
+            not_graded=assessment.not_graded,
+        )
+        for assessment in stored.assessments.all()
+    )
+
+
+def _report(
+    student: Student,
+    key: str,
+    comment: str | None,
+    sources: _ReportSources,
+    period: Period,
+    settings: LsuSettings,
+    manager: str | None,
+    collect: _Collector,
+) -> LsuReport:
+    """One student's periodic report: AP groups with the teacher's comment, imported data."""
+    stored = sources.data.get(student.pk)
+    # Before the main teachers: the file lists teachers in the order they are first met.
+    assessments = _assessments(stored, collect) if stored is not None else ()
+    start = period.start_date
+    if student.entry_date and student.entry_date > start:
+        start = student.entry_date
+    group_keys = sources.groups_of_student.get(student.pk, [])
+    return LsuReport(
+        eleve_id=key,
+        aps=tuple(LsuStudentAp(group_key, comment) for group_key in group_keys),
+        council_date=sources.councils.get(student.division_id),
+        schooling_start=start,
+        lock_time=settings.locked_on,
+        manager=manager,
+        main_teacher_ids=tuple(
+            collect.teacher(staff) for staff in sources.main_teachers[student.division_id]
+        ),
+        assessments=assessments,
+        advice=(stored.advice or None) if stored is not None else None,
+        school_life=_school_life(stored) if stored is not None else None,
+    )
+
+
+def _students_and_reports(
+    students: list[Student],
+    sources: _ReportSources,
+    period: Period,
+    settings: LsuSettings,
+    manager: str | None,
+    collect: _Collector,
+    preview: LsuPreview,
+) -> tuple[tuple[LsuStudent, ...], tuple[LsuReport, ...]]:
+    """Every present student and their report; warnings for missing groups and reviews."""
     lsu_students, reports = [], []
     without_review = without_groups = 0
     for student in students:
@@ -318,65 +406,12 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
                 ref=key,
             )
         )
-        group_keys = groups_of_student.get(student.pk, [])
-        comment = (comments.get(student.pk) or "").strip() or None
-        if not group_keys:
+        comment = (sources.comments.get(student.pk) or "").strip() or None
+        if not sources.groups_of_student.get(student.pk):
             without_groups += 1
         elif comment is None:
             without_review += 1
-        stored = data.get(student.pk)
-        assessments = []
-        life = None
-        advice = None
-        if stored is not None:
-            advice = stored.advice or None
-            if None not in (
-                stored.late,
-                stored.justified_absences,
-                stored.unjustified_absences,
-            ):
-                life = LsuSchoolLife(
-                    late=stored.late,
-                    justified_absences=stored.justified_absences,
-                    unjustified_absences=stored.unjustified_absences,
-                    missed_hours=stored.missed_hours,
-                    comment=stored.school_life_comment or None,
-                )
-            for assessment in stored.assessments.all():
-                assessments.append(
-                    LsuAssessment(
-                        discipline_key=collect.discipline(assessment.subject),
-                        teacher_ids=(collect.teacher(assessment.staff),),
-                        appreciation=assessment.appreciation or None,
-                        positioning=assessment.positioning,
-                        student_average=assessment.average or None,
-                        not_graded=assessment.not_graded,
-                    )
-                )
-        start = period.start_date
-        if student.entry_date and student.entry_date > start:
-            start = student.entry_date
-        reports.append(
-            LsuReport(
-                eleve_id=key,
-                aps=tuple(LsuStudentAp(group_key, comment) for group_key in group_keys),
-                council_date=councils.get(student.division_id),
-                schooling_start=start,
-                lock_time=settings.locked_on,
-                manager=manager,
-                main_teacher_ids=tuple(
-                    collect.teacher(staff) for staff in main_teachers[student.division_id]
-                ),
-                assessments=tuple(assessments),
-                advice=advice,
-                school_life=life,
-            )
-        )
-    export.students = tuple(lsu_students)
-    export.reports = tuple(reports)
-    export.teachers = tuple(collect.teachers.values())
-    export.disciplines = tuple(collect.disciplines.values())
-
+        reports.append(_report(student, key, comment, sources, period, settings, manager, collect))
     if without_groups:
         preview.warnings.append(
             f"{without_groups} élève(s) sans groupe d'AP publié pour la période : leur bilan "
@@ -387,12 +422,54 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
             f"{without_review} élève(s) sans bilan d'étape validé : leur AP sera exporté sans "
             "commentaire de l'enseignant (validez les bilans d'étape pour l'ajouter)."
         )
+    return tuple(lsu_students), tuple(reports)
+
+
+def lsu_preview(school: School, period: Period) -> LsuPreview:
+    """The LSU export of ``period`` for the school's collège levels, with its gaps.
+
+    Steps: settings, class councils, the AP (published groups), then students and their
+    reports; the core's :func:`~appui.core.io.lsu.lsu_gaps` adds what the schema requires.
+    """
+    collect = _Collector(school, period)
+    settings = settings_for(period)
+    levels = college_levels(period)
+    lsu_period = LsuPeriod(
+        school_year=period.year.start_year,
+        index=settings.lsu_index or period.number,
+        count=settings.lsu_count or period.year.periods.count(),
+    )
+    export = LsuExport(
+        uai=school.uai, period=lsu_period, application="appui", app_version=_app_version()
+    )
+    preview = LsuPreview(period=period, settings=settings, levels=levels, export=export)
+    if not levels:
+        preview.warnings.append(
+            "Aucun niveau de collège dans l'année : le LSU ne concerne que les classes de la "
+            "6e à la 3e."
+        )
+        return preview
+
+    manager = _settings_gaps(settings, collect)
+    if manager is not None:
+        export.managers = (manager,)
+    students = list(present_students(period, levels))
+    councils = _council_dates(period, levels, students, collect)
+    groups = _published_groups(period, levels, preview)
+    export.aps, export.groups, groups_of_student = _ap_part(groups, collect)
+    sources = _ReportSources.read(period, students, councils, groups_of_student)
+    export.students, export.reports = _students_and_reports(
+        students, sources, period, settings, manager, collect, preview
+    )
+    export.teachers = tuple(collect.teachers.values())
+    export.disciplines = tuple(collect.disciplines.values())
+
     preview.gaps = collect.gaps + lsu_gaps(export)
     preview.counts = {
-        "students": len(lsu_students),
-        "groups": len(lsu_groups),
+        "students": len(export.students),
+        "groups": len(export.groups),
         "aps": len(export.aps),
-        "reports_with_data": len(data),
+        "reports_with_data": len(sources.data),
     }
     return preview
 

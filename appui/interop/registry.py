@@ -57,6 +57,7 @@ class ImportKind:
     short: Promise  # the upload page's breadcrumb
     form: type[forms.UploadForm]
     analyse: Analyser
+    importer: type[Importer]  # what ``analyse`` returns; its ``write`` applies the import
     allowed: Callable[[SchoolAccess], bool]
     command: str
     # May run with no school yet (the first SIECLE import creates it).
@@ -171,6 +172,7 @@ _ENTRIES = (
         short=_("SIECLE"),
         form=forms.SiecleForm,
         analyse=analyse_siecle,
+        importer=SiecleImport,
         allowed=_is_head,
         command="import_siecle",
         creates_school=True,
@@ -188,6 +190,7 @@ _ENTRIES = (
         short=_("STS-web"),
         form=forms.StsForm,
         analyse=analyse_sts,
+        importer=StsImport,
         allowed=_is_head,
         command="import_sts",
     ),
@@ -203,6 +206,7 @@ _ENTRIES = (
         short=_("Students"),
         form=forms.StudentTableForm,
         analyse=analyse_students,
+        importer=StudentTableImport,
         allowed=_is_head,
         command="import_students",
     ),
@@ -218,6 +222,7 @@ _ENTRIES = (
         short=_("Staff"),
         form=forms.StaffTableForm,
         analyse=analyse_staff,
+        importer=StaffTableImport,
         allowed=_is_head,
         command="import_students",  # with --staff
     ),
@@ -234,6 +239,7 @@ _ENTRIES = (
         short=_("Results"),
         form=forms.ResultsForm,
         analyse=analyse_results,
+        importer=ResultsImport,
         allowed=lambda access: access.can_coordinate,
         command="import_results",
         batch_allowed=_manages_campaign,
@@ -251,6 +257,7 @@ _ENTRIES = (
         short=_("LSU periodic reports"),
         form=forms.LsuTableForm,
         analyse=analyse_lsu,
+        importer=LsuTableImport,
         allowed=_is_head,
         command="import_lsu",
     ),

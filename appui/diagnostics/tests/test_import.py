@@ -1,16 +1,26 @@
-"""Import of results from CSV, XLSX and ODS: matching, preview, refusal, apply, pages."""
+"""Import of results from CSV, XLSX and ODS: matching, preview, refusal, apply, pages.
+
+Reading and writing are :mod:`appui.diagnostics.imports`; the upload, preview and apply are
+the one import flow of :mod:`appui.interop` (kind ``results``), used here as the pages do.
+"""
 
 import csv
 import datetime
 import io
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from django.urls import reverse
 
 from appui.diagnostics import imports, services
-from appui.diagnostics.models import Campaign, NeedProfile, Result, ResultImport
+from appui.diagnostics.models import Campaign, NeedProfile, Result
+from appui.interop import services as import_services
+from appui.interop.models import ImportBatch
+from appui.interop.results_import import ResultsImport
 from appui.schools.tests import factories as f
+
+ImportRefused = import_services.ImportRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +74,34 @@ def analyse(campaign, content, name="resultats.csv"):
 
 
 def upload(campaign, content, name="resultats.csv", user=None):
-    return imports.results_import_preview(campaign=campaign, upload=named(content, name), user=user)
+    return import_services.import_preview(
+        kind="results",
+        school=campaign.year.school,
+        user=user,
+        content=content,
+        file_name=name,
+        options={"campaign": campaign.pk},
+    )
+
+
+class Outcome(NamedTuple):
+    created: int
+    changed: int
+    unchanged: int
+    skipped_rows: int
+
+
+def apply(batch, user, skip_invalid=False) -> Outcome:
+    """Confirm a preview as the page does; what it recorded, as its stored summary says."""
+    import_services.import_apply(batch=batch, user=user, skip_invalid=skip_invalid)
+    batch.refresh_from_db()
+    counts = batch.summary["counts"].get("results", {})
+    return Outcome(
+        counts.get("new", 0),
+        counts.get("changed", 0),
+        counts.get("unchanged", 0),
+        batch.summary["skipped_rows"],
+    )
 
 
 def named(content, name):
@@ -107,7 +144,7 @@ class TestMatching:
         assert [row.student for row in plan.rows] == [world.student, world.classmate]
         assert plan.count("created") == 4
 
-        imports.results_import_apply(batch=upload(campaign, content), user=coordinator)
+        apply(upload(campaign, content), user=coordinator)
         assert stored(campaign) == {
             (world.student.pk, "FR.LEC"): ("2", 1),
             (world.student.pk, "MA.CAL"): ("3", 1),
@@ -258,16 +295,16 @@ class TestErrors:
             ]
         )
         batch = upload(campaign, content, user=coordinator)
-        assert batch.summary["counts"]["error_rows"] == 1
+        assert batch.summary["skippable_rows"] == 1
         assert batch.summary["issues"][0]["line"] == 3
 
-        with pytest.raises(imports.ImportRefused) as refused:
-            imports.results_import_apply(batch=batch, user=coordinator)
+        with pytest.raises(ImportRefused) as refused:
+            apply(batch, user=coordinator)
         assert "1 ligne en erreur (ligne 3)" in str(refused.value)
         assert "rien n'a été enregistré" in str(refused.value)
         assert stored(campaign) == before
         batch.refresh_from_db()
-        assert batch.status == ResultImport.Status.PREVIEWED
+        assert batch.status == ImportBatch.Status.PREVIEWED
 
     def test_skip_invalid_applies_only_the_good_rows(self, world, campaign, coordinator):
         content = csv_file(
@@ -277,9 +314,7 @@ class TestErrors:
                 [world.classmate.ine, "douze", "2"],
             ]
         )
-        outcome = imports.results_import_apply(
-            batch=upload(campaign, content), user=coordinator, skip_invalid=True
-        )
+        outcome = apply(batch=upload(campaign, content), user=coordinator, skip_invalid=True)
         assert (outcome.created, outcome.changed, outcome.skipped_rows) == (2, 0, 1)
         assert stored(campaign) == {
             (world.student.pk, "FR.LEC"): ("4", 1),
@@ -290,8 +325,9 @@ class TestErrors:
         plan = analyse(campaign, csv_file([["Élève", "FR.LEC"], ["Martin Léa", "2"]]))
         assert plan.blocked
         assert "colonnes d'identification des élèves introuvables" in plan.file_issues[0].message
-        refusal = plan.refusal(skip_invalid=True)
-        assert refusal is not None and "Rien n'a été enregistré." in refusal.messages
+        content = csv_file([["Élève", "FR.LEC"], ["Martin Léa", "2"]])
+        refusal = ResultsImport(campaign, content, "r.csv").refusal(skip_invalid=True)
+        assert "Rien n'a été enregistré." in refusal
 
     def test_a_file_without_competency_columns_is_refused(self, world, campaign):
         plan = analyse(campaign, csv_file([["INE", "Note"], [world.student.ine, "2"]]))
@@ -308,11 +344,11 @@ class TestErrors:
         content = csv_file([["INE", "FR.LEC"], [world.student.ine, "2"]])
         batch = upload(campaign, content)
         services.campaign_set_state(campaign=campaign, state=Campaign.State.CLOSED)
-        with pytest.raises(imports.ImportRefused) as refused:
+        with pytest.raises(ImportRefused) as refused:
             upload(campaign, content)
         assert "n'est pas ouverte à la saisie" in str(refused.value)
-        with pytest.raises(imports.ImportRefused):
-            imports.results_import_apply(batch=batch, user=coordinator)
+        with pytest.raises(ImportRefused):
+            apply(batch, user=coordinator)
         assert Result.objects.count() == 0
 
 
@@ -329,20 +365,20 @@ class TestApply:
             ]
         )
         first = upload(campaign, content)
-        imports.results_import_apply(batch=first, user=coordinator)
+        apply(first, user=coordinator)
         after_first = stored(campaign)
 
         second = upload(campaign, content)
-        assert second.summary["counts"] == {
-            **second.summary["counts"],
-            "created": 0,
+        assert second.summary["counts"]["results"] == {
+            **second.summary["counts"]["results"],
+            "new": 0,
             "changed": 0,
             "unchanged": 5,
         }
-        outcome = imports.results_import_apply(batch=second, user=coordinator)
+        outcome = apply(second, user=coordinator)
         assert (outcome.created, outcome.changed, outcome.unchanged) == (0, 0, 5)
-        again = imports.results_import_apply(batch=first, user=coordinator)
-        assert (again.created, again.changed, again.unchanged) == (0, 0, 5)
+        with pytest.raises(ImportRefused, match="déjà été appliqué"):
+            apply(first, user=coordinator)
         assert stored(campaign) == after_first
 
     def test_a_change_shows_old_and_new_values_and_bumps_the_version(
@@ -354,11 +390,10 @@ class TestApply:
         )
         content = csv_file([["INE", "FR.LEC"], [world.student.ine, "TBM"]])
         batch = upload(campaign, content)
-        [row] = batch.summary["rows"]
-        assert row["changes"] == [
-            {"code": "FR.LEC", "column": "B", "old": "2", "new": "4", "status": "changed"}
-        ]
-        imports.results_import_apply(batch=batch, user=coordinator)
+        [entry] = batch.summary["sections"][0]["entries"]
+        assert entry["status"] == "changed" and entry["line"] == 2
+        assert entry["changes"] == [{"field": "FR.LEC", "old": "2", "new": "4"}]
+        apply(batch, user=coordinator)
         result = Result.objects.get(student=world.student, competency=competency)
         assert (result.value, result.version, result.updated_by) == (4, 2, coordinator)
 
@@ -368,14 +403,14 @@ class TestApply:
             campaign=campaign, student=world.student, competency=competency, text="3", user=None
         )
         content = csv_file([["INE", "FR.LEC", "MA.CAL"], [world.student.ine, "", "2"]])
-        imports.results_import_apply(batch=upload(campaign, content), user=coordinator)
+        apply(upload(campaign, content), user=coordinator)
         assert stored(campaign)[(world.student.pk, "FR.LEC")] == ("3", 1)
 
     def test_the_need_profiles_of_touched_students_are_recomputed(
         self, world, campaign, coordinator
     ):
         content = csv_file([["INE", "FR.LEC"], [world.student.ine, "1"]])
-        imports.results_import_apply(batch=upload(campaign, content), user=coordinator)
+        apply(upload(campaign, content), user=coordinator)
         profile = NeedProfile.objects.get(student=world.student)
         assert profile.level("FR.LEC") > 0
         assert not NeedProfile.objects.filter(student=world.classmate).exists()
@@ -386,11 +421,11 @@ class TestApply:
         Campaign.objects.filter(pk=campaign.pk).update(scale=Campaign.Scale.SCORE)
         campaign.refresh_from_db()
         content = csv_file([["INE", "FR.LEC", "MA.CAL"], [world.student.ine, "72,5", "abs"]])
-        imports.results_import_apply(batch=upload(campaign, content), user=coordinator)
+        apply(upload(campaign, content), user=coordinator)
         result = Result.objects.get(student=world.student, competency__code="FR.LEC")
         assert (result.score, result.value) == (Decimal("72.50"), 3)
         again = upload(campaign, content)
-        assert again.summary["counts"]["unchanged"] == 2
+        assert again.summary["counts"]["results"]["unchanged"] == 2
 
     @pytest.mark.parametrize("build, name", [(xlsx_file, "notes.xlsx"), (ods_file, "notes.ods")])
     def test_spreadsheets_are_read_like_csv(self, world, campaign, coordinator, build, name):
@@ -409,7 +444,7 @@ class TestApply:
             "C",
             "quatre",
         )
-        imports.results_import_apply(batch=batch, user=coordinator, skip_invalid=True)
+        apply(batch, user=coordinator, skip_invalid=True)
         assert stored(campaign) == {
             (world.student.pk, "FR.LEC"): ("3", 1),
             (world.student.pk, "MA.CAL"): ("2", 1),
@@ -417,9 +452,9 @@ class TestApply:
 
     def test_a_cancelled_import_cannot_be_applied(self, world, campaign, coordinator):
         batch = upload(campaign, csv_file([["INE", "FR.LEC"], [world.student.ine, "2"]]))
-        imports.results_import_cancel(batch=batch)
-        with pytest.raises(imports.ImportRefused):
-            imports.results_import_apply(batch=batch, user=coordinator)
+        import_services.import_cancel(batch=batch)
+        with pytest.raises(ImportRefused):
+            apply(batch, user=coordinator)
         assert Result.objects.count() == 0
 
 
@@ -431,7 +466,20 @@ def upload_url(campaign):
 
 
 def preview_url(batch):
+    return reverse("interop:import-preview", args=[batch.pk])
+
+
+def old_preview_url(batch):
+    """The campaign's former preview address, kept for its links: it leads to the one flow."""
     return reverse("diagnostics:results-import-preview", args=[batch.campaign_id, batch.pk])
+
+
+def post_file(client, campaign, content, name):
+    """Upload a results file on the imports page, as the campaign page's link leads to."""
+    return client.post(
+        reverse("interop:import-upload", args=["resultats"]),
+        {"campaign": campaign.pk, "file": named(content, name)},
+    )
 
 
 BAD_ROW_FILE = [
@@ -444,7 +492,7 @@ BAD_ROW_FILE = [
 class TestPages:
     def test_anonymous_is_redirected_to_login(self, client, world, campaign):
         batch = upload(campaign, csv_file(BAD_ROW_FILE))
-        for url in (upload_url(campaign), preview_url(batch)):
+        for url in (upload_url(campaign), preview_url(batch), old_preview_url(batch)):
             response = client.get(url)
             assert response.status_code == 302
             assert "/compte/connexion/" in response["Location"]
@@ -455,6 +503,7 @@ class TestPages:
         client = login(world.users[role])
         assert client.get(upload_url(campaign)).status_code == 403
         assert client.get(preview_url(batch)).status_code == 403
+        assert client.get(old_preview_url(batch)).status_code == 403
         assert client.post(preview_url(batch), {"skip_invalid": "on"}).status_code == 403
         assert Result.objects.count() == 0
 
@@ -463,6 +512,7 @@ class TestPages:
         client = login(world.users["outsider"])
         assert client.get(upload_url(campaign)).status_code == 404
         assert client.get(preview_url(batch)).status_code == 404
+        assert client.get(old_preview_url(batch)).status_code == 404
 
     def test_a_batch_of_another_campaign_is_404(self, world, login, campaign):
         batch = upload(campaign, csv_file(BAD_ROW_FILE))
@@ -480,8 +530,17 @@ class TestPages:
         )
         assert response.status_code == 404
 
+    def test_the_campaign_links_lead_to_the_one_import_flow(self, world, login, campaign):
+        client = login(world.users["head"])
+        response = client.get(upload_url(campaign))
+        assert response["Location"] == (
+            reverse("interop:import-upload", args=["resultats"]) + f"?campagne={campaign.pk}"
+        )
+        batch = upload(campaign, csv_file(BAD_ROW_FILE))
+        assert client.get(old_preview_url(batch))["Location"] == preview_url(batch)
+
     def test_the_upload_page_lists_the_competencies(self, world, login, campaign):
-        response = login(world.users["head"]).get(upload_url(campaign))
+        response = login(world.users["head"]).get(upload_url(campaign), follow=True)
         assert response.status_code == 200
         body = response.content.decode()
         assert "FR.LEC" in body and 'enctype="multipart/form-data"' in body
@@ -491,17 +550,15 @@ class TestPages:
         self, world, login, campaign, coordinator
     ):
         client = login(coordinator)
-        response = client.post(
-            upload_url(campaign), {"file": named(csv_file(BAD_ROW_FILE), "classe.csv")}
-        )
-        batch = ResultImport.objects.get()
+        response = post_file(client, campaign, csv_file(BAD_ROW_FILE), "classe.csv")
+        batch = ImportBatch.objects.get()
         assert response.status_code == 302 and response["Location"] == preview_url(batch)
         assert batch.uploaded_by == coordinator and batch.file_name == "classe.csv"
 
         body = client.get(preview_url(batch)).content.decode()
-        assert '<tr data-line="3">' in body
+        assert '<tr data-line="3"' in body
         assert "Valeur « 9 » non reconnue" in body
-        assert 'data-count="created">2<' in body
+        assert 'data-count="results-new">2<' in body
         assert 'data-count="error_rows">1<' in body
         assert 'name="skip_invalid"' in body
 
@@ -513,8 +570,9 @@ class TestPages:
         applied = client.post(preview_url(batch), {"apply": "1", "skip_invalid": "on"})
         assert applied.status_code == 302
         body = client.get(preview_url(batch)).content.decode()
-        assert 'data-applied="created">2<' in body
-        assert 'data-applied="skipped_rows">1<' in body
+        assert 'data-status="applied"' in body
+        assert 'data-count="results-new">2<' in body
+        assert 'data-count="error_rows">1<' in body
         assert stored(campaign) == {
             (world.student.pk, "FR.LEC"): ("3", 1),
             (world.student.pk, "MA.CAL"): ("2", 1),
@@ -524,11 +582,10 @@ class TestPages:
         self, world, login, campaign, coordinator
     ):
         client = login(coordinator)
-        client.post(
-            upload_url(campaign),
-            {"file": named(csv_file([["INE", "FR.LEC"], [world.student.ine, "4"]]), "a.csv")},
+        post_file(
+            client, campaign, csv_file([["INE", "FR.LEC"], [world.student.ine, "4"]]), "a.csv"
         )
-        batch = ResultImport.objects.get()
+        batch = ImportBatch.objects.get()
         assert 'name="skip_invalid"' not in client.get(preview_url(batch)).content.decode()
         client.post(preview_url(batch), {"apply": "1"})
         assert stored(campaign) == {(world.student.pk, "FR.LEC"): ("4", 1)}
@@ -536,18 +593,16 @@ class TestPages:
     def test_cancel_records_nothing(self, world, login, campaign, coordinator):
         batch = upload(campaign, csv_file(BAD_ROW_FILE))
         response = login(coordinator).post(preview_url(batch), {"cancel": "1"})
-        assert response["Location"] == reverse("diagnostics:campaign-detail", args=[campaign.pk])
+        assert response["Location"] == reverse("interop:import-home")
         batch.refresh_from_db()
-        assert batch.status == ResultImport.Status.CANCELLED
+        assert batch.status == ImportBatch.Status.CANCELLED
         assert Result.objects.count() == 0
 
     def test_a_closed_campaign_refuses_the_upload(self, world, login, campaign, coordinator):
         services.campaign_set_state(campaign=campaign, state=Campaign.State.CLOSED)
-        response = login(coordinator).post(
-            upload_url(campaign), {"file": named(csv_file(BAD_ROW_FILE), "a.csv")}
-        )
+        response = post_file(login(coordinator), campaign, csv_file(BAD_ROW_FILE), "a.csv")
         assert response.status_code == 200
-        assert ResultImport.objects.count() == 0
+        assert ImportBatch.objects.count() == 0
 
     def test_the_template_lists_the_students_for_french_excel(
         self, world, login, campaign, coordinator
@@ -572,3 +627,67 @@ class TestPages:
         plan = analyse(campaign, filled)
         assert plan.issues == []
         assert plan.count("created") == 3
+
+
+# One import flow ------------------------------------------------------------------------
+
+
+class TestOneImportFlow:
+    def test_a_results_file_over_the_single_upload_limit_is_refused_in_french(
+        self, world, login, campaign, coordinator, settings
+    ):
+        settings.IMPORT_MAX_UPLOAD_BYTES = 40
+        content = csv_file(
+            [["INE", "FR.LEC"], [world.student.ine, "2"], [world.classmate.ine, "3"]]
+        )
+        assert len(content) > 40
+        response = post_file(login(coordinator), campaign, content, "gros.csv")
+        assert response.status_code == 200
+        assert "Le fichier dépasse 40\xa0octets" in response.content.decode()
+        assert ImportBatch.objects.count() == 0
+
+    def test_a_results_preview_gone_stale_writes_nothing_and_shows_the_new_preview(
+        self, world, login, campaign, coordinator
+    ):
+        content = csv_file([["INE", "FR.LEC", "MA.CAL"], [world.student.ine, "4", "3"]])
+        client = login(coordinator)
+        post_file(client, campaign, content, "classe.csv")
+        batch = ImportBatch.objects.get()
+        assert batch.summary["counts"]["results"]["new"] == 2
+        # A teacher enters one of the file's cells in the grid meanwhile.
+        services.result_set(
+            campaign=campaign,
+            student=world.student,
+            competency=campaign.competencies.get(code="FR.LEC"),
+            text="1",
+            user=None,
+        )
+
+        response = client.post(preview_url(batch), {"apply": "1"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Les données d&#x27;appui ont changé depuis" in body
+        assert 'data-count="results-new">1<' in body
+        assert 'data-count="results-changed">1<' in body
+        assert stored(campaign) == {(world.student.pk, "FR.LEC"): ("1", 1)}
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.PREVIEWED
+
+        # Confirming the new preview records it.
+        assert client.post(preview_url(batch), {"apply": "1"}).status_code == 302
+        assert stored(campaign) == {
+            (world.student.pk, "FR.LEC"): ("4", 2),
+            (world.student.pk, "MA.CAL"): ("3", 1),
+        }
+
+    def test_result_import_is_gone_every_upload_is_an_import_batch(self, world, campaign):
+        from django.apps import apps
+
+        from appui.diagnostics import models
+
+        assert not hasattr(models, "ResultImport")
+        with pytest.raises(LookupError):
+            apps.get_model("diagnostics", "ResultImport")
+        batch = upload(campaign, csv_file([["INE", "FR.LEC"], [world.student.ine, "2"]]))
+        assert (batch.kind, batch.campaign, batch.school) == ("results", campaign, world.school)
+        assert list(campaign.imports.all()) == [batch]

@@ -6,7 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from appui.diagnostics.models import Result, ResultImport
+from appui.diagnostics.models import Result
+from appui.interop.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,14 @@ class TestImportResultsCommand:
         assert "Résultats créés : 2 ; modifiés : 0 ; inchangés : 0 ; lignes en erreur : 0" in output
         assert "rien n'a été enregistré" in output
         assert Result.objects.count() == 0
-        assert ResultImport.objects.count() == 0
+        assert ImportBatch.objects.count() == 0
 
     def test_it_records_the_results(self, world, campaign, results_file):
         path = results_file([["INE", "FR.LEC", "MA.CAL"], [world.student.ine, "2", "MS"]])
         output = run(path, "--campaign", campaign.pk)
         assert "Import enregistré : 2 résultats créés" in output
         assert Result.objects.filter(student=world.student).count() == 2
-        assert ResultImport.objects.get().status == ResultImport.Status.APPLIED
+        assert ImportBatch.objects.get().status == ImportBatch.Status.APPLIED
 
     def test_a_bad_row_fails_with_file_line_and_column_and_writes_nothing(
         self, world, campaign, results_file
@@ -69,7 +70,7 @@ class TestImportResultsCommand:
         assert "lignes en erreur : 1" in output
         assert "1 ligne en erreur (ligne 3)" in error
         assert Result.objects.count() == 0
-        assert ResultImport.objects.count() == 0
+        assert ImportBatch.objects.count() == 0
 
     def test_a_dry_run_with_errors_fails_too(self, world, campaign, results_file):
         path = results_file(good_and_bad(world))

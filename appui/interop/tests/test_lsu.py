@@ -14,7 +14,7 @@ from appui.core.io.lsu import LSU_NAMESPACE, validate_lsu
 from appui.followup.models import StageReview
 from appui.interop import services
 from appui.interop.lsu import lsu_preview
-from appui.interop.models import ImportBatch, LsuAssessment, LsuCouncil, LsuReport, LsuSettings
+from appui.interop.models import LsuAssessment, LsuCouncil, LsuReport, LsuSettings
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import Level, Staff, Subject, Teaching
 
@@ -279,7 +279,7 @@ def test_import_periodic_reports_preview_apply_and_again(world, college):
     )
     options = {"period": college["period"].pk}
     batch = services.import_preview(
-        kind=ImportBatch.Kind.LSU,
+        kind="lsu",
         school=world.school,
         user=world.users["head"],
         content=content,
@@ -301,7 +301,7 @@ def test_import_periodic_reports_preview_apply_and_again(world, college):
         "Bien.",
     )
     again = services.import_preview(
-        kind=ImportBatch.Kind.LSU,
+        kind="lsu",
         school=world.school,
         user=world.users["head"],
         content=content,
@@ -323,7 +323,7 @@ def test_import_refuses_bad_rows_and_changes_nothing(world, college):
         ]
     )
     batch = services.import_preview(
-        kind=ImportBatch.Kind.LSU,
+        kind="lsu",
         school=world.school,
         user=world.users["head"],
         content=content,
@@ -346,7 +346,7 @@ def test_import_refuses_bad_rows_and_changes_nothing(world, college):
 def test_import_needs_a_period_of_the_school(world, college):
     with pytest.raises(services.ImportRefused, match="Choisissez la période"):
         services.import_preview(
-            kind=ImportBatch.Kind.LSU,
+            kind="lsu",
             school=world.other_school,
             user=world.users["head"],
             content=_csv([HEADER]),
@@ -369,7 +369,7 @@ def test_template_round_trips(client, login, world, college):
     martin = next(row for row in rows if row[2] == "Martin")
     assert martin[5] == "020700" and martin[7] == "7001" and martin[8] == 3
     batch = services.import_preview(
-        kind=ImportBatch.Kind.LSU,
+        kind="lsu",
         school=world.school,
         user=world.users["head"],
         content=content,

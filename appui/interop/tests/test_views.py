@@ -54,9 +54,16 @@ class TestImportHome:
         assert response.status_code == 200
         assert 'data-import="sts"' in response.content.decode()
 
-    @pytest.mark.parametrize("role", ["coordinator", "teacher", "student", "academy"])
+    @pytest.mark.parametrize("role", ["teacher", "student", "academy"])
     def test_it_refuses_other_roles(self, world, login, role):
         assert login(world.users[role]).get(reverse("interop:import-home")).status_code == 403
+
+    def test_a_coordinator_sees_only_the_results_import(self, world, login):
+        response = login(world.users["coordinator"]).get(reverse("interop:import-home"))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'data-import="results"' in body and 'data-import="siecle"' not in body
+        assert login(world.users["coordinator"]).get(upload_url("siecle")).status_code == 403
 
     def test_it_refuses_outsiders(self, world, login):
         assert login(world.users["outsider"]).get(reverse("interop:import-home")).status_code == 403

@@ -27,6 +27,11 @@ def read_file(path: str) -> bytes:
 class ImportCommand(BaseCommand):
     kind = ""  # a key of registry.KINDS
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The registry kinds this command imports."""
+        return (self.kind,)
+
     def add_arguments(self, parser):
         parser.add_argument("file", help="le fichier à importer")
         parser.add_argument(

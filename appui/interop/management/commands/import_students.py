@@ -45,6 +45,8 @@ class Command(ImportCommand):
             help="le fichier liste tout le monde : marquer comme sortis ceux qui n'y sont pas",
         )
 
+    kinds = ("students", "staff")
+
     def kind_for(self, *, staff, **options) -> str:
         return "staff" if staff else "students"
 
