@@ -1,10 +1,22 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .forms import target_choices
 from .models import Action, Decision, Meeting, Milestone, Outcome, Question, Survey, Target
+
+
+class TargetAdminForm(forms.ModelForm):
+    indicator = forms.ChoiceField(label=_("indicator"), choices=target_choices)
+
+    class Meta:
+        model = Target
+        fields = ["year", "indicator", "level", "direction", "value", "note"]
 
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = TargetAdminForm
     list_display = ["indicator", "level", "direction", "value", "year"]
 
 

@@ -67,7 +67,10 @@ def comparison_section(spec: IndicatorSpec, values: list[tuple[Any, ind.Value]])
             {"school": school.name, "uai": school.uai, **_school_row(spec, value)}
             for school, value in values
         ],
-        notes=[_("Counts from 1 to 4 and shares computed on fewer than 5 are hidden.")],
+        notes=[
+            _("Counts from 1 to %(last)s and shares computed on fewer than %(n)s are hidden.")
+            % {"last": ind.MIN_CELL - 1, "n": ind.MIN_CELL}
+        ],
     )
 
 

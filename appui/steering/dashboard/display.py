@@ -90,7 +90,7 @@ def percent(share: Share | Decimal | None, *, secret: bool = False) -> str:
     """French percentage of a share or a rate (0–1); « secret » when the cell is too small."""
     if isinstance(share, Share):
         if secret and share.suppressed():
-            return _("fewer than 5")
+            return fewer_than()
         rate = share.rate
     else:
         rate = share
@@ -98,6 +98,11 @@ def percent(share: Share | Decimal | None, *, secret: bool = False) -> str:
         return "—"
     value = (Decimal(rate) * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{value} %".replace(".", ",")
+
+
+def fewer_than() -> str:
+    """What replaces a small cell (see ``indicators.is_detailed``)."""
+    return _("fewer than %(n)s") % {"n": ind.MIN_CELL}
 
 
 def value_text(value: ind.Value, *, secret: bool = False) -> str:
@@ -122,5 +127,5 @@ def _hours(minutes: int) -> float:
 
 def count_text(count: int, *, secret: bool = False) -> str | int:
     if secret and ind.suppress(count) is None:
-        return _("fewer than 5")
+        return fewer_than()
     return count

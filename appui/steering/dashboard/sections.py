@@ -95,7 +95,7 @@ def hours_section(r: Results) -> Section:
         )
     return Section.of(
         "hours",
-        percent(ind.delivered_hours(levels_rows)),
+        percent(headline_shares(r)["hours"]),
         detail=_("of the due hours delivered"),
         bars=bars,
         legend=[("fill", _("delivered")), ("secondary", _("planned")), ("track", _("due"))],
@@ -154,9 +154,7 @@ def modules_section(r: Results) -> Section:
 
 @draws("staff")
 def staff_section(r: Results) -> Section:
-    share = ind.staff_involvement(
-        r.teachers, r.groups_in_scope(), r.tutoring.get("tutor_staff", [])
-    )
+    share = headline_shares(r)["staff"]
     return Section.of(
         "staff",
         percent(share),
@@ -427,16 +425,16 @@ def tutoring_section(r: Results) -> Section:
 @draws("satisfaction")
 def satisfaction_section(r: Results) -> Section:
     bars, rows = [], []
-    overall = Share(0, 0)
+    overall = headline_shares(r)["satisfaction"]
     for data in r.surveys:
         survey = data["survey"]
-        if data["detailed"]:
-            overall += data["satisfaction"]
         bars.append(
             Bar(
                 survey.title,
                 data["satisfaction"].rate if data["detailed"] else None,
-                percent(data["satisfaction"]) if data["detailed"] else _("fewer than 5 answers"),
+                percent(data["satisfaction"])
+                if data["detailed"]
+                else _("fewer than %(n)s answers") % {"n": ind.MIN_CELL},
                 secondary=data["rate"].rate,
                 flag=_("response rate %(rate)s") % {"rate": percent(data["rate"])},
             )
@@ -454,7 +452,8 @@ def satisfaction_section(r: Results) -> Section:
     return Section.of(
         "satisfaction",
         percent(overall),
-        detail=_("satisfied answers, surveys with at least 5 respondents"),
+        detail=_("satisfied answers, surveys with at least %(n)s respondents")
+        % {"n": ind.MIN_CELL},
         bars=bars,
         legend=[("fill", _("satisfied")), ("secondary", _("response rate"))],
         columns=[
