@@ -1,6 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
 
+import datetime
 import os
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine, settings):
+    """Every browser test runs from Tuesday 24 November 2026, 10:00 in Paris (a school day of
+    period 2), whatever the machine's date and hour: the demo, "today's session" and the
+    current period depend on it. The live server runs in this process, so it sees the same
+    clock; Chromium does not, so cookies carry no expiry date it could judge in the past."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    time_machine.move_to(datetime.datetime(2026, 11, 24, 10, tzinfo=paris), tick=True)
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    return time_machine
 
 
 @pytest.fixture
