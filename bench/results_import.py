@@ -113,9 +113,9 @@ def filled_rows(campaign, rng: random.Random, change_share: float = 1.0, base=No
     With ``base`` (rows filled earlier), only ``change_share`` of the cells get a new value.
     """
     from appui.core.io.tabular import ExportFormat, render
-    from appui.diagnostics.imports import ResultsTemplateExporter
+    from appui.diagnostics.imports import ResultsExporter
 
-    exporter = ResultsTemplateExporter(campaign)
+    exporter = ResultsExporter.template(campaign)
     text = b"".join(render(exporter, ExportFormat.CSV)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     values = ["1", "2", "2", "3", "3", "3", "4", "MF", "MS", "abs"]
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_django(directory)
         from appui.diagnostics import imports
         from appui.diagnostics.models import Result
+        from appui.interop import services as import_services
 
         campaign, user = build(args.students, args.competencies)
         rng = random.Random(7)
@@ -195,23 +196,28 @@ def main(argv: list[str] | None = None) -> int:
         imports.profiles_recompute = timed_recompute
 
         def preview(data: bytes, name: str):
-            handle = io.BytesIO(data)
-            handle.name = name
-            return imports.results_import_preview(campaign=campaign, upload=handle, user=user)
+            return import_services.import_preview(
+                kind="results",
+                school=campaign.year.school,
+                user=user,
+                content=data,
+                file_name=name,
+                options={"campaign": campaign.pk},
+            )
 
         def apply(batch):
             profile_seconds[0] = 0.0
-            return imports.results_import_apply(batch=batch, user=user)
+            return import_services.import_apply(batch=batch, user=user).outcome
 
         report = []
         batch, times = timed(lambda: preview(content, "resultats.csv"), args.repeat)
-        counts = batch.summary["counts"]
+        counts = batch.summary["counts"]["results"]
         report.append(
             (
                 f"preview, CSV {len(content) // 1024} kB",
                 times,
-                f"{counts['rows']} rows, {counts['created']} results to create, "
-                f"{counts['error_rows']} rows in error",
+                f"{len(rows) - 1} rows, {counts['new']} results to create, "
+                f"{batch.summary['skippable_rows']} rows in error",
             )
         )
         outcome, times = timed(lambda: apply(batch))
@@ -250,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             (
                 f"preview, XLSX {len(xlsx) // 1024} kB",
                 times,
-                f"{batch.summary['counts']['unchanged']} results unchanged",
+                f"{batch.summary['counts']['results']['unchanged']} results unchanged",
             )
         )
 

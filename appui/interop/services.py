@@ -128,7 +128,7 @@ class PreviewOutdated(ImportRefused):
         self.summary = summary
 
 
-def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Plan:
+def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Importer:
     """Apply a previewed import in one transaction; raises ImportRefused (nothing written).
 
     ``skip_invalid`` leaves out the rows in error a kind allows to skip (results files).
@@ -136,16 +136,16 @@ def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Pla
     carries the new preview, which is stored on the batch for the page to show.
     """
     try:
-        plan = _apply(batch=batch, user=user, skip_invalid=skip_invalid)
+        importer = _apply(batch=batch, user=user, skip_invalid=skip_invalid)
     except PreviewOutdated as outdated:
         batch.summary = outdated.summary
         batch.save(update_fields=["summary"])
         raise
-    return plan
+    return importer
 
 
 @transaction.atomic
-def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Plan:
+def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Importer:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused("Cet import a déjà été appliqué ou annulé.")
@@ -174,7 +174,7 @@ def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Plan:
         applied_at=timezone.now(),
         summary=summary,
     )
-    return plan
+    return importer
 
 
 @transaction.atomic
