@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from appui.core import needs as core_needs
+from appui.core import scales as core_scales
 from appui.schools.models import Level, Period, School, SchoolYear, Staff, Student
 
 
@@ -89,10 +91,14 @@ class Competency(models.Model):
 
 class Campaign(models.Model):
     class Kind(models.TextChoices):
-        SEPTEMBER_REVIEW = "september_review", _("September skills review")
-        POSITIONING_TEST = "positioning_test", _("positioning test")
-        PERIOD_REVIEW = "period_review", _("end-of-period re-diagnosis")
-        OTHER = "other", _("other diagnostic assessment")
+        # Values from the core vocabulary (appui.core.needs.CampaignKind); labels here.
+        SEPTEMBER_REVIEW = (
+            core_needs.CampaignKind.SEPTEMBER_REVIEW.value,
+            _("September skills review"),
+        )
+        POSITIONING_TEST = core_needs.CampaignKind.POSITIONING_TEST.value, _("positioning test")
+        PERIOD_REVIEW = core_needs.CampaignKind.PERIOD_REVIEW.value, _("end-of-period re-diagnosis")
+        OTHER = core_needs.CampaignKind.OTHER.value, _("other diagnostic assessment")
 
     class Scale(models.TextChoices):
         LSU = "lsu", _("LSU four levels")
@@ -140,10 +146,10 @@ class Result(models.Model):
     """
 
     class NotAssessed(models.TextChoices):
-        # Same codes as appui.core.scales.NotAssessed.
-        ABSENT = "abs", _("absent")
-        EXEMPT = "disp", _("exempt")
-        NOT_EVALUATED = "ne", _("not evaluated")
+        # Values from the core vocabulary (appui.core.scales.NotAssessed); labels here.
+        ABSENT = core_scales.NotAssessed.ABSENT.value, _("absent")
+        EXEMPT = core_scales.NotAssessed.EXEMPT.value, _("exempt")
+        NOT_EVALUATED = core_scales.NotAssessed.NOT_EVALUATED.value, _("not evaluated")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="results")
@@ -234,8 +240,9 @@ class Interview(models.Model):
 
 class Observation(models.Model):
     class Signal(models.TextChoices):
-        DIFFICULTY = "difficulty", _("difficulty")
-        STRENGTH = "strength", _("strength")
+        # Values from the core vocabulary (appui.core.needs.Signal); labels here.
+        DIFFICULTY = core_needs.Signal.DIFFICULTY.value, _("difficulty")
+        STRENGTH = core_needs.Signal.STRENGTH.value, _("strength")
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="observations")
     date = models.DateField(_("date"))

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from appui.core import hours as core_hours
+from appui.core import scales as core_scales
 from appui.planning.models import Group
 from appui.schools.models import Period, Staff, Student
 
@@ -94,11 +96,11 @@ class Attendance(models.Model):
     """A student's attendance at a session."""
 
     class Status(models.TextChoices):
-        # Same values as appui.core.hours.Attendance.
-        PRESENT = "present", _("present")
-        ABSENT = "absent", _("absent")
-        LATE = "late", _("late")
-        EXCUSED = "excused", _("excused")
+        # Values from the core vocabulary (appui.core.hours.Attendance); labels here.
+        PRESENT = core_hours.Attendance.PRESENT.value, _("present")
+        ABSENT = core_hours.Attendance.ABSENT.value, _("absent")
+        LATE = core_hours.Attendance.LATE.value, _("late")
+        EXCUSED = core_hours.Attendance.EXCUSED.value, _("excused")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="attendances")
@@ -136,11 +138,11 @@ class ProgressMark(models.Model):
         PEER = "peer", _("co-evaluation")
 
     class Level(models.IntegerChoices):
-        # The LSU four-level scale (appui.core.scales.LsuLevel).
-        INSUFFICIENT = 1, _("insufficient mastery")
-        FRAGILE = 2, _("fragile mastery")
-        SATISFACTORY = 3, _("satisfactory mastery")
-        VERY_GOOD = 4, _("very good mastery")
+        # Values from the core vocabulary (appui.core.scales.LsuLevel); labels here.
+        INSUFFICIENT = core_scales.LsuLevel.INSUFFICIENT.value, _("insufficient mastery")
+        FRAGILE = core_scales.LsuLevel.FRAGILE.value, _("fragile mastery")
+        SATISFACTORY = core_scales.LsuLevel.SATISFACTORY.value, _("satisfactory mastery")
+        VERY_GOOD = core_scales.LsuLevel.VERY_GOOD.value, _("very good mastery")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="marks")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="progress_marks")

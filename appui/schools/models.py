@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from appui.core import needs as core_needs
+from appui.core.io import mef as core_mef
+from appui.core.io import values as core_values
 from appui.core.text import fold
 
 from .validators import validate_ine, validate_uai
@@ -143,9 +146,10 @@ class Level(models.Model):
     """A level of one school year (CAP 1re année, 2nde pro…) with its official AP hours."""
 
     class Track(models.TextChoices):
-        CAP = "cap", _("CAP")
-        BACPRO = "bacpro", _("Bac Pro")
-        COLLEGE = "college", _("Collège")
+        # Values from the core vocabulary (appui.core.io.mef.Track); labels here.
+        CAP = core_mef.Track.CAP.value, _("CAP")
+        BACPRO = core_mef.Track.BAC_PRO.value, _("Bac Pro")
+        COLLEGE = core_mef.Track.COLLEGE.value, _("Collège")
 
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="levels")
     track = models.CharField(_("track"), max_length=10, choices=Track.choices)
@@ -230,14 +234,16 @@ class Division(models.Model):
 
 class Student(models.Model):
     class Sex(models.TextChoices):
-        FEMALE = "F", _("female")
-        MALE = "M", _("male")
+        # Values from the core vocabulary (appui.core.io.values.Sex); labels here.
+        FEMALE = core_values.Sex.F.value, _("female")
+        MALE = core_values.Sex.M.value, _("male")
 
     class Project(models.TextChoices):
-        UNDECIDED = "undecided", _("undecided")
-        INSERTION = "insertion", _("professional insertion")
-        FURTHER_STUDIES = "further_studies", _("further studies")
-        BRIDGE = "bridge", _("bridge to another track")
+        # Values from the core vocabulary (appui.core.needs.Project); labels here.
+        UNDECIDED = core_needs.Project.UNDECIDED.value, _("undecided")
+        INSERTION = core_needs.Project.INSERTION.value, _("professional insertion")
+        FURTHER_STUDIES = core_needs.Project.FURTHER_STUDIES.value, _("further studies")
+        BRIDGE = core_needs.Project.BRIDGE.value, _("bridge to another track")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     siecle_id = models.CharField(_("SIECLE id"), max_length=20, blank=True)
