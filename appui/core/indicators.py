@@ -805,11 +805,13 @@ def delivered_hours(rows: Iterable[HoursRow]) -> Share:
 def coverage_share(records: Iterable[CoverageRecord]) -> Share:
     """Students whose top need was worked on, out of the students placed (the plans' shares
     weighted by their students, rounded to whole students)."""
-    known = [c for c in records if c.share is not None and c.students > 0]
-    part = sum(
-        int((Decimal(c.share) * c.students).quantize(Decimal(1), ROUND_HALF_UP)) for c in known
-    )
-    return Share(part, sum(c.students for c in known))
+    part = whole = 0
+    for c in records:
+        if c.share is None or c.students <= 0:
+            continue
+        part += int((Decimal(c.share) * c.students).quantize(Decimal(1), ROUND_HALF_UP))
+        whole += c.students
+    return Share(part, whole)
 
 
 @dataclass(frozen=True)
