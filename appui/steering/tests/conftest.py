@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,16 @@ from appui.schools.models import Membership, Period
 from appui.schools.tests import factories as f
 from appui.steering import services
 from appui.steering.models import Survey
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """Steering tests run on Tuesday 24 November 2026, 10:00 in Paris (period 2 of the world's
+    year), whatever the machine's date and hour: surveys, milestones and the dashboard's
+    "today" are relative to it."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    time_machine.move_to(datetime.datetime(2026, 11, 24, 10, tzinfo=paris), tick=True)
+    return time_machine
 
 
 @pytest.fixture
