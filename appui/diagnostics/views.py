@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appui.schools.access import access_for, get_division_for, get_student_for
+from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Level, Staff, Student
 from appui.schools.selectors import current_students, current_year
 
@@ -24,15 +24,6 @@ from .forms import CampaignForm, InterviewForm, ObservationForm
 from .models import Campaign, Competency, Interview, Observation
 
 
-def _school(request):
-    if request.school is None:
-        raise PermissionDenied
-    access = access_for(request, request.school)
-    if not access.is_staff_member:
-        raise PermissionDenied
-    return request.school, access
-
-
 def _staff_of(request, school) -> Staff | None:
     return Staff.objects.filter(user=request.user, school=school).first()
 
@@ -42,7 +33,8 @@ def _staff_of(request, school) -> Staff | None:
 
 @login_required
 def campaign_list(request):
-    school, access = _school(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     year = current_year(school)
     campaigns = selectors.campaigns_visible(access, year) if year else []
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
@@ -55,7 +47,8 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    school, access = _school(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     year = current_year(school)
     if year is None or not access.can_coordinate:
         raise PermissionDenied
@@ -197,7 +190,8 @@ def _int(value) -> int | None:
 
 @login_required
 def framework_list(request):
-    school, access = _school(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     if request.method == "POST":
         if not access.can_coordinate:
             raise PermissionDenied
@@ -279,7 +273,8 @@ def _framework_action(request, framework) -> None:
 
 @login_required
 def level_needs(request, pk: int):
-    school, access = _school(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     level = get_object_or_404(Level.objects.select_related("year"), pk=pk, year__school=school)
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied

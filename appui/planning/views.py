@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from appui.core.grouping.instance import Weights
 from appui.core.grouping.metrics import LABELS, format_value
-from appui.schools.access import access_for
+from appui.schools.access import school_access
 from appui.schools.models import Level, Period
 from appui.schools.selectors import current_year
 
@@ -26,18 +26,10 @@ WEIGHT_FIELDS = [
 ]
 
 
-def _coordinator(request):
-    if request.school is None:
-        raise PermissionDenied
-    access = access_for(request, request.school)
-    if not access.can_coordinate:
-        raise PermissionDenied
-    return request.school, access
-
-
 @login_required
 def plan_index(request):
-    school, access = _coordinator(request)
+    access = school_access(request, lambda a: a.can_coordinate)
+    school = access.school
     year = current_year(school)
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     periods = list(year.periods.all()) if year else []
@@ -51,7 +43,8 @@ def plan_index(request):
 
 @login_required
 def plan_workspace(request, level_pk: int, period_pk: int):
-    school, access = _coordinator(request)
+    access = school_access(request, lambda a: a.can_coordinate)
+    school = access.school
     level = get_object_or_404(Level, pk=level_pk, year__school=school)
     period = get_object_or_404(Period, pk=period_pk, year=level.year)
     if not access.can_coordinate_level(level.pk):

@@ -8,21 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from appui.core.timetable import SlotRecord, find_conflicts
-from appui.schools.access import access_for
+from appui.schools.access import school_access
 from appui.schools.models import Level
 from appui.schools.selectors import current_year
 
 from .forms import ModuleForm, SlotForm
 from .models import Module, Slot
-
-
-def _staff_access(request):
-    if request.school is None:
-        raise PermissionDenied
-    access = access_for(request, request.school)
-    if not access.is_staff_member:
-        raise PermissionDenied
-    return request.school, access
 
 
 def slot_conflicts(slots) -> dict[int, list[str]]:
@@ -58,7 +49,8 @@ def slot_conflicts(slots) -> dict[int, list[str]]:
 
 @login_required
 def slot_list(request):
-    school, access = _staff_access(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     year = current_year(school)
     slots = (
         list(
@@ -91,7 +83,8 @@ def slot_list(request):
 
 @login_required
 def slot_edit(request, level_pk: int, pk: int | None = None):
-    school, access = _staff_access(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     level = get_object_or_404(Level, pk=level_pk, year__school=school)
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied
@@ -115,7 +108,8 @@ def slot_edit(request, level_pk: int, pk: int | None = None):
 
 @login_required
 def module_list(request):
-    school, access = _staff_access(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     modules = (
         Module.objects.filter(school=school)
         .select_related("competency")
@@ -131,7 +125,8 @@ def module_list(request):
 
 @login_required
 def module_edit(request, pk: int | None = None, copy_of: int | None = None):
-    school, access = _staff_access(request)
+    access = school_access(request, lambda a: a.is_staff_member)
+    school = access.school
     if not access.can_coordinate:
         raise PermissionDenied
     module = get_object_or_404(Module, pk=pk, school=school) if pk else Module(school=school)

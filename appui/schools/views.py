@@ -6,25 +6,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import access_for, get_division_for, get_student_for
+from .access import get_division_for, get_student_for, school_access
 from .models import Division, Level, Membership, Student
 
 STUDENTS_PER_PAGE = 50
 
 
-def _require_school(request):
-    """The current school and the user's access to it; 403 when they have no school."""
-    if request.school is None:
-        raise PermissionDenied
-    return request.school, access_for(request, request.school)
-
-
 @login_required
 def home(request):
-    school = request.school
-    if school is None:
+    if request.school is None:
         return render(request, "schools/home_no_school.html")
-    access = access_for(request, school)
+    access = school_access(request)
+    school = access.school
     context = {"access": access, "year": selectors.current_year(school)}
     if access.is_staff_member:
         context["divisions"] = (
@@ -61,7 +54,8 @@ def school_select(request, pk: int):
 
 @login_required
 def school_detail(request):
-    school, access = _require_school(request)
+    access = school_access(request)
+    school = access.school
     if not access.can_view_school_page():
         raise PermissionDenied
     year = selectors.current_year(school)
@@ -104,7 +98,8 @@ def division_detail(request, pk: int):
 
 @login_required
 def student_list(request):
-    school, access = _require_school(request)
+    access = school_access(request)
+    school = access.school
     if not access.can_list_students():
         raise PermissionDenied
     year = selectors.current_year(school)
