@@ -40,7 +40,7 @@ from appui.core.io.values import ValueProblem, as_text, fold
 from appui.schools.models import Division, School, Staff, Student, Subject
 from appui.schools.selectors import current_year
 
-from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
+from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, Section, show
 from .siecle_import import CLEAN_EXCLUDE, FIELD_NAMES
 from .sts_import import StaffPlanner
 
@@ -211,13 +211,25 @@ class StudentTableImport(_TableImport):
 
     def _analyse(self) -> None:
         section = self.plan.section("students", "Élèves")
-        divisions_section = self.plan.section("divisions", "Divisions")
         students = list(Student.objects.filter(school=self.school))
-        by_siecle = {s.siecle_id: s for s in students if s.siecle_id}
-        by_ine = {s.ine: s for s in students if s.ine}
-        by_identity: dict[tuple, list[Student]] = defaultdict(list)
+        self._load(students)
+        for row in self.table.rows:
+            self._plan_row(section, row)
+        divisions_section = self.plan.section("divisions", "Divisions")
+        for division in self.new_divisions:
+            divisions_section.add(Entry(NEW, division.code, division.level.name))
+        divisions_section.unchanged(len(self.divisions) - len(self.new_divisions))
+        if self.absent_left:
+            self._plan_leaving(section, students)
+        self._check_unique(students)
+
+    def _load(self, students: list[Student]) -> None:
+        """Index the school's students, divisions and levels once for every row."""
+        self.by_siecle = {s.siecle_id: s for s in students if s.siecle_id}
+        self.by_ine = {s.ine: s for s in students if s.ine}
+        self.by_identity: dict[tuple, list[Student]] = defaultdict(list)
         for student in students:
-            by_identity[
+            self.by_identity[
                 _identity(student.last_name, student.first_name, student.birth_date)
             ].append(student)
         self.division_codes = dict(
@@ -235,117 +247,110 @@ class StudentTableImport(_TableImport):
         self.new_students: list[Student] = []
         self.changed_students: list[Student] = []
         self.changed_fields: set[str] = set()
-        claimed: dict[int, int] = {}
-        new_keys: dict[tuple[str, str], int] = {}
+        # Student pk → the line that matched it; (key, value) of new students → their line.
+        self.claimed: dict[int, int] = {}
+        self.new_keys: dict[tuple[str, str], int] = {}
 
-        for row in self.table.rows:
-            issues: list[ImportIssue] = []
-            m = self.mapping
-            eleve_id = m.text(row, "eleve_id") or ""
-            ine = (m.text(row, "ine") or "").upper()
-            if ine and not ine_is_valid(ine):
-                issues.append(m.issue(row, "ine", "un INE a 11 caractères, chiffres et lettres."))
-                ine = ""
-            last_name = m.clean(row, "last_name", _text, issues, required=True)
-            first_name = m.clean(row, "first_name", _text, issues, required=True)
-            birth_date = m.clean(row, "birth_date", parse_date, issues)
-            sex = m.clean(row, "sex", parse_sex, issues)
-            entry_date = m.clean(row, "entry_date", parse_date, issues)
-            exit_date = m.clean(row, "exit_date", parse_date, issues)
-            division = self._division(row, issues)
-            self.plan.issues.extend(issues)
-            if any(issue.is_error for issue in issues):
+    def _read(self, row: Row) -> dict | None:
+        """The row's cleaned values (the student's fields), or None when it has an error."""
+        issues: list[ImportIssue] = []
+        m = self.mapping
+        eleve_id = m.text(row, "eleve_id") or ""
+        ine = (m.text(row, "ine") or "").upper()
+        if ine and not ine_is_valid(ine):
+            issues.append(m.issue(row, "ine", "un INE a 11 caractères, chiffres et lettres."))
+            ine = ""
+        wanted = {
+            "last_name": m.clean(row, "last_name", _text, issues, required=True),
+            "first_name": m.clean(row, "first_name", _text, issues, required=True),
+            "birth_date": m.clean(row, "birth_date", parse_date, issues),
+            "sex": m.clean(row, "sex", parse_sex, issues),
+            "ine": ine or None,
+            "siecle_id": eleve_id or None,
+            "division": self._division(row, issues),
+            "entry_date": m.clean(row, "entry_date", parse_date, issues),
+            "exit_date": m.clean(row, "exit_date", parse_date, issues),
+        }
+        self.plan.issues.extend(issues)
+        if any(issue.is_error for issue in issues):
+            return None
+        wanted["sex"] = wanted["sex"].value if wanted["sex"] else None
+        return wanted
+
+    def _match(self, wanted: dict) -> tuple[Student | None, str]:
+        """The stored student of a row: SIECLE id, then INE, then (with neither) identity."""
+        eleve_id, ine = wanted["siecle_id"], wanted["ine"]
+        target = self.by_siecle.get(eleve_id) if eleve_id else None
+        if target is None and ine:
+            target = self.by_ine.get(ine)
+        if target is None and not eleve_id and not ine and wanted["birth_date"] is not None:
+            key = _identity(wanted["last_name"], wanted["first_name"], wanted["birth_date"])
+            candidates = [s for s in self.by_identity.get(key, []) if s.pk not in self.claimed]
+            if len(candidates) == 1:
+                return candidates[0], "rapproché par nom, prénom et date de naissance"
+        return target, ""
+
+    def _plan_row(self, section: Section, row: Row) -> None:
+        wanted = self._read(row)
+        if wanted is None:
+            return
+        target, how = self._match(wanted)
+        if target is not None and target.pk in self.claimed:
+            self._row_issue(
+                row,
+                f"{target.full_name} figure déjà ligne {self.claimed[target.pk]} : une seule "
+                "ligne par élève.",
+            )
+            return
+        division = wanted["division"]
+        context = division.code if division else ""
+        if target is None:
+            self._plan_new(section, row, wanted, context)
+            return
+        self.claimed[target.pk] = row.line
+        self._update(section, row, target, wanted, context or self._code(target), how)
+
+    def _plan_new(self, section: Section, row: Row, wanted: dict, context: str) -> None:
+        keys = [(key, wanted[key]) for key in ("ine", "siecle_id") if wanted[key]]
+        duplicate = next((self.new_keys[k] for k in keys if k in self.new_keys), None)
+        if duplicate is not None:
+            self._row_issue(
+                row, f"cet élève figure déjà ligne {duplicate} : une seule ligne par élève."
+            )
+            return
+        if wanted["division"] is None:
+            self._error(
+                row, "division", "la classe d'un nouvel élève est obligatoire (colonne « Classe »)."
+            )
+            return
+        values = {k: v for k, v in wanted.items() if v is not None}
+        student = Student(school=self.school, **values)
+        student.refresh_search_text()
+        if self._clean(row, student):
+            self.new_students.append(student)
+            for key in keys:
+                self.new_keys[key] = row.line
+            exit_date = wanted["exit_date"]
+            note = f"sorti le {show(exit_date)}" if exit_date else ""
+            section.add(Entry(NEW, student.full_name, context, note=note, line=row.line))
+
+    def _plan_leaving(self, section: Section, students: list[Student]) -> None:
+        """The file lists everyone: a present student absent from it is marked as left."""
+        for student in students:
+            if student.pk in self.claimed or student.exit_date is not None:
                 continue
-
-            target, how = None, ""
-            if eleve_id:
-                target = by_siecle.get(eleve_id)
-            if target is None and ine:
-                target = by_ine.get(ine)
-            if target is None and not eleve_id and not ine and birth_date is not None:
-                candidates = [
-                    s
-                    for s in by_identity.get(_identity(last_name, first_name, birth_date), [])
-                    if s.pk not in claimed
-                ]
-                if len(candidates) == 1:
-                    target, how = candidates[0], "rapproché par nom, prénom et date de naissance"
-            if target is not None and target.pk in claimed:
-                self._row_issue(
-                    row,
-                    f"{target.full_name} figure déjà ligne {claimed[target.pk]} : une seule ligne "
-                    "par élève.",
+            student.exit_date = self.today
+            self.changed_fields.add("exit_date")
+            self.changed_students.append(student)
+            section.add(
+                Entry(
+                    LEAVING,
+                    student.full_name,
+                    self._code(student),
+                    [Change("Date de sortie", "—", show(self.today))],
+                    "absent du fichier : marqué sorti",
                 )
-                continue
-
-            wanted = {
-                "last_name": last_name,
-                "first_name": first_name,
-                "birth_date": birth_date,
-                "sex": sex.value if sex else None,
-                "ine": ine or None,
-                "siecle_id": eleve_id or None,
-                "division": division,
-                "entry_date": entry_date,
-                "exit_date": exit_date,
-            }
-            context = division.code if division else ""
-            if target is None:
-                duplicate = next(
-                    (
-                        new_keys[(key, value)]
-                        for key, value in (("ine", ine), ("siecle_id", eleve_id))
-                        if value and (key, value) in new_keys
-                    ),
-                    None,
-                )
-                if duplicate is not None:
-                    self._row_issue(
-                        row, f"cet élève figure déjà ligne {duplicate} : une seule ligne par élève."
-                    )
-                    continue
-                if division is None:
-                    self._error(
-                        row,
-                        "division",
-                        "la classe d'un nouvel élève est obligatoire (colonne « Classe »).",
-                    )
-                    continue
-                values = {k: v for k, v in wanted.items() if v is not None}
-                student = Student(school=self.school, **values)
-                student.refresh_search_text()
-                if self._clean(row, student):
-                    self.new_students.append(student)
-                    for key, value in (("ine", ine), ("siecle_id", eleve_id)):
-                        if value:
-                            new_keys[(key, value)] = row.line
-                    note = f"sorti le {show(exit_date)}" if exit_date else ""
-                    section.add(Entry(NEW, student.full_name, context, note=note, line=row.line))
-                continue
-
-            claimed[target.pk] = row.line
-            self._update(section, row, target, wanted, context or self._code(target), how)
-
-        for division in self.new_divisions:
-            divisions_section.add(Entry(NEW, division.code, division.level.name))
-        divisions_section.unchanged(len(self.divisions) - len(self.new_divisions))
-        if self.absent_left:
-            for student in students:
-                if student.pk in claimed or student.exit_date is not None:
-                    continue
-                student.exit_date = self.today
-                self.changed_fields.add("exit_date")
-                self.changed_students.append(student)
-                section.add(
-                    Entry(
-                        LEAVING,
-                        student.full_name,
-                        self._code(student),
-                        [Change("Date de sortie", "—", show(self.today))],
-                        "absent du fichier : marqué sorti",
-                    )
-                )
-        self._check_unique(students)
+            )
 
     def _code(self, student: Student) -> str:
         return self.division_codes.get(student.division_id, "")
