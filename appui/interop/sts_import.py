@@ -171,38 +171,47 @@ class StaffPlanner:
             )
             return None
         if target is None:
-            user = get_user_model()(
-                username=self.usernames.new(wanted["first_name"], wanted["last_name"]),
-                first_name=wanted["first_name"][:150],
-                last_name=wanted["last_name"][:150],
-                email=email,
-            )
-            user.set_unusable_password()
-            person = Staff(school=self.school, user=user, **wanted)
-            context = FUNCTION_LABELS.get(person.function, "")
-            if not self._clean(person, line, label):
-                return None
-            self.new_users.append(user)
-            self.new_staff.append(person)
-            for subject in subjects:
-                self.subject_links.append((person, subject))
-            if person.function == Function.TEACHER:
-                self.new_memberships.append(
-                    Membership(user=user, school=self.school, role=Membership.Role.TEACHER)
-                )
-            note = f"compte « {user.username} » créé, sans mot de passe"
-            self.section.add(Entry(NEW, str(person), context, note=note, line=line))
-            return person
-
+            return self._plan_new(wanted=wanted, subjects=subjects, line=line, email=email)
         self.claimed[target.pk] = line
-        context = FUNCTION_LABELS.get(wanted.get("function", target.function), "")
+        return self._plan_update(target, wanted=wanted, subjects=subjects, line=line, how=how)
+
+    def _plan_new(
+        self, *, wanted: dict, subjects: list[Subject], line: int | None, email: str
+    ) -> Staff | None:
+        """A person appui does not know: a new account (no password) and staff record."""
+        label = f"{wanted['last_name']} {wanted['first_name']}"
+        user = get_user_model()(
+            username=self.usernames.new(wanted["first_name"], wanted["last_name"]),
+            first_name=wanted["first_name"][:150],
+            last_name=wanted["last_name"][:150],
+            email=email,
+        )
+        user.set_unusable_password()
+        person = Staff(school=self.school, user=user, **wanted)
+        context = FUNCTION_LABELS.get(person.function, "")
+        if not self._clean(person, line, label):
+            return None
+        self.new_users.append(user)
+        self.new_staff.append(person)
+        for subject in subjects:
+            self.subject_links.append((person, subject))
+        if person.function == Function.TEACHER:
+            self.new_memberships.append(
+                Membership(user=user, school=self.school, role=Membership.Role.TEACHER)
+            )
+        note = f"compte « {user.username} » créé, sans mot de passe"
+        self.section.add(Entry(NEW, str(person), context, note=note, line=line))
+        return person
+
+    def _field_changes(self, target: Staff, wanted: dict) -> list[Change]:
+        """Set the file's values on ``target``; the fields that changed."""
         changes = []
         for name, field_label in STAFF_FIELDS:
             if name not in wanted:
                 continue
             value = wanted[name]
             if name in {"sts_id", "civility", "grade"} and not value:
-                continue
+                continue  # an empty cell keeps what appui holds
             old = getattr(target, name)
             if old != value:
                 changes.append(
@@ -210,6 +219,11 @@ class StaffPlanner:
                 )
                 setattr(target, name, value)
                 self.changed_fields.add(name)
+        return changes
+
+    def _link_changes(self, target: Staff, subjects: list[Subject]) -> list[Change]:
+        """Subjects added to ``target`` and the teacher role it gains, if any."""
+        changes = []
         added = [
             s for s in subjects if s.pk is None or s.pk not in self.current_subjects[target.pk]
         ]
@@ -225,6 +239,15 @@ class StaffPlanner:
                 Membership(user_id=target.user_id, school=self.school, role=Membership.Role.TEACHER)
             )
             changes.append(Change("Rôle", "—", "enseignant"))
+        return changes
+
+    def _plan_update(
+        self, target: Staff, *, wanted: dict, subjects: list[Subject], line: int | None, how: str
+    ) -> Staff | None:
+        """A person appui knows: what changes in their record, subjects and roles."""
+        label = f"{wanted['last_name']} {wanted['first_name']}"
+        context = FUNCTION_LABELS.get(wanted.get("function", target.function), "")
+        changes = self._field_changes(target, wanted) + self._link_changes(target, subjects)
         if any(c.field in {"Nom", "Prénom"} for c in changes):
             target.user.first_name = target.first_name[:150]
             target.user.last_name = target.last_name[:150]
