@@ -29,7 +29,7 @@ from appui.core.io.values import fold, parse_int
 from appui.schools.models import Period, Staff, Student, Subject, Teaching
 
 from .models import LsuAssessment, LsuReport
-from .plan import CHANGED, NEW, Change, Entry, ImportRefused, show
+from .plan import CHANGED, NEW, Change, Entry, ImportRefused, Section, show
 from .table_import import _TableImport
 
 LSU_COLUMNS = (
@@ -328,72 +328,74 @@ class LsuTableImport(_TableImport):
         ):
             student = data.student
             context = student.division.code if student.division else ""
-            report = existing.get(student.pk)
-            if report is None:
-                report = LsuReport(student=student, period=self.period, **data.values)
-                self.new_reports.append(report)
-                reports_section.add(Entry(NEW, student.full_name, context, line=data.first_line))
-                current = {}
-            else:
-                changes = []
-                for field_name, value in data.values.items():
-                    old = getattr(report, field_name)
-                    if old != value:
-                        changes.append(
-                            Change(_REPORT_FIELDS[field_name][1], show(old), show(value))
-                        )
-                        setattr(report, field_name, value)
-                if changes:
-                    self.changed_reports.append(report)
-                    reports_section.add(
-                        Entry(CHANGED, student.full_name, context, changes, line=data.first_line)
-                    )
-                else:
-                    reports_section.unchanged()
-                current = {a.subject_id: a for a in report.assessments.all()}
+            report, current = self._plan_report(
+                reports_section, data, existing.get(student.pk), context
+            )
             for subject_pk, wanted in data.assessments.items():
-                label = f"{student.full_name} — {wanted['subject'].label}"
-                assessment = current.get(subject_pk)
-                values = {
-                    "staff": wanted["staff"],
-                    "positioning": wanted["positioning"],
-                    "average": wanted["average"],
-                    "not_graded": wanted["not_graded"],
-                    "appreciation": wanted["appreciation"],
-                }
-                if assessment is None:
-                    assessment = LsuAssessment(
-                        subject=wanted["subject"],
-                        staff=wanted["staff"],
-                        positioning=wanted["positioning"],
-                        average=wanted["average"] or "",
-                        not_graded=bool(wanted["not_graded"]),
-                        appreciation=wanted["appreciation"] or "",
-                    )
-                    self.new_assessments.append((report, assessment))
-                    assessments_section.add(Entry(NEW, label, context, line=wanted["line"]))
-                    continue
-                changes = []
-                for name, value in values.items():
-                    if value is None:
-                        continue  # an empty cell keeps what appui holds
-                    old = assessment.staff if name == "staff" else getattr(assessment, name)
-                    if old != value:
-                        changes.append(
-                            Change(
-                                _ASSESSMENT_NAMES[name],
-                                _staff_name(old) if name == "staff" else show(old),
-                                _staff_name(value) if name == "staff" else show(value),
-                            )
-                        )
-                        setattr(assessment, name, value)
-                if changes:
-                    self.changed_assessments.append(assessment)
-                    assessments_section.add(
-                        Entry(CHANGED, label, context, changes, line=wanted["line"])
-                    )
-                else:
-                    assessments_section.unchanged()
+                self._plan_assessment(
+                    assessments_section, report, current.get(subject_pk), wanted, context
+                )
+
+    def _plan_report(
+        self, section: Section, data: _StudentData, report: LsuReport | None, context: str
+    ) -> tuple[LsuReport, dict]:
+        """A student's report, new or with its changes; its stored assessments by subject."""
+        student = data.student
+        if report is None:
+            report = LsuReport(student=student, period=self.period, **data.values)
+            self.new_reports.append(report)
+            section.add(Entry(NEW, student.full_name, context, line=data.first_line))
+            return report, {}
+        changes = []
+        for field_name, value in data.values.items():
+            old = getattr(report, field_name)
+            if old != value:
+                changes.append(Change(_REPORT_FIELDS[field_name][1], show(old), show(value)))
+                setattr(report, field_name, value)
+        if changes:
+            self.changed_reports.append(report)
+            section.add(Entry(CHANGED, student.full_name, context, changes, line=data.first_line))
+        else:
+            section.unchanged()
+        return report, {a.subject_id: a for a in report.assessments.all()}
+
+    def _plan_assessment(
+        self,
+        section: Section,
+        report: LsuReport,
+        assessment: LsuAssessment | None,
+        wanted: dict,
+        context: str,
+    ) -> None:
+        """One subject assessment of a report: new, changed (empty cells keep) or unchanged."""
+        label = f"{report.student.full_name} — {wanted['subject'].label}"
+        if assessment is None:
+            assessment = LsuAssessment(
+                subject=wanted["subject"],
+                staff=wanted["staff"],
+                positioning=wanted["positioning"],
+                average=wanted["average"] or "",
+                not_graded=bool(wanted["not_graded"]),
+                appreciation=wanted["appreciation"] or "",
+            )
+            self.new_assessments.append((report, assessment))
+            section.add(Entry(NEW, label, context, line=wanted["line"]))
+            return
+        changes = []
+        for name in ("staff", "positioning", "average", "not_graded", "appreciation"):
+            value = wanted[name]
+            if value is None:
+                continue  # an empty cell keeps what appui holds
+            old = getattr(assessment, name)
+            if old != value:
+                shown = _staff_name if name == "staff" else show
+                changes.append(Change(_ASSESSMENT_NAMES[name], shown(old), shown(value)))
+                setattr(assessment, name, value)
+        if changes:
+            self.changed_assessments.append(assessment)
+            section.add(Entry(CHANGED, label, context, changes, line=wanted["line"]))
+        else:
+            section.unchanged()
 
     # ------------------------------------------------------------------ writing
     def write(self, *, user=None):
