@@ -14,3 +14,8 @@ class FollowupConfig(AppConfig):
 
         # Publishing a plan generates its groups' sessions (same transaction).
         on_publish(sessions_generate_for_plan)
+
+        from appui.schools import panels
+
+        panels.register("home_staff", "followup/_staff_today.html", order=10)
+        panels.register("student_detail", "followup/_student_followup.html", order=20)

@@ -6,3 +6,10 @@ class PlanningConfig(AppConfig):
     name = "appui.planning"
     label = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        from appui.schools import panels
+
+        # This app's partials on the school pages (see appui.schools.panels).
+        panels.register("home_staff", "planning/_staff_groups.html", order=20)
+        panels.register("student_detail", "planning/_student_groups.html", order=10)

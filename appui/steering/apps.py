@@ -6,3 +6,9 @@ class SteeringConfig(AppConfig):
     name = "appui.steering"
     label = "steering"
     verbose_name = _("Steering")
+
+    def ready(self) -> None:
+        from appui.schools import panels
+
+        # This app's partials on the school pages (see appui.schools.panels).
+        panels.register("home", "steering/_home_entries.html", order=10)

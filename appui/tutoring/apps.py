@@ -6,3 +6,9 @@ class TutoringConfig(AppConfig):
     name = "appui.tutoring"
     label = "tutoring"
     verbose_name = _("Tutoring")
+
+    def ready(self) -> None:
+        from appui.schools import panels
+
+        # This app's partials on the school pages (see appui.schools.panels).
+        panels.register("student_detail", "tutoring/_portfolio.html", order=30)
