@@ -23,9 +23,9 @@ def solver_needs(
     profile are added. With ``kinds``, needs of other kinds count as 0: pass
     ``{NeedKind.REMEDIATION}`` to place students in soutien modules, ``{NeedKind.DEEPENING}``
     for approfondissement modules. With ``split_deepening``, deepening needs are keyed
-    ``<code>+`` (:func:`~appui.core.needs.keys.need_key`) so that a deepening module can focus on ``FR.ECR+``
-    while a soutien module focuses on ``FR.ECR``, and strong and struggling students are not
-    mixed. Keys are sorted.
+    ``<code>+`` (:func:`~appui.core.needs.keys.need_key`) so that a deepening module can
+    focus on ``FR.ECR+`` while a soutien module focuses on ``FR.ECR``, and strong and
+    struggling students are not mixed. Keys are sorted.
     """
     values = dict.fromkeys(competencies, 0)
     if split_deepening:
