@@ -45,4 +45,3 @@ class InterviewAdmin(admin.ModelAdmin):
 class ObservationAdmin(admin.ModelAdmin):
     list_display = ["student", "date", "signal", "competency", "restricted"]
     raw_id_fields = ["student", "author"]
-
