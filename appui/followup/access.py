@@ -78,7 +78,7 @@ def get_own_student_session(request, pk: int) -> tuple[Session, Student, SchoolA
 
 def staff_of(access: SchoolAccess) -> Staff:
     """The staff record of the user; 403 for members who are not staff."""
-    staff = Staff.objects.filter(user=access.user, school=access.school).first()
+    staff = Staff.objects.filter(user=access.logged_in_user, school=access.school).first()
     if staff is None or not access.is_staff_member:
         raise PermissionDenied
     return staff
@@ -88,7 +88,7 @@ def is_main_teacher(access: SchoolAccess, division_id: int | None) -> bool:
     if not division_id or not access.is_staff_member:
         return False
     return Teaching.objects.filter(
-        staff__user=access.user, division_id=division_id, is_main_teacher=True
+        staff__user=access.logged_in_user, division_id=division_id, is_main_teacher=True
     ).exists()
 
 

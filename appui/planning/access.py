@@ -23,7 +23,8 @@ def can_view_group(access: SchoolAccess, group: Group) -> bool:
     if access.can_coordinate_level(group.plan.level_id):
         return True
     return (
-        group.plan.status == Plan.Status.PUBLISHED and group.staff.filter(user=access.user).exists()
+        group.plan.status == Plan.Status.PUBLISHED
+        and group.staff.filter(user=access.logged_in_user).exists()
     )
 
 

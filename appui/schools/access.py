@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+
+from appui.accounts.models import User
 
 from .models import Division, Membership, School, Staff, Student
 
@@ -28,15 +31,15 @@ STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
 class SchoolAccess:
     """The roles of one user in one school, read once per request."""
 
-    user: object
+    user: User | AnonymousUser
     school: School
     roles: set[str] = field(default_factory=set)
     coordinator_level_ids: set[int] | None = None  # None: the whole school
 
     @classmethod
-    def load(cls, user, school: School) -> "SchoolAccess":
+    def load(cls, user: User | AnonymousUser, school: School) -> "SchoolAccess":
         access = cls(user=user, school=school)
-        if not getattr(user, "is_authenticated", False):
+        if not isinstance(user, User):  # anonymous: no roles
             return access
         memberships = Membership.objects.filter(user=user, school=school).prefetch_related("levels")
         for membership in memberships:
@@ -46,6 +49,17 @@ class SchoolAccess:
                 level_ids = {level.pk for level in membership.levels.all()}
                 access.coordinator_level_ids = level_ids or None
         return access
+
+    @property
+    def logged_in_user(self) -> User:
+        """The user, for lookups by user.
+
+        Only a logged-in user holds roles, so lookups by user run for members only; an
+        anonymous user reaching one is refused rather than looked up.
+        """
+        if not isinstance(self.user, User):
+            raise PermissionDenied
+        return self.user
 
     # Roles -----------------------------------------------------------------------------
     @property
@@ -65,7 +79,7 @@ class SchoolAccess:
         if not self.is_member:
             return None
         return (
-            Staff.objects.filter(user=self.user, school=self.school)
+            Staff.objects.filter(user=self.logged_in_user, school=self.school)
             .values_list("function", flat=True)
             .first()
         )
@@ -115,7 +129,7 @@ class SchoolAccess:
             return set()
         return set(
             Division.objects.filter(
-                teachings__staff__user=self.user, year__school=self.school
+                teachings__staff__user=self.logged_in_user, year__school=self.school
             ).values_list("pk", flat=True)
         )
 
@@ -158,20 +172,21 @@ class SchoolAccess:
             condition |= Q(division__in=allowed)
         if self.is_staff_member:
             # Students of the teaching groups (SIECLE/STS "groupes") they teach.
-            condition |= Q(student_groups__teachings__staff__user=self.user)
+            condition |= Q(student_groups__teachings__staff__user=self.logged_in_user)
             # Their current tutees (appui.tutoring; seed 003: the same tutor throughout).
             condition |= Q(
-                tutorships__tutor__staff__user=self.user, tutorships__end_date__isnull=True
+                tutorships__tutor__staff__user=self.logged_in_user,
+                tutorships__end_date__isnull=True,
             )
             # Students of the published need groups they run (appui.planning).
             condition |= Q(
-                assignments__group__staff__user=self.user,
+                assignments__group__staff__user=self.logged_in_user,
                 assignments__group__plan__status="published",
             )
         if Role.STUDENT in self.roles:
-            condition |= Q(user=self.user)
+            condition |= Q(user=self.logged_in_user)
         if Role.GUARDIAN in self.roles:
-            condition |= Q(guardians__user=self.user)
+            condition |= Q(guardians__user=self.logged_in_user)
         return queryset.filter(condition).distinct()
 
     def can_view_division(self, division: Division) -> bool:
