@@ -134,3 +134,16 @@ class TestMeasuresByHand:
 
     def test_indicators_without_a_single_value_have_none(self, values):
         assert "modules" not in values
+
+
+class TestThePackage:
+    def test_every_public_name_is_importable_from_the_package(self):
+        from appui.core import indicators
+
+        missing = [name for name in indicators.__all__ if not hasattr(indicators, name)]
+        assert missing == []
+
+    def test_every_declared_indicator_is_importable_where_the_doc_says(self):
+        from appui.core.indicators import declarations
+
+        assert declarations.INDICATORS is INDICATORS
