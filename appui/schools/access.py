@@ -93,12 +93,13 @@ class SchoolAccess:
         }
 
     @property
+    def coordinates_whole_school(self) -> bool:
+        """Head, or a coordinator not limited to levels: every level is theirs to steer."""
+        return self.is_head or (self.is_coordinator and self.coordinator_level_ids is None)
+
+    @property
     def sees_whole_school(self) -> bool:
-        return (
-            self.is_head
-            or (self.is_coordinator and self.coordinator_level_ids is None)
-            or self.is_student_life_staff
-        )
+        return self.coordinates_whole_school or self.is_student_life_staff
 
     @property
     def can_see_restricted_notes(self) -> bool:
@@ -111,7 +112,7 @@ class SchoolAccess:
         return self.is_head or self.is_coordinator
 
     def can_coordinate_level(self, level_id: int) -> bool:
-        if self.is_head or (self.is_coordinator and self.coordinator_level_ids is None):
+        if self.coordinates_whole_school:
             return True
         return self.is_coordinator and level_id in (self.coordinator_level_ids or set())
 
