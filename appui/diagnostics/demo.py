@@ -123,11 +123,15 @@ def extend_demo(school: School, rng: random.Random) -> None:
                 state=Campaign.State.OPEN,
             )
             review.competencies.set([competencies[c] for c in RE_DIAGNOSIS_CODES])
-            level_students = [s for s in students if s.division and s.division.level_id == level.pk]
-            divisions = sorted({s.division.code for s in level_students})
+            level_students = [
+                (s, s.division.code)
+                for s in students
+                if s.division and s.division.level_id == level.pk
+            ]
+            divisions = sorted({code for _student, code in level_students})
             filled = set(divisions[: max(1, len(divisions) - 2)])  # two divisions still to do
-            for student in level_students:
-                if student.division.code not in filled:
+            for student, division_code in level_students:
+                if division_code not in filled:
                     continue
                 for code in RE_DIAGNOSIS_CODES:
                     value = _level_for(rng, ease[student.pk] + 0.25, offsets[student.pk][code[:2]])

@@ -222,13 +222,13 @@ def _map_competency_columns(plan: ImportPlan, mapping: ColumnMapping) -> None:
     campaign = plan.campaign
     assessed = campaign_competencies(campaign)
     by_key: dict[str, Competency] = {}
-    for competency in assessed:
-        for key in _competency_keys(competency):
-            by_key.setdefault(key, competency)
+    for assessed_competency in assessed:
+        for key in _competency_keys(assessed_competency):
+            by_key.setdefault(key, assessed_competency)
     others: dict[str, Competency] = {}
-    for competency in Competency.objects.filter(framework_id=campaign.framework_id):
-        for key in _competency_keys(competency):
-            others.setdefault(key, competency)
+    for other in Competency.objects.filter(framework_id=campaign.framework_id):
+        for key in _competency_keys(other):
+            others.setdefault(key, other)
     seen: dict[int, Header] = {}
     for header in mapping.unmapped():
         key = fold_key(header.text)

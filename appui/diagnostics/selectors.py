@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
@@ -113,23 +114,34 @@ def completion_by_competency(campaign: Campaign) -> list[dict]:
     ]
 
 
+class HeatmapCell(TypedDict):
+    """One student × competency cell of the heatmap."""
+
+    level: int
+    kind: str
+    kind_label: str
+    label: str
+    known: bool
+    reason: str
+
+
 @dataclass
 class Heatmap:
     competencies: list[Competency]
-    rows: list[tuple[Student, list[dict]]]
+    rows: list[tuple[Student, list[HeatmapCell], str]]  # the student, the cells, their HTML
     summary: list[dict] = field(default_factory=list)
 
 
 def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heatmap:
     """Need levels of students × competencies, and how many students at each level."""
-    students = list(students.select_related("division", "need_profile"))
+    student_list = list(students.select_related("division", "need_profile"))
     rows = []
     counts = {c.code: [0, 0, 0, 0] for c in competencies}
-    kinds = {c.code: defaultdict(int) for c in competencies}
-    for student in students:
+    kinds: dict[str, defaultdict[str, int]] = {c.code: defaultdict(int) for c in competencies}
+    for student in student_list:
         profile: NeedProfile | None = getattr(student, "need_profile", None)
         needs = profile.needs if profile else {}
-        cells = []
+        cells: list[HeatmapCell] = []
         for competency in competencies:
             need = needs.get(competency.code, {})
             level = int(need.get("level", 0))
@@ -148,7 +160,7 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
                 }
             )
         rows.append((student, cells, _cells_html(cells)))
-    total = len(students) or 1
+    total = len(student_list) or 1
     summary = [
         {
             "competency": c,
@@ -165,7 +177,7 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
 _MARKS = {"deepening": "▲", "orientation": "◆"}
 
 
-def _cells_html(cells: list[dict]) -> str:
+def _cells_html(cells: list[HeatmapCell]) -> str:
     """The row's heatmap cells as HTML, built here: a level holds thousands of cells and
     rendering each through the template language took most of the page's time."""
     parts = []

@@ -223,9 +223,9 @@ def campaign_set_state(*, campaign: Campaign, state: str) -> Campaign:
 
 
 class ResultConflict(Exception):
-    """Someone else changed the cell since it was loaded."""
+    """Someone else changed the cell since it was loaded (``result`` is None if they cleared it)."""
 
-    def __init__(self, result: Result):
+    def __init__(self, result: Result | None):
         super().__init__("conflict")
         self.result = result
 
@@ -407,24 +407,31 @@ def _rules_for(student: Student) -> core_needs.NeedRules:
 def records_for(student_ids: list[int]):
     """The core records (results, observations, interviews) of some students."""
     ids = student_ids
-    results = [
-        core_needs.ResultRecord(
-            student=r.student_id,
-            competency=r.competency.code,
-            campaign=r.campaign_id,
-            campaign_date=r.campaign.date,
-            campaign_kind=r.campaign.kind,
-            value=NotAssessed(r.not_assessed) if r.not_assessed else r.value,
-            campaign_label=r.campaign.name,
+    results = []
+    for r in Result.objects.filter(student_id__in=ids).select_related("competency", "campaign"):
+        value: LsuLevel | NotAssessed
+        if r.not_assessed:
+            value = NotAssessed(r.not_assessed)
+        elif r.value is not None:
+            value = LsuLevel(r.value)
+        else:
+            continue  # neither a level nor a reason: nothing was entered
+        results.append(
+            core_needs.ResultRecord(
+                student=r.student_id,
+                competency=r.competency.code,
+                campaign=r.campaign_id,
+                campaign_date=r.campaign.date,
+                campaign_kind=core_needs.CampaignKind(r.campaign.kind),
+                value=value,
+                campaign_label=r.campaign.name,
+            )
         )
-        for r in Result.objects.filter(student_id__in=ids).select_related("competency", "campaign")
-        if r.value is not None or r.not_assessed
-    ]
     observations = [
         core_needs.Observation(
             student=o.student_id,
             date=o.date,
-            signal=o.signal,
+            signal=core_needs.Signal(o.signal),
             author=str(o.author) if o.author else "",
             competency=o.competency.code if o.competency else None,
             note=o.note,
@@ -439,7 +446,7 @@ def records_for(student_ids: list[int]):
         core_needs.Interview(
             student=i.student_id,
             date=i.date,
-            project=i.project,
+            project=core_needs.Project(i.project),
             deepen=frozenset(c.code for c in i.deepen.all()),
             aspirations=i.aspirations,
             id=i.pk,

@@ -152,7 +152,11 @@ def result_save(request, pk: int):
         raise PermissionDenied
     text = request.POST.get("value", "")
     expected = _int(request.POST.get("version"))
-    context = {"campaign": campaign, "student": student, "competency": competency}
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "student": student,
+        "competency": competency,
+    }
     status = 200
     try:
         result = services.result_set(

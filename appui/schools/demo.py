@@ -378,6 +378,7 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
         _claim_username(username)
 
     head = Staff.objects.filter(school=school, function=Staff.Function.DIRECTION).first()
+    assert head is not None  # _create_staff made three direction staff
     _set_account(head.user, "direction", result)
 
     coordinator = staff_by_subject["LET-HG"][0]
@@ -392,6 +393,7 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
     _set_account(tutor.user, "tuteur", result)
 
     taught = Division.objects.filter(teachings__staff=teacher, level__short_name="2NDPRO").first()
+    assert taught is not None  # _create_teachings: the first maths teacher has a 2nde pro
     student = next(s for s in students if s.division_id == taught.pk and s.exit_date is None)
     student_user = User(first_name=student.first_name, last_name=student.last_name)
     _set_account(student_user, "eleve", result)

@@ -133,7 +133,8 @@ def student_list(request):
 def student_detail(request, pk: int):
     student, access = get_student_for(request, pk)
     links = student.studentguardian_set.select_related("guardian").order_by("guardian__last_name")
-    can_open_division = bool(student.division) and access.can_view_division(student.division)
+    division = student.division
+    can_open_division = division is not None and access.can_view_division(division)
     return render(
         request,
         "schools/student_detail.html",
