@@ -16,13 +16,8 @@ from django.http import Http404
 from appui.schools.access import SchoolAccess, require_member, school_access
 
 
-def steers_school(access: SchoolAccess) -> bool:
-    """Head, or a coordinator of the whole school."""
-    return access.is_head or (access.is_coordinator and access.coordinator_level_ids is None)
-
-
 def require_steering(request) -> SchoolAccess:
-    return school_access(request, steers_school)
+    return school_access(request, lambda a: a.coordinates_whole_school)
 
 
 def require_coordination(request) -> SchoolAccess:
@@ -40,7 +35,7 @@ def require_academy(request) -> SchoolAccess:
 def can_manage_level(access: SchoolAccess, level) -> bool:
     """School-wide items need the whole school; a level's items its coordinators."""
     if level is None:
-        return steers_school(access)
+        return access.coordinates_whole_school
     return access.can_coordinate_level(level.pk)
 
 

@@ -27,7 +27,6 @@ from .access import (
     require_coordination,
     require_staff,
     require_steering,
-    steers_school,
 )
 from .forms import (
     ActionForm,
@@ -173,7 +172,7 @@ def _dashboard_context(request, access, scope, *, export_url: str) -> dict:
             (Meeting.Kind(kind).label, count) for kind, count in sorted(results.meetings.items())
         ],
         "access": access,
-        "can_steer": steers_school(access),
+        "can_steer": access.coordinates_whole_school,
     }
 
 
@@ -290,7 +289,7 @@ def targets(request):
     access = require_coordination(request)
     year = _year(request, access.school)
     levels = Level.objects.filter(year=year)
-    if not steers_school(access):
+    if not access.coordinates_whole_school:
         levels = levels.filter(pk__in=access.coordinator_level_ids or [])
     form = TargetForm(request.POST or None)
     form.limit(year, levels)
@@ -313,7 +312,7 @@ def targets(request):
             messages.success(request, _("Target saved."))
             return redirect("steering:targets")
     scope = selectors.Scope(school=access.school, year=year, today=timezone.localdate())
-    if not steers_school(access):
+    if not access.coordinates_whole_school:
         scope.allowed_level_ids = access.coordinator_level_ids
     rows = dashboard.target_rows(dashboard.compute(scope))
     return render(request, "steering/targets.html", {"form": form, "rows": rows, "year": year})
@@ -334,7 +333,7 @@ def milestones(request):
     access = require_coordination(request)
     year = _year(request, access.school)
     levels = Level.objects.filter(year=year)
-    if not steers_school(access):
+    if not access.coordinates_whole_school:
         levels = levels.filter(pk__in=access.coordinator_level_ids or [])
     form = MilestoneForm(request.POST or None)
     form.limit(year, levels)
@@ -353,7 +352,7 @@ def milestones(request):
         messages.success(request, _("Milestone added."))
         return redirect("steering:milestones")
     scope = selectors.Scope(school=access.school, year=year, today=timezone.localdate())
-    if not steers_school(access):
+    if not access.coordinates_whole_school:
         scope.allowed_level_ids = access.coordinator_level_ids
     items = selectors.milestones(scope)
     today = timezone.localdate()
@@ -580,7 +579,7 @@ def survey_create(request):
 
 def _survey_for_steering(request, pk: int) -> Survey:
     survey = get_or_404(Survey, pk, select=("year__school",))
-    object_access(request, survey.year.school, steers_school)
+    object_access(request, survey.year.school, lambda a: a.coordinates_whole_school)
     return survey
 
 
@@ -619,7 +618,7 @@ def question_add(request, pk: int):
 @require_POST
 def question_delete(request, pk: int):
     question = get_or_404(Question, pk, select=("survey__year__school",))
-    object_access(request, question.survey.year.school, steers_school)
+    object_access(request, question.survey.year.school, lambda a: a.coordinates_whole_school)
     try:
         services.question_delete(question=question)
     except ValidationError as error:

@@ -40,13 +40,14 @@ def require_head(request) -> SchoolAccess:
 
 
 def own_staff(access: SchoolAccess) -> Staff | None:
-    return Staff.objects.filter(user=access.user, school=access.school).first()
+    return Staff.objects.filter(user=access.logged_in_user, school=access.school).first()
 
 
 def can_manage_student(access: SchoolAccess, student: Student) -> bool:
-    if student.division_id is None:
-        return access.is_head or (access.is_coordinator and access.coordinator_level_ids is None)
-    return access.can_coordinate_level(student.division.level_id)
+    division = student.division
+    if division is None:
+        return access.coordinates_whole_school
+    return access.can_coordinate_level(division.level_id)
 
 
 def is_tutor_of(access: SchoolAccess, tutorship: Tutorship) -> bool:
@@ -73,12 +74,15 @@ def get_tutorship_for(request, pk: int) -> tuple[Tutorship, SchoolAccess]:
 def can_read_student_tutoring(access: SchoolAccess, student: Student) -> bool:
     if can_manage_student(access, student) or access.is_student_life_staff:
         return True
-    if Tutorship.objects.filter(student=student, tutor__staff__user=access.user).exists():
+    if Tutorship.objects.filter(student=student, tutor__staff__user=access.logged_in_user).exists():
         return True
     roles = access.roles
     if Membership.Role.STUDENT in roles and student.user_id == access.user.pk:
         return True
-    return Membership.Role.GUARDIAN in roles and student.guardians.filter(user=access.user).exists()
+    return (
+        Membership.Role.GUARDIAN in roles
+        and student.guardians.filter(user=access.logged_in_user).exists()
+    )
 
 
 def get_student_for_tutoring(request, pk: int) -> tuple[Student, SchoolAccess]:

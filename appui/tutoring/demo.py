@@ -7,6 +7,7 @@ start of the year, and most guardians informed."""
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def extend_demo(school: School, rng: random.Random) -> None:
     year = school.years.get(is_current=True)
     today = timezone.localdate()
     start = min(today, year.start_date + timedelta(days=21))
-    services.policy_set(year=year, max_tutees=6, allowance_per_tutee=50)
+    services.policy_set(year=year, max_tutees=6, allowance_per_tutee=Decimal("50"))
 
     teachers = list(
         Staff.objects.filter(school=school, function=Staff.Function.TEACHER)

@@ -106,7 +106,9 @@ def suggestions(year: SchoolYear, students: QuerySet[Student]) -> dict:
         Pupil(
             id=s.pk,
             previous_tutor=previous.get(s.pk),
-            teachers=frozenset(teachers.get(s.division_id, set())),
+            teachers=frozenset(
+                teachers.get(s.division_id, ()) if s.division_id is not None else ()
+            ),
         )
         for s in pupils_qs
     ]

@@ -19,8 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 Ref = int | str
+S = TypeVar("S", bound=Ref)
+"""A student's id (primary keys in the app, short codes in the tests)."""
+T = TypeVar("T", bound=Ref)
+"""A tutor's id."""
 
 
 class Reason(StrEnum):
@@ -30,12 +35,12 @@ class Reason(StrEnum):
 
 
 @dataclass(frozen=True)
-class Pupil:
+class Pupil(Generic[S, T]):
     """A student without a tutor: their former tutor (a tutor id) and their teachers' ids."""
 
-    id: Ref
-    previous_tutor: Ref | None = None
-    teachers: frozenset[Ref] = frozenset()
+    id: S
+    previous_tutor: T | None = None
+    teachers: frozenset[T] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,9 @@ class Seat:
 
 
 @dataclass(frozen=True)
-class Proposal:
-    student: Ref
-    tutor: Ref
+class Proposal(Generic[S, T]):
+    student: S
+    tutor: T
     reason: Reason
 
 
@@ -57,20 +62,22 @@ def _key(value: Ref) -> tuple[int, int, str]:
     return (0, value, "") if isinstance(value, int) else (1, 0, value)
 
 
-def suggest(pupils: Iterable[Pupil], seats: Mapping[Ref, Seat]) -> tuple[list[Proposal], list[Ref]]:
+def suggest(
+    pupils: Iterable[Pupil[S, T]], seats: Mapping[T, Seat]
+) -> tuple[list[Proposal[S, T]], list[S]]:
     """Proposals, and the students left without one (every tutor full)."""
     load = {tutor: seat.load for tutor, seat in seats.items()}
 
-    def has_room(tutor: Ref) -> bool:
+    def has_room(tutor: T) -> bool:
         return tutor in seats and load[tutor] < seats[tutor].maximum
 
-    def least_loaded(candidates: Iterable[Ref]) -> Ref | None:
+    def least_loaded(candidates: Iterable[T]) -> T | None:
         open_ = [t for t in candidates if has_room(t)]
         if not open_:
             return None
         return min(open_, key=lambda t: (load[t], _key(t)))
 
-    def urgency(pupil: Pupil) -> tuple[int, int, tuple[int, int, str]]:
+    def urgency(pupil: Pupil[S, T]) -> tuple[int, int, tuple[int, int, str]]:
         if pupil.previous_tutor is not None and has_room(pupil.previous_tutor):
             return (0, 0, _key(pupil.id))
         teachers = sum(1 for t in pupil.teachers if has_room(t))
@@ -79,10 +86,10 @@ def suggest(pupils: Iterable[Pupil], seats: Mapping[Ref, Seat]) -> tuple[list[Pr
         return (1, teachers, _key(pupil.id)) if teachers else (2, 0, _key(pupil.id))
 
     items = sorted(pupils, key=urgency)
-    proposals: list[Proposal] = []
-    unplaced: list[Ref] = []
+    proposals: list[Proposal[S, T]] = []
+    unplaced: list[S] = []
     for pupil in items:
-        choice: Ref | None
+        choice: T | None
         if pupil.previous_tutor is not None and has_room(pupil.previous_tutor):
             choice, reason = pupil.previous_tutor, Reason.PREVIOUS
         else:

@@ -38,7 +38,7 @@ def _year(access):
 
 def _managed_students(access):
     students = Student.objects.filter(school=access.school)
-    if access.is_head or access.coordinator_level_ids is None:
+    if access.coordinates_whole_school:
         return students
     return students.filter(division__level_id__in=access.coordinator_level_ids)
 

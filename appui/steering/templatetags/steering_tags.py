@@ -9,7 +9,6 @@ from appui.schools.models import Level, Membership, Staff
 from appui.schools.selectors import current_year
 
 from .. import selectors
-from ..access import steers_school
 
 register = template.Library()
 
@@ -23,7 +22,7 @@ def home_entries(context) -> list[tuple[str, str, str]]:
         return []
     year = current_year(access.school)
     entries: list[tuple[str, str, str]] = []
-    if steers_school(access):
+    if access.coordinates_whole_school:
         entries.append((_("Steering dashboard"), reverse("steering:dashboard"), "dashboard"))
         entries.append((_("Satisfaction surveys"), reverse("steering:surveys"), "surveys"))
     elif access.is_coordinator and year is not None:
