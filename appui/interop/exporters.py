@@ -32,7 +32,7 @@ from .sts_import import Function
 
 T = TypeVar("T")
 
-STAFF_FUNCTIONS = {
+STAFF_FUNCTIONS: dict[str, str] = {
     Function.TEACHER: "Enseignant",
     Function.CPE: "CPE",
     Function.PSYEN: "Psy-EN",
@@ -268,7 +268,7 @@ class SessionAttendanceExporter(Exporter):
         )
         for assignment in assignments.iterator(chunk_size=2000):
             members.setdefault(assignment.group_id, []).append(assignment.student)
-        fields = ("pk", "date", "start_time", "end_time", "status")
+        fields: tuple[str, ...] = ("pk", "date", "start_time", "end_time", "status")
         fields += ("rescheduled_from", "cancel_reason", "group_id")
         ordered = sessions.order_by("date", "start_time", "group__module__code", "group_id", "pk")
         chunks = ordered.values_list(*fields).iterator(chunk_size=SESSION_BATCH)
@@ -316,7 +316,9 @@ class SessionAttendanceExporter(Exporter):
                         student.last_name,
                         student.first_name,
                         student.division.code if student.division else None,
-                        ATTENDANCE_STATUSES.get(recorded, recorded),
+                        ATTENDANCE_STATUSES.get(recorded, recorded)
+                        if recorded is not None
+                        else None,
                         mark,
                         comment or None,
                         own,
@@ -547,9 +549,11 @@ class LsuTemplateExporter(Exporter):
             assessed = {a.subject_id: a for a in report.assessments.all()} if report else {}
             lines: dict[int, tuple] = {}
             for teaching in taught.get(student.division_id, []):
-                assessment = assessed.get(teaching.subject_id)
+                subject_id = teaching.subject_id
+                assert subject_id is not None  # only teachings of a subject are read above
+                assessment = assessed.get(subject_id)
                 lines.setdefault(
-                    teaching.subject_id,
+                    subject_id,
                     (
                         teaching.subject,
                         assessment.staff if assessment else teaching.staff,

@@ -1,6 +1,10 @@
 """The upload forms of the import kinds (one per kind, named in the registry) and the LSU
 settings form. Every upload is held to the one ``IMPORT_MAX_UPLOAD_BYTES`` setting."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -13,6 +17,9 @@ from appui.schools.models import Period, School, Staff
 from appui.schools.selectors import current_year
 
 from .models import LsuSettings
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _checked_size(upload):
@@ -28,8 +35,8 @@ def _checked_size(upload):
 class UploadForm(forms.Form):
     """A file to import; subclasses add the kind's choices and return them in ``options``."""
 
-    file_label = gettext_lazy("File")
-    file_help = ""
+    file_label: StrOrPromise = gettext_lazy("File")
+    file_help: StrOrPromise = ""
     accept = ""
 
     file = forms.FileField()
@@ -149,9 +156,9 @@ class LsuTableForm(UploadForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         year = current_year(self.school) if self.school else None
-        self.fields["period"].queryset = (
-            year.periods.order_by("number") if year else Period.objects.none()
-        )
+        period = self.fields["period"]
+        assert isinstance(period, forms.ModelChoiceField)  # declared above
+        period.queryset = year.periods.order_by("number") if year else Period.objects.none()
 
     def options(self) -> dict:
         return {"period": self.cleaned_data["period"].pk}
@@ -177,10 +184,19 @@ class ResultsForm(UploadForm):
             "level"
         )
         managed = [c.pk for c in campaigns if self.access and can_manage_campaign(self.access, c)]
-        self.fields["campaign"].queryset = campaigns.filter(pk__in=managed).order_by("-date")
+        campaign = self.fields["campaign"]
+        assert isinstance(campaign, forms.ModelChoiceField)  # declared above
+        campaign.queryset = campaigns.filter(pk__in=managed).order_by("-date")
 
     def options(self) -> dict:
         return {"campaign": self.cleaned_data["campaign"].pk}
+
+
+class SignatoryField(forms.ModelChoiceField):
+    """A member of staff named as on the reports they sign: civility, first and last name."""
+
+    def label_from_instance(self, obj: Staff) -> str:
+        return f"{obj.civility} {obj.first_name} {obj.last_name}".strip()
 
 
 class LsuSettingsForm(forms.ModelForm):
@@ -189,6 +205,7 @@ class LsuSettingsForm(forms.ModelForm):
     class Meta:
         model = LsuSettings
         fields = ["manager", "locked_on", "lsu_index", "lsu_count"]
+        field_classes = {"manager": SignatoryField}
         widgets = {"locked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "manager": gettext_lazy("The member of the management team who signs the reports."),
@@ -205,12 +222,10 @@ class LsuSettingsForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         manager = self.fields["manager"]
+        assert isinstance(manager, forms.ModelChoiceField)  # a ForeignKey's form field
         manager.queryset = Staff.objects.filter(
             school=school, function=Staff.Function.DIRECTION, exit_date__isnull=True
         ).order_by("last_name", "first_name")
-        manager.label_from_instance = lambda staff: (
-            f"{staff.civility} {staff.first_name} {staff.last_name}".strip()
-        )
 
     def clean(self):
         data = super().clean()

@@ -43,7 +43,16 @@ from appui.core.io.lsu import (
 )
 from appui.followup.models import StageReview
 from appui.planning.models import Assignment, Group, Plan
-from appui.schools.models import Level, Period, School, Staff, Student, Subject, Teaching
+from appui.schools.models import (
+    Division,
+    Level,
+    Period,
+    School,
+    Staff,
+    Student,
+    Subject,
+    Teaching,
+)
 from appui.schools.selectors import current_year
 
 from .models import LsuCouncil, LsuSettings
@@ -136,7 +145,8 @@ def published_plans(period: Period, levels: list[Level]) -> dict[int, Plan]:
 def _discipline_subject(staff: Staff) -> Subject | None:
     subjects = sorted(staff.subjects.all(), key=lambda subject: subject.code)
     national = [subject for subject in subjects if len(subject.code) == 6]
-    return (national or subjects or [None])[0]
+    candidates = national or subjects
+    return candidates[0] if candidates else None
 
 
 class _Collector:
@@ -323,12 +333,17 @@ class _ReportSources:
 
 def _school_life(stored: LsuReportData) -> LsuSchoolLife | None:
     """Lateness and absences, when all three counts were imported."""
-    if None in (stored.late, stored.justified_absences, stored.unjustified_absences):
+    late, justified, unjustified = (
+        stored.late,
+        stored.justified_absences,
+        stored.unjustified_absences,
+    )
+    if late is None or justified is None or unjustified is None:
         return None
     return LsuSchoolLife(
-        late=stored.late,
-        justified_absences=stored.justified_absences,
-        unjustified_absences=stored.unjustified_absences,
+        late=late,
+        justified_absences=justified,
+        unjustified_absences=unjustified,
         missed_hours=stored.missed_hours,
         comment=stored.school_life_comment or None,
     )
@@ -351,6 +366,7 @@ def _assessments(stored: LsuReportData, collect: _Collector) -> tuple[LsuAssessm
 
 def _report(
     student: Student,
+    division: Division,
     key: str,
     comment: str | None,
     sources: _ReportSources,
@@ -370,12 +386,12 @@ def _report(
     return LsuReport(
         eleve_id=key,
         aps=tuple(LsuStudentAp(group_key, comment) for group_key in group_keys),
-        council_date=sources.councils.get(student.division_id),
+        council_date=sources.councils.get(division.pk),
         schooling_start=start,
         lock_time=settings.locked_on,
         manager=manager,
         main_teacher_ids=tuple(
-            collect.teacher(staff) for staff in sources.main_teachers[student.division_id]
+            collect.teacher(staff) for staff in sources.main_teachers[division.pk]
         ),
         assessments=assessments,
         advice=(stored.advice or None) if stored is not None else None,
@@ -396,13 +412,15 @@ def _students_and_reports(
     lsu_students, reports = [], []
     without_review = without_groups = 0
     for student in students:
+        division = student.division
+        assert division is not None  # present_students keeps the students of the divisions
         key = f"E{student.pk}"
         lsu_students.append(
             LsuStudent(
                 eleve_id=student.siecle_id.strip(),
                 last_name=student.last_name,
                 first_name=student.first_name,
-                division=student.division.code,
+                division=division.code,
                 ref=key,
             )
         )
@@ -411,7 +429,9 @@ def _students_and_reports(
             without_groups += 1
         elif comment is None:
             without_review += 1
-        reports.append(_report(student, key, comment, sources, period, settings, manager, collect))
+        reports.append(
+            _report(student, division, key, comment, sources, period, settings, manager, collect)
+        )
     if without_groups:
         preview.warnings.append(
             f"{without_groups} élève(s) sans groupe d'AP publié pour la période : leur bilan "

@@ -19,12 +19,13 @@ appui holds; a subject absent from the file keeps its assessment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from appui.core.io.errors import ImportIssue
-from appui.core.io.tabular import COMMON_COLUMNS, ColumnSpec, Row, parse_bool
+from appui.core.io.tabular import COMMON_COLUMNS, CellValue, ColumnSpec, Row, parse_bool
 from appui.core.io.values import fold, parse_int
 from appui.schools.models import Period, Staff, Student, Subject, Teaching
 
@@ -69,13 +70,13 @@ LSU_COLUMNS = (
 )
 
 
-def _count(value) -> int | None:
+def _count(value: CellValue) -> int | None:
     return parse_int(value, minimum=0, maximum=999)
 
 
 # Per-student fields: model field → (column key, French name, parser of a count or maximum
 # length of a text).
-_REPORT_FIELDS = {
+_REPORT_FIELDS: dict[str, tuple[str, str, int | Callable[[CellValue], int | None]]] = {
     "advice": ("advice", "Acquis et conseils", 1000),
     "late": ("late", "Retards", _count),
     "justified_absences": ("justified", "Absences justifiées", _count),
@@ -148,7 +149,8 @@ class LsuTableImport(_TableImport):
                 f"{person.first_name} {person.last_name}",
             ):
                 self.staff_by_name.setdefault(fold(name), []).append(person)
-        self.teachers = {
+        # (division pk, subject pk) → teacher; a student with no division finds no one.
+        self.teachers: dict[tuple[int | None, int | None], Staff] = {
             (t.division_id, t.subject_id): t.staff
             for t in Teaching.objects.filter(division__year=self.year).select_related("staff")
         }
@@ -162,21 +164,23 @@ class LsuTableImport(_TableImport):
                 continue
             data = found.setdefault(student.pk, _StudentData(student, row.line))
             for field_name, (key, _label, rule) in _REPORT_FIELDS.items():
+                value: int | str | None
                 if callable(rule):
                     value = m.clean(row, key, rule, issues)
                 else:
-                    value = m.text(row, key)
-                    if value is not None:
-                        value = value.strip()
-                        if len(value) > rule:
+                    text = m.text(row, key)
+                    if text is not None:
+                        text = text.strip()
+                        if len(text) > rule:
                             issues.append(
                                 m.issue(
                                     row,
                                     key,
-                                    f"{len(value)} caractères ; LSU en accepte au plus {rule}.",
+                                    f"{len(text)} caractères ; LSU en accepte au plus {rule}.",
                                 )
                             )
                             continue
+                    value = text
                 if value is None or value == "":
                     continue
                 if field_name in data.values and data.values[field_name] != value:

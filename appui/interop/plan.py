@@ -18,8 +18,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from appui.core.io.errors import ImportIssue
+
+if TYPE_CHECKING:
+    from appui.schools.models import School
 
 NEW, CHANGED, LEAVING, UNCHANGED, KEPT = "new", "changed", "leaving", "unchanged", "kept"
 STATUSES = (NEW, CHANGED, LEAVING, UNCHANGED, KEPT)
@@ -284,7 +288,7 @@ class Importer:
     """
 
     plan: Plan
-    school: object = None
+    school: School | None = None
 
     def write(self, *, user=None):
         """Write the plan (inside the caller's transaction); returns the school written."""

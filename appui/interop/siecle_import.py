@@ -73,6 +73,9 @@ def fallback_year_bounds(start_year: int) -> tuple[date, date]:
 class SiecleImport(Importer):
     """The plan for one SIECLE export, and how to write it."""
 
+    #: The school chosen, or the new one this import creates for the file's UAI.
+    school: School
+
     def __init__(
         self,
         export: SiecleExport,
@@ -84,7 +87,6 @@ class SiecleImport(Importer):
         today: date | None = None,
     ) -> None:
         self.export = export
-        self.school = school
         self.nomenclature = nomenclature
         self.school_name = school_name.strip()
         self.holiday_zone = holiday_zone
@@ -101,15 +103,15 @@ class SiecleImport(Importer):
         # (group, division) and (group, student) links to add; (group pk, student pk) to drop.
         self.group_divisions: list[tuple[StudentGroup, Division]] = []
         self.group_students: list[tuple[StudentGroup, Student]] = []
-        self._analyse()
+        self._analyse(school)
 
     # ------------------------------------------------------------------ analysis
-    def _analyse(self) -> None:
+    def _analyse(self, school: School | None) -> None:
         export = self.export
         self.plan.issues.extend(export.issues)
         if self.nomenclature is not None:
             self.plan.issues.extend(self.nomenclature.issues)
-        self._resolve_school()
+        self._resolve_school(school)
         params = export.parameters
         self.leave_date = params.export_date or self.today
         existing_levels = list(self.year.levels.all()) if self.year.pk else []
@@ -170,9 +172,9 @@ class SiecleImport(Importer):
             )
         )
 
-    def _resolve_school(self) -> None:
+    def _resolve_school(self, school: School | None) -> None:
         params = self.export.parameters
-        if self.school is None:
+        if school is None:
             other = School.objects.filter(uai=params.uai).first()
             if other is not None:
                 raise ImportRefused(
@@ -194,6 +196,7 @@ class SiecleImport(Importer):
             self.creates_school = True
             self._new_year()
             return
+        self.school = school
         if params.uai != self.school.uai:
             raise ImportRefused(
                 f"Ce fichier est l'export de l'établissement {params.uai}, pas celui de "
@@ -457,9 +460,8 @@ class SiecleImport(Importer):
                 old_pk = student.division_id
                 if value.pk is not None and value.pk == old_pk:
                     continue
-                changes.append(
-                    (name, Change(label, show(self.division_codes.get(old_pk)), value.code))
-                )
+                old_code = self.division_codes.get(old_pk) if old_pk is not None else None
+                changes.append((name, Change(label, show(old_code), value.code)))
                 continue
             old = getattr(student, name)
             if old == value:
@@ -531,7 +533,8 @@ class SiecleImport(Importer):
         student.exit_date = self.leave_date
         self.changed_fields.add("exit_date")
         self.changed_students.append(student)
-        context = self.division_codes.get(student.division_id, "")
+        division_id = student.division_id
+        context = self.division_codes.get(division_id, "") if division_id is not None else ""
         section.add(
             Entry(
                 LEAVING,

@@ -26,6 +26,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 
 from appui.core.io.errors import ImportIssue, Severity
@@ -58,7 +59,7 @@ FUNCTIONS = {
     "ORI": Function.PSYEN,
     "PSY": Function.PSYEN,
 }
-FUNCTION_LABELS = {
+FUNCTION_LABELS: dict[str, str] = {
     Function.TEACHER: "enseignant",
     Function.CPE: "CPE",
     Function.PSYEN: "Psy-EN",
@@ -76,6 +77,9 @@ STAFF_FIELDS = (
 )
 STAFF_CLEAN_EXCLUDE = ["school", "user"]
 
+#: A record as a key: its pk once saved, else ("new", its id()) while only planned.
+Ref = int | tuple[str, int]
+
 
 def staff_key(last_name: str, first_name: str) -> str:
     return f"{fold(last_name)}|{fold(first_name)}"
@@ -83,7 +87,7 @@ def staff_key(last_name: str, first_name: str) -> str:
 
 def show_staff_value(name: str, value: object) -> str:
     if name == "function":
-        return FUNCTION_LABELS.get(value, show(value))
+        return FUNCTION_LABELS.get(str(value), show(value))
     return show(value)
 
 
@@ -322,6 +326,8 @@ class StaffPlanner:
 class StsImport(Importer):
     """The plan for one STS-web export, and how to write it."""
 
+    school: School
+
     def __init__(self, export: StsExport, *, school: School, today: date | None = None) -> None:
         self.export = export
         self.school = school
@@ -514,13 +520,13 @@ class StsImport(Importer):
 
     def _plan_teachings(self) -> None:
         section = self.plan.section("teachings", "Services d'enseignement")
-        existing = {
+        existing: dict[tuple[Ref, Ref, Ref | None], Teaching] = {
             (t.staff_id, t.division_id, t.subject_id): t
             for t in Teaching.objects.filter(division__year=self.year).select_related(
                 "staff", "division", "subject"
             )
         }
-        named: dict[tuple, Teaching] = {}
+        named: dict[tuple[Ref, Ref, Ref], Teaching] = {}
         for record in self.export.divisions:
             division = self.divisions.get(record.code)
             if division is None:
@@ -563,8 +569,8 @@ class StsImport(Importer):
             sum(1 for t in named.values() if t.pk is not None and id(t) not in flagged)
             + self.main_teacher_duties
         )
-        for key, teaching in sorted(existing.items(), key=lambda item: _teaching_label(item[1])):
-            if key in named or id(teaching) in flagged or teaching.subject_id is None:
+        for stored, teaching in sorted(existing.items(), key=lambda item: _teaching_label(item[1])):
+            if stored in named or id(teaching) in flagged or teaching.subject_id is None:
                 continue  # named by the file, already listed, or a professeur principal duty
             section.add(Entry(KEPT, _teaching_label(teaching), note="absent du fichier : conservé"))
         self._plan_group_teachings(section)
@@ -597,10 +603,10 @@ class StsImport(Importer):
                     teaching = GroupTeaching(staff=staff, group=group, subject=subject)
                     self.new_group_teachings.append(teaching)
                     section.add(Entry(NEW, _group_teaching_label(teaching)))
-        for key, teaching in sorted(
+        for stored, teaching in sorted(
             existing.items(), key=lambda item: _group_teaching_label(item[1])
         ):
-            if key not in named:
+            if stored not in named:
                 section.add(
                     Entry(
                         KEPT, _group_teaching_label(teaching), note="absent du fichier : conservé"
@@ -685,7 +691,7 @@ class StsImport(Importer):
         return self.school
 
 
-def _ref(obj) -> object:
+def _ref(obj: Model) -> Ref:
     """A key for a record, saved or only planned."""
     return obj.pk if obj.pk is not None else ("new", id(obj))
 

@@ -151,6 +151,7 @@ class _TableImport(Importer):
 
     kind = ""
     specs: tuple[ColumnSpec, ...] = ()
+    school: School
 
     def __init__(
         self,
@@ -165,12 +166,13 @@ class _TableImport(Importer):
         self.absent_left = absent_left
         self.today = today or timezone.localdate()
         self.plan = Plan(self.kind, table.file_name)
-        self.year = current_year(school)
-        if self.year is None:
+        year = current_year(school)
+        if year is None:
             raise ImportRefused(
                 f"{school.name} n'a pas encore d'année scolaire dans appui : créez-la avant "
                 "d'importer. Rien n'a été importé."
             )
+        self.year = year
         self.mapping: ColumnMapping = map_columns(table, self.specs)
         self.plan.issues.extend(table.issues)
         self.plan.issues.extend(self.mapping.issues)
@@ -260,11 +262,12 @@ class StudentTableImport(_TableImport):
         if ine and not ine_is_valid(ine):
             issues.append(m.issue(row, "ine", "un INE a 11 caractères, chiffres et lettres."))
             ine = ""
-        wanted = {
+        sex = m.clean(row, "sex", parse_sex, issues)
+        wanted: dict[str, object] = {
             "last_name": m.clean(row, "last_name", _text, issues, required=True),
             "first_name": m.clean(row, "first_name", _text, issues, required=True),
             "birth_date": m.clean(row, "birth_date", parse_date, issues),
-            "sex": m.clean(row, "sex", parse_sex, issues),
+            "sex": sex.value if sex else None,
             "ine": ine or None,
             "siecle_id": eleve_id or None,
             "division": self._division(row, issues),
@@ -274,7 +277,6 @@ class StudentTableImport(_TableImport):
         self.plan.issues.extend(issues)
         if any(issue.is_error for issue in issues):
             return None
-        wanted["sex"] = wanted["sex"].value if wanted["sex"] else None
         return wanted
 
     def _match(self, wanted: dict) -> tuple[Student | None, str]:
@@ -353,7 +355,8 @@ class StudentTableImport(_TableImport):
             )
 
     def _code(self, student: Student) -> str:
-        return self.division_codes.get(student.division_id, "")
+        division_id = student.division_id
+        return self.division_codes.get(division_id, "") if division_id is not None else ""
 
     def _division(self, row: Row, issues: list[ImportIssue]) -> Division | None:
         code = self.mapping.text(row, "division")
@@ -471,8 +474,8 @@ class StaffTableImport(_TableImport):
         self.staff = StaffPlanner(self.plan, self.school, self.table.file_name, self.today)
         subjects = list(Subject.objects.filter(school=self.school))
         self.subjects = {fold(s.code): s for s in subjects}
-        for subject in subjects:
-            self.subjects.setdefault(fold(subject.label), subject)
+        for known in subjects:
+            self.subjects.setdefault(fold(known.label), known)
         m = self.mapping
         for row in self.table.rows:
             issues: list[ImportIssue] = []
@@ -501,7 +504,7 @@ class StaffTableImport(_TableImport):
             self.plan.issues.extend(issues)
             if any(issue.is_error for issue in issues):
                 continue
-            wanted = {"last_name": last_name, "first_name": first_name}
+            wanted: dict[str, object] = {"last_name": last_name, "first_name": first_name}
             optional = {
                 "sts_id": m.text(row, "sts_id"),
                 "civility": civility,

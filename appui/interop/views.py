@@ -272,6 +272,7 @@ def level_attendance_export(request, pk: int):
     export_format = _export_format(request)
     level, _access = get_level_for_hours(request, pk)
     period_id = _int_or_none(request.GET.get("periode"))
+    period: Period | None
     if period_id:
         period = get_object_or_404(Period, pk=period_id, year=level.year)
     else:

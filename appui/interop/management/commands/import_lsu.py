@@ -20,11 +20,12 @@ class Command(ImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--period", type=int, required=True, help="identifiant de la période")
 
-    def target(self, *, period, **options):
+    def target(self, **options):
+        period = options["period"]
         found = Period.objects.select_related("year__school").filter(pk=period).first()
         if found is None:
             raise CommandError(f"Aucune période n'a l'identifiant {period}.")
         return found.year.school
 
-    def import_options(self, *, period, **options) -> dict:
-        return {"period": period}
+    def import_options(self, **options) -> dict:
+        return {"period": options["period"]}

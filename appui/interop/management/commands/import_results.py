@@ -34,11 +34,12 @@ class Command(ImportCommand):
             help="ignore les lignes en erreur et importe les autres",
         )
 
-    def target(self, *, campaign, **options):
+    def target(self, **options):
+        campaign = options["campaign"]
         found = Campaign.objects.select_related("year__school").filter(pk=campaign).first()
         if found is None:
             raise CommandError(f"Campagne {campaign} introuvable.")
         return found.year.school
 
-    def import_options(self, *, campaign, **options) -> dict:
-        return {"campaign": campaign}
+    def import_options(self, **options) -> dict:
+        return {"campaign": options["campaign"]}

@@ -30,5 +30,5 @@ class Command(ImportCommand):
             "--nomenclature", help="Nomenclature.xml de SIECLE (libellés des formations)"
         )
 
-    def import_options(self, *, school_name, zone, **options) -> dict:
-        return {"school_name": school_name, "holiday_zone": zone}
+    def import_options(self, **options) -> dict:
+        return {"school_name": options["school_name"], "holiday_zone": options["zone"]}

@@ -47,11 +47,11 @@ class Command(ImportCommand):
 
     kinds = ("students", "staff")
 
-    def kind_for(self, *, staff, **options) -> str:
-        return "staff" if staff else "students"
+    def kind_for(self, **options) -> str:
+        return "staff" if options["staff"] else "students"
 
-    def target(self, *, school, **options):
-        return school_by_uai(school)
+    def target(self, **options):
+        return school_by_uai(options["school"])
 
-    def import_options(self, *, absent_left, **options) -> dict:
-        return {"absent_left": absent_left}
+    def import_options(self, **options) -> dict:
+        return {"absent_left": options["absent_left"]}
