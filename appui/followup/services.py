@@ -46,7 +46,7 @@ def sessions_generate_for_plan(*, plan: Plan, today: dt.date | None = None) -> l
         .values_list("group_id", "key")
     )
     dates: dict[int, list[dt.date]] = {}
-    new = []
+    new: list[Session] = []
     for group in plan.groups.select_related("slot"):
         slot = group.slot
         if slot.pk not in dates:
@@ -302,17 +302,23 @@ def student_mark_set(
     _check_level(level)
     if session.status != Session.Status.DONE or session.date > (today or timezone.localdate()):
         raise ValidationError(_("You can assess your progress once the session has taken place."))
+    defaults = {"level": level, "comment": comment.strip(), "author": user}
     if student.pk == assessor.pk:
-        key = {"author_kind": ProgressMark.AuthorKind.SELF}
-    else:
-        if not session.co_evaluation:
-            raise ValidationError(_("Co-evaluation is not open for this session."))
-        key = {"author_kind": ProgressMark.AuthorKind.PEER, "assessor": assessor}
+        mark, _created = ProgressMark.objects.update_or_create(
+            session=session,
+            student=student,
+            author_kind=ProgressMark.AuthorKind.SELF,
+            defaults=defaults,
+        )
+        return mark
+    if not session.co_evaluation:
+        raise ValidationError(_("Co-evaluation is not open for this session."))
     mark, _created = ProgressMark.objects.update_or_create(
         session=session,
         student=student,
-        **key,
-        defaults={"level": level, "comment": comment.strip(), "author": user},
+        author_kind=ProgressMark.AuthorKind.PEER,
+        assessor=assessor,
+        defaults=defaults,
     )
     return mark
 

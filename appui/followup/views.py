@@ -627,6 +627,7 @@ def review_list(request, pk: int):
         raise PermissionDenied
     year = division.year
     period_id = request.POST.get("periode") or request.GET.get("periode")
+    period: Period | None
     if period_id and str(period_id).isdigit():
         period = get_object_or_404(Period, pk=int(period_id), year=year)
     else:

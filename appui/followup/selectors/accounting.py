@@ -3,6 +3,8 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -87,7 +89,7 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
     # Only follow-up's sessions can be recorded; the dates of ungenerated groups cannot.
     unrecorded = hours.check_unrecorded(sessions.recorded, as_of=today)
     warnings = list(report.warnings) + unrecorded
-    flagged = defaultdict(set)
+    flagged: defaultdict[hours.WarningCode, set[hours.StudentId]] = defaultdict(set)
     for warning in warnings:
         flagged[warning.code].update(warning.students)
     rows = [
@@ -138,13 +140,21 @@ def coordinated_levels(access, year: SchoolYear | None) -> list[Level]:
     return [level for level in year.levels.all() if access.can_coordinate_level(level.pk)]
 
 
-def staff_service(levels, today: dt.date | None = None) -> list[dict]:
+class StaffServiceRow(TypedDict):
+    """One line of the service sheet."""
+
+    staff: Staff
+    hours: hours.StaffHours
+    weekly: Decimal
+
+
+def staff_service(levels, today: dt.date | None = None) -> list[StaffServiceRow]:
     """Staff hours for the service sheet, over the sessions of ``levels``."""
     today = today or timezone.localdate()
     records = session_records(Group.objects.filter(plan__level__in=levels), attendance=False)
     per_staff = hours.staff_hours(records.all, as_of=today)
     staff = {s.pk: s for s in Staff.objects.filter(pk__in=per_staff)}
-    rows = [
+    rows: list[StaffServiceRow] = [
         {"staff": staff[pk], "hours": h, "weekly": h.weekly_hours()}
         for pk, h in per_staff.items()
         if pk in staff

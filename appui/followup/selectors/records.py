@@ -25,7 +25,7 @@ from ..models import Attendance, ProgressMark, Session
 # The three strands of the scheme (appui.core.hours.Strand) from the module kinds: support
 # consolidates what was learnt, orientation modules are the orientation strand, every other
 # kind (methods, deepening, expression, culture, tutoring) is personalised support.
-STRAND_OF_KIND = {
+STRAND_OF_KIND: dict[str, hours.Strand] = {
     Module.Kind.SUPPORT: hours.Strand.CONSOLIDATION,
     Module.Kind.ORIENTATION: hours.Strand.ORIENTATION,
 }
@@ -94,12 +94,12 @@ def _staff(group_ids: list[int]) -> dict[int, frozenset[int]]:
     return {pk: frozenset(ids) for pk, ids in staff.items()}
 
 
-def _attendance(session_ids: list[int]) -> dict[int, dict[int, str]]:
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
+def _attendance(session_ids: list[int]) -> dict[int, dict[int, hours.Attendance]]:
+    marks: dict[int, dict[int, hours.Attendance]] = defaultdict(dict)
     for session_id, student_id, status in Attendance.objects.filter(
         session_id__in=session_ids
     ).values_list("session_id", "student_id", "status"):
-        marks[session_id][student_id] = status
+        marks[session_id][student_id] = hours.Attendance(status)
     return marks
 
 

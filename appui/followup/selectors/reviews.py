@@ -180,7 +180,9 @@ def review_facts(students: list[Student], period: Period) -> dict[int, dict]:
     return facts
 
 
-def division_reviews(division: Division, period: Period) -> list[tuple[Student, StageReview]]:
+def division_reviews(
+    division: Division, period: Period
+) -> list[tuple[Student, StageReview | None]]:
     students = list(division.students.filter(exit_date__isnull=True).order_by("last_name"))
     reviews = {
         r.student_id: r for r in StageReview.objects.filter(period=period, student__in=students)

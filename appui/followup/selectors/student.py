@@ -19,6 +19,16 @@ from .sessions import sessions_of_student
 # --------------------------------------------------------------------------- student page
 
 
+@dataclass
+class RecentSession:
+    """A held session of the student with the marks on their progress in it."""
+
+    session: Session
+    teacher_mark: ProgressMark | None
+    self_mark: ProgressMark | None
+    peer_marks: list[ProgressMark]
+
+
 def student_summary(student: Student, *, staff: bool, today: dt.date | None = None) -> dict:
     """What the student page shows about AP follow-up (constant queries)."""
     today = today or timezone.localdate()
@@ -39,8 +49,16 @@ def student_summary(student: Student, *, staff: bool, today: dt.date | None = No
         .count()
     )
     attended = counts["present"] + counts["late"]
-    recent = list(
-        sessions.filter(status=Session.Status.DONE, date__lte=today)
+    recent = [
+        RecentSession(
+            session=session,
+            teacher_mark=next(
+                (m for m in session.student_marks if m.author_kind == "teacher"), None
+            ),
+            self_mark=next((m for m in session.student_marks if m.author_kind == "self"), None),
+            peer_marks=[m for m in session.student_marks if m.author_kind == "peer"],
+        )
+        for session in sessions.filter(status=Session.Status.DONE, date__lte=today)
         .prefetch_related(
             Prefetch(
                 "marks",
@@ -49,19 +67,11 @@ def student_summary(student: Student, *, staff: bool, today: dt.date | None = No
             )
         )
         .order_by("-date", "-start_time")[:4]
-    )
-    for session in recent:
-        session.teacher_mark = next(
-            (m for m in session.student_marks if m.author_kind == "teacher"), None
-        )
-        session.self_mark = next(
-            (m for m in session.student_marks if m.author_kind == "self"), None
-        )
-        session.peer_marks = [m for m in session.student_marks if m.author_kind == "peer"]
+    ]
     co_evaluation = []
-    if recent and recent[0].co_evaluation:
+    if recent and recent[0].session.co_evaluation:
         co_evaluation = list(
-            Student.objects.filter(assignments__group_id=recent[0].group_id)
+            Student.objects.filter(assignments__group_id=recent[0].session.group_id)
             .exclude(pk=student.pk)
             .order_by("last_name", "first_name")
         )

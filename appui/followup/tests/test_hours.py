@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from appui.core import hours
@@ -159,7 +159,7 @@ def records(draw):
     return result
 
 
-@settings(max_examples=200, deadline=None)
+# The example count and deadline come from the hypothesis profile (root conftest.py).
 @given(records(), st.integers(0, 200))
 def test_folding_sessions_keeps_every_students_hours(sessions, offset):
     today = D(2026, 9, 1) + datetime.timedelta(days=offset)
