@@ -151,7 +151,7 @@ def build_instance(plan: Plan) -> Instance:
     competencies = sorted({module_competency(m) for m in modules})
     labels = {module_competency(m): m.competency.label for m in modules}
     previous = previous_plan(plan)
-    previous_groups = ()
+    previous_groups: tuple[PreviousGroup, ...] = ()
     if previous is not None:
         previous_groups = tuple(
             PreviousGroup(

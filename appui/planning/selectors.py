@@ -43,7 +43,7 @@ def plan_inputs(level: Level, period: Period) -> dict:
     for module in modules:
         if not module.staff.exists():
             warnings.append(f"Module {module.code} : personne ne peut l'animer.")
-    demand = Counter()
+    demand: Counter[str] = Counter()
     for profile in NeedProfile.objects.filter(student__in=students):
         needs = grouping.student_needs(profile.needs)
         if needs:

@@ -17,7 +17,8 @@ from .models import Module, Slot
 
 
 def slot_conflicts(slots) -> dict[int, list[str]]:
-    records, names = [], {"staff": {}, "room": {}, "division": {}}
+    records: list[SlotRecord] = []
+    names: dict[str, dict[int, str]] = {"staff": {}, "room": {}, "division": {}}
     for slot in slots:
         staff, rooms, divisions = (
             list(slot.staff.all()),
