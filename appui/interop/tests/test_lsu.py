@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 from appui.core.io.lsu import LSU_NAMESPACE, validate_lsu
 from appui.followup.models import StageReview
 from appui.interop import services
+from appui.interop.forms import LsuSettingsForm
 from appui.interop.lsu import lsu_preview
 from appui.interop.models import LsuAssessment, LsuCouncil, LsuReport, LsuSettings
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import Level, Staff, Subject, Teaching
+from appui.schools.tests.factories import StaffFactory
 
 NS = {"l": LSU_NAMESPACE}
 
@@ -201,6 +203,20 @@ def test_the_page_is_for_the_head(client, login, world, college):
     # Downloading while gaps remain gives no file.
     response = client.get(reverse("interop:lsu-download"), {"periode": college["period"].pk})
     assert response.status_code == 302
+
+
+def test_the_signatory_is_chosen_among_the_present_management_team(world, college):
+    StaffFactory(
+        school=world.school,
+        last_name="Durand",
+        first_name="Luc",
+        function=Staff.Function.DIRECTION,
+        exit_date=date(2026, 9, 30),
+    )
+    form = LsuSettingsForm(school=world.school)
+    labels = [str(label) for value, label in form.fields["manager"].choices if value]
+    # Named as on the reports; the teacher and whoever left are not offered.
+    assert labels == ["Mme Sophie Marchand"]
 
 
 def test_settings_and_councils_are_saved_from_the_page(client, login, world, college):
