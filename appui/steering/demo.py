@@ -200,7 +200,7 @@ def _surveys(rng, school, year, today, staff) -> None:
     present = [s for s in staff if s.exit_date is None]
     respondents = rng.sample(present, k=min(len(present), max(5, round(len(present) * 0.6))))
     for person in respondents:
-        answers: dict[int, object] = {}
+        answers: dict[int, int | str] = {}
         for question in questions:
             if question.kind == Question.Kind.SCALE:
                 if rng.random() < 0.95:

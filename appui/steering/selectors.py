@@ -20,6 +20,8 @@ from appui.core.indicators import (
     GroupRecord,
     MarkRecord,
     PeriodSpan,
+    Ref,
+    StudentId,
     StudentPlace,
     top_need_served,
 )
@@ -70,11 +72,16 @@ class Scope:
 
 @dataclass
 class GroupData:
-    """Published groups of the scope as records, with names for display."""
+    """Published groups of the scope as records, with names for display.
+
+    ``members`` holds each group's students in scope under the database ids, as
+    :mod:`appui.followup.selectors.records` reads them (the records' ids are the core's
+    ``int | str``).
+    """
 
     records: list[GroupRecord] = field(default_factory=list)
-    labels: dict[int, str] = field(default_factory=dict)
-    slots: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    labels: dict[Ref, str] = field(default_factory=dict)
+    members: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- structure
@@ -178,9 +185,6 @@ def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
             "module__kind",
             "module__code",
             "label",
-            "slot__weekday",
-            "slot__start_time",
-            "slot__end_time",
         )
     )
     members: dict[int, set[int]] = defaultdict(set)
@@ -195,9 +199,10 @@ def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
     ):
         staff[group_id].add(staff_id)
     data = GroupData()
-    for pk, period, level, module, kind, code, label, weekday, start, end in rows:
+    for pk, period, level, module, kind, code, label in rows:
         if scope.division is not None and not members[pk]:
             continue
+        data.members[pk] = frozenset(members[pk])
         data.records.append(
             GroupRecord(
                 id=pk,
@@ -205,14 +210,12 @@ def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
                 level=level,
                 module=module,
                 kind=kind,
-                students=frozenset(members[pk]),
+                students=data.members[pk],
                 staff=frozenset(staff[pk]),
                 label=label or code,
             )
         )
         data.labels[pk] = label or code
-        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        data.slots[pk] = (weekday, minutes, period)
     return data
 
 
@@ -223,16 +226,12 @@ def session_records(groups: GroupData) -> SessionRecords:
     """The sessions of the scope's published groups, from the follow-up's one source of
     session records: what it recorded, and the slot dates of groups not generated yet.
     Each group expects its students in the scope only (a division filter narrows them)."""
-    return followup_session_records(
-        [g.id for g in groups.records], members={g.id: g.students for g in groups.records}
-    )
+    return followup_session_records(list(groups.members), members=groups.members)
 
 
 def mark_records(groups: GroupData) -> list[MarkRecord]:
     """Teachers' progress marks in the scope's published groups, for their students in scope."""
-    return followup_mark_records(
-        [g.id for g in groups.records], members={g.id: g.students for g in groups.records}
-    )
+    return followup_mark_records(list(groups.members), members=groups.members)
 
 
 # --------------------------------------------------------------------------- needs, progress
@@ -250,9 +249,10 @@ def coverage_records(scope: Scope, groups: GroupData) -> list[CoverageRecord]:
         .filter(scope.level_filter("level"))
         .values_list("pk", "period_id", "level_id", "metrics")
     )
-    placed: dict[tuple[int, int], set[int]] = defaultdict(set)
-    served: dict[int, set[str]] = defaultdict(set)
-    competencies = {
+    # Keyed by the records' ids (the core's identifier types); the plans' rows fit them.
+    placed: dict[tuple[Ref, Ref], set[StudentId]] = defaultdict(set)
+    served: dict[StudentId, set[str]] = defaultdict(set)
+    competencies: dict[Ref, str] = {
         g.pk: module_competency(g.module)
         for g in Group.objects.filter(pk__in=[g.id for g in groups.records]).select_related(
             "module__competency"
@@ -272,7 +272,7 @@ def coverage_records(scope: Scope, groups: GroupData) -> list[CoverageRecord]:
         records.append(CoverageRecord(period, level, len(placed[(period, level)]), share))
     if missing:
         students = set().union(*(placed[key] for key in missing))
-        profiles = {
+        profiles: dict[StudentId, dict[str, int]] = {
             pk: student_needs(needs)
             for pk, needs in NeedProfile.objects.filter(student_id__in=students).values_list(
                 "student_id", "needs"
@@ -293,7 +293,7 @@ def diagnosis_results(scope: Scope, students: list[StudentPlace]) -> list[Diagno
     rows = Result.objects.filter(
         campaign__year=scope.year, value__isnull=False, student_id__in=ids
     ).values_list("student_id", "competency__code", "campaign__date", "value")
-    return [DiagnosisResult(s, c, d, v) for s, c, d, v in rows]
+    return [DiagnosisResult(s, c, d, v) for s, c, d, v in rows if v is not None]
 
 
 # --------------------------------------------------------------------------- tutoring

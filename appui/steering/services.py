@@ -1,6 +1,7 @@
 """Writes of the steering app: targets, milestones, meetings, surveys, outcomes."""
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -54,6 +55,8 @@ def target_set(
     _same_year(year, level)
     target = Target.objects.filter(year=year, indicator=indicator, level=level).first()
     target = target or Target(year=year, indicator=indicator, level=level)
+    # A target is only allowed on an oriented indicator (IndicatorSpec checks it).
+    assert spec.direction is not None
     target.direction = direction or spec.direction.value
     target.value = value
     target.note = note
@@ -230,7 +233,7 @@ def survey_create(
     survey = Survey(
         year=year,
         template=template,
-        title=title or str(TEMPLATES[template]["title"]),
+        title=title or str(TEMPLATES[template].title),
         opens_on=opens_on,
         closes_on=closes_on,
         for_students=for_students,
@@ -243,7 +246,7 @@ def survey_create(
     survey.levels.set(levels)
     Question.objects.bulk_create(
         Question(survey=survey, order=n, kind=kind, text=str(text))
-        for n, (kind, text) in enumerate(TEMPLATES[template]["questions"], 1)
+        for n, (kind, text) in enumerate(TEMPLATES[template].questions, 1)
     )
     return survey
 
@@ -292,7 +295,7 @@ def survey_close(*, survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def survey_answer(*, survey: Survey, user, answers: dict[int, object]) -> None:
+def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | None]) -> None:
     """Record one person's answers, anonymously, once.
 
     ``answers`` maps question ids to a value 1–4 (scale) or a text (comment); questions left
@@ -313,7 +316,7 @@ def survey_answer(*, survey: Survey, user, answers: dict[int, object]) -> None:
         if question is None:
             raise ValidationError(_("This answer is for a question of another survey."))
         if question.kind == Question.Kind.SCALE:
-            if raw in (None, ""):
+            if raw is None or raw == "":
                 continue
             try:
                 value = int(raw)

@@ -90,7 +90,7 @@ from appui.core.indicators.records import (
     StudentPlace,
     SurveyRecord,
 )
-from appui.core.indicators.shares import MIN_CELL, Share, is_detailed, suppress
+from appui.core.indicators.shares import MIN_CELL, Ref, Share, StudentId, is_detailed, suppress
 from appui.core.indicators.targets import Direction, TargetStatus, Unit, target_status
 
 __all__ = [
@@ -112,7 +112,9 @@ __all__ = [
     "OutcomeRecord",
     "PeriodSpan",
     "ProgressSummary",
+    "Ref",
     "Share",
+    "StudentId",
     "StudentPlace",
     "TargetStatus",
     "ScopeRecords",

@@ -39,8 +39,9 @@ def _school_bar(name: str, value: ind.Value, most: int) -> Bar:
 
 def _total(values: list[ind.Value]) -> ind.Value:
     """All the schools together: shares and counts add up; rates cannot (no total)."""
-    if values and all(isinstance(v, int) for v in values):
-        return sum(values)
+    counts = [v for v in values if isinstance(v, int)]
+    if values and len(counts) == len(values):
+        return sum(counts)
     shares = [v for v in values if isinstance(v, Share)]
     return sum(shares, start=Share(0, 0))
 

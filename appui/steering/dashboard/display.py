@@ -112,7 +112,7 @@ def value_text(value: ind.Value, *, secret: bool = False) -> str:
     return percent(value, secret=secret)
 
 
-def _decimal(value: Decimal | None) -> str:
+def _decimal(value: Decimal | int | None) -> str:
     """A number in French notation (decimal comma), « — » for none."""
     return "—" if value is None else str(value).replace(".", ",")
 

@@ -18,12 +18,12 @@ from .results import Results
 
 def hours_rows(r: Results, level: int | None = None):
     """Hours per level and per division (computed once per scope), or of one level."""
-    if "hours" not in r.cache:
-        due = {lv.pk: int(lv.ap_hours * 60) for lv in r.levels}
-        r.cache["hours"] = ind.hours_by_unit(
+    if r.hours is None:
+        due: dict[ind.Ref, int] = {lv.pk: int(lv.ap_hours * 60) for lv in r.levels}
+        r.hours = ind.hours_by_unit(
             sessions=r.sessions, places=r.places, due=due, as_of=r.scope.today
         )
-    levels, divisions = r.cache["hours"]
+    levels, divisions = r.hours
     if level is None:
         return levels, divisions
     return [x for x in levels if x.level == level], [x for x in divisions if x.level == level]
@@ -31,7 +31,7 @@ def hours_rows(r: Results, level: int | None = None):
 
 def churn_rows(
     r: Results, level: int | None = None, *, prepared: bool = False
-) -> list[tuple[int, ind.ChurnRow]]:
+) -> list[tuple[ind.Ref, ind.ChurnRow]]:
     """Renewal between consecutive periods, per level. With ``prepared``, the plans being
     prepared for periods not yet published count too (shown as such, never in targets)."""
     all_periods = [p.pk for p in r.periods]
@@ -74,14 +74,13 @@ def _outcome_records(r: Results, level: int | None = None):
 
 def scope_records(r: Results, level: int | None = None) -> ind.ScopeRecords:
     """The plain records of the scope, or of one of its levels (built once per level)."""
-    key = ("records", level)
-    if key in r.cache:
-        return r.cache[key]
+    if level in r.records:
+        return r.records[level]
     places = [p for p in r.places if level is None or p.level == level]
     students = {p.student for p in places}
     periods = set(r.period_ids)
     levels_rows, _divisions = hours_rows(r, level)
-    r.cache[key] = ind.ScopeRecords(
+    r.records[level] = ind.ScopeRecords(
         as_of=r.scope.today,
         places=places,
         year_groups=[g for g in r.groups.records if level is None or g.level == level],
@@ -101,12 +100,20 @@ def scope_records(r: Results, level: int | None = None) -> ind.ScopeRecords:
         outcomes=_outcome_records(r, level)[1],
         milestones=[ind.MilestoneRecord(m.pk, m.due_date, m.done_on) for m in r.milestones],
     )
-    return r.cache[key]
+    return r.records[level]
 
 
 def headline_shares(r: Results, level: int | None = None) -> dict[str, ind.Value]:
     """The value each target is compared with, for the scope or one of its levels."""
     return ind.headline_values(scope_records(r, level))
+
+
+def headline_share(r: Results, key: str, level: int | None = None) -> Share:
+    """The headline value of an indicator measured as a share (most of them)."""
+    value = headline_shares(r, level)[key]
+    if not isinstance(value, Share):
+        raise TypeError(f"{key}: the headline value is not a share.")
+    return value
 
 
 def _as_percent(value: ind.Value) -> Decimal | None:

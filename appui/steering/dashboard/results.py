@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from appui.core import indicators as ind
 from appui.core.hours import SessionRecord
@@ -20,7 +19,7 @@ class Results:
 
     scope: selectors.Scope
     levels: list = field(default_factory=list)
-    level_names: dict[int, str] = field(default_factory=dict)
+    level_names: dict[ind.Ref, str] = field(default_factory=dict)
     division_names: dict[int, str] = field(default_factory=dict)
     periods: list = field(default_factory=list)
     spans: list[ind.PeriodSpan] = field(default_factory=list)
@@ -41,7 +40,10 @@ class Results:
     decisions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     meetings: dict[str, int] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)
+    # Filled on first use by the headlines: hours per level and division, and the plain
+    # records of the scope (key None) or of one of its levels.
+    hours: tuple[list[ind.HoursRow], list[ind.HoursRow]] | None = None
+    records: dict[int | None, ind.ScopeRecords] = field(default_factory=dict)
 
     @property
     def period_ids(self) -> list[int]:

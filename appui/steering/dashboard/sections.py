@@ -20,6 +20,7 @@ from .display import HUNDRED, Bar, Section, _decimal, _float, _hours, percent, v
 from .headlines import (
     _outcome_records,
     churn_rows,
+    headline_share,
     headline_shares,
     hours_rows,
     target_rows,
@@ -41,7 +42,7 @@ def draws(section: str):
     return register
 
 
-def _level_name(r: Results, level: int) -> str:
+def _level_name(r: Results, level: ind.Ref) -> str:
     return r.level_names.get(level, "—")
 
 
@@ -95,7 +96,7 @@ def hours_section(r: Results) -> Section:
         )
     return Section.of(
         "hours",
-        percent(headline_shares(r)["hours"]),
+        percent(headline_share(r, "hours")),
         detail=_("of the due hours delivered"),
         bars=bars,
         legend=[("fill", _("delivered")), ("secondary", _("planned")), ("track", _("due"))],
@@ -154,7 +155,7 @@ def modules_section(r: Results) -> Section:
 
 @draws("staff")
 def staff_section(r: Results) -> Section:
-    share = headline_shares(r)["staff"]
+    share = headline_share(r, "staff")
     return Section.of(
         "staff",
         percent(share),
@@ -311,7 +312,7 @@ def churn_section(r: Results) -> Section:
     labels = {**r.groups.labels, **r.prepared.labels}
     rows = churn_rows(r, prepared=True)
     published_rows = [(lv, row) for lv, row in rows if (lv, row.period) not in in_preparation]
-    per_transition: dict[tuple[int, int], list[ind.ChurnRow]] = defaultdict(list)
+    per_transition: dict[tuple[ind.Ref, ind.Ref], list[ind.ChurnRow]] = defaultdict(list)
     for _level, row in rows:
         per_transition[(row.previous, row.period)].append(row)
     bars = []
@@ -425,7 +426,7 @@ def tutoring_section(r: Results) -> Section:
 @draws("satisfaction")
 def satisfaction_section(r: Results) -> Section:
     bars, rows = [], []
-    overall = headline_shares(r)["satisfaction"]
+    overall = headline_share(r, "satisfaction")
     for data in r.surveys:
         survey = data["survey"]
         bars.append(
@@ -474,8 +475,8 @@ def outcomes_section(r: Results) -> Section:
     latest, records = _outcome_records(r)
     rates = ind.outcome_rates(records)
     specs = ind.sections()["outcomes"]
-    values = headline_shares(r)
-    bars = [Bar(spec.label, values[spec.key].rate, percent(values[spec.key])) for spec in specs]
+    shares = [(spec, headline_share(r, spec.key)) for spec in specs]
+    bars = [Bar(spec.label, share.rate, percent(share)) for spec, share in shares]
     return Section.of(
         "outcomes",
         percent(rates.success),
@@ -559,22 +560,19 @@ def headline_section(r: Results, key: str) -> Section:
     rows = []
     for spec in specs:
         value = values[spec.key]
-        share = value if isinstance(value, Share) else None
-        rows.append(
-            {
-                "indicator": spec.label,
-                "part": share.part if share else None,
-                "whole": share.whole if share else None,
-                "value": _float(share.rate) if share else _decimal(value),
-            }
-        )
+        row: dict[str, object]
+        if isinstance(value, Share):
+            row = {"part": value.part, "whole": value.whole, "value": _float(value.rate)}
+        else:
+            row = {"part": None, "whole": None, "value": _decimal(value)}
+        rows.append({"indicator": spec.label, **row})
     return Section.of(
         key,
         value_text(values[specs[0].key]) if specs else "—",
         bars=[
-            Bar(spec.label, values[spec.key].rate, value_text(values[spec.key]))
+            Bar(spec.label, value.rate, value_text(value))
             for spec in specs
-            if isinstance(values[spec.key], Share)
+            if isinstance(value := values[spec.key], Share)
         ],
         columns=[
             Column("indicator", _("Indicator")),
