@@ -363,6 +363,21 @@ class TestStudentAssessment:
         mark = ProgressMark.objects.get(author_kind="self")
         assert (mark.student, mark.level, mark.comment) == (world.student, 3, "ok")
 
+    def test_the_student_page_shows_their_mark_on_the_last_session(
+        self, login, world, today_session
+    ):
+        services.attendance_all_present(session=today_session, user=None)
+        client = login(world.users["student"])
+        client.post(
+            reverse("followup:student-mark", args=[today_session.pk]),
+            {"level": "3", "comment": "presque"},
+        )
+        body = client.get(reverse("schools:student-detail", args=[world.student.pk]))
+        html = body.content.decode()
+        assert 'value="presque"' in html
+        assert 'value="3" aria-pressed="true"' in html
+        assert 'value="2" aria-pressed="true"' not in html
+
     def test_a_student_assesses_a_classmate_when_co_evaluation_is_open(
         self, login, world, today_session
     ):
