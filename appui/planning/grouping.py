@@ -120,48 +120,72 @@ def previous_plan(plan: Plan) -> Plan | None:
 
 
 def build_instance(plan: Plan) -> Instance:
+    """The solver instance of a plan: its students' needs, the slots' staff and rooms, the
+    modules, last period's groups and what is locked."""
     students = list(plan_students(plan))
     profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=students)}
     modules = list(plan_modules(plan))
+    competencies = sorted({module_competency(m) for m in modules})
+    locked, locked_groups = _locks(plan)
+    return Instance(
+        competencies=tuple(competencies),
+        students=tuple(_core_student(s, profiles.get(s.pk, {}), competencies) for s in students),
+        slots=_core_slots(plan, modules),
+        modules=tuple(_core_module(m) for m in modules),
+        previous_groups=_previous_groups(plan),
+        weights=Weights.from_dict(plan.weights or {}),
+        locked=tuple(locked),
+        locked_groups=tuple(locked_groups),
+        competency_labels={module_competency(m): m.competency.label for m in modules},
+    )
+
+
+def _core_slots(plan: Plan, modules: list[Module]) -> tuple[CoreSlot, ...]:
+    """The plan's slots with the staff able to run one of its modules, and the rooms."""
     staff_competencies: dict[int, set[str]] = {}
     for module in modules:
         for member in module.staff.all():
             staff_competencies.setdefault(member.pk, set()).add(module_competency(module))
-    slots = []
-    for slot in plan_slots(plan):
-        slots.append(
-            CoreSlot(
-                id=slot_key(slot.pk),
-                label=str(slot),
-                staff=tuple(
-                    CoreStaff(
-                        id=str(member.pk),
-                        name=str(member),
-                        competencies=frozenset(staff_competencies.get(member.pk, ())),
-                    )
-                    for member in slot.staff.all()
-                    if member.pk in staff_competencies
-                ),
-                rooms=tuple(
-                    CoreRoom(id=str(room.pk), capacity=room.capacity, label=room.name)
-                    for room in slot.rooms.all()
-                ),
-            )
+    return tuple(
+        CoreSlot(
+            id=slot_key(slot.pk),
+            label=str(slot),
+            staff=tuple(
+                CoreStaff(
+                    id=str(member.pk),
+                    name=str(member),
+                    competencies=frozenset(staff_competencies.get(member.pk, ())),
+                )
+                for member in slot.staff.all()
+                if member.pk in staff_competencies
+            ),
+            rooms=tuple(
+                CoreRoom(id=str(room.pk), capacity=room.capacity, label=room.name)
+                for room in slot.rooms.all()
+            ),
         )
-    competencies = sorted({module_competency(m) for m in modules})
-    labels = {module_competency(m): m.competency.label for m in modules}
+        for slot in plan_slots(plan)
+    )
+
+
+def _previous_groups(plan: Plan) -> tuple[PreviousGroup, ...]:
+    """Last period's published groups (the solver avoids repeating a module)."""
     previous = previous_plan(plan)
-    previous_groups: tuple[PreviousGroup, ...] = ()
-    if previous is not None:
-        previous_groups = tuple(
-            PreviousGroup(
-                students=tuple(str(a.student_id) for a in group.assignments.all()),
-                module=group.module.code,
-            )
-            for group in previous.groups.select_related("module").prefetch_related("assignments")
+    if previous is None:
+        return ()
+    return tuple(
+        PreviousGroup(
+            students=tuple(str(a.student_id) for a in group.assignments.all()),
+            module=group.module.code,
         )
-    locked = []
-    locked_groups = []
+        for group in previous.groups.select_related("module").prefetch_related("assignments")
+    )
+
+
+def _locks(plan: Plan) -> tuple[list[Lock], list[CoreGroup]]:
+    """Locked groups (kept whole) and locked students of the other groups."""
+    locked: list[Lock] = []
+    locked_groups: list[CoreGroup] = []
     for group in plan.groups.select_related("module", "room").prefetch_related(
         "assignments", "staff"
     ):
@@ -177,48 +201,38 @@ def build_instance(plan: Plan) -> Instance:
                 )
             )
             continue
-        for assignment in group.assignments.all():
-            if assignment.locked:
-                locked.append(
-                    Lock(
-                        student=str(assignment.student_id),
-                        slot=slot_key(group.slot_id),
-                        module=group.module.code,
-                    )
-                )
-    return Instance(
-        competencies=tuple(competencies),
-        students=tuple(
-            CoreStudent(
-                id=str(s.pk),
-                division=s.division.code,
-                needs={
-                    k: v
-                    for k, v in student_needs(profiles.get(s.pk, {})).items()
-                    if k in competencies
-                },
-                name=f"{s.first_name} {s.last_name}",
+        locked.extend(
+            Lock(
+                student=str(assignment.student_id),
+                slot=slot_key(group.slot_id),
+                module=group.module.code,
             )
-            for s in students
-        ),
-        slots=tuple(slots),
-        modules=tuple(
-            CoreModule(
-                id=m.code,
-                competency=module_competency(m),
-                kind=m.kind,
-                min_size=m.min_size,
-                max_size=m.max_size,
-                label=m.title,
-                target_level=TARGET_LEVEL_BY_KIND.get(m.kind),
-            )
-            for m in modules
-        ),
-        previous_groups=previous_groups,
-        weights=Weights.from_dict(plan.weights or {}),
-        locked=tuple(locked),
-        locked_groups=tuple(locked_groups),
-        competency_labels=labels,
+            for assignment in group.assignments.all()
+            if assignment.locked
+        )
+    return locked, locked_groups
+
+
+def _core_student(student: Student, profile: dict, competencies: list[str]) -> CoreStudent:
+    # plan_students() selects students by their division's level: they all have one.
+    assert student.division is not None
+    return CoreStudent(
+        id=str(student.pk),
+        division=student.division.code,
+        needs={k: v for k, v in student_needs(profile).items() if k in competencies},
+        name=f"{student.first_name} {student.last_name}",
+    )
+
+
+def _core_module(module: Module) -> CoreModule:
+    return CoreModule(
+        id=module.code,
+        competency=module_competency(module),
+        kind=module.kind,
+        min_size=module.min_size,
+        max_size=module.max_size,
+        label=module.title,
+        target_level=TARGET_LEVEL_BY_KIND.get(Module.Kind(module.kind)),
     )
 
 
