@@ -19,6 +19,7 @@ PAIRS = [
     (Level.Track, mef.Track),
     (Student.Sex, values.Sex),
     (Student.Project, needs.Project),
+    (Student.Scheme, mef.Scheme),
     (Attendance.Status, hours.Attendance),
     (ProgressMark.Level, scales.LsuLevel),
 ]

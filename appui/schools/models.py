@@ -150,6 +150,11 @@ class Level(models.Model):
         CAP = core_mef.Track.CAP.value, _("CAP")
         BACPRO = core_mef.Track.BAC_PRO.value, _("Bac Pro")
         COLLEGE = core_mef.Track.COLLEGE.value, _("Collège")
+        GT = core_mef.Track.GT.value, _("General and technological lycée")
+        MC = core_mef.Track.MC.value, _("Mention complémentaire")
+        BMA = core_mef.Track.BMA.value, _("Brevet des métiers d'art")
+        POST_BAC = core_mef.Track.POST_BAC.value, _("Post-bac (BTS…)")
+        OTHER = core_mef.Track.OTHER.value, _("To be specified")
 
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="levels")
     track = models.CharField(_("track"), max_length=10, choices=Track.choices)
@@ -171,6 +176,17 @@ class Level(models.Model):
     )
     hours_reference = models.CharField(_("legal reference"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Created by an import from a MEF code appui does not know: the head says once what it is
+    # (track, year in cycle, AP hours or no AP); the answer is kept as a MefMapping.
+    to_specify = models.BooleanField(_("to be specified"), default=False)
+    has_ap = models.BooleanField(
+        _("has AP"), default=True, help_text=_("Post-bac levels (BTS…) have no AP by default.")
+    )
+    # Need groups must not mix pupils of different schemes (SEGPA, ULIS, UPE2A): circulaire
+    # de rentrée 2025. On by default; the coordinator may switch it off for a level.
+    separate_schemes = models.BooleanField(
+        _("keep special schemes apart in need groups"), default=True
+    )
 
     class Meta:
         verbose_name = _("level")
@@ -188,6 +204,64 @@ class Level(models.Model):
         if not mask or len(mef) != len(mask):
             return False
         return all(m == "." or m == c for m, c in zip(mask, mef, strict=True))
+
+
+class MefMapping(models.Model):
+    """What the head said a MEF code unknown to appui is; applied by every later import of the
+    school (any year), so a level is mapped once."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="mef_mappings")
+    mef = models.CharField(_("MEF code"), max_length=11)
+    label = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=20)
+    track = models.CharField(_("track"), max_length=10, choices=Level.Track.choices)
+    year_in_cycle = models.PositiveSmallIntegerField(_("year in the cycle"), default=1)
+    has_ap = models.BooleanField(_("has AP"), default=True)
+    ap_hours = models.DecimalField(
+        _("yearly AP hours"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("MEF mapping")
+        verbose_name_plural = _("MEF mappings")
+        ordering = ["mef"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "mef"], name="unique_mef_mapping"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mef} → {self.label}"
+
+
+class PostalAddress(models.Model):
+    """A postal address as SIECLE gives it (up to four lines, postal code, city, country)."""
+
+    address_lines = models.TextField(_("address"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def postal_block(self) -> list[str]:
+        """The lines of an envelope's address block (without the name)."""
+        lines = [line for line in self.address_lines.splitlines() if line.strip()]
+        town = " ".join(part for part in (self.postal_code, self.city.upper()) if part)
+        if town:
+            lines.append(town)
+        if self.country and self.country.strip().upper() != "FRANCE":
+            lines.append(self.country.upper())
+        return lines
 
 
 class Subject(models.Model):
@@ -232,7 +306,14 @@ class Division(models.Model):
             raise ValidationError(_("The level belongs to another school year."))
 
 
-class Student(models.Model):
+class Student(PostalAddress):
+    class Scheme(models.TextChoices):
+        # Values from the core vocabulary (appui.core.io.mef.Scheme); labels here.
+        NONE = core_mef.Scheme.NONE.value, _("none")
+        SEGPA = core_mef.Scheme.SEGPA.value, _("SEGPA")
+        ULIS = core_mef.Scheme.ULIS.value, _("ULIS")
+        UPE2A = core_mef.Scheme.UPE2A.value, _("UPE2A (newly arrived allophone pupils)")
+
     class Sex(models.TextChoices):
         # Values from the core vocabulary (appui.core.io.values.Sex); labels here.
         FEMALE = core_values.Sex.F.value, _("female")
@@ -264,6 +345,11 @@ class Student(models.Model):
     )
     entry_date = models.DateField(_("entry date"), null=True, blank=True)
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    # The pupil's MEF code in the last SIECLE import (their level when they have no class).
+    mef = models.CharField(_("MEF code"), max_length=11, blank=True)
+    scheme = models.CharField(
+        _("special scheme"), max_length=10, choices=Scheme.choices, blank=True, default=""
+    )
     project = models.CharField(
         _("project"), max_length=20, choices=Project.choices, default=Project.UNDECIDED
     )
@@ -308,12 +394,17 @@ class Student(models.Model):
         return self.exit_date is not None
 
 
-class Guardian(models.Model):
+class Guardian(PostalAddress):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
+    # PERSONNE_ID in SIECLE's Responsables export: how a guardian is matched on re-import.
+    siecle_id = models.CharField(_("SIECLE id"), max_length=20, blank=True)
+    civility = models.CharField(_("civility"), max_length=10, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("home phone"), max_length=30, blank=True)
+    mobile_phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    work_phone = models.CharField(_("work phone"), max_length=30, blank=True)
     students = models.ManyToManyField(
         Student, through="StudentGuardian", related_name="guardians", verbose_name=_("children")
     )
@@ -329,6 +420,13 @@ class Guardian(models.Model):
         verbose_name = _("guardian")
         verbose_name_plural = _("guardians")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "siecle_id"],
+                condition=~Q(siecle_id=""),
+                name="unique_guardian_siecle_id_per_school",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
@@ -338,6 +436,10 @@ class StudentGuardian(models.Model):
     class Relationship(models.TextChoices):
         MOTHER = "mother", _("mother")
         FATHER = "father", _("father")
+        TUTOR = "tutor", _("legal tutor")
+        FAMILY = "family", _("other family member")
+        SOCIAL = "social", _("child welfare, educator or foster family")
+        SELF = "self", _("the pupil (adult)")
         OTHER = "other", _("other legal guardian")
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE)
@@ -345,6 +447,11 @@ class StudentGuardian(models.Model):
     relationship = models.CharField(
         _("relationship"), max_length=10, choices=Relationship.choices, default=Relationship.OTHER
     )
+    # RESP_LEGAL in SIECLE: 1 or 2 for the legal guardians, 0 for another person in charge or
+    # to contact (who receives no family letter by default).
+    legal_rank = models.PositiveSmallIntegerField(_("legal guardian rank"), default=1)
+    financial = models.BooleanField(_("financially responsible"), default=False)
+    contact = models.BooleanField(_("person to contact"), default=False)
 
     class Meta:
         verbose_name = _("student's guardian")
@@ -355,6 +462,10 @@ class StudentGuardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.student} ({self.get_relationship_display()})"
+
+    @property
+    def legal_guardian(self) -> bool:
+        return self.legal_rank > 0
 
 
 class Staff(models.Model):

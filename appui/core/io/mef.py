@@ -19,22 +19,64 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Level", "Track", "level_from_mef"]
+__all__ = ["Level", "Scheme", "Track", "level_from_mef"]
 
 
 class Track(StrEnum):
-    """The training a level belongs to."""
+    """The training a level belongs to.
+
+    ``OTHER`` is a level appui could not recognise from its MEF code: it is created « à
+    préciser » and the head says once what it is (the mapping is kept for later imports).
+    """
 
     CAP = "cap"
     BAC_PRO = "bacpro"
     COLLEGE = "college"
+    GT = "gt"  # lycée général et technologique: 2nde GT, 1re and Tle générales/technologiques
+    MC = "mc"  # mention complémentaire
+    BMA = "bma"  # brevet des métiers d'art
+    POST_BAC = "postbac"  # BTS and other post-bac classes: stored, no AP by default
+    OTHER = "other"
 
     @property
     def label(self) -> str:
         """French label."""
-        return {"cap": "CAP", "bacpro": "Baccalauréat professionnel", "college": "Collège"}[
-            self.value
-        ]
+        return _TRACK_LABELS[self]
+
+
+_TRACK_LABELS = {
+    Track.CAP: "CAP",
+    Track.BAC_PRO: "Baccalauréat professionnel",
+    Track.COLLEGE: "Collège",
+    Track.GT: "Lycée général et technologique",
+    Track.MC: "Mention complémentaire",
+    Track.BMA: "Brevet des métiers d'art",
+    Track.POST_BAC: "Post-bac (BTS…)",
+    Track.OTHER: "À préciser",
+}
+
+
+class Scheme(StrEnum):
+    """A special scheme a pupil is enrolled in. Need groups do not mix pupils of different
+    schemes when the level's rule is on (circulaire de rentrée 2025)."""
+
+    NONE = ""
+    SEGPA = "segpa"  # section d'enseignement général et professionnel adapté (collège)
+    ULIS = "ulis"  # unité localisée pour l'inclusion scolaire
+    UPE2A = "upe2a"  # unité pédagogique pour élèves allophones arrivants
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return _SCHEME_LABELS[self]
+
+
+_SCHEME_LABELS = {
+    Scheme.NONE: "",
+    Scheme.SEGPA: "SEGPA",
+    Scheme.ULIS: "ULIS",
+    Scheme.UPE2A: "UPE2A (allophones)",
+}
 
 
 @dataclass(frozen=True, slots=True)
