@@ -89,10 +89,43 @@ def remove_demo_school() -> None:
 
 @transaction.atomic
 def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = None) -> DemoResult:
+    """Rebuild the demo school for ``today``'s school year; same seed, same data.
+
+    The steps run in this order and draw from one generator; then each other app extends
+    the demo with its own generator (see :func:`_extend_by_apps`).
+    """
     rng = random.Random(seed)
     today = today or timezone.localdate()
     remove_demo_school()
 
+    school = _create_school()
+    result = DemoResult(school=school)
+    year = _create_year(school, today)
+    levels = _create_levels(year)
+    subjects = _create_subjects(school)
+    divisions = _create_divisions(year, levels)
+
+    staff_by_subject = _create_staff(rng, school, subjects, result)
+    _create_teachings(rng, divisions, subjects, staff_by_subject)
+    all_students = _create_students(rng, school, year, divisions, students)
+    _create_guardians(rng, school, all_students)
+    _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
+
+    _extend_by_apps(school, seed)
+
+    result.counts = {
+        "levels": len(levels),
+        "divisions": len(divisions),
+        "students": len(all_students),
+        "guardians": Guardian.objects.filter(school=school).count(),
+        "staff": Staff.objects.filter(school=school).count(),
+        "periods": year.periods.count(),
+    }
+    return result
+
+
+def _create_school() -> School:
+    """The fictitious lycée, in its academy (created if needed, shared with real schools)."""
     academy, _ = Academy.objects.get_or_create(code="DIJON", defaults={"name": "Académie de Dijon"})
     school = School(
         uai=DEMO_UAI,
@@ -103,8 +136,11 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     )
     school.full_clean()
     school.save()
-    result = DemoResult(school=school)
+    return school
 
+
+def _create_year(school: School, today: date) -> SchoolYear:
+    """The current school year and its periods, between the zone's holidays."""
     start_year = calendar.school_year_start(today)
     first, last = calendar.year_bounds(school.holiday_zone, start_year)
     year = SchoolYear.objects.create(
@@ -116,7 +152,11 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
         Period.objects.create(
             year=year, number=number, name=span.name, start_date=span.start, end_date=span.end
         )
+    return year
 
+
+def _create_levels(year: SchoolYear) -> dict[str, Level]:
+    """The levels of :data:`demo_data.LEVELS`, by short name."""
     levels = {}
     for order, (short, name, track, year_in_cycle, mask, hours) in enumerate(data.LEVELS):
         levels[short] = Level.objects.create(
@@ -132,11 +172,19 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
             else data.REFORM_2019,
             order=order,
         )
+    return levels
 
-    subjects = {
+
+def _create_subjects(school: School) -> dict[str, Subject]:
+    """The subjects of :data:`demo_data.SUBJECTS`, by code."""
+    return {
         code: Subject.objects.create(school=school, code=code, label=label)
         for code, label in data.SUBJECTS
     }
+
+
+def _create_divisions(year: SchoolYear, levels: dict[str, Level]) -> dict[str, Division]:
+    """The divisions of :data:`demo_data.DIVISIONS`, by code."""
     divisions = {}
     for code, level_short, specialty, _mef, _size, _subject, _girls in data.DIVISIONS:
         divisions[code] = Division.objects.create(
@@ -146,13 +194,12 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
             label=f"{levels[level_short].name} — {specialty}" if specialty else "",
             specialty=specialty,
         )
+    return divisions
 
-    staff_by_subject = _create_staff(rng, school, subjects, result)
-    _create_teachings(rng, divisions, subjects, staff_by_subject)
-    all_students = _create_students(rng, school, year, divisions, students)
-    _create_guardians(rng, school, all_students)
-    _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
 
+def _extend_by_apps(school: School, seed: int) -> None:
+    """Each other appui app with a ``demo`` module extends the demo, in INSTALLED_APPS order,
+    with its own generator seeded from ``seed`` and its label."""
     for app_config in apps.get_app_configs():
         if not app_config.name.startswith("appui.") or app_config.name == "appui.schools":
             continue
@@ -161,16 +208,6 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
         except ModuleNotFoundError:
             continue
         module.extend_demo(school, random.Random(f"{seed}-{app_config.label}"))
-
-    result.counts = {
-        "levels": len(levels),
-        "divisions": len(divisions),
-        "students": len(all_students),
-        "guardians": Guardian.objects.filter(school=school).count(),
-        "staff": Staff.objects.filter(school=school).count(),
-        "periods": year.periods.count(),
-    }
-    return result
 
 
 def _new_user(username: str, first_name: str, last_name: str, email: str = ""):
