@@ -62,6 +62,11 @@ class School(models.Model):
     holiday_zone = models.CharField(
         _("school holiday zone"), max_length=1, choices=Zone.choices, default=Zone.B
     )
+    # Audit, as other changes: who last changed the row and when (set by services).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("school")
@@ -111,6 +116,11 @@ class Period(models.Model):
     name = models.CharField(_("name"), max_length=100)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
+    # Audit, as other changes: who last changed the row and when (set by services).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("period")
@@ -186,6 +196,11 @@ class Level(models.Model):
     # de rentrée 2025. On by default; the coordinator may switch it off for a level.
     separate_schemes = models.BooleanField(
         _("keep special schemes apart in need groups"), default=True
+    )
+    # Audit, as other changes: who last changed the row and when (set by services).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
