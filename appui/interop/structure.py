@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
 from appui.core.hours import OFFICIAL_VOLUMES
 from appui.core.io.mef import Level as MefLevel
 from appui.core.io.mef import level_from_mef
+from appui.core.usernames import Usernames, slug  # noqa: F401 (names for accounts: one place, core)
 from appui.schools.models import Level, SchoolYear
 
 # Order of the levels on the school page: collège first, then CAP, then Bac Pro.
@@ -106,26 +106,3 @@ class LevelResolver:
             hours_reference=volume.reference if volume else "",
             order=_ORDER.get(recognised.key, 50),
         )
-
-
-def slug(text: str) -> str:
-    """``"Hélène"`` → ``"helene"``; ``"N'Diaye"`` → ``"ndiaye"`` (for usernames)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(char for char in plain.lower() if char.isalnum() or char == "-").strip("-")
-
-
-class Usernames:
-    """Unique usernames ``prenom.nom``, ``prenom.nom2``… against those already taken."""
-
-    def __init__(self, taken: Iterable[str]) -> None:
-        self.taken = {name.lower() for name in taken}
-
-    def new(self, first_name: str, last_name: str) -> str:
-        base = ".".join(part for part in (slug(first_name), slug(last_name)) if part)
-        base = (base or "personnel")[:140]
-        name, suffix = base, 1
-        while name in self.taken:
-            suffix += 1
-            name = f"{base}{suffix}"
-        self.taken.add(name)
-        return name
