@@ -150,10 +150,58 @@ class ModuleLimits(Rule):
         return 0
 
 
+class SeparateSchemes(Rule):
+    """Special schemes kept apart (when the instance says so): no group mixes students of
+    different schemes (SEGPA, ULIS, UPE2A, none) — need groups must not mix different kinds
+    of need.
+
+    Groups stay counted, not named: in a pool whose candidates have several schemes, the
+    groups of each capacity class are shared out between the schemes (``ys[t, m, e, k]``,
+    summing to ``y[t, m, e]``) and each scheme's students must fill its own groups, between
+    the minimum size and the classes' capacity. As for the whole pool, any such share can
+    be cut into groups of allowed sizes, so :mod:`split` cuts each scheme's students into
+    its groups. Pools whose candidates share one scheme get no variable at all.
+    """
+
+    name = "schemes"
+    label = "dispositifs séparés"
+
+    def build(self) -> int:
+        prep, var, model = self.prep, self.vars, self.model
+        if not prep.mixed_schemes:
+            return 0
+        for (t, m), classes in var.classes.items():
+            by_scheme: dict[str, list[Any]] = defaultdict(list)
+            for s in prep.free[t]:
+                lit = var.x.get((s, t, m))
+                if lit is not None:
+                    by_scheme[prep.scheme_of(s)].append(lit)
+            if len(by_scheme) < 2:
+                continue
+            guard = self.ctx.guard(self.name, t)
+            module = prep.modules[m]
+            most = len(prep.free_rooms[t])  # y[t, m, e] is bounded tighter; the sum binds
+            for e in classes:
+                shares = []
+                for k in sorted(by_scheme):
+                    ys = model.new_int_var(0, most, f"ys[{t},{m},{e},{k}]")
+                    var.ys[t, m, e, k] = ys
+                    shares.append(ys)
+                model.add(var.y[t, m, e] == sum(shares))
+            for k, lits in by_scheme.items():
+                groups = [var.ys[t, m, e, k] for e in classes]
+                size = sum(lits)
+                model.add(size >= module.min_size * sum(groups)).only_enforce_if(guard)
+                model.add(
+                    size <= sum(e * g for e, g in zip(classes, groups, strict=True))
+                ).only_enforce_if(guard)
+        return 0
+
+
 class Apart(Rule):
     """Students who must be apart are never in the same group: when both attend the same
     module in the same slot, it has at least two groups (:mod:`split` then separates
-    them)."""
+    them) — two groups open to their scheme when schemes are kept apart."""
 
     name = "apart"
     label = "élèves à séparer"
@@ -168,10 +216,13 @@ class Apart(Rule):
                     # contradictory with "together" (reported by it too).
                     continue
                 guard = self.ctx.guard(self.name, t)
+                if prep.scheme_of(a) != prep.scheme_of(b):
+                    continue  # never in one group anyway (SeparateSchemes)
                 for m in prep.blocks[t][ba].options:
                     xa, xb = var.xb.get((t, ba, m)), var.xb.get((t, bb, m))
                     if xa is not None and xb is not None:
-                        self.model.add(var.groups[t, m] >= 2 * (xa + xb) - 2).only_enforce_if(guard)
+                        groups = self.ctx.scheme_group_count(t, m, prep.scheme_of(a))
+                        self.model.add(groups >= 2 * (xa + xb) - 2).only_enforce_if(guard)
         return 0
 
 
@@ -390,6 +441,7 @@ HARD_RULES: tuple[type[Rule], ...] = (
     Rooms,
     Staffing,
     ModuleLimits,
+    SeparateSchemes,
     Apart,
     Locks,
 )

@@ -12,8 +12,9 @@ from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
-from .instance import Group
+from .instance import Group, scheme_label
 from .prepare import Prepared
+from .validation import mixed_schemes
 
 
 def precheck(prep: Prepared) -> list[str]:
@@ -85,11 +86,58 @@ def precheck(prep: Prepared) -> list[str]:
             out.append(
                 f"Barrette {name[t]} : aucun module ouvert ne vise le niveau de besoin de {who}."
             )
+    out.extend(_schemes(prep))
     if len(set(out)) < len(out):
         out = list(dict.fromkeys(out))
     for t in prep.slot_ids:
         out.extend(_slot_capacity(prep, t))
     return out
+
+
+def _schemes(prep: Prepared) -> list[str]:
+    """Schemes kept apart: "together" lists and locked groups within one scheme, and in
+    each slot enough students of each scheme to fill a group of their own."""
+    if not prep.mixed_schemes:
+        return []
+    out: list[str] = []
+    name = prep.slot_names
+    for pair in prep.instance.together:
+        schemes = {prep.scheme_of(s) for s in pair}
+        if len(schemes) > 1:
+            out.append(
+                f"Les élèves {', '.join(pair)} doivent être ensemble mais relèvent de "
+                f"dispositifs différents ({', '.join(scheme_label(k) for k in sorted(schemes))})."
+            )
+    for g in prep.instance.locked_groups:
+        message = mixed_schemes(
+            prep.instance, g, name=f"Groupe verrouillé {g.module} ({name[g.slot]})"
+        )
+        if message:
+            out.append(message)
+    for t in prep.slot_ids:
+        by_scheme: dict[str, list[str]] = defaultdict(list)
+        for s in prep.free[t]:
+            by_scheme[prep.scheme_of(s)].append(s)
+        if len(by_scheme) < 2:
+            continue
+        for k, members in sorted(by_scheme.items()):
+            options = {m for s in members for m in prep.options[s, t]}
+            if not options:
+                continue  # reported above: no open module fits their need levels
+            smallest = min(prep.modules[m].min_size for m in options)
+            if len(members) < smallest:
+                who = "élève" if len(members) == 1 else "élèves"
+                out.append(
+                    f"Barrette {name[t]} : {len(members)} {who} {_scheme_name(k)} "
+                    f"({', '.join(members)}), moins que la plus petite taille minimale de "
+                    f"leurs modules ({smallest}) : ils ne peuvent pas former un groupe à "
+                    "part et les dispositifs ne se mélangent pas."
+                )
+    return out
+
+
+def _scheme_name(scheme: str) -> str:
+    return f"du dispositif {scheme_label(scheme)}" if scheme else "sans dispositif"
 
 
 def _slot_capacity(prep: Prepared, t: str) -> list[str]:
@@ -211,6 +259,7 @@ _RULE_MESSAGES = {
     "staff_limits": "le nombre maximal de groupes par intervenant sur la période",
     "module_limits": "le nombre maximal de groupes par module",
     "apart": "les élèves à séparer",
+    "schemes": "la séparation des dispositifs (SEGPA, ULIS, UPE2A)",
     "locks": "les verrous de la coordination",
 }
 

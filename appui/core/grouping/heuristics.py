@@ -23,6 +23,8 @@ from .instance import Group, Instance, Room, Staff
 from .prepare import Prepared
 from .split import Item, cut_pool
 
+PoolKey = tuple[str, str, str]  # slot, module, scheme ("" unless schemes are kept apart)
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -84,13 +86,36 @@ def greedy_plan(
         state.record(g)
     for t in prep.slot_ids:
         # When the plan is polished, groups are cut again afterwards: no need to mix now.
-        planned = _SlotPlanner(prep, t, state, rng, mix=not polish).plan()
+        planned = _plan_slot(prep, t, state, rng, mix=not polish)
         for g in planned:
             state.record(g)
         groups.extend(planned)
     if polish:
         groups = polish_plan(prep, groups)
     return groups
+
+
+def _plan_slot(
+    prep: Prepared, t: str, state: _State, rng: random.Random, *, mix: bool
+) -> list[Group]:
+    """One slot's groups. When schemes are kept apart, each scheme is planned on its own,
+    the smallest first (its few students need groups of their own), with the staff, rooms
+    and module limits the schemes planned before it left."""
+    counts = Counter(prep.scheme_of(s) for s in prep.free[t])
+    if len(counts) <= 1:
+        return _SlotPlanner(prep, t, state, rng, mix=mix).plan()
+    staff, rooms = list(prep.free_staff[t]), list(prep.free_rooms[t])
+    taken: Counter[str] = Counter()
+    planned: list[Group] = []
+    for scheme in sorted(counts, key=lambda k: (counts[k], k)):
+        planner = _SlotPlanner(
+            prep, t, state, rng, mix=mix, scheme=scheme, staff=staff, rooms=rooms, taken=taken
+        )
+        groups = planner.plan()
+        staff, rooms = planner.staff, planner.rooms
+        taken.update(g.module for g in groups)
+        planned.extend(groups)
+    return planned
 
 
 def _ranked(options: Sequence[str], gains: dict[str, int]) -> list[str]:
@@ -100,9 +125,24 @@ def _ranked(options: Sequence[str], gains: dict[str, int]) -> list[str]:
 
 class _SlotPlanner:
     def __init__(
-        self, prep: Prepared, t: str, state: _State, rng: random.Random, *, mix: bool = True
+        self,
+        prep: Prepared,
+        t: str,
+        state: _State,
+        rng: random.Random,
+        *,
+        mix: bool = True,
+        scheme: str | None = None,
+        staff: Sequence[Staff] | None = None,
+        rooms: Sequence[Room] | None = None,
+        taken: Counter[str] | None = None,
     ) -> None:
+        """Plans the slot's free students — only those of ``scheme`` when given — with
+        ``staff`` and ``rooms`` (default: all free ones); ``taken`` counts groups per module
+        already opened in the slot by other planners (for ``max_groups``)."""
         self.prep, self.t, self.state, self.mix = prep, t, state, mix
+        self.scheme = scheme
+        self.taken: Counter[str] = taken if taken is not None else Counter()
         self.units = self._units()
         self.unit_of = {s: i for i, u in enumerate(self.units) for s in u.members}
         self.gains = [
@@ -121,8 +161,8 @@ class _SlotPlanner:
             if ua is not None and ub is not None and ua != ub:
                 self.apart[ua].add(ub)
                 self.apart[ub].add(ua)
-        self.staff: list[Staff] = list(prep.free_staff[t])
-        self.rooms: list[Room] = list(prep.free_rooms[t])
+        self.staff: list[Staff] = list(prep.free_staff[t] if staff is None else staff)
+        self.rooms: list[Room] = list(prep.free_rooms[t] if rooms is None else rooms)
         self.opened: dict[str, list[tuple[Staff, Room]]] = defaultdict(list)
         self.banned: set[str] = set()
         self.forced: dict[int, str] = {}
@@ -131,11 +171,17 @@ class _SlotPlanner:
         prep, t = self.prep, self.t
         units = []
         for block in prep.blocks[t]:
-            units.append(Unit(block.members, self._locked_options(block.members, block.options)))
+            if self._planned_here(block.members[0]):
+                units.append(
+                    Unit(block.members, self._locked_options(block.members, block.options))
+                )
         for s in prep.free[t]:
-            if (s, t) not in prep.block_of:
+            if (s, t) not in prep.block_of and self._planned_here(s):
                 units.append(Unit((s,), self._locked_options((s,), prep.options[s, t])))
         return units
+
+    def _planned_here(self, student: str) -> bool:
+        return self.scheme is None or self.prep.scheme_of(student) == self.scheme
 
     def _locked_options(self, members: Sequence[str], options: Sequence[str]) -> tuple[str, ...]:
         locks = {self.prep.locks[s, self.t] for s in members if (s, self.t) in self.prep.locks}
@@ -154,7 +200,8 @@ class _SlotPlanner:
         if m in self.banned or m not in self.prep.open_modules[self.t]:
             return False
         limit = module.max_groups
-        if limit is not None and len(self.opened[m]) + self.prep.locked_count[self.t, m] >= limit:
+        opened = len(self.opened[m]) + self.prep.locked_count[self.t, m] + self.taken[m]
+        if limit is not None and opened >= limit:
             return False
         return any(self.prep.can_teach(p, module) for p in self.staff) and any(
             r.capacity >= module.min_size for r in self.rooms
@@ -382,12 +429,14 @@ class _Polisher:
         self.w = inst.weights
         self.repeated = inst.previous_modules()
         self.fixed = [g for g in groups if g.locked]
-        self.pools: dict[tuple[str, str], list[Group]] = defaultdict(list)
+        # A pool is (slot, module, scheme): students move only between groups of their own
+        # scheme, so that no move mixes schemes kept apart (the scheme is "" otherwise).
+        self.pools: dict[PoolKey, list[Group]] = defaultdict(list)
         for g in groups:
-            if not g.locked:
-                self.pools[g.slot, g.module].append(g)
+            if not g.locked and g.students:
+                self.pools[g.slot, g.module, prep.scheme_of(g.students[0])].append(g)
         # Ordered (dicts, not sets) so that the result never depends on hashing.
-        self.members: dict[tuple[str, str], dict[Item, None]] = defaultdict(dict)
+        self.members: dict[PoolKey, dict[Item, None]] = defaultdict(dict)
         self.seat: dict[tuple[str, Item], str] = {}
         self.units: dict[str, list[Item]] = defaultdict(list)
         self.options: dict[tuple[str, Item], tuple[str, ...]] = {}
@@ -397,12 +446,12 @@ class _Polisher:
             for st in prep.free[t]:
                 if (st, t) not in prep.block_of:
                     self._add_unit(t, (st,), tuple(prep.options[st, t]))
-        for (t, m), pool in self.pools.items():
+        for (t, m, k), pool in self.pools.items():
             present = {st for g in pool for st in g.students}
             for item in self.units[t]:
                 if item[0] in present:
                     self.seat[t, item] = m
-                    self.members[t, m][item] = None
+                    self.members[t, m, k][item] = None
         self.served: dict[str, Counter[str]] = defaultdict(Counter)
         self.attended: dict[str, Counter[str]] = defaultdict(Counter)
         self.divisions: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -417,14 +466,14 @@ class _Polisher:
         for a, b in prep.apart_pairs():
             self.apart[a].add(b)
             self.apart[b].add(a)
-        self.sizes: Counter[tuple[str, str]] = Counter(
+        self.sizes: Counter[PoolKey] = Counter(
             {key: sum(len(item) for item in items) for key, items in self.members.items()}
         )
-        self.bounds: dict[tuple[str, str], tuple[int, int]] = {}
-        for (t, m), pool in self.pools.items():
+        self.bounds: dict[PoolKey, tuple[int, int]] = {}
+        for (t, m, k), pool in self.pools.items():
             module = prep.modules[m]
             rooms = {r.id: r.capacity for r in inst.slot(t).rooms}
-            self.bounds[t, m] = (
+            self.bounds[t, m, k] = (
                 module.min_size * len(pool),
                 sum(min(module.max_size, rooms[g.room]) for g in pool),
             )
@@ -436,11 +485,15 @@ class _Polisher:
         self.units[t].append(members)
         self.options[t, members] = options
 
-    def size(self, t: str, m: str) -> int:
-        return self.sizes[t, m]
+    def key(self, t: str, m: str, item: Item) -> PoolKey:
+        """The pool ``item`` is in, or would join, when it attends ``m`` in ``t``."""
+        return (t, m, self.prep.scheme_of(item[0]))
 
-    def limits(self, t: str, m: str) -> tuple[int, int]:
-        return self.bounds[t, m]
+    def size(self, key: PoolKey) -> int:
+        return self.sizes[key]
+
+    def limits(self, key: PoolKey) -> tuple[int, int]:
+        return self.bounds[key]
 
     def value(self, st: str, m: str) -> int:
         """Objective earned by ``st`` attending ``m`` that does not depend on other slots."""
@@ -492,20 +545,21 @@ class _Polisher:
             division = self.prep.students[st].division
             self.divisions[t, source][division] -= 1
             self.divisions[t, target][division] += 1
-        del self.members[t, source][item]
-        self.members[t, target][item] = None
-        self.sizes[t, source] -= len(item)
-        self.sizes[t, target] += len(item)
+        del self.members[self.key(t, source, item)][item]
+        self.members[self.key(t, target, item)][item] = None
+        self.sizes[self.key(t, source, item)] -= len(item)
+        self.sizes[self.key(t, target, item)] += len(item)
         self.seat[t, item] = target
 
     def apart_ok(self, t: str, item: Item, target: str, leaving: Item | None = None) -> bool:
-        if len(self.pools[t, target]) > 1:
+        pool = self.key(t, target, item)
+        if len(self.pools[pool]) > 1:
             return True
         partners = {b for st in item for b in self.apart.get(st, ())}
         if not partners:
             return True
         return not any(
-            st in partners for other in self.members[t, target] if other != leaving for st in other
+            st in partners for other in self.members[pool] if other != leaving for st in other
         )
 
     def run(self, passes: int = 2) -> None:
@@ -522,14 +576,15 @@ class _Polisher:
                 return
 
     def _move(self, t: str, item: Item, source: str) -> bool:
-        low, _high = self.limits(t, source)
-        if self.size(t, source) - len(item) < low:
+        low, _high = self.limits(self.key(t, source, item))
+        if self.size(self.key(t, source, item)) - len(item) < low:
             return False
         best, best_gain = None, 0
         for target in self.options[t, item]:
-            if target == source or not self.pools.get((t, target)):
+            pool = self.key(t, target, item)
+            if target == source or not self.pools.get(pool):
                 continue
-            if self.size(t, target) + len(item) > self.limits(t, target)[1]:
+            if self.size(pool) + len(item) > self.limits(pool)[1]:
                 continue
             if not self.apart_ok(t, item, target):
                 continue
@@ -544,14 +599,15 @@ class _Polisher:
     def _swap(self, t: str, item: Item, source: str) -> bool:
         """Exchange ``item`` with a student of a full module it would rather join."""
         for target in self.options[t, item]:
-            if target == source or not self.pools.get((t, target)):
+            pool = self.key(t, target, item)
+            if target == source or not self.pools.get(pool):
                 continue
-            if self.size(t, target) + len(item) <= self.limits(t, target)[1]:
+            if self.size(pool) + len(item) <= self.limits(pool)[1]:
                 continue  # not full: a plain move was possible
             first = self.gain(t, item, source, target)
             if first <= 0:
                 continue
-            for other in list(self.members[t, target]):
+            for other in list(self.members[pool]):
                 if len(other) != len(item) or source not in self.options[t, other]:
                     continue
                 if not (
@@ -570,11 +626,11 @@ class _Polisher:
         """The polished plan: each pool cut again into its groups (same staff and rooms)."""
         out = list(self.fixed)
         rooms = {t.id: {r.id: r.capacity for r in t.rooms} for t in self.prep.instance.slots}
-        for (t, m), pool in self.pools.items():
+        for (t, m, k), pool in self.pools.items():
             module = self.prep.modules[m]
             pool = sorted(pool, key=lambda g: (-rooms[t][g.room], g.room))
             caps = [min(module.max_size, rooms[t][g.room]) for g in pool]
-            items = list(self.members[t, m])
+            items = list(self.members[t, m, k])
             try:
                 chunks = cut_pool(self.prep, m, items, caps)
             except ValueError:

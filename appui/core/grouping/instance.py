@@ -18,6 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from appui.core.io.mef import Scheme
+
+#: Special schemes a student may carry ("" is none); see ``Instance.separate_schemes``.
+SCHEMES: tuple[str, ...] = tuple(s.value for s in Scheme)
+
+
+def scheme_label(scheme: str) -> str:
+    """French name of a scheme, for messages ("sans dispositif" for none)."""
+    return Scheme(scheme).label if scheme else "sans dispositif"
+
+
 #: Need levels run from 0 (no need) to 3 (strong need).
 LEVELS: tuple[int, ...] = (0, 1, 2, 3)
 MAX_LEVEL = LEVELS[-1]
@@ -41,6 +52,9 @@ class Student:
     wishes: tuple[str, ...] = ()
     unavailable_slots: frozenset[str] = frozenset()
     name: str | None = None
+    #: Special scheme (``Scheme`` value: "" none, "segpa", "ulis", "upe2a"); when the
+    #: instance keeps schemes apart, no group mixes pupils of different schemes.
+    scheme: str = ""
 
     def level(self, competency: str | None) -> int:
         """Need level for a competency (0 when unknown or for modules without a competency)."""
@@ -295,6 +309,9 @@ class Instance:
     locked_groups: tuple[Group, ...] = ()
     competency_labels: Mapping[str, str] = field(default_factory=dict)
     name: str | None = None
+    #: No group mixes students of different special schemes (SEGPA, ULIS, UPE2A and none):
+    #: need groups must not mix different kinds of need (circulaire de rentrée 2025).
+    separate_schemes: bool = False
 
     def __post_init__(self) -> None:
         errors = _check(self)
@@ -347,6 +364,8 @@ class Instance:
         if self.name is not None:
             data["name"] = self.name
         data["competencies"] = list(self.competencies)
+        if self.separate_schemes:
+            data["separate_schemes"] = True
         if self.competency_labels:
             data["competency_labels"] = dict(self.competency_labels)
         data["students"] = [_student_to_dict(s) for s in self.students]
@@ -420,6 +439,8 @@ def _student_to_dict(student: Student) -> dict[str, Any]:
         wishes=list(student.wishes),
         unavailable_slots=sorted(student.unavailable_slots),
     )
+    if student.scheme:
+        data["scheme"] = student.scheme
     return data
 
 
@@ -470,6 +491,21 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _scheme(value: Any) -> str:
+    # Kept as given when it is a string: _check names an unknown scheme with its student.
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InstanceError([f"Dispositif : texte attendu, pas {value!r}."])
+    return value
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise InstanceError([f"« {name} » : true ou false attendu, pas {value!r}."])
+    return value
+
+
 # Long on purpose: one constructor call per record type of the JSON schema, in schema order;
 # the solver rewrite (a later issue) replaces this reader.
 def _from_dict(data: Mapping[str, Any]) -> Instance:
@@ -481,6 +517,7 @@ def _from_dict(data: Mapping[str, Any]) -> Instance:
             wishes=tuple(dict.fromkeys(str(w) for w in s.get("wishes", []))),
             unavailable_slots=frozenset(str(t) for t in s.get("unavailable_slots", [])),
             name=None if s.get("name") is None else str(s["name"]),
+            scheme=_scheme(s.get("scheme")),
         )
         for s in data["students"]
     )
@@ -547,6 +584,7 @@ def _from_dict(data: Mapping[str, Any]) -> Instance:
         together=tuple(tuple(str(s) for s in p) for p in data.get("together", [])),
         apart=tuple(tuple(str(s) for s in p) for p in data.get("apart", [])),
         previous_groups=tuple(previous),
+        separate_schemes=_flag(data.get("separate_schemes", False), "separate_schemes"),
         weights=Weights.from_dict(data.get("weights")),
         locked=tuple(
             Lock(student=str(k["student"]), slot=str(k["slot"]), module=str(k["module"]))
@@ -591,6 +629,11 @@ def _check(inst: Instance) -> list[str]:
                 errors.append(f"Élève {s.id} : compétence inconnue {c}.")
             if v not in LEVELS:
                 errors.append(f"Élève {s.id} : niveau de besoin {v} hors de 0 à {MAX_LEVEL}.")
+        if s.scheme not in SCHEMES:
+            errors.append(
+                f"Élève {s.id} : dispositif inconnu « {s.scheme} » "
+                f"(attendu : {', '.join(SCHEMES[1:])} ou rien)."
+            )
         errors.extend(
             f"Élève {s.id} : vœu pour un module inconnu {w}."
             for w in s.wishes

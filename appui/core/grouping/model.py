@@ -50,6 +50,10 @@ class Variables:
     xb: dict[tuple[str, int, str], Any] = field(default_factory=dict)
     #: (slot, staff, module) -> the staff member leads a group of the module.
     a: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    #: (slot, module, capacity class, scheme) -> new groups of that class given to the
+    #: students of that scheme; only for pools whose candidates have several schemes while
+    #: schemes are kept apart (see :class:`constraints.SeparateSchemes`).
+    ys: dict[tuple[str, str, int, str], Any] = field(default_factory=dict)
 
 
 class ModelContext:
@@ -120,6 +124,17 @@ class ModelContext:
             if (s, slot, module) in self.vars.x
         )
 
+    def scheme_group_count(self, slot: str, module: str, scheme: str) -> Any:
+        """New groups of a pool open to the students of ``scheme`` (all of them when the
+        pool is not split by scheme), as a linear expression."""
+        classes = self.vars.classes.get((slot, module), [])
+        split = [
+            self.vars.ys[key] for e in classes if (key := (slot, module, e, scheme)) in self.vars.ys
+        ]
+        if split:
+            return sum(split)
+        return self.vars.groups.get((slot, module), 0)
+
     def group_count(self, slot: str, module: str) -> Any:
         """Number of groups of a pool (new ones plus locked ones), as a linear expression."""
         new = self.vars.groups.get((slot, module), 0)
@@ -184,6 +199,7 @@ class ModelResult:
     y: dict[tuple[str, str, int], int]
     a: dict[tuple[str, str, str], int]
     wall_time: float
+    ys: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
 
 
 class GroupingModel:
@@ -211,7 +227,7 @@ class GroupingModel:
         self.model.clear_hints()
         known: dict[int, int] = {}
         var = self.ctx.vars
-        for mapping, name in ((var.y, "y"), (var.a, "a"), (var.x, "x")):
+        for mapping, name in ((var.y, "y"), (var.a, "a"), (var.x, "x"), (var.ys, "ys")):
             chosen = values[name]
             for key, variable in mapping.items():
                 if variable.index not in known:
@@ -287,6 +303,7 @@ class GroupingModel:
             y=values(var.y),
             a=values(var.a),
             wall_time=solver.wall_time,
+            ys=values(var.ys),
         )
 
 
@@ -305,7 +322,7 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
 def plan_values(ctx: ModelContext, groups: list[Group]) -> dict[str, dict[Any, int]] | None:
     """Values of x, y and a that describe ``groups`` (None if they do not fit the model)."""
     prep, var = ctx.prep, ctx.vars
-    values: dict[str, dict[Any, int]] = {"x": {}, "y": {}, "a": {}}
+    values: dict[str, dict[Any, int]] = {"x": {}, "y": {}, "a": {}, "ys": {}}
     for g in groups:
         if g.locked:
             continue
@@ -321,5 +338,8 @@ def plan_values(ctx: ModelContext, groups: list[Group]) -> dict[str, dict[Any, i
             if (s, t, m) not in var.x:
                 return None
             values["x"][s, t, m] = 1
+        if g.students:
+            key = (t, m, e, prep.scheme_of(g.students[0]))
+            values["ys"][key] = values["ys"].get(key, 0) + 1
         values["a"][t, g.staff[0], m] = 1
     return values

@@ -145,6 +145,18 @@ class Prepared:
     def level(self, student: str, module: str) -> int:
         return self.students[student].level(self.modules[module].competency)
 
+    def scheme_of(self, student: str) -> str:
+        """The student's scheme when the instance keeps schemes apart, else "" for all:
+        students of one key may share a group, students of two keys never do."""
+        if not self.instance.separate_schemes:
+            return ""
+        return self.students[student].scheme
+
+    @cached_property
+    def mixed_schemes(self) -> bool:
+        """The rule is on and the level has students of at least two schemes."""
+        return len({self.scheme_of(s) for s in self.students}) > 1
+
     @staticmethod
     def can_teach(staff: Staff, module: Module) -> bool:
         return module.competency is None or module.competency in staff.competencies

@@ -48,13 +48,36 @@ def split(ctx: ModelContext, result: ModelResult) -> list[Group]:
         items += [
             (s,) for s in prep.free[t] if (s, t) not in prep.block_of and result.x.get((s, t, m), 0)
         ]
-        chunks = cut_pool(prep, m, items, caps)
+        caps, chunks = _cut_by_scheme(prep, t, m, items, caps, result)
         staff = staff_by_pool[t, m]
         if len(staff) != len(caps):
             raise RuntimeError(f"staff count mismatch in {t}/{m}")
         for cap, chunk, person in zip(caps, chunks, staff, strict=True):
             drafts[t].append(Draft(t, m, cap, [s for item in chunk for s in item], person))
     return name_groups(prep, drafts)
+
+
+def _cut_by_scheme(
+    prep: Prepared, t: str, m: str, items: list[Item], caps: list[int], result: ModelResult
+) -> tuple[list[int], list[list[Item]]]:
+    """Cut a pool into its groups; a pool shared out between schemes (``ys``) is cut one
+    scheme at a time into that scheme's groups. Returns the capacities and the groups."""
+    shares = {k: n for (tt, mm, _e, k), n in result.ys.items() if (tt, mm) == (t, m) and n}
+    if not shares:
+        return caps, cut_pool(prep, m, items, caps)
+    all_caps: list[int] = []
+    chunks: list[list[Item]] = []
+    for k in sorted(shares):
+        mine = [it for it in items if prep.scheme_of(it[0]) == k]
+        # Capacities in the order of ``caps`` (largest first), as many as the scheme has.
+        scheme_caps = [
+            e for e in dict.fromkeys(caps) for _ in range(result.ys.get((t, m, e, k), 0))
+        ]
+        all_caps += scheme_caps
+        chunks += cut_pool(prep, m, mine, scheme_caps)
+    if sum(len(chunk) for chunk in chunks) != len(items):
+        raise ValueError(f"{m}: students of a scheme without a group of their own")
+    return all_caps, chunks
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import metrics as plan_metrics
 from .bounds import relative_gap
-from .instance import Group, Instance
+from .instance import Group, Instance, scheme_label
 from .solution import Solution
 
 
@@ -94,6 +94,10 @@ def violations(instance: Instance, groups: Sequence[Group]) -> list[Violation]:
                     "staff_competency",
                     f"{name} : {p} n'enseigne pas {instance.competency_label(module.competency)}.",
                 )
+        if instance.separate_schemes:
+            message = mixed_schemes(instance, g)
+            if message:
+                add("schemes", message)
         for sid in g.students:
             student = students.get(sid)
             if student is None:
@@ -190,6 +194,21 @@ def violations(instance: Instance, groups: Sequence[Group]) -> list[Violation]:
         if not any(_same_group(locked, g) for g in groups):
             add("locked_group", f"{_group_name(instance, locked)} verrouillé : absent ou modifié.")
     return out
+
+
+def mixed_schemes(instance: Instance, group: Group, *, name: str | None = None) -> str | None:
+    """French message when ``group`` holds students of different special schemes (the
+    members of each scheme listed), else None. Unknown students are reported elsewhere."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for sid in group.students:
+        if sid in instance._students_by_id:
+            members[instance.student(sid).scheme].append(sid)
+    if len(members) < 2:
+        return None
+    parts = " ; ".join(
+        f"{scheme_label(k)} : {', '.join(ids)}" for k, ids in sorted(members.items())
+    )
+    return f"{name or _group_name(instance, group)} : dispositifs mélangés ({parts})."
 
 
 def _same_group(a: Group, b: Group) -> bool:
