@@ -221,10 +221,19 @@ def nomenclature_xml(
     programmes: Iterable[tuple[str, str, str]] = (),
     *,
     encoding: str = "ISO-8859-15",
+    uai: str | None = None,
+    school_year: int | None = None,
 ) -> bytes:
     """A fictitious ``Nomenclature.xml``: MEF code → label, subject code → label, and
-    programmes as (MEF code, subject code, weekly hours)."""
+    programmes as (MEF code, subject code, weekly hours). ``uai`` and ``school_year`` add the
+    ``PARAMETRES`` SIECLE writes (left out by default)."""
     root = etree.Element("BEE_NOMENCLATURES", VERSION="1.1")
+    if uai is not None or school_year is not None:
+        params = _sub(root, "PARAMETRES")
+        if uai is not None:
+            _sub(params, "UAJ", uai)
+        if school_year is not None:
+            _sub(params, "ANNEE_SCOLAIRE", school_year)
     data = _sub(root, "DONNEES")
     mef_list = _sub(data, "MEFS")
     for code, label in mefs.items():

@@ -3,7 +3,13 @@
 
 The parser only reads and checks: it returns every student found, flags those who left
 (``DATE_SORTIE`` set) or sit in a pseudo-division such as ``Inactifs``, and lists the problems
-found per student as :class:`~appui.core.io.errors.ImportIssue`. Matching with the database,
+found per student as :class:`~appui.core.io.errors.ImportIssue`. A present student is kept
+whatever their MEF code (an unknown one is the import's business: a level « à préciser ») and
+whether or not they are in a class.
+
+One INE on two lines: two present students is an error naming both lines; when one of them
+(or both) left, it is a warning naming both lines and the INE stays with the present student
+(or, between two leavers, the one who left last); the other is read without INE. Matching with the database,
 the preview and the transaction belong to the Django side. A file that cannot be read at all
 (truncated, malformed, wrong kind) raises :class:`~appui.core.io.errors.ImportFileError`.
 """
@@ -12,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from appui.core.io._files import Source
@@ -114,6 +120,9 @@ class SiecleStudent:
     pseudo_division: str | None = None
     groups: tuple[str, ...] = ()
     options: tuple[SiecleOption, ...] = ()
+    #: The INE of the file this student gave up to another line holding it (see
+    #: :func:`parse_siecle`): appui must not keep it for them either.
+    shared_ine: str | None = None
 
     @property
     def left(self) -> bool:
@@ -122,8 +131,14 @@ class SiecleStudent:
 
     @property
     def current(self) -> bool:
-        """True for a student still in the school and in a real division."""
-        return not self.left and self.division is not None
+        """True for a student still in the school: no exit date and not in a pseudo-division
+        (with or without a real division)."""
+        return not self.left and self.pseudo_division is None
+
+    @property
+    def without_class(self) -> bool:
+        """True for a present student SIECLE attaches to no division."""
+        return self.current and self.division is None
 
     @property
     def display_last_name(self) -> str:
@@ -147,7 +162,7 @@ class SiecleExport(HasIssues):
 
     @property
     def current_students(self) -> list[SiecleStudent]:
-        """Students still in the school and in a real division."""
+        """Students still in the school (see :attr:`SiecleStudent.current`)."""
         return [student for student in self.students if student.current]
 
     @property
@@ -198,7 +213,6 @@ def parse_siecle(
     structures = _structures(root, issues)
     options = _options(root)
     seen_ids: set[str] = set()
-    seen_ines: dict[str, str] = {}
     for element in root.iterfind("DONNEES/ELEVES/ELEVE"):
         student = _student(element, issues, structures, options, folded_pseudo)
         if student is None:
@@ -212,20 +226,60 @@ def parse_siecle(
             )
             continue
         seen_ids.add(student.eleve_id)
-        if student.ine is not None:
-            other = seen_ines.get(student.ine)
-            if other is not None:
-                issues.error(
-                    element,
-                    "ID_NATIONAL",
-                    student.ine,
-                    f"l'INE de {student.full_name} est aussi celui de {other}.",
-                )
-            seen_ines[student.ine] = student.full_name
         export.students.append(student)
+    export.students = _shared_ines(export.students, issues)
     if not export.students and not export.has_errors:
         issues.error(root, "ELEVES", None, "le fichier ne contient aucun élève.")
     return export
+
+
+def _shared_ines(students: list[SiecleStudent], issues: IssueLog) -> list[SiecleStudent]:
+    """Apply the rule for an INE found on several lines (see the module's docstring)."""
+    by_ine: dict[str, list[SiecleStudent]] = defaultdict(list)
+    for student in students:
+        if student.ine is not None:
+            by_ine[student.ine].append(student)
+    without_ine: set[str] = set()
+    for ine, holders in by_ine.items():
+        if len(holders) < 2:
+            continue
+        present = [student for student in holders if student.current]
+        keeper = present[0] if present else max(holders, key=_left_last)
+        for other in present[1:]:
+            issues.error(
+                other.line,
+                "ID_NATIONAL",
+                ine,
+                f"l'INE {ine} est celui de deux élèves présents : {keeper.full_name} "
+                f"(ligne {keeper.line}) et {other.full_name} (ligne {other.line}). "
+                "Corrigez l'INE dans SIECLE.",
+            )
+        for other in holders:
+            if other is keeper or other.current:
+                continue
+            issues.warning(
+                other.line,
+                "ID_NATIONAL",
+                ine,
+                f"l'INE {ine} de {other.full_name} (ligne {other.line}, sorti"
+                f"{f' le {other.exit_date:%d/%m/%Y}' if other.exit_date else ''}) est aussi "
+                f"celui de {keeper.full_name} (ligne {keeper.line}"
+                f"{', présent' if keeper.current else ''}) : l'INE reste à "
+                f"{keeper.full_name} ; {other.full_name} est enregistré sans INE.",
+            )
+            without_ine.add(other.eleve_id)
+    if not without_ine:
+        return students
+    return [
+        replace(student, ine=None, shared_ine=student.ine)
+        if student.eleve_id in without_ine
+        else student
+        for student in students
+    ]
+
+
+def _left_last(student: SiecleStudent) -> tuple[date, int]:
+    return (student.exit_date or date.min, student.line)
 
 
 def _parameters(root: Element, issues: IssueLog) -> SiecleParameters:
@@ -311,22 +365,6 @@ def _options(root: Element) -> dict[str, list[SiecleOption]]:
     return result
 
 
-def _level(
-    fields: Fields, mef_code: str | None, exit_date: date | None, who: str, issues: IssueLog
-) -> Level | None:
-    """The level read from the MEF code; a warning for a present student when it is unknown."""
-    level = level_from_mef(mef_code)
-    if level is None and exit_date is None:
-        issues.warning(
-            fields.at("CODE_MEF"),
-            "CODE_MEF",
-            mef_code,
-            f"le niveau de {who} n'est pas reconnu d'après son code MEF : "
-            "il faudra le préciser à la main.",
-        )
-    return level
-
-
 def _placement(
     element: Element,
     divisions: list[str],
@@ -364,7 +402,7 @@ def _placement(
             element,
             "CODE_STRUCTURE",
             None,
-            f"{who} n'est rattaché à aucune division : il n'est pas importé comme élève présent.",
+            f"{who} n'est rattaché à aucune division : il est importé comme élève sans classe.",
         )
     return division, pseudo
 
@@ -417,8 +455,9 @@ def _student(
             f"{who} n'a pas d'INE : il sera reconnu par son seul identifiant SIECLE.",
         )
 
+    # An unknown MEF is no problem here: the import gives it a level « à préciser ».
     mef_code = fields.text("CODE_MEF")
-    level = _level(fields, mef_code, exit_date, who, issues)
+    level = level_from_mef(mef_code)
 
     divisions, groups = structures.get(eleve_id, ([], []))
     division, pseudo = _placement(element, divisions, pseudo_divisions, exit_date, who, issues)
@@ -505,9 +544,15 @@ class NomenclatureProgramme:
 
 @dataclass(slots=True)
 class Nomenclature:
-    """Labels for MEF and subject codes, read from ``Nomenclature.xml``."""
+    """Labels for MEF and subject codes, read from ``Nomenclature.xml``.
+
+    ``uai`` and ``school_year`` come from its ``PARAMETRES`` when the file has them (SIECLE
+    writes them; the import refuses a Nomenclature of another school or year).
+    """
 
     file_name: str
+    uai: str | None = None
+    school_year: int | None = None
     mefs: dict[str, NomenclatureMef] = field(default_factory=dict)
     subjects: dict[str, NomenclatureSubject] = field(default_factory=dict)
     programmes: list[NomenclatureProgramme] = field(default_factory=list)
@@ -536,7 +581,14 @@ def parse_nomenclature(source: Source, file_name: str | None = None) -> Nomencla
             expected="le fichier des nomenclatures SIECLE",
             advice="Choisissez Nomenclature.xml exporté depuis SIECLE.",
         )
-    result = Nomenclature(file_name=name, issues=list(warnings))
+    year_text = child_text(root, "PARAMETRES/ANNEE_SCOLAIRE")
+    uai = child_text(root, "PARAMETRES/UAJ")
+    result = Nomenclature(
+        file_name=name,
+        uai=uai.upper() if uai else None,
+        school_year=int(year_text) if year_text and year_text.isdigit() else None,
+        issues=list(warnings),
+    )
     for element in root.iterfind(".//MATIERES/MATIERE"):
         code = (element.get("CODE_MATIERE") or "").strip()
         if code:
