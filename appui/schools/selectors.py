@@ -1,10 +1,21 @@
 """Reads of the school structure. Views call these; none of them writes."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from appui.core.text import fold
 
-from .models import Division, Level, Membership, School, SchoolYear, Student
+from .models import (
+    Division,
+    Guardian,
+    Level,
+    Membership,
+    School,
+    SchoolYear,
+    Student,
+    StudentGuardian,
+)
 
 SESSION_KEY = "school_id"
 
@@ -85,3 +96,55 @@ def academy_schools(user) -> QuerySet[School]:
     return School.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.ACADEMY
     ).distinct()
+
+
+@dataclass(frozen=True)
+class LetterRecipient:
+    """One family letter: the guardians living at one postal address, and that address."""
+
+    names: list[str]
+    postal_block: list[str]
+
+
+def letter_recipients(student: Student) -> list[LetterRecipient]:
+    """Who receives a family letter about ``student``: each legal guardian (``legal_rank``
+    > 0), one letter per distinct postal address — two guardians at the same address share
+    one. With no legal guardian on record, one letter to the family at the student's address.
+    """
+    links = (
+        StudentGuardian.objects.filter(student=student, legal_rank__gt=0)
+        .select_related("guardian")
+        .order_by("legal_rank", "guardian__last_name", "guardian__first_name")
+    )
+    letters: dict[tuple[str, ...], LetterRecipient] = {}
+    for link in links:
+        guardian = link.guardian
+        block = guardian.postal_block
+        name = " ".join(
+            part
+            for part in (guardian.civility, guardian.first_name, guardian.last_name.upper())
+            if part
+        )
+        key = tuple(fold(line) for line in block)
+        if key in letters:
+            letters[key].names.append(name)
+        else:
+            letters[key] = LetterRecipient(names=[name], postal_block=block)
+    if not letters:
+        family = f"{student.first_name} {student.last_name.upper()}"
+        return [LetterRecipient(names=[family], postal_block=student.postal_block)]
+    return list(letters.values())
+
+
+def guardians_without_account(school: School) -> QuerySet[Guardian]:
+    """Legal guardians of a present student of ``school`` who have no account yet."""
+    return (
+        Guardian.objects.filter(
+            school=school,
+            user__isnull=True,
+            studentguardian__legal_rank__gt=0,
+            studentguardian__student__exit_date__isnull=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
