@@ -120,8 +120,9 @@ def previous_plan(plan: Plan) -> Plan | None:
 
 
 def build_instance(plan: Plan) -> Instance:
-    """The solver instance of a plan: its students' needs, the slots' staff and rooms, the
-    modules, last period's groups and what is locked."""
+    """The solver instance of a plan: its students' needs and special schemes, the slots'
+    staff and rooms, the modules, last period's groups, what is locked and whether the
+    level keeps special schemes apart."""
     students = list(plan_students(plan))
     profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=students)}
     modules = list(plan_modules(plan))
@@ -137,6 +138,8 @@ def build_instance(plan: Plan) -> Instance:
         locked=tuple(locked),
         locked_groups=tuple(locked_groups),
         competency_labels={module_competency(m): m.competency.label for m in modules},
+        # SEGPA, ULIS and UPE2A pupils get groups of their own unless the level says not.
+        separate_schemes=plan.level.separate_schemes,
     )
 
 
@@ -221,6 +224,7 @@ def _core_student(student: Student, profile: dict, competencies: list[str]) -> C
         division=student.division.code,
         needs={k: v for k, v in student_needs(profile).items() if k in competencies},
         name=f"{student.first_name} {student.last_name}",
+        scheme=student.scheme,
     )
 
 
