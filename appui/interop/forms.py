@@ -233,3 +233,12 @@ class LsuSettingsForm(forms.ModelForm):
         if index and count and index > count:
             self.add_error("lsu_index", _("The period number cannot exceed the number of periods."))
         return data
+
+
+class GuardiansForm(UploadForm):
+    file_label = gettext_lazy("SIECLE export with addresses")
+    file_help = gettext_lazy(
+        "ExportXML_ResponsablesAvecAdresses.zip or ResponsablesAvecAdresses.xml for the "
+        "guardians; ElevesAvecAdresses.xml (or its zip) for the students' addresses."
+    )
+    accept = ".zip,.xml,application/zip,text/xml,application/xml"

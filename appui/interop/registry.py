@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appui.core.io.siecle import parse_nomenclature, parse_siecle
+from appui.core.io.siecle_people import parse_people
 from appui.core.io.sts import parse_sts
 from appui.core.io.tabular import read_table
 from appui.diagnostics.access import can_manage_campaign
@@ -28,6 +29,7 @@ from appui.schools.access import SchoolAccess
 from appui.schools.models import School
 
 from . import forms
+from .guardian_import import GuardianImport
 from .lsu_import import LsuTableImport
 from .plan import Importer, ImportRefused
 from .results_import import ResultsImport
@@ -150,6 +152,17 @@ def analyse_results(*, school, content, file_name, options, **_files):
     return ResultsImport(campaign, content, file_name)
 
 
+def analyse_guardians(*, school, content, file_name, **_files):
+    people = parse_people(content, file_name)
+    school = _school_of(school, people.parameters.uai)
+    if school is None:
+        raise ImportRefused(
+            f"L'établissement {people.parameters.uai} n'est pas dans appui : importez "
+            "d'abord ses élèves depuis SIECLE. Rien n'a été importé."
+        )
+    return GuardianImport(people, school=school)
+
+
 def _is_head(access: SchoolAccess) -> bool:
     return access.is_head
 
@@ -260,6 +273,24 @@ _ENTRIES = (
         importer=LsuTableImport,
         allowed=_is_head,
         command="import_lsu",
+    ),
+    ImportKind(
+        key="guardians",
+        slug="responsables",
+        label=_("Guardians and addresses (SIECLE)"),
+        help_text=_(
+            "ResponsablesAvecAdresses.xml: guardians, their relationship, postal address, "
+            "e-mail and phones, linked to their children. ElevesAvecAdresses.xml: the "
+            "students' addresses."
+        ),
+        action=_("Import guardians"),
+        title=_("Import guardians and addresses from SIECLE"),
+        short=_("Guardians"),
+        form=forms.GuardiansForm,
+        analyse=analyse_guardians,
+        importer=GuardianImport,
+        allowed=_is_head,
+        command="import_guardians",
     ),
 )
 

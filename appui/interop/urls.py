@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import lsu_views, views
+from . import guardian_views, lsu_views, views
 
 app_name = "interop"
 
 urlpatterns = [
     path("imports/", views.import_home, name="import-home"),
     path("imports/lots/<int:pk>/", views.import_preview, name="import-preview"),
+    path(
+        "imports/responsables/comptes/",
+        guardian_views.guardian_accounts,
+        name="guardian-accounts",
+    ),
     path("imports/<slug:slug>/", views.import_upload, name="import-upload"),
     path("exports/", views.export_home, name="export-home"),
     path("exports/lsu/", lsu_views.lsu_page, name="lsu"),

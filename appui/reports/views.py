@@ -8,6 +8,7 @@ from appui.followup.models import ProgressMark, Session
 from appui.planning.access import get_group_for, get_plan_for
 from appui.planning.selectors import plan_groups, student_groups
 from appui.schools.access import get_division_for, get_student_for
+from appui.schools.selectors import letter_recipients
 
 from .rendering import render_pdf
 from .selectors import division_timetable
@@ -55,7 +56,8 @@ def review_pdf(request, pk: int):
 
 @login_required
 def guardian_letter_pdf(request, pk: int):
-    """The letter telling guardians of the student's AP plan and tutor (seed 003)."""
+    """The letter telling guardians of the student's AP plan and tutor (seed 003): one copy
+    per legal guardian's postal address, the address placed for a window envelope."""
     student, access = get_student_for(request, pk)
     if not access.is_staff_member:
         raise PermissionDenied
@@ -66,7 +68,7 @@ def guardian_letter_pdf(request, pk: int):
         "student": student,
         "assignments": student_groups(student),
         "tutorship": tutorship,
-        "guardians": student.guardians.order_by("last_name", "first_name"),
+        "recipients": letter_recipients(student),
         "today": timezone.localdate(),
     }
     return _respond(

@@ -12,7 +12,7 @@ from appui.core.indicators import tutoring_coverage
 from appui.core.io.tabular import Column, ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.models import Division, Level, Student
-from appui.schools.selectors import current_year
+from appui.schools.selectors import current_year, letter_recipients
 
 from . import selectors, services
 from .access import (
@@ -306,11 +306,12 @@ def tutorship_informed(request, pk: int):
 @login_required
 def letter(request, pk: int):
     tutorship, _access = get_tutorship_for(request, pk)
-    guardians = tutorship.student.guardians.order_by("last_name", "first_name")
+    # One copy per legal guardian's postal address, for a window envelope.
+    recipients = letter_recipients(tutorship.student)
     return render(
         request,
         "tutoring/letter.html",
-        {"tutorship": tutorship, "guardians": guardians, "today": timezone.localdate()},
+        {"tutorship": tutorship, "recipients": recipients, "today": timezone.localdate()},
     )
 
 
