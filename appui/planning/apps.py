@@ -13,3 +13,4 @@ class PlanningConfig(AppConfig):
         # This app's partials on the school pages (see appui.schools.panels).
         panels.register("home_staff", "planning/_staff_groups.html", order=20)
         panels.register("student_detail", "planning/_student_groups.html", order=10)
+        panels.register("settings_home", "planning/_settings_slot_periods.html", order=10)

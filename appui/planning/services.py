@@ -1,5 +1,6 @@
 """Writes of the planning app: need-group plans, moves, locks, publication."""
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -9,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appui.core.grouping.instance import InstanceError, Weights
-from appui.schools.models import Level, Period
+from appui.schools.models import Level, Period, SchoolYear
+from appui.schools.services import EditConflict
 
 from . import grouping
-from .models import Assignment, Group, Plan
+from .models import Assignment, Group, Plan, Slot
 
 
 @transaction.atomic
@@ -187,3 +189,30 @@ def on_publish(callback: Callable[..., object]) -> Callable[..., object]:
     if callback not in _PUBLISH_HOOKS:
         _PUBLISH_HOOKS.append(callback)
     return callback
+
+
+# Which periods each slot runs in: one matrix for the year (the head's settings). -----------
+
+
+def slot_periods_version(year: SchoolYear) -> str:
+    """The version of a year's slot × period matrix, carried by its form (see
+    ``appui.schools.services.EditConflict``): a save on a changed matrix is refused."""
+    links = Slot.periods.through.objects.filter(slot__year=year).order_by("slot_id", "period_id")
+    slots = Slot.objects.filter(year=year).order_by("pk").values_list("pk", flat=True)
+    text = (
+        ",".join(map(str, slots))
+        + ";"
+        + ",".join(f"{s}-{p}" for s, p in links.values_list("slot_id", "period_id"))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def slot_periods_set(*, year: SchoolYear, version: str, chosen: dict[int, set[int]]) -> None:
+    """Set the periods each slot of ``year`` runs in (``chosen``: slot id → period ids)."""
+    SchoolYear.objects.select_for_update().get(pk=year.pk)
+    if slot_periods_version(year) != version:
+        raise EditConflict
+    period_ids = set(year.periods.values_list("pk", flat=True))
+    for slot in Slot.objects.filter(year=year):
+        slot.periods.set(chosen.get(slot.pk, set()) & period_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_catalogue
+from . import views, views_catalogue, views_slot_periods
 
 app_name = "planning"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("groupes/plans/<int:pk>/action/", views.plan_action, name="plan-action"),
     path("groupes/<int:pk>/", views.group_detail, name="group-detail"),
     path("barrettes/", views_catalogue.slot_list, name="slot-list"),
+    path("barrettes/periodes/", views_slot_periods.slot_periods, name="slot-periods"),
     path(
         "barrettes/niveaux/<int:level_pk>/nouvelle/", views_catalogue.slot_edit, name="slot-create"
     ),

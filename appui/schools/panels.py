@@ -7,7 +7,7 @@ registered for a place with ``{% load panels %}{% panels "student_detail" %}``, 
 with the page's context (plus the panel's own ``context``).
 
 Places: ``home`` (everyone), ``home_staff`` (staff members only), ``student_detail``,
-``student_list`` and ``division_detail``.
+``student_list``, ``division_detail`` and ``settings_home`` (the year's settings).
 """
 
 from collections.abc import Mapping
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-PLACES = frozenset({"home", "home_staff", "student_detail", "student_list", "division_detail"})
+PLACES = frozenset(
+    {"home", "home_staff", "student_detail", "student_list", "division_detail", "settings_home"}
+)
 
 
 @dataclass(frozen=True)

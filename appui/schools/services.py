@@ -1,14 +1,21 @@
 """Writes on the school structure, each in one transaction after full validation."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from appui.accounts.models import User
+from appui.core import calendar
+from appui.core.hours import OFFICIAL_VOLUMES, minutes_to_hours
 from appui.core.usernames import Usernames
 
-from .models import Guardian, Level, Membership, Period, School, SchoolYear, Student
+from .models import Guardian, Level, MefMapping, Membership, Period, School, SchoolYear, Student
 from .selectors import SESSION_KEY
 
 
@@ -37,15 +44,6 @@ def student_update(*, student: Student, **fields) -> Student:
 
 
 @transaction.atomic
-def level_set_hours(*, level: Level, ap_hours: Decimal, hours_reference: str) -> Level:
-    level.ap_hours = ap_hours
-    level.hours_reference = hours_reference
-    level.full_clean()
-    level.save(update_fields=["ap_hours", "hours_reference"])
-    return level
-
-
-@transaction.atomic
 def period_create(
     *, year: SchoolYear, number: int, name: str, start_date: date, end_date: date
 ) -> Period:
@@ -53,6 +51,261 @@ def period_create(
     period.full_clean()
     period.save()
     return period
+
+
+# The year's settings (issue 15, item 5): the head edits them in the app, never in /admin/. ------
+#
+# Every settings form carries the version it was opened on (a row's ``updated_at``, or a
+# fingerprint of a whole set such as the year's periods); a save whose version is no longer
+# the stored one changes nothing and raises ``EditConflict``: no last writer wins.
+
+
+_Audited = TypeVar("_Audited", Level, Period, School)
+
+
+class EditConflict(Exception):
+    """Someone saved this since the form was opened: nothing was written."""
+
+    message = _(
+        "Someone else saved these settings after you opened the page: nothing was changed. "
+        "The page now shows their values; make your change again."
+    )
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def row_version(row: Level | Period | School) -> str:
+    """The version a form carries for one row: its last change."""
+    return row.updated_at.isoformat() if row.updated_at else ""
+
+
+def _check_version(row: Level | Period | School, version: str) -> None:
+    if row_version(row) != version:
+        raise EditConflict
+
+
+def _locked(model: type[_Audited], pk: int) -> _Audited:
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def official_hours(level: Level) -> tuple[Decimal, str] | None:
+    """The national AP volume of a level (seeds 000/002: CAP 101.5 h then 91 h; Bac Pro 90,
+    84, 91 h) with its legal reference, or None when the school sets it (collège, GT…)."""
+    key = ""
+    if level.track == Level.Track.BACPRO:
+        key = f"bacpro-{level.year_in_cycle}"
+    elif level.track == Level.Track.CAP:
+        # CAP in two years is the common case; in one or three years (MEF 240/242) the
+        # texts give no per-year volume, so the school sets it.
+        prefix = level.mef_mask[:3]
+        key = f"cap2-{level.year_in_cycle}" if prefix in ("", "241") else ""
+    volume = OFFICIAL_VOLUMES.get(key)
+    if volume is None:
+        return None
+    return minutes_to_hours(volume.due_minutes).normalize(), volume.reference
+
+
+@transaction.atomic
+def level_settings_save(
+    *,
+    level: Level,
+    version: str,
+    user: User,
+    ap_hours: Decimal,
+    hours_reference: str,
+    has_ap: bool,
+    separate_schemes: bool,
+) -> Level:
+    """Save a level's AP settings, refused (``EditConflict``) if it changed meanwhile."""
+    level = _locked(Level, level.pk)
+    _check_version(level, version)
+    level.ap_hours = ap_hours if has_ap else Decimal("0")
+    level.hours_reference = hours_reference
+    level.has_ap = has_ap
+    level.separate_schemes = separate_schemes
+    level.updated_by = user
+    level.full_clean()
+    level.save()
+    return level
+
+
+@transaction.atomic
+def level_map_mef(
+    *,
+    level: Level,
+    version: str,
+    user: User,
+    track: str,
+    year_in_cycle: int,
+    name: str,
+    short_name: str,
+    has_ap: bool,
+    ap_hours: Decimal,
+) -> MefMapping:
+    """Say once what a level « à préciser » is: the answer is kept as the school's
+    ``MefMapping`` for its MEF code (applied by later imports) and the level is updated."""
+    level = _locked(Level, level.pk)
+    _check_version(level, version)
+    if not level.to_specify:
+        raise ValidationError(_("This level has already been specified."))
+    if track == Level.Track.OTHER:
+        raise ValidationError({"track": _("Choose the track of this level.")})
+    ap_hours = ap_hours if has_ap else Decimal("0")
+    level.track = track
+    level.year_in_cycle = year_in_cycle
+    level.name = name
+    level.short_name = short_name
+    level.has_ap = has_ap
+    level.ap_hours = ap_hours
+    level.to_specify = False
+    level.updated_by = user
+    level.full_clean()
+    level.save()
+    school = level.year.school
+    mapping = MefMapping.objects.filter(school=school, mef=level.mef_mask).first() or MefMapping(
+        school=school, mef=level.mef_mask
+    )
+    mapping.label = name
+    mapping.short_name = short_name
+    mapping.track = track
+    mapping.year_in_cycle = year_in_cycle
+    mapping.has_ap = has_ap
+    mapping.ap_hours = ap_hours
+    mapping.updated_by = user
+    mapping.full_clean()
+    mapping.save()
+    return mapping
+
+
+@transaction.atomic
+def school_set_holiday_zone(*, school: School, version: str, user: User, zone: str) -> School:
+    school = _locked(School, school.pk)
+    _check_version(school, version)
+    school.holiday_zone = zone
+    school.updated_by = user
+    school.full_clean()
+    school.save()
+    return school
+
+
+def periods_version(year: SchoolYear) -> str:
+    """The version of a year's whole set of periods: which exist and when each last changed."""
+    rows = year.periods.order_by("pk").values_list("pk", "updated_at")
+    text = ";".join(f"{pk}@{at.isoformat() if at else ''}" for pk, at in rows)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One period as the head wants it: ``pk`` None for a new one."""
+
+    pk: int | None
+    number: int
+    name: str
+    start_date: date
+    end_date: date
+    delete: bool = False
+
+
+def period_holds_data(period: Period) -> bool:
+    """True when deleting the period would delete or orphan work (plans, campaigns, reviews,
+    LSU…). Its slots only lose the link. Read from the model registry so a new app's table
+    is covered without naming it here."""
+    for relation in Period._meta.related_objects:
+        if relation.many_to_many:
+            continue
+        manager = relation.related_model._default_manager
+        if manager.filter(**{relation.field.name: period}).exists():
+            return True
+    return False
+
+
+@transaction.atomic
+def periods_save(
+    *, year: SchoolYear, version: str, user: User, rows: list[PeriodRow]
+) -> list[Period]:
+    """Replace the year's periods by ``rows`` (changed, added, deleted) in one transaction.
+
+    Each resulting period is checked with ``Period.clean()`` (inside the year, no overlap,
+    numbered in date order) once all are written, so a valid renumbering never trips on an
+    intermediate state; any error rolls everything back.
+    """
+    SchoolYear.objects.select_for_update().get(pk=year.pk)
+    if periods_version(year) != version:
+        raise EditConflict
+    existing = {period.pk: period for period in year.periods.all()}
+    for row in rows:
+        if row.pk is not None and row.pk not in existing:
+            raise EditConflict
+    for row in rows:
+        if row.pk is not None and row.delete:
+            period = existing.pop(row.pk)
+            if period_holds_data(period):
+                raise ValidationError(
+                    _("%(name)s holds plans, campaigns or reviews: it cannot be deleted.")
+                    % {"name": period.name}
+                )
+            period.delete()
+    kept = [row for row in rows if not row.delete]
+    numbers = [row.number for row in kept]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError(_("Two periods have the same number."))
+    saved, changed = [], []
+    for row in kept:
+        period = existing[row.pk] if row.pk is not None else Period(year=year)
+        if period.pk is None or (
+            period.number,
+            period.name,
+            period.start_date,
+            period.end_date,
+        ) != (row.number, row.name, row.start_date, row.end_date):
+            changed.append((period, row))
+        saved.append(period)
+    # Free the changed rows' numbers first: (year, number) is unique at every step.
+    for offset, (period, _row) in enumerate(changed, start=1):
+        if period.pk is not None:
+            period.number = 1000 + offset
+            period.save(update_fields=["number"])
+    for period, row in changed:
+        period.number = row.number
+        period.name = row.name
+        period.start_date = row.start_date
+        period.end_date = row.end_date
+        period.updated_by = user
+        period.save()
+    for period in saved:
+        try:
+            period.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                [f"{period.name} : {message}" for message in error.messages]
+            ) from error
+    return sorted(saved, key=lambda p: p.number)
+
+
+def periods_from_calendar(year: SchoolYear) -> list[PeriodRow]:
+    """The year's periods as the official holidays of the school's zone cut it (the demo's
+    five periods), keeping the existing periods' names and rows by number."""
+    spans = calendar.periods_between_holidays(year.school.holiday_zone, year.start_year)
+    existing = {period.number: period for period in year.periods.all()}
+    rows = []
+    for number, span in enumerate(spans, start=1):
+        current = existing.pop(number, None)
+        rows.append(
+            PeriodRow(
+                pk=current.pk if current else None,
+                number=number,
+                name=current.name if current else span.name,
+                start_date=span.start,
+                end_date=span.end,
+            )
+        )
+    rows.extend(
+        PeriodRow(p.pk, p.number, p.name, p.start_date, p.end_date, delete=True)
+        for p in existing.values()
+    )
+    return rows
 
 
 @transaction.atomic

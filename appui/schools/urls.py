@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "schools"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("divisions/<int:pk>/", views.division_detail, name="division-detail"),
     path("eleves/", views.student_list, name="student-list"),
     path("eleves/<int:pk>/", views.student_detail, name="student-detail"),
+    # The year's settings for the head (issue 15, item 5).
+    path("parametres/", views_settings.settings_home, name="settings-home"),
+    path("parametres/niveaux/", views_settings.settings_levels, name="settings-levels"),
+    path("parametres/niveaux/<int:pk>/", views_settings.settings_level, name="settings-level"),
+    path("parametres/periodes/", views_settings.settings_periods, name="settings-periods"),
 ]

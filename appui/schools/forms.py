@@ -1,0 +1,73 @@
+"""Forms of the school's settings pages. Each carries the version it was opened on, so a
+stale save is refused instead of overwriting a colleague's change."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level, School
+
+
+class VersionedForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class LevelSettingsForm(VersionedForm):
+    has_ap = forms.BooleanField(label=_("This level has AP"), required=False)
+    ap_hours = forms.DecimalField(
+        label=_("Yearly AP hours"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+        localize=True,
+    )
+    hours_reference = forms.CharField(label=_("Legal reference"), max_length=300, required=False)
+    separate_schemes = forms.BooleanField(
+        label=_("Keep special schemes (SEGPA, ULIS, UPE2A) apart in need groups"), required=False
+    )
+
+
+class LevelMappingForm(VersionedForm):
+    """What a level « à préciser » is; kept for its MEF code for every later import."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    short_name = forms.CharField(label=_("Short name"), max_length=20)
+    track = forms.ChoiceField(
+        label=_("Track"),
+        choices=[(value, label) for value, label in Level.Track.choices if value != "other"],
+    )
+    year_in_cycle = forms.IntegerField(label=_("Year in the cycle"), min_value=1, max_value=5)
+    has_ap = forms.BooleanField(label=_("This level has AP"), required=False)
+    ap_hours = forms.DecimalField(
+        label=_("Yearly AP hours"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        required=False,
+        localize=True,
+        help_text=_("Leave empty or 0 when the level has no AP."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_ap") and not data.get("ap_hours"):
+            self.add_error("ap_hours", _("Give the yearly AP hours, or untick « has AP »."))
+        return data
+
+
+class HolidayZoneForm(VersionedForm):
+    zone = forms.ChoiceField(label=_("School holiday zone"), choices=School.Zone.choices)
+
+
+class PeriodForm(forms.Form):
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=20)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    delete = forms.BooleanField(label=_("Delete"), required=False)
+
+
+PeriodFormSet = forms.formset_factory(PeriodForm, extra=1)

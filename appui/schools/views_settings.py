@@ -1,0 +1,225 @@
+"""The year's settings for the head (issue 15, item 5): levels and their AP hours, levels « à
+préciser », periods, holiday zone. No superuser and no /admin/ needed. The head writes,
+coordinators read; every save is audited (``updated_by``/``updated_at``) and refused when the
+row changed since the form was opened."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .access import SchoolAccess, school_access
+from .forms import HolidayZoneForm, LevelMappingForm, LevelSettingsForm, PeriodFormSet
+from .models import Level, SchoolYear
+from .selectors import current_year, levels_overview
+
+
+def _can_read(access: SchoolAccess) -> bool:
+    return access.is_head or access.is_coordinator
+
+
+def _year(access: SchoolAccess) -> SchoolYear:
+    year = current_year(access.school)
+    if year is None:
+        raise Http404
+    return year
+
+
+def _write_access(request, access: SchoolAccess | None = None) -> SchoolAccess:
+    """Coordinators read, the head writes."""
+    access = access or school_access(request)
+    if not _can_read(access) or (request.method == "POST" and not access.is_head):
+        raise PermissionDenied
+    return access
+
+
+@login_required
+def settings_home(request):
+    access = _write_access(request)
+    school = access.school
+    year = current_year(school)
+    form = HolidayZoneForm(
+        request.POST or None,
+        initial={"zone": school.holiday_zone, "version": services.row_version(school)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_set_holiday_zone(
+                school=school,
+                version=form.cleaned_data["version"],
+                user=access.logged_in_user,
+                zone=form.cleaned_data["zone"],
+            )
+        except services.EditConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, _("The holiday zone was saved."))
+        return redirect("schools:settings-home")
+    levels = list(levels_overview(year)) if year else []
+    return render(
+        request,
+        "schools/settings_home.html",
+        {
+            "access": access,
+            "school": school,
+            "year": year,
+            "form": form,
+            "levels": levels,
+            "to_specify": [level for level in levels if level.to_specify],
+            "periods": year.periods.all() if year else [],
+        },
+    )
+
+
+@login_required
+def settings_levels(request):
+    access = school_access(request, _can_read)
+    year = _year(access)
+    rows = [(level, services.official_hours(level)) for level in levels_overview(year)]
+    return render(
+        request, "schools/settings_levels.html", {"access": access, "year": year, "rows": rows}
+    )
+
+
+@login_required
+def settings_level(request, pk: int):
+    access = school_access(request)
+    level = (
+        Level.objects.select_related("year", "updated_by")
+        .filter(pk=pk, year__school=access.school)
+        .first()
+    )
+    if level is None:  # another school's level: its existence is not revealed
+        raise Http404
+    _write_access(request, access)
+    official = services.official_hours(level)
+    version = services.row_version(level)
+    if level.to_specify:
+        form = LevelMappingForm(
+            request.POST or None,
+            initial={
+                "name": level.name,
+                "short_name": level.short_name,
+                "year_in_cycle": level.year_in_cycle,
+                "has_ap": level.has_ap,
+                "ap_hours": level.ap_hours or None,
+                "version": version,
+            },
+        )
+    else:
+        data = request.POST or None
+        if data is not None and "official" in data and official is not None:
+            # « Apply the official volume »: the seeds' default, the other fields unchanged.
+            data = data.copy()
+            data["ap_hours"] = str(official[0])
+            data["hours_reference"] = official[1]
+        form = LevelSettingsForm(
+            data,
+            initial={
+                "has_ap": level.has_ap,
+                "ap_hours": level.ap_hours,
+                "hours_reference": level.hours_reference,
+                "separate_schemes": level.separate_schemes,
+                "version": version,
+            },
+        )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if level.to_specify:
+                data["ap_hours"] = data["ap_hours"] or 0
+                services.level_map_mef(level=level, user=access.logged_in_user, **data)
+                messages.success(
+                    request,
+                    _("The level was specified; later imports will apply it to its MEF code."),
+                )
+            else:
+                services.level_settings_save(level=level, user=access.logged_in_user, **data)
+                messages.success(request, _("The level's settings were saved."))
+        except services.EditConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("schools:settings-level", pk=level.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("schools:settings-levels")
+    return render(
+        request,
+        "schools/settings_level.html",
+        {"access": access, "level": level, "form": form, "official": official},
+    )
+
+
+@login_required
+def settings_periods(request):
+    access = _write_access(request)
+    year = _year(access)
+    periods = list(year.periods.select_related("updated_by"))
+    version = services.periods_version(year)
+    initial = [
+        {
+            "pk": p.pk,
+            "number": p.number,
+            "name": p.name,
+            "start_date": p.start_date,
+            "end_date": p.end_date,
+        }
+        for p in periods
+    ]
+    formset = PeriodFormSet(request.POST or None, initial=initial, prefix="periodes")
+    if request.method == "POST":
+        posted_version = request.POST.get("version", "")
+        rows = None
+        if posted_version != version:
+            # The rows posted were read from another set of periods: refuse before
+            # validating them against the present one (the service checks again, locked).
+            messages.error(request, str(services.EditConflict()))
+            return redirect("schools:settings-periods")
+        if "calendar" in request.POST:
+            rows = services.periods_from_calendar(year)
+        elif formset.is_valid():
+            rows = [
+                services.PeriodRow(
+                    pk=data.get("pk"),
+                    number=data["number"],
+                    name=data["name"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    delete=data.get("delete", False),
+                )
+                for data in formset.cleaned_data
+                if data and (data.get("pk") or not data.get("delete"))
+            ]
+        if rows is not None:
+            try:
+                services.periods_save(
+                    year=year, version=posted_version, user=access.logged_in_user, rows=rows
+                )
+            except services.EditConflict as conflict:
+                messages.error(request, str(conflict))
+                return redirect("schools:settings-periods")
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("The periods were saved."))
+                return redirect("schools:settings-periods")
+        else:
+            errors = []
+    else:
+        errors = []
+    return render(
+        request,
+        "schools/settings_periods.html",
+        {
+            "access": access,
+            "year": year,
+            "formset": formset,
+            "periods": periods,
+            "version": version,
+            "errors": errors,
+        },
+    )
