@@ -52,6 +52,9 @@ class ImportBatch(models.Model):
     )
     summary = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # DATE_EXPORT of a SIECLE file: a file older than the last one applied needs a second
+    # confirmation (it would bring back older classes and exits).
+    export_date = models.DateField(_("export date"), null=True, blank=True)
     # The diagnosis campaign a results file fills. A foreign key rather than a value in
     # ``options``: the campaign page lists its imports (``campaign.imports``), deleting a
     # campaign deletes its uploads, and access to a results batch follows its campaign's level.

@@ -137,6 +137,10 @@ class Plan:
     #: Data lines in error that the import can leave out when the user chooses to (results
     #: files: one bad row should not hold back a class). Errors elsewhere block the import.
     skippable_lines: set[int] = field(default_factory=set)
+    #: Consequences of a file that looks wrong though it reads well (it would make many
+    #: students leave, it is older than the last import…), in French: applying it needs a
+    #: second, explicit confirmation (the preview's checkbox, the command's ``--force``).
+    confirmations: list[str] = field(default_factory=list)
 
     def section(self, key: str, title: str) -> Section:
         """The section ``key``, created (in order) on first use."""
@@ -173,6 +177,15 @@ class Plan:
             ]
         return []
 
+    def unconfirmed(self, *, confirmed: bool = False) -> list[str]:
+        """Why this plan needs the second confirmation it was not given, or an empty list."""
+        if not self.confirmations or confirmed:
+            return []
+        return [
+            *self.confirmations,
+            "Cet import demande une seconde confirmation explicite : rien n'a été enregistré.",
+        ]
+
     @property
     def changes_anything(self) -> bool:
         return any(
@@ -202,6 +215,7 @@ class Plan:
             "issues": [issue_json(issue) for issue in self.issues[:MAX_ISSUES]],
             "issue_count": len(self.issues),
             "skippable_rows": len(self.skippable_lines),
+            "confirmations": list(self.confirmations),
             "error_count": errors,
             "warning_count": len(self.issues) - errors,
         }
@@ -224,6 +238,8 @@ class Plan:
             for issue in self.issues:
                 kind = "ERREUR" if issue.is_error else "attention"
                 out.append(f"  [{kind}] {issue}")
+        for text in self.confirmations:
+            out.append(f"À CONFIRMER : {text}")
         return out
 
 

@@ -128,15 +128,20 @@ class PreviewOutdated(ImportRefused):
         self.summary = summary
 
 
-def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Importer:
+def import_apply(
+    *, batch: ImportBatch, user, skip_invalid: bool = False, confirmed: bool = False
+) -> Importer:
     """Apply a previewed import in one transaction; raises ImportRefused (nothing written).
 
-    ``skip_invalid`` leaves out the rows in error a kind allows to skip (results files).
+    ``skip_invalid`` leaves out the rows in error a kind allows to skip (results files);
+    ``confirmed`` is the second, explicit confirmation a plan with
+    :attr:`~appui.interop.plan.Plan.confirmations` needs (many students leaving, an older
+    export).
     If the database changed since the preview, nothing is written: :class:`PreviewOutdated`
     carries the new preview, which is stored on the batch for the page to show.
     """
     try:
-        importer = _apply(batch=batch, user=user, skip_invalid=skip_invalid)
+        importer = _apply(batch=batch, user=user, skip_invalid=skip_invalid, confirmed=confirmed)
     except PreviewOutdated as outdated:
         batch.summary = outdated.summary
         batch.save(update_fields=["summary"])
@@ -145,7 +150,7 @@ def import_apply(*, batch: ImportBatch, user, skip_invalid: bool = False) -> Imp
 
 
 @transaction.atomic
-def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Importer:
+def _apply(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> Importer:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused("Cet import a déjà été appliqué ou annulé.")
@@ -161,7 +166,7 @@ def _apply(*, batch: ImportBatch, user, skip_invalid: bool) -> Importer:
     plan = importer.plan
     if plan.counts() != batch.summary.get("counts"):
         raise PreviewOutdated(plan.summary())
-    refusal = importer.refusal(skip_invalid=skip_invalid)
+    refusal = importer.refusal(skip_invalid=skip_invalid) or plan.unconfirmed(confirmed=confirmed)
     if refusal:
         raise ImportRefused(*refusal)
     school = importer.write(user=user)
@@ -205,6 +210,7 @@ def import_run(
     options: dict | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    confirmed: bool = False,
     user=None,
     report: Callable[[Importer], None] | None = None,
 ) -> RunOutcome:
@@ -212,7 +218,8 @@ def import_run(
 
     The plan is computed inside the transaction that writes it; ``report`` receives the
     importer before anything is written. A plan that cannot be applied raises ImportRefused
-    after the report (a dry run too: it says whether the real run would go through).
+    after the report (a dry run too: it says whether the real run would go through); so
+    does a plan that needs a second confirmation without ``confirmed``.
     """
     with transaction.atomic():
         importer = analyse(
@@ -227,7 +234,9 @@ def import_run(
         plan = importer.plan
         if report is not None:
             report(importer)
-        refusal = importer.refusal(skip_invalid=skip_invalid)
+        refusal = importer.refusal(skip_invalid=skip_invalid) or plan.unconfirmed(
+            confirmed=confirmed
+        )
         if refusal:
             raise ImportRefused(*refusal)
         if dry_run:

@@ -6,9 +6,19 @@ once, matches every student by SIECLE ``ELEVE_ID`` then INE — never by name �
 
 - the school and its school year when the installation has none for this UAI (the first
   import; the year's dates and AP periods come from the official calendar of the zone);
-- the levels missing for the MEF codes of the file (official AP hours where they exist);
+- the levels missing for the MEF codes of the file (official AP hours where they exist); a
+  code appui does not know gets the level the head mapped it to (``MefMapping``), or a new
+  level « à préciser » named after the Nomenclature;
 - the divisions and the groups (``STRUCTURE`` of type D and G), and who is in each group;
-- each student: new, changed (field by field), leaving, unchanged.
+- each student: new, changed (field by field), leaving, unchanged. Every present student is
+  stored, with their MEF code and special scheme (SEGPA, ULIS, UPE2A:
+  :func:`appui.core.io.mef.scheme_of`); one without a class is stored without division and
+  listed as such.
+
+A file that would make more than 20 % of the present students leave, or that is older than
+the last SIECLE file applied, needs a second, explicit confirmation
+(:attr:`~appui.interop.plan.Plan.confirmations`). A Nomenclature of another school or year
+is refused.
 
 A student with ``DATE_SORTIE`` is marked as left on that date; a student of the database
 absent from the file (or only in a pseudo-division such as « Inactifs ») is marked as left on
@@ -23,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -30,6 +41,7 @@ from django.utils import timezone
 from appui.core import calendar
 from appui.core.identifiers import ine_is_valid, uai_problem
 from appui.core.io.errors import ImportIssue, Severity
+from appui.core.io.mef import scheme_of
 from appui.core.io.siecle import Nomenclature, SiecleExport, SiecleStudent
 from appui.schools.models import (
     Division,
@@ -43,8 +55,9 @@ from appui.schools.models import (
 )
 from appui.schools.selectors import current_year
 
+from .models import ImportBatch
 from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
-from .structure import LevelResolver
+from .structure import LevelResolver, school_mappings
 
 # Student fields an import compares, with their French names.
 FIELDS = (
@@ -56,18 +69,33 @@ FIELDS = (
     ("siecle_id", "Identifiant SIECLE"),
     ("elenoet", "ELENOET"),
     ("division", "Division"),
+    ("mef", "Code MEF"),
+    ("scheme", "Dispositif"),
     ("entry_date", "Date d'entrée"),
     ("exit_date", "Date de sortie"),
 )
 FIELD_NAMES = dict(FIELDS)
 # Fields the file may leave empty without erasing what appui holds.
-KEEP_WHEN_EMPTY = {"birth_date", "sex", "ine", "elenoet", "entry_date", "division"}
+KEEP_WHEN_EMPTY = {"birth_date", "sex", "ine", "elenoet", "entry_date", "division", "mef"}
+#: Above this share of the present students leaving, the import needs a second confirmation.
+LEAVING_SHARE = Decimal("0.2")
+#: Students without a class named in the preview's facts (the count covers them all).
+MAX_LISTED = 50
+WITHOUT_CLASS = "sans classe"
 CLEAN_EXCLUDE = ["school", "division", "user", "search_text", "project"]
 
 
 def fallback_year_bounds(start_year: int) -> tuple[date, date]:
     """Dates used when the official calendar of a year is not published yet."""
     return date(start_year, 9, 1), date(start_year + 1, 7, 4)
+
+
+def _erases(record: SiecleStudent, student: Student, name: str) -> bool:
+    """Fields the file empties on purpose: the class of a present student SIECLE puts in no
+    division, the INE a student gave up to another line of the file (see parse_siecle)."""
+    if name == "division":
+        return record.current
+    return name == "ine" and record.shared_ine is not None and student.ine == record.shared_ine
 
 
 class SiecleImport(Importer):
@@ -103,6 +131,8 @@ class SiecleImport(Importer):
         # (group, division) and (group, student) links to add; (group pk, student pk) to drop.
         self.group_divisions: list[tuple[StudentGroup, Division]] = []
         self.group_students: list[tuple[StudentGroup, Student]] = []
+        # Present students stored without a class, in file order.
+        self.without_class: list[SiecleStudent] = []
         self._analyse(school)
 
     # ------------------------------------------------------------------ analysis
@@ -111,11 +141,17 @@ class SiecleImport(Importer):
         self.plan.issues.extend(export.issues)
         if self.nomenclature is not None:
             self.plan.issues.extend(self.nomenclature.issues)
+        self._check_nomenclature()
         self._resolve_school(school)
         params = export.parameters
         self.leave_date = params.export_date or self.today
         existing_levels = list(self.year.levels.all()) if self.year.pk else []
-        self.levels = LevelResolver(self.year, existing_levels)
+        self.levels = LevelResolver(
+            self.year,
+            existing_levels,
+            mappings=school_mappings(self.school),
+            label_of=self.nomenclature.mef_label if self.nomenclature else None,
+        )
         self.divisions = (
             {d.code: d for d in Division.objects.filter(year=self.year).select_related("level")}
             if self.year.pk
@@ -129,11 +165,11 @@ class SiecleImport(Importer):
         self._load_groups()
         self._plan_students(students)
         self._check_unique_keys()
+        self._check_harm(students)
 
         levels = self.plan.section("levels", "Niveaux")
         for level in self.levels.new:
-            hours = f"{show(level.ap_hours)} h d'AP par an" if level.ap_hours else "heures à saisir"
-            levels.add(Entry(NEW, level.name, level.mef_mask, note=hours))
+            levels.add(Entry(NEW, level.name, level.mef_mask, note=self._level_note(level)))
         levels.unchanged(len(existing_levels))
         divisions = self.plan.section("divisions", "Divisions")
         for division in self.new_divisions:
@@ -171,6 +207,88 @@ class SiecleImport(Importer):
                 f"{len(export.left_students)} sortis",
             )
         )
+        if self.without_class:
+            names = ", ".join(
+                f"{record.full_name} (ligne {record.line})"
+                for record in self.without_class[:MAX_LISTED]
+            )
+            more = len(self.without_class) - MAX_LISTED
+            facts.append(
+                (
+                    "Élèves sans classe",
+                    f"{len(self.without_class)} : {names}"
+                    + (f" et {more} autres" if more > 0 else ""),
+                )
+            )
+
+    @staticmethod
+    def _level_note(level: Level) -> str:
+        if level.to_specify:
+            return "à préciser : code MEF inconnu d'appui"
+        if not level.has_ap:
+            return "pas d'AP"
+        if level.ap_hours:
+            return f"{show(level.ap_hours)} h d'AP par an"
+        return "heures à saisir"
+
+    def _check_nomenclature(self) -> None:
+        """A Nomenclature of another school or year is refused: its labels would be wrong."""
+        nomenclature, params = self.nomenclature, self.export.parameters
+        if nomenclature is None:
+            return
+        if nomenclature.uai and nomenclature.uai != params.uai:
+            raise ImportRefused(
+                f"Le fichier des nomenclatures « {nomenclature.file_name} » est celui de "
+                f"l'établissement {nomenclature.uai}, alors que les élèves sont ceux de "
+                f"{params.uai} : exportez de SIECLE la Nomenclature du même établissement. "
+                "Rien n'a été importé."
+            )
+        if nomenclature.school_year and nomenclature.school_year != params.school_year:
+            raise ImportRefused(
+                f"Le fichier des nomenclatures « {nomenclature.file_name} » concerne l'année "
+                f"{nomenclature.school_year}-{nomenclature.school_year + 1}, alors que les "
+                f"élèves sont ceux de {params.school_year_label} : exportez de SIECLE la "
+                "Nomenclature de la même année. Rien n'a été importé."
+            )
+
+    def _check_harm(self, students) -> None:
+        """The second confirmations: many present students leaving, an older export."""
+        leaving = students.counts[LEAVING]
+        present = self.present_before
+        if present and leaving > LEAVING_SHARE * present:
+            share = round(100 * leaving / present)
+            self.plan.confirmations.append(
+                f"{leaving} des {present} élèves présents dans appui ({share} %) deviendraient "
+                "« sortants » : ils seraient marqués sortis et disparaîtraient des listes, des "
+                "effectifs et des groupes de besoin à venir. Un fichier partiel (quelques "
+                "élèves, une seule classe) ne doit pas être importé ainsi : exportez de SIECLE "
+                "tous les élèves de l'établissement."
+            )
+        export_date = self.export.parameters.export_date
+        if export_date is None or not self.school.pk:
+            return
+        last = (
+            ImportBatch.objects.filter(
+                school=self.school,
+                kind="siecle",
+                status=ImportBatch.Status.APPLIED,
+                export_date__isnull=False,
+            )
+            .order_by("-applied_at", "-pk")
+            .values_list("export_date", flat=True)
+            .first()
+        )
+        if last is not None and export_date < last:
+            self.plan.confirmations.append(
+                f"Ce fichier a été exporté de SIECLE le {show(export_date)}, avant le dernier "
+                f"export importé (du {show(last)}) : l'appliquer remettrait dans appui des "
+                "données plus anciennes (classes, groupes, sorties) que celles déjà "
+                "enregistrées."
+            )
+
+    def batch_links(self) -> dict:
+        """The export date, kept to compare with the next SIECLE file."""
+        return {"export_date": self.export.parameters.export_date}
 
     def _resolve_school(self, school: School | None) -> None:
         params = self.export.parameters
@@ -255,7 +373,9 @@ class SiecleImport(Importer):
         ]
 
     def _plan_divisions(self) -> None:
-        """Every real division of the file, created with the level of its students' MEF."""
+        """Every real division of the file, created with the level of its students' MEF (a
+        level « à préciser » for a code appui does not know). Only a division none of whose
+        students has a MEF code stays out; its students are stored without a class."""
         codes: dict[str, Counter] = defaultdict(Counter)
         for student in self.export.students:
             if student.division is not None and student.mef_code:
@@ -274,18 +394,17 @@ class SiecleImport(Importer):
                     break
             if level is None:
                 self.unresolved.add(code)
-                listed = ", ".join(sorted(mefs)) or "aucun"
                 self.plan.issues.append(
                     ImportIssue(
                         file=self.export.file_name,
                         line=None,
                         field="CODE_MEF",
-                        value=listed,
+                        value=None,
                         severity=Severity.WARNING,
                         message=(
-                            f"la division « {code} » n'a aucun élève dont le code MEF désigne un "
-                            "niveau connu d'appui : elle et ses élèves ne sont pas importés. "
-                            "Créez le niveau avec son masque MEF, puis importez de nouveau."
+                            f"aucun élève de la division « {code} » n'a de code MEF : son niveau "
+                            "est inconnu, elle n'est pas créée et ses élèves sont importés sans "
+                            "classe."
                         ),
                     )
                 )
@@ -301,6 +420,36 @@ class SiecleImport(Importer):
             )
             self.divisions[code] = division
             self.new_divisions.append(division)
+        self._warn_unknown_mefs()
+
+    def _warn_unknown_mefs(self) -> None:
+        """One warning per level « à préciser » the import creates, with its students."""
+        unknown = {level.mef_mask: level for level in self.levels.new if level.to_specify}
+        if not unknown:
+            return
+        counts = Counter(
+            record.mef_code.strip().upper()
+            for record in self.export.current_students
+            if record.mef_code and record.mef_code.strip().upper() in unknown
+        )
+        for code, level in sorted(unknown.items()):
+            number = counts[code]
+            self.plan.issues.append(
+                ImportIssue(
+                    file=self.export.file_name,
+                    line=None,
+                    field="CODE_MEF",
+                    value=code,
+                    severity=Severity.WARNING,
+                    message=(
+                        f"le code MEF {code} n'est pas connu d'appui : le niveau « {level.name} » "
+                        f"est créé « à préciser » ({number} élève{'s' if number > 1 else ''} "
+                        "présent" + ("s" if number > 1 else "") + "). Ses élèves sont importés ; "
+                        "indiquez une fois ce qu'il est (voie, année, heures d'AP ou pas d'AP) : "
+                        "les imports suivants l'appliqueront."
+                    ),
+                )
+            )
 
     def _plan_students(self, section) -> None:
         school_students = list(Student.objects.filter(school=self.school)) if self.school.pk else []
@@ -311,6 +460,7 @@ class SiecleImport(Importer):
             else {}
         )
         self.division_codes = division_codes
+        self.present_before = sum(1 for s in school_students if s.exit_date is None)
         by_siecle = {s.siecle_id: s for s in school_students if s.siecle_id}
         by_ine = {s.ine: s for s in school_students if s.ine}
         claimed: dict[int, SiecleStudent] = {}
@@ -337,15 +487,11 @@ class SiecleImport(Importer):
             elif record.left:
                 self._plan_left(section, record, target)
             elif target is not None and target.exit_date is None:
-                where = (
-                    f"dans la pseudo-division « {record.pseudo_division} »"
-                    if record.pseudo_division
-                    else "rattaché à aucune division"
-                )
                 self._leave(
                     section,
                     target,
-                    f"{where} sans date de sortie : marqué sorti le {show(self.leave_date)}",
+                    f"dans la pseudo-division « {record.pseudo_division} » sans date de sortie : "
+                    f"marqué sorti le {show(self.leave_date)}",
                     record.line,
                 )
             elif target is not None:
@@ -385,6 +531,13 @@ class SiecleImport(Importer):
                 "lettres) : il n'est pas enregistré.",
             )
             ine = ""
+        mef = (record.mef_code or "").strip().upper()
+        scheme = scheme_of(
+            mef,
+            division=record.division,
+            groups=record.groups,
+            mef_label=self.nomenclature.mef_label(mef) if self.nomenclature else None,
+        )
         return {
             "last_name": record.display_last_name,
             "first_name": record.first_name,
@@ -394,22 +547,24 @@ class SiecleImport(Importer):
             "siecle_id": record.eleve_id,
             "elenoet": record.elenoet or "",
             "division": division,
+            "mef": mef[:11],
+            "scheme": scheme.value,
             "entry_date": record.entry_date,
             "exit_date": record.exit_date,
         }
 
     def _plan_current(self, section, record: SiecleStudent, target: Student | None) -> None:
+        # A division without any MEF code is not created (warned once): its students are
+        # stored without a class, as those SIECLE attaches to no division.
         division = self.divisions.get(record.division or "")
         if division is None:
-            # Its division has no known level: warned once for the division.
-            if target is not None:
-                section.unchanged()
-            return
+            self.without_class.append(record)
         wanted = self._wanted(record, division)
+        context = division.code if division is not None else WITHOUT_CLASS
         if target is None:
-            self._create(section, record, wanted, division.code, groups=record.groups)
+            self._create(section, record, wanted, context, groups=record.groups)
         else:
-            self._update(section, record, target, wanted, division.code, groups=record.groups)
+            self._update(section, record, target, wanted, context, groups=record.groups)
 
     def _plan_left(self, section, record: SiecleStudent, target: Student | None) -> None:
         division = self.divisions.get(record.division or "") if record.division else None
@@ -454,10 +609,23 @@ class SiecleImport(Importer):
         changes = []
         for name, label in FIELDS:
             value = wanted[name]
-            if name in KEEP_WHEN_EMPTY and value in (None, ""):
+            if (
+                name in KEEP_WHEN_EMPTY
+                and value in (None, "")
+                and not _erases(record, student, name)
+            ):
+                continue
+            if name == "scheme" and record.left and not value:
+                # A student who left is no longer in SIECLE's groups: keep what was known.
                 continue
             if name == "division":
                 old_pk = student.division_id
+                if value is None:
+                    if old_pk is None:
+                        continue
+                    old_code = self.division_codes.get(old_pk)
+                    changes.append((name, Change(label, show(old_code), WITHOUT_CLASS)))
+                    continue
                 if value.pk is not None and value.pk == old_pk:
                     continue
                 old_code = self.division_codes.get(old_pk) if old_pk is not None else None

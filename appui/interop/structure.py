@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from appui.core.hours import OFFICIAL_VOLUMES
 from appui.core.io.mef import Level as MefLevel
-from appui.core.io.mef import level_from_mef
+from appui.core.io.mef import Track, level_from_mef
 from appui.core.usernames import Usernames, slug  # noqa: F401 (names for accounts: one place, core)
-from appui.schools.models import Level, SchoolYear
+from appui.schools.models import Level, MefMapping, SchoolYear
 
-# Order of the levels on the school page: collège first, then CAP, then Bac Pro.
+# Order of the levels on the school page: collège (SEGPA after the ordinary levels), CAP,
+# Bac Pro, lycée GT, then MC, BMA, post-bac, and the levels to specify last.
 _ORDER = {
     "6e": 10,
     "5e": 11,
     "4e": 12,
     "3e": 13,
     "3e-pm": 14,
+    "6e-segpa": 15,
+    "5e-segpa": 16,
+    "4e-segpa": 17,
+    "3e-segpa": 18,
+    "2nde-gt": 40,
+    "2nde-s": 41,
+    "1re-g": 42,
+    "1re-t": 43,
+    "tle-g": 44,
+    "tle-t": 45,
     "cap1-1": 20,
     "cap2-1": 21,
     "cap2-2": 22,
@@ -28,6 +39,7 @@ _ORDER = {
     "bacpro-2": 32,
     "bacpro-3": 33,
 }
+_TRACK_ORDER = {Track.MC: 50, Track.BMA: 55, Track.POST_BAC: 60, Track.OTHER: 90}
 
 
 def mef_mask(code: str, level: MefLevel) -> str:
@@ -39,7 +51,7 @@ def mef_mask(code: str, level: MefLevel) -> str:
     """
     if level.key == "3e-pm":
         return code[:10] + "."
-    if code[:3] in {"100", "101", "102", "103"}:
+    if level.track in (Track.COLLEGE, Track.GT):
         return code[:3] + "." * 8
     return code[:3] + "....." + code[8:10] + "."
 
@@ -56,18 +68,38 @@ def best_level(levels: Iterable[Level], code: str) -> Level | None:
     return max(matching, key=lambda level: _specificity(level.mef_mask))
 
 
+def school_mappings(school) -> dict[str, MefMapping]:
+    """The MEF codes the head mapped once for ``school`` (none for a school not saved yet)."""
+    if school.pk is None:
+        return {}
+    return {mapping.mef: mapping for mapping in MefMapping.objects.filter(school=school)}
+
+
 class LevelResolver:
     """Finds the level of each MEF code in a year, planning the levels that are missing.
 
     New levels get the name the MEF implies, the MEF mask, and the official yearly AP hours
-    with their legal reference when the 2019 reform sets them (CAP, Bac Pro); collège levels
-    have no national volume and start at 0 h, to be set by the school.
+    with their legal reference when the 2019 reform sets them (CAP, Bac Pro); collège and
+    lycée GT levels have no national volume and start at 0 h, to be set by the school;
+    post-bac levels have no AP. A code appui does not recognise gets the level the head
+    mapped it to once (``mappings``, the school's :class:`MefMapping` by code), or else a
+    level « à préciser » (track OTHER, mask = the code) named after ``label_of(code)`` (the
+    Nomenclature's label) or the code itself.
     """
 
-    def __init__(self, year: SchoolYear, existing: Iterable[Level]) -> None:
+    def __init__(
+        self,
+        year: SchoolYear,
+        existing: Iterable[Level],
+        *,
+        mappings: Mapping[str, MefMapping] | None = None,
+        label_of: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.year = year
         self.levels = list(existing)
         self.new: list[Level] = []
+        self.mappings = mappings or {}
+        self.label_of = label_of
 
     def for_mef(self, code: str | None) -> Level | None:
         if not code:
@@ -76,7 +108,12 @@ class LevelResolver:
         found = best_level(self.levels, code)
         recognised = level_from_mef(code)
         if recognised is None:
-            return found
+            if found is not None:
+                return found
+            level = self._unknown_level(code)
+            self.levels.append(level)
+            self.new.append(level)
+            return level
         if found is not None and _specificity(found.mef_mask) >= _specificity(
             mef_mask(code, recognised)
         ):
@@ -87,11 +124,41 @@ class LevelResolver:
         self.new.append(level)
         return level
 
-    def _new_level(self, code: str, recognised: MefLevel) -> Level:
+    def _short_name(self, short: str, suffix: str) -> str:
         taken = {level.short_name for level in self.levels}
-        short = recognised.short_label
+        short = short[:20]
         if short in taken:
-            short = f"{short} ({recognised.key})"[:20]
+            short = f"{short} ({suffix})"[:20]
+        return short
+
+    def _unknown_level(self, code: str) -> Level:
+        mapping = self.mappings.get(code)
+        if mapping is not None:
+            return Level(
+                year=self.year,
+                track=mapping.track,
+                year_in_cycle=mapping.year_in_cycle,
+                name=mapping.label[:100],
+                short_name=self._short_name(mapping.short_name, code),
+                mef_mask=code,
+                ap_hours=mapping.ap_hours if mapping.has_ap else Decimal("0"),
+                has_ap=mapping.has_ap,
+                order=_TRACK_ORDER.get(Track(mapping.track), 50),
+            )
+        label = (self.label_of(code) if self.label_of else None) or f"MEF {code}"
+        return Level(
+            year=self.year,
+            track=Track.OTHER.value,
+            year_in_cycle=1,
+            name=label[:100],
+            short_name=self._short_name(label, code),
+            mef_mask=code,
+            to_specify=True,
+            order=_TRACK_ORDER[Track.OTHER],
+        )
+
+    def _new_level(self, code: str, recognised: MefLevel) -> Level:
+        short = self._short_name(recognised.short_label, recognised.key)
         volume = OFFICIAL_VOLUMES.get(recognised.key)
         return Level(
             year=self.year,
@@ -104,5 +171,6 @@ class LevelResolver:
             if volume
             else Decimal("0"),
             hours_reference=volume.reference if volume else "",
-            order=_ORDER.get(recognised.key, 50),
+            has_ap=recognised.has_ap,
+            order=_ORDER.get(recognised.key, _TRACK_ORDER.get(recognised.track, 50)),
         )

@@ -46,7 +46,7 @@ from appui.schools.models import (
 from appui.schools.selectors import current_year
 
 from .plan import CHANGED, KEPT, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
-from .structure import LevelResolver, Usernames
+from .structure import LevelResolver, Usernames, school_mappings
 
 Function = Staff.Function
 
@@ -434,7 +434,11 @@ class StsImport(Importer):
         self.divisions = {
             d.code: d for d in Division.objects.filter(year=self.year).select_related("level")
         }
-        self.levels = LevelResolver(self.year, Level.objects.filter(year=self.year))
+        self.levels = LevelResolver(
+            self.year,
+            Level.objects.filter(year=self.year),
+            mappings=school_mappings(self.school),
+        )
         for record in self.export.divisions:
             division = self.divisions.get(record.code)
             if division is None:

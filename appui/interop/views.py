@@ -127,7 +127,10 @@ def import_preview(request, pk: int):
         else:
             try:
                 services.import_apply(
-                    batch=batch, user=request.user, skip_invalid="skip_invalid" in request.POST
+                    batch=batch,
+                    user=request.user,
+                    skip_invalid="skip_invalid" in request.POST,
+                    confirmed="confirm_harm" in request.POST,
                 )
             except services.ImportRefused as refused:
                 errors = refused.messages
@@ -147,6 +150,7 @@ def import_preview(request, pk: int):
             "errors": errors,
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED
             and not summary.get("blocked"),
+            "confirmations": summary.get("confirmations", []),
             "more_issues": max(0, summary.get("issue_count", 0) - len(summary.get("issues", []))),
         },
     )

@@ -26,13 +26,14 @@ pytestmark = pytest.mark.django_db
 ZIP = "ExportXML_ElevesSansAdresses.zip"
 
 
-def run(content, school=services.FROM_FILE, dry_run=False, **options):
+def run(content, school=services.FROM_FILE, dry_run=False, confirmed=False, **options):
     return services.import_run(
         kind="siecle",
         school=school,
         content=content,
         file_name=ZIP,
         dry_run=dry_run,
+        confirmed=confirmed,
         options=options,
     )
 
@@ -247,7 +248,8 @@ class TestExistingSchool:
         students = [
             SampleStudent("2001", "MARTIN", "Léa", "2A", MEF_CODES["bacpro-1"], ine="2234567890A")
         ]
-        outcome = run(siecle_file(students, uai=world.school.uai), school=world.school)
+        # Every student of the world leaves: the import needs the second confirmation.
+        outcome = run(siecle_file(students, uai=world.school.uai), school=world.school, confirmed=True)
         assert counts(outcome.plan, "levels") == {"unchanged": 2}
         # The world's students have no SIECLE id but an INE: absent, they are leaving.
         assert counts(outcome.plan) == {"new": 1, "leaving": 3}

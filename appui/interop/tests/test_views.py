@@ -178,7 +178,8 @@ class TestImportPreview:
 
     def test_the_head_confirms_and_everything_is_recorded(self, world, login, head, batch):
         client = login(head)
-        response = client.post(preview_url(batch), {"apply": "1"})
+        # The world's three students would all leave: the second confirmation is ticked.
+        response = client.post(preview_url(batch), {"apply": "1", "confirm_harm": "1"})
         assert response.status_code == 302
         batch.refresh_from_db()
         assert batch.status == ImportBatch.Status.APPLIED
@@ -188,6 +189,22 @@ class TestImportPreview:
         body = client.get(preview_url(batch)).content.decode()
         assert 'data-status="applied"' in body
         assert client.post(preview_url(batch), {"apply": "1"}).status_code == 200
+
+    def test_a_file_making_most_students_leave_needs_the_second_confirmation(
+        self, world, login, head, batch
+    ):
+        client = login(head)
+        body = client.get(preview_url(batch)).content.decode()
+        assert 'id="confirmations"' in body and "3 des 3 élèves présents" in body
+        assert 'name="confirm_harm"' in body
+        response = client.post(preview_url(batch), {"apply": "1"})
+        assert response.status_code == 200
+        assert "seconde confirmation" in response.content.decode()
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.PREVIEWED
+        assert not Student.objects.filter(siecle_id="1001").exists()
+        world.student.refresh_from_db()
+        assert world.student.exit_date is None
 
     def test_the_head_cancels_and_nothing_is_recorded(self, world, login, head, batch):
         response = login(head).post(preview_url(batch), {"cancel": "1"})

@@ -37,6 +37,12 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="affiche l'aperçu sans rien enregistrer"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seconde confirmation d'un import signalé « À CONFIRMER » dans l'aperçu "
+            "(beaucoup d'élèves sortants, export plus ancien que le dernier importé)",
+        )
 
     def kind_for(self, **options) -> str:
         return self.kind
@@ -49,7 +55,7 @@ class ImportCommand(BaseCommand):
         """The kind's options, as its upload form would give them."""
         return {}
 
-    def handle(self, *args, file: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, dry_run: bool, force: bool = False, **options):
         kind = self.kind_for(**options)
         assert kind in KINDS, kind
         extra = options.get("nomenclature")
@@ -61,10 +67,20 @@ class ImportCommand(BaseCommand):
             options=self.import_options(**options),
             extra=extra,
             skip_invalid=bool(options.get("skip_invalid")),
+            confirmed=force,
         )
 
     def run_import(
-        self, *, kind, file: str, dry_run: bool, school, options, extra=None, skip_invalid=False
+        self,
+        *,
+        kind,
+        file: str,
+        dry_run: bool,
+        school,
+        options,
+        extra=None,
+        skip_invalid=False,
+        confirmed=False,
     ) -> None:
         content = read_file(file)
         extra_content = read_file(extra) if extra else None
@@ -79,6 +95,7 @@ class ImportCommand(BaseCommand):
                 options=options,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
+                confirmed=confirmed,
                 report=lambda importer: self.stdout.write("\n".join(importer.lines())),
             )
         except ImportRefused as refused:
