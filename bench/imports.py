@@ -1,9 +1,12 @@
-"""Import bench: how long importing a 1,500-student SIECLE export and its STS-web file takes.
+"""Import bench: how long importing a 1,500-student SIECLE export, its guardians and its STS-web
+file takes.
 
     .venv/bin/python bench/imports.py [--students 1500] [--repeat 3] [--keep DIR] [--budget 5]
 
-The files are fictitious (``appui.core.io.samples``): a zipped ``ElevesSansAdresses.xml`` in
-ISO-8859-15 and ``sts_emp_<UAI>_<year>.xml``, as the national applications deliver them.
+The files are fictitious (``appui.core.io.samples`` and ``samples_people``): a zipped
+``ElevesSansAdresses.xml`` in ISO-8859-15, a zipped ``ResponsablesAvecAdresses.xml`` with one or
+two guardians per pupil, and ``sts_emp_<UAI>_<year>.xml``, as the national applications deliver
+them.
 Each :class:`Step` receives the same :class:`BenchFiles` and is timed ``--repeat`` times;
 the best and median times are printed, then the total of the best times of the steps that
 count against ``--budget`` seconds (the issue asks for the whole import in under 5 s).
@@ -14,9 +17,10 @@ Steps:
 2. the full Django import into an **empty** SQLite database, as the web pages do it:
    SIECLE preview (read, match, plan, file kept), confirmation (read again, plan again inside
    the transaction, write: school, year, periods, levels, divisions, students, groups), then
-   the same for STS-web (staff and their accounts, subjects, teachings). Every repetition
+   the same for the guardians (guardians with their addresses, links to their children) and
+   for STS-web (staff and their accounts, subjects, teachings). Every repetition
    starts from a fresh copy of a migrated empty database, made before the clock starts;
-3. the previews of the same two files again on the filled database: nothing to change.
+3. the previews of the same three files again on the filled database: nothing to change.
 
 Only step 2 counts against the budget: it includes the reading of step 1. The database is
 a temporary file with the production settings (WAL, ``synchronous=NORMAL``).
@@ -40,11 +44,14 @@ from pathlib import Path
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from appui.core.io.samples import fictitious_school  # noqa: E402
+from appui.core.io.samples import fictitious_school, zipped  # noqa: E402
+from appui.core.io.samples_people import fictitious_guardians, responsables_xml  # noqa: E402
 from appui.core.io.siecle import parse_siecle  # noqa: E402
+from appui.core.io.siecle_people import parse_people  # noqa: E402
 from appui.core.io.sts import parse_sts  # noqa: E402
 
 SIECLE_NAME = "ExportXML_ElevesSansAdresses.zip"
+GUARDIANS_NAME = "ExportXML_ResponsablesAvecAdresses.zip"
 #: A UAI with its right check letter: the Django import refuses an invalid one.
 BENCH_UAI = "0999999F"
 
@@ -55,6 +62,8 @@ class BenchFiles:
 
     siecle_zip: bytes
     siecle_name: str
+    guardians_zip: bytes
+    guardians_name: str
     sts: bytes
     sts_name: str
     students: int
@@ -83,6 +92,14 @@ def read_siecle(files: BenchFiles) -> str:
         f"{len(export.students)} students ({len(export.current_students)} current, "
         f"{len(export.left_students)} left), {len(export.divisions)} divisions"
     )
+
+
+def read_guardians(files: BenchFiles) -> str:
+    """Parse the zipped Responsables export into records."""
+    people = parse_people(files.guardians_zip, files.guardians_name)
+    if people.has_errors:
+        raise SystemExit(f"unexpected errors in the generated guardians file: {people.errors[:3]}")
+    return f"{len(people.guardians)} guardians, {len(people.links)} links"
 
 
 def read_sts(files: BenchFiles) -> str:
@@ -150,9 +167,9 @@ DATABASE = DjangoDatabase()
 
 
 def django_import(files: BenchFiles) -> str:
-    """SIECLE then STS-web, each previewed then confirmed, into the empty database."""
+    """SIECLE, guardians, then STS-web, each previewed then confirmed, into the empty database."""
     from appui.interop import services
-    from appui.schools.models import Staff, Student, Teaching
+    from appui.schools.models import Guardian, Staff, Student, Teaching
 
     siecle = services.import_preview(
         kind="siecle",
@@ -164,12 +181,21 @@ def django_import(files: BenchFiles) -> str:
     )
     services.import_apply(batch=siecle, user=None)
     siecle.refresh_from_db()
+    guardians = services.import_preview(
+        kind="guardians",
+        school=siecle.school,
+        user=None,
+        content=files.guardians_zip,
+        file_name=files.guardians_name,
+    )
+    services.import_apply(batch=guardians, user=None)
     sts = services.import_preview(
         kind="sts", school=siecle.school, user=None, content=files.sts, file_name=files.sts_name
     )
     services.import_apply(batch=sts, user=None)
     return (
-        f"{Student.objects.count()} students, {Staff.objects.count()} staff, "
+        f"{Student.objects.count()} students, {Guardian.objects.count()} guardians, "
+        f"{Staff.objects.count()} staff, "
         f"{Teaching.objects.count()} teachings written"
     )
 
@@ -183,6 +209,7 @@ def django_reimport(files: BenchFiles) -> str:
     changes = 0
     for kind, content, name in (
         ("siecle", files.siecle_zip, files.siecle_name),
+        ("guardians", files.guardians_zip, files.guardians_name),
         ("sts", files.sts, files.sts_name),
     ):
         plan = services.analyse(kind, school=school, content=content, file_name=name).plan
@@ -197,6 +224,7 @@ def django_reimport(files: BenchFiles) -> str:
 #: Steps timed in order.
 STEPS: list[Step] = [
     Step("read SIECLE (zip, ISO-8859-15)", read_siecle, in_budget=False),
+    Step("read guardians (zip, ISO-8859-15)", read_guardians, in_budget=False),
     Step("read STS-web", read_sts, in_budget=False),
     Step("Django import into an empty database", django_import, prepare=DATABASE.empty),
     Step("previews of the same files again", django_reimport, in_budget=False),
@@ -206,9 +234,15 @@ STEPS: list[Step] = [
 def make_files(students: int, seed: int = 0) -> BenchFiles:
     """Generate the fictitious files for a school of ``students`` students."""
     school = fictitious_school(students, seed=seed, uai=BENCH_UAI)
+    guardians, links = fictitious_guardians(school.students, seed=seed)
     return BenchFiles(
         siecle_zip=school.siecle_zip(),
         siecle_name=SIECLE_NAME,
+        guardians_zip=zipped(
+            responsables_xml(guardians, links, uai=BENCH_UAI, school_year=school.school_year),
+            "ResponsablesAvecAdresses.xml",
+        ),
+        guardians_name=GUARDIANS_NAME,
         sts=school.sts(),
         sts_name=school.sts_file_name,
         students=students,
@@ -249,11 +283,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"generated {args.students} students in {generated:.2f} s: "
         f"{files.siecle_name} {len(files.siecle_zip) / 1024:.0f} KiB, "
+        f"{files.guardians_name} {len(files.guardians_zip) / 1024:.0f} KiB, "
         f"{files.sts_name} {len(files.sts) / 1024:.0f} KiB"
     )
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         (args.keep / files.siecle_name).write_bytes(files.siecle_zip)
+        (args.keep / files.guardians_name).write_bytes(files.guardians_zip)
         (args.keep / files.sts_name).write_bytes(files.sts)
         print(f"files written to {args.keep}")
 
