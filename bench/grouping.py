@@ -15,6 +15,12 @@ groups per slot; ``450``: 450 students, 4 slots) it generates an instance with
 Every plan is judged by ``validation`` (hard rules, objective) and ``metrics``; gaps are
 measured against the bound proven by appui's solve. The target at 300 students: within 1 %
 of the proven bound in at most 10 s on 2 cores, every hard rule met.
+
+    python bench/grouping.py --schemes 0.05 [--sizes 300] …
+
+measures instead the cost of keeping special schemes apart: the same instance with that
+share of ULIS pupils, solved with the rule off and on (full time, then ``gap_limit=0.01``),
+with the greedy warm start and the number of groups mixing schemes.
 """
 
 from __future__ import annotations
@@ -37,8 +43,8 @@ from appui.core.grouping import (  # noqa: E402
     preset,
     solve,
 )
-from appui.core.grouping.generator import PRESETS  # noqa: E402
-from appui.core.grouping.validation import violations  # noqa: E402
+from appui.core.grouping.generator import PRESETS, with_schemes  # noqa: E402
+from appui.core.grouping.validation import mixed_schemes, violations  # noqa: E402
 
 #: Time limit per size, in seconds (the 300-student target is 10 s).
 TIME_LIMITS = {"cap": 10.0, "300": 10.0, "450": 20.0}
@@ -102,6 +108,62 @@ def run_size(size: str, seed: int, workers: int, time_limit: float | None) -> di
         "rows": rows,
         "division_breaks": _breaks(instance, divisions),
     }
+
+
+def run_schemes(
+    size: str, share: float, seed: int, workers: int, time_limit: float | None
+) -> list[dict[str, Any]]:
+    """The cost of keeping special schemes apart on one size: rule off vs on."""
+    limit = time_limit if time_limit is not None else TIME_LIMITS[size]
+    base = preset(size, seed=seed)
+    rows = []
+    for separate in (False, True):
+        instance = with_schemes(base, share, seed=seed, separate=separate)
+        started = time.perf_counter()
+        greedy = greedy_plan(instance, seed=seed)
+        greedy_time = time.perf_counter() - started
+        row: dict[str, Any] = {
+            "size": size,
+            "rule": "on" if separate else "off",
+            "ulis": sum(1 for s in instance.students if s.scheme),
+            "greedy_valid": not violations(instance, greedy),
+            "greedy_seconds": greedy_time,
+        }
+        for label, gap_limit in (("full", 0.0), ("1 %", TARGET["gap"])):
+            started = time.perf_counter()
+            solution = solve(
+                instance, time_limit=limit, seed=seed, workers=workers, gap_limit=gap_limit
+            )
+            seconds = time.perf_counter() - started
+            on = instance.with_changes(separate_schemes=True)
+            row[label] = {
+                "status": solution.status,
+                "objective": solution.objective,
+                "bound": solution.bound,
+                "gap": solution.gap,
+                "seconds": seconds,
+                "violations": len(violations(instance, list(solution.groups))),
+                "mixed_groups": sum(1 for g in solution.groups if mixed_schemes(on, g)),
+            }
+        rows.append(row)
+    return rows
+
+
+def print_schemes(rows: list[dict[str, Any]], share: float, workers: int) -> None:
+    print(f"Special schemes kept apart: {100 * share:g} % ULIS pupils, {workers} workers")
+    print(
+        "size  rule  ulis  greedy ok  run   status     objective    bound     gap   time s  "
+        "mixed groups  broken"
+    )
+    for row in rows:
+        for label in ("full", "1 %"):
+            r = row[label]
+            print(
+                f"{row['size']:>4}  {row['rule']:>4}  {row['ulis']:>4}  "
+                f"{'yes' if row['greedy_valid'] else 'no':>9}  {label:>4}  {r['status']:>9}  "
+                f"{r['objective'] or 0:>9}  {r['bound'] or 0:>7}  {_fmt(r['gap'], 'pct'):>6}  "
+                f"{r['seconds']:>6.2f}  {r['mixed_groups']:>12}  {r['violations']:>6}"
+            )
 
 
 def _row(method: str, instance: Instance, solution: Any, seconds: float) -> dict[str, Any]:
@@ -207,7 +269,24 @@ def main(argv: list[str] | None = None) -> int:
         "--time-limit", type=float, default=None, help="override every size's limit"
     )
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--schemes",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="measure the keep-schemes-apart rule with this share of ULIS pupils",
+    )
     args = parser.parse_args(argv)
+    if args.schemes is not None:
+        rows = [
+            row
+            for size in args.sizes
+            for row in run_schemes(size, args.schemes, args.seed, args.workers, args.time_limit)
+        ]
+        print_schemes(rows, args.schemes, args.workers)
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        return 0
     results = [run_size(size, args.seed, args.workers, args.time_limit) for size in args.sizes]
     print_report(results)
     if args.json:

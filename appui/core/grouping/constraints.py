@@ -188,6 +188,7 @@ class SeparateSchemes(Rule):
                     var.ys[t, m, e, k] = ys
                     shares.append(ys)
                 model.add(var.y[t, m, e] == sum(shares))
+            largest = max(by_scheme, key=lambda k: (len(by_scheme[k]), k))
             for k, lits in by_scheme.items():
                 groups = [var.ys[t, m, e, k] for e in classes]
                 size = sum(lits)
@@ -195,6 +196,13 @@ class SeparateSchemes(Rule):
                 model.add(
                     size <= sum(e * g for e, g in zip(classes, groups, strict=True))
                 ).only_enforce_if(guard)
+                if k == largest:
+                    continue
+                # Implied, but it tightens the LP bound a lot: a fractional pupil of a small
+                # scheme no longer gets a sliver of a group. Only for the smaller schemes,
+                # where it binds (few literals).
+                for lit in {lit.index: lit for lit in lits}.values():
+                    model.add(lit <= sum(groups)).only_enforce_if(guard)
         return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .instance import Group, Instance
+from .instance import Group, Instance, scheme_label
 from .solution import Solution
 
 _ORDINALS = {2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième"}
@@ -62,6 +62,8 @@ def explain(instance: Instance, plan: Solution | Sequence[Group], student: str) 
                 besides.append(f"pour aller plus loin en {_bare(label)}, où tu n'as pas de besoin")
         if g.module in wish_rank:
             besides.append(f"ton vœu {wish_rank[g.module]} est respecté")
+        if instance.separate_schemes and s.scheme:
+            besides.append(f"avec les élèves du dispositif {scheme_label(s.scheme)}")
         together = sorted(partners & set(g.students))
         if together:
             besides.append(f"avec {', '.join(together)}, comme prévu")

@@ -11,7 +11,7 @@ last period's groups made by planning a previous period whose needs were a littl
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .instance import Instance, Module, PreviousGroup, Room, Slot, Staff, Student
 
@@ -254,6 +254,20 @@ def generate(
     if previous:
         instance = instance.with_changes(previous_groups=_previous_groups(rng, instance, seed))
     return instance
+
+
+def with_schemes(
+    instance: Instance, share: float, scheme: str = "ulis", *, seed: int = 0, separate: bool = True
+) -> Instance:
+    """A copy where ``share`` of the students (drawn with ``seed``, across divisions, as
+    included pupils are) carry ``scheme``, with the keep-apart switch set to ``separate``.
+    "Together" lists that would join two schemes are dropped, as a coordinator would."""
+    rng = random.Random(seed)
+    count = round(share * len(instance.students))
+    chosen = set(rng.sample([s.id for s in instance.students], count))
+    students = tuple(replace(s, scheme=scheme) if s.id in chosen else s for s in instance.students)
+    together = tuple(group for group in instance.together if len({s in chosen for s in group}) == 1)
+    return instance.with_changes(students=students, together=together, separate_schemes=separate)
 
 
 def _needs(

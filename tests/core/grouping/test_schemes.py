@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appui.core.grouping import Group, InstanceError, check, greedy_plan
+from appui.core.grouping import Group, InstanceError, check, explain, greedy_plan
 from appui.core.grouping.solver import solve_with_details
 
 from .builders import group_of, instance, module, slot, solved, student, students
@@ -32,6 +32,8 @@ def test_the_rule_keeps_a_segpa_pupil_out_of_a_group_of_ordinary_pupils():
     assert solution.status == "optimal"
     assert set(group_of(solution, "G1", "lun").students) == {"G1", "G2", "G3"}
     assert all(len(schemes_in(inst, g)) == 1 for g in solution.groups)
+    assert "avec les élèves du dispositif SEGPA" in explain(inst, solution, "G1")[0]
+    assert "dispositif" not in explain(inst, solution, "S1")[0]
 
 
 def test_each_scheme_gets_rooms_of_the_size_it_needs():
