@@ -408,3 +408,112 @@ def test_it_reads_mef_and_subject_labels_from_the_nomenclature():
 def test_it_refuses_a_student_export_given_as_nomenclature():
     with pytest.raises(ImportFileError, match="n'est pas le fichier des nomenclatures SIECLE"):
         parse_nomenclature(ELEVES, "Nomenclature.xml")
+
+
+# ------------------------------------------------------------------- real schools (issue 15)
+
+
+def pupil(eleve_id, division, *, ine=None, exit_date=None, mef="10010012110", **fields):
+    return SampleStudent(
+        eleve_id, f"NOM{eleve_id}", "Zoé", division, mef, ine=ine, exit_date=exit_date, **fields
+    )
+
+
+def lines_of(export):
+    return {student.eleve_id: student.line for student in export.students}
+
+
+def test_an_ine_shared_by_a_leaver_and_a_present_pupil_is_a_warning_naming_both_lines():
+    export = parse_siecle(
+        siecle_xml(
+            [
+                pupil("1", "2GT1", ine="123456789AB", exit_date=date(2026, 9, 4)),
+                pupil("2", "2GT1", ine="123456789AB"),
+            ]
+        ),
+        "ElevesSansAdresses.xml",
+    )
+    lines = lines_of(export)
+    assert not export.has_errors
+    [warning] = [issue for issue in export.issues if issue.field == "ID_NATIONAL"]
+    assert warning.severity is Severity.WARNING
+    assert warning.line == lines["1"]
+    assert f"ligne {lines['1']}" in warning.message and f"ligne {lines['2']}" in warning.message
+    students = by_id(export)
+    # The present pupil keeps the INE; the leaver is read without it, and says which it was.
+    assert students["2"].ine == "123456789AB"
+    assert students["1"].ine is None and students["1"].shared_ine == "123456789AB"
+
+
+def test_between_two_leavers_the_ine_stays_with_the_one_who_left_last():
+    export = parse_siecle(
+        siecle_xml(
+            [
+                pupil("1", "6A", ine="123456789AB", exit_date=date(2026, 10, 2)),
+                pupil("2", "6A", ine="123456789AB", exit_date=date(2026, 9, 4)),
+            ]
+        ),
+        "ElevesSansAdresses.xml",
+    )
+    assert not export.has_errors
+    students = by_id(export)
+    assert students["1"].ine == "123456789AB"
+    assert students["2"].ine is None
+    [warning] = [issue for issue in export.issues if issue.field == "ID_NATIONAL"]
+    assert warning.line == students["2"].line
+
+
+def test_an_ine_shared_by_two_present_pupils_is_an_error_naming_both_lines_and_both_are_read():
+    export = parse_siecle(
+        siecle_xml(
+            [
+                pupil("1", "6A", ine="123456789AB"),
+                pupil("2", "6A", ine="123456789AB"),
+                pupil("3", "6B", ine="323456789AB"),
+            ]
+        ),
+        "ElevesSansAdresses.xml",
+    )
+    lines = lines_of(export)
+    [error] = [issue for issue in export.issues if issue.is_error]
+    assert error.field == "ID_NATIONAL" and error.line == lines["2"]
+    assert f"ligne {lines['1']}" in error.message and f"ligne {lines['2']}" in error.message
+    assert [student.eleve_id for student in export.students] == ["1", "2", "3"]
+
+
+def test_a_present_pupil_without_a_class_is_current_and_listed_as_such():
+    export = parse_siecle(
+        siecle_xml([pupil("1", None), pupil("2", "6A")]), "ElevesSansAdresses.xml"
+    )
+    students = by_id(export)
+    assert students["1"].current and students["1"].without_class
+    assert students["1"].division is None
+    assert not students["2"].without_class
+    assert students["1"] in export.current_students
+    warning = next(issue for issue in export.issues if "sans classe" in issue.message)
+    assert warning.severity is Severity.WARNING and warning.line == students["1"].line
+
+
+def test_an_unknown_mef_is_read_without_a_warning_per_pupil():
+    export = parse_siecle(
+        siecle_xml([pupil(str(n), "X1", mef="99999999999") for n in range(1, 6)]),
+        "ElevesSansAdresses.xml",
+    )
+    assert all(student.level is None and student.current for student in export.students)
+    assert not [issue for issue in export.issues if issue.field == "CODE_MEF"]
+
+
+def test_it_reads_a_zipped_eleves_avec_adresses_export():
+    content = zipped(siecle_xml([pupil("1", "6A")]), "ElevesAvecAdresses.xml")
+    export = parse_siecle(content, "ExportXML_ElevesAvecAdresses.zip")
+    assert export.file_name.endswith("ElevesAvecAdresses.xml")
+    assert [student.eleve_id for student in export.students] == ["1"]
+
+
+def test_it_reads_the_school_and_year_of_a_nomenclature():
+    nomenclature = parse_nomenclature(
+        nomenclature_xml({"10010012110": "6EME"}, {}, uai="0999999z", school_year=2026)
+    )
+    assert (nomenclature.uai, nomenclature.school_year) == ("0999999Z", 2026)
+    bare = parse_nomenclature(nomenclature_xml({"10010012110": "6EME"}, {}))
+    assert (bare.uai, bare.school_year) == (None, None)
