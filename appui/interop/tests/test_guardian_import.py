@@ -265,3 +265,9 @@ class TestAccountsPage:
 
     def test_an_anonymous_user_is_sent_to_log_in(self, client):
         assert client.get(reverse("interop:guardian-accounts")).status_code == 302
+
+
+def test_the_core_relationship_vocabulary_is_the_models():
+    from appui.core.io.siecle_people import Relationship
+
+    assert {r.value for r in Relationship} == set(StudentGuardian.Relationship.values)
