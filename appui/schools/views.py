@@ -10,6 +10,8 @@ from .access import get_division_for, get_student_for, school_access
 from .models import Division, Level, Membership, Student
 
 STUDENTS_PER_PAGE = 50
+#: The division filter's value for present students without a class.
+WITHOUT_CLASS = "sans-classe"
 
 
 @login_required
@@ -108,6 +110,9 @@ def student_list(request):
     level_id = _int_or_none(request.GET.get("niveau"))
     division_id = _int_or_none(request.GET.get("division"))
     include_left = request.GET.get("sortis") == "1"
+    # « Sans classe »: present students SIECLE attaches to no division are stored all the
+    # same (issue 15); this choice of the division filter lists them so none is forgotten.
+    without_class = request.GET.get("division") == WITHOUT_CLASS
     students = selectors.search_students(
         visible,
         query=query,
@@ -115,12 +120,18 @@ def student_list(request):
         division_id=division_id,
         include_left=include_left,
     )
+    if without_class:
+        students = students.filter(division__isnull=True)
     page = Paginator(students, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "query": query,
         "level_id": level_id,
         "division_id": division_id,
+        "without_class": without_class,
+        "without_class_count": selectors.current_students(
+            visible.filter(division__isnull=True)
+        ).count(),
         "include_left": include_left,
         "levels": year.levels.all() if year else [],
         "divisions": access.visible_divisions(Division.objects.filter(year=year)) if year else [],

@@ -132,18 +132,10 @@ _COLLEGE = {
     "101": Level(Track.COLLEGE, 1, 3, "Cinquième", "5e", "5e", school_cycle=4),
     "102": Level(Track.COLLEGE, 2, 3, "Quatrième", "4e", "4e", school_cycle=4),
     "103": Level(Track.COLLEGE, 3, 3, "Troisième", "3e", "3e", school_cycle=4),
-    "164": Level(
-        Track.COLLEGE, 3, 3, "Sixième SEGPA", "6e SEGPA", "6e-segpa", 3, Scheme.SEGPA
-    ),
-    "165": Level(
-        Track.COLLEGE, 1, 3, "Cinquième SEGPA", "5e SEGPA", "5e-segpa", 4, Scheme.SEGPA
-    ),
-    "166": Level(
-        Track.COLLEGE, 2, 3, "Quatrième SEGPA", "4e SEGPA", "4e-segpa", 4, Scheme.SEGPA
-    ),
-    "167": Level(
-        Track.COLLEGE, 3, 3, "Troisième SEGPA", "3e SEGPA", "3e-segpa", 4, Scheme.SEGPA
-    ),
+    "164": Level(Track.COLLEGE, 3, 3, "Sixième SEGPA", "6e SEGPA", "6e-segpa", 3, Scheme.SEGPA),
+    "165": Level(Track.COLLEGE, 1, 3, "Cinquième SEGPA", "5e SEGPA", "5e-segpa", 4, Scheme.SEGPA),
+    "166": Level(Track.COLLEGE, 2, 3, "Quatrième SEGPA", "4e SEGPA", "4e-segpa", 4, Scheme.SEGPA),
+    "167": Level(Track.COLLEGE, 3, 3, "Troisième SEGPA", "3e SEGPA", "3e-segpa", 4, Scheme.SEGPA),
 }
 
 _GT = {

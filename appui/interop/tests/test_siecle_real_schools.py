@@ -307,3 +307,42 @@ def test_an_eleves_avec_adresses_zip_is_a_siecle_student_file():
         file_name="ExportXML_ElevesAvecAdresses.zip",
     )
     assert Student.objects.get().division.code == "6A"
+
+
+class TestStudentListWithoutClass:
+    """The student list names the present students without a class (schools:student-list)."""
+
+    @pytest.fixture
+    def classless(self, world):
+        from appui.schools.tests.factories import StudentFactory
+
+        return StudentFactory(
+            division=None, school=world.school, last_name="Sansclasse", mef=CINQUIEME
+        )
+
+    def test_the_head_is_told_and_can_list_them(self, world, login, classless):
+        from django.urls import reverse
+
+        client = login(world.users["head"])
+        body = client.get(reverse("schools:student-list")).content.decode()
+        assert 'id="without-class"' in body and 'value="sans-classe"' in body
+        listed = client.get(reverse("schools:student-list"), {"division": "sans-classe"})
+        body = listed.content.decode()
+        assert "SANSCLASSE" in body and "MARTIN Léa" not in body
+
+    def test_a_student_who_left_is_not_counted(self, world, login, classless):
+        from django.urls import reverse
+
+        classless.exit_date = datetime.date(2026, 10, 1)
+        classless.save()
+        body = login(world.users["head"]).get(reverse("schools:student-list")).content.decode()
+        assert 'id="without-class"' not in body
+
+    def test_a_teacher_does_not_see_them(self, world, login, classless):
+        from django.urls import reverse
+
+        response = login(world.users["teacher"]).get(
+            reverse("schools:student-list"), {"division": "sans-classe"}
+        )
+        assert response.status_code == 200
+        assert "SANSCLASSE" not in response.content.decode().upper()
