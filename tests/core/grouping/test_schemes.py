@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appui.core.grouping import Group, InstanceError, check, explain, greedy_plan
+from appui.core.grouping.generator import preset, with_schemes
 from appui.core.grouping.solver import solve_with_details
 
 from .builders import group_of, instance, module, slot, solved, student, students
@@ -218,3 +219,13 @@ def test_with_the_rule_on_no_plan_ever_mixes_schemes(inst):
         return
     assert check(inst, solution).ok
     assert all(len(schemes_in(inst, g)) == 1 for g in solution.groups)
+
+
+def test_the_generator_gives_a_share_of_pupils_a_scheme_without_together_lists_across():
+    base = preset("cap", seed=0)
+    inst = with_schemes(base, 0.05, seed=0)
+    ulis = {s.id for s in inst.students if s.scheme == "ulis"}
+    assert len(ulis) == 6 and inst.separate_schemes
+    assert len({inst.student(s).division for s in ulis}) > 1  # included across divisions
+    assert all(len({s in ulis for s in group}) == 1 for group in inst.together)
+    assert not with_schemes(base, 0.05, seed=0, separate=False).separate_schemes
