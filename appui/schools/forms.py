@@ -62,12 +62,31 @@ class HolidayZoneForm(VersionedForm):
 
 
 class PeriodForm(forms.Form):
+    # One row of a table: each input is named by aria-label (a visually hidden label would
+    # be positioned outside the table's scrolling box and widen the page on a phone).
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=20)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
-    delete = forms.BooleanField(label=_("Delete"), required=False)
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=1,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"aria-label": _("Number")}),
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"aria-label": _("Name")})
+    )
+    start_date = forms.DateField(
+        label=_("Start"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "aria-label": _("Start")}),
+    )
+    end_date = forms.DateField(
+        label=_("End"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "aria-label": _("End")}),
+    )
+    delete = forms.BooleanField(
+        label=_("Delete"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-label": _("Delete")}),
+    )
 
 
 PeriodFormSet = forms.formset_factory(PeriodForm, extra=1)
