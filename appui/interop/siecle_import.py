@@ -464,11 +464,16 @@ class SiecleImport(Importer):
         by_siecle = {s.siecle_id: s for s in school_students if s.siecle_id}
         by_ine = {s.ine: s for s in school_students if s.ine}
         claimed: dict[int, SiecleStudent] = {}
+        # A student of appui whose SIECLE id is in the file is that line's, whatever its INE:
+        # another line holding the same INE (an INE corrected or given up) is not them.
+        file_ids = {record.eleve_id for record in self.export.students}
 
         for record in self.export.students:
             target = by_siecle.get(record.eleve_id)
             if target is None and record.ine:
                 target = by_ine.get(record.ine)
+                if target is not None and target.siecle_id in file_ids:
+                    target = None
             if target is not None and target.pk in claimed:
                 other = claimed[target.pk]
                 self._error(
@@ -812,11 +817,12 @@ class SiecleImport(Importer):
             )
         Level.objects.bulk_create(self.levels.new)
         Division.objects.bulk_create(self.new_divisions)
-        Student.objects.bulk_create(self.new_students, batch_size=500)
+        # Changes first: an INE a student of appui gives up may be a new student's.
         if self.changed_students:
             Student.objects.bulk_update(
                 self.changed_students, sorted(self.changed_fields), batch_size=500
             )
+        Student.objects.bulk_create(self.new_students, batch_size=500)
         StudentGroup.objects.bulk_create(self.new_groups)
         division_through = StudentGroup.divisions.through
         division_through.objects.bulk_create(

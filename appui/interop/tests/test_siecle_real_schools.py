@@ -200,6 +200,20 @@ class TestSharedIne:
         leaver = Student.objects.get(siecle_id="1")
         assert leaver.ine == "" and leaver.exit_date == datetime.date(2026, 9, 4)
 
+    def test_a_leaver_stored_with_the_ine_gives_it_up_to_the_present_pupil(self):
+        left = datetime.date(2026, 9, 4)
+        run([pupil(1, "2GT1", "20010017110", ine="200000001AA", exit_date=left)])
+        assert Student.objects.get(siecle_id="1").ine == "200000001AA"
+        outcome = run(
+            [
+                pupil(1, "2GT1", "20010017110", ine="200000001AA", exit_date=left),
+                pupil(2, "2GT1", "20010017110", ine="200000001AA"),
+            ]
+        )
+        assert not outcome.plan.blocked
+        assert Student.objects.get(siecle_id="1").ine == ""
+        assert Student.objects.get(siecle_id="2").ine == "200000001AA"
+
     def test_two_present_pupils_with_one_ine_block_the_import_and_the_rest_previews(self):
         students = [
             pupil(1, "6A", SIXIEME, ine="300000001AA"),

@@ -1,11 +1,13 @@
-"""``python manage.py import_siecle FILE [--dry-run] [--school-name NAME] [--zone A|B|C]
-[--nomenclature Nomenclature.xml]``.
+"""``python manage.py import_siecle FILE [--dry-run] [--force] [--school-name NAME]
+[--zone A|B|C] [--nomenclature Nomenclature.xml]``.
 
 Prints the same preview as the web import, then applies it in one transaction unless
 ``--dry-run``. The school is the one whose UAI the file gives; when appui does not know it
 yet, this first import creates it, named ``--school-name`` (the UAI until it is named), with
 its school year in holiday zone ``--zone`` (B by default). Exits with status 1, having written
-nothing, when the file cannot be imported.
+nothing, when the file cannot be imported, or when the preview says « À CONFIRMER » (more than
+20 % of the present students leaving, an export older than the last one applied) and
+``--force`` is not given.
 """
 
 from ._base import ImportCommand
