@@ -249,7 +249,9 @@ class TestExistingSchool:
             SampleStudent("2001", "MARTIN", "Léa", "2A", MEF_CODES["bacpro-1"], ine="2234567890A")
         ]
         # Every student of the world leaves: the import needs the second confirmation.
-        outcome = run(siecle_file(students, uai=world.school.uai), school=world.school, confirmed=True)
+        outcome = run(
+            siecle_file(students, uai=world.school.uai), school=world.school, confirmed=True
+        )
         assert counts(outcome.plan, "levels") == {"unchanged": 2}
         # The world's students have no SIECLE id but an INE: absent, they are leaving.
         assert counts(outcome.plan) == {"new": 1, "leaving": 3}
