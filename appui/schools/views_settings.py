@@ -97,6 +97,7 @@ def settings_level(request, pk: int):
     _write_access(request, access)
     official = services.official_hours(level)
     version = services.row_version(level)
+    form: LevelMappingForm | LevelSettingsForm
     if level.to_specify:
         form = LevelMappingForm(
             request.POST or None,

@@ -353,36 +353,6 @@ class TestPeriods:
                 rows=rows,
             )
 
-    def test_an_empty_period_can_be_deleted_but_not_one_holding_work(self, world, planning):
-        from appui.planning.models import Plan
-
-        second = planning["period"]  # period 1 of world.year, with slots
-        first = _period(world.year, 2, datetime.date(2026, 11, 2), datetime.date(2026, 12, 18))
-        Plan.objects.create(level=world.level, period=second)
-        rows = [
-            services.PeriodRow(p.pk, p.number, p.name, p.start_date, p.end_date, delete=True)
-            for p in world.year.periods.filter(pk=second.pk)
-        ]
-        with pytest.raises(services.ValidationError):
-            services.periods_save(
-                year=world.year,
-                version=services.periods_version(world.year),
-                user=world.users["head"],
-                rows=rows,
-            )
-        assert Period.objects.filter(pk=second.pk).exists()
-        services.periods_save(
-            year=world.year,
-            version=services.periods_version(world.year),
-            user=world.users["head"],
-            rows=[
-                services.PeriodRow(
-                    first.pk, 2, first.name, first.start_date, first.end_date, delete=True
-                )
-            ],
-        )
-        assert not Period.objects.filter(pk=first.pk).exists()
-
     def test_a_stale_periods_form_changes_nothing(self, world, login, periods):
         first, second = periods
         opened = services.periods_version(world.year)
@@ -437,38 +407,3 @@ class TestHolidayZone:
         )
         school.refresh_from_db()
         assert school.holiday_zone == "A"
-
-
-class TestSlotPeriods:
-    def test_the_head_sets_which_periods_each_slot_runs_in(self, world, login, planning):
-        from appui.planning import services as planning_services
-
-        period_1 = planning["period"]
-        period_2 = _period(world.year, 2, datetime.date(2026, 11, 2), datetime.date(2026, 12, 18))
-        first, second = planning["slots"]
-        response = login(world.users["head"]).post(
-            reverse("planning:slot-periods"),
-            {
-                "version": planning_services.slot_periods_version(world.year),
-                f"slot-{first.pk}": [str(period_1.pk), str(period_2.pk)],
-                f"slot-{second.pk}": [str(period_2.pk)],
-            },
-        )
-        assert response.status_code == 302
-        assert set(first.periods.all()) == {period_1, period_2}
-        assert set(second.periods.all()) == {period_2}
-
-    def test_a_stale_matrix_changes_nothing(self, world, login, planning):
-        from appui.planning import services as planning_services
-
-        first, second = planning["slots"]
-        opened = planning_services.slot_periods_version(world.year)
-        second.periods.clear()
-        login(world.users["head"]).post(
-            reverse("planning:slot-periods"), {"version": opened, f"slot-{first.pk}": []}
-        )
-        assert first.periods.count() == 1
-
-    def test_the_settings_page_links_to_the_matrix(self, world, login):
-        body = login(world.users["head"]).get(reverse("schools:settings-home")).content.decode()
-        assert reverse("planning:slot-periods") in body
