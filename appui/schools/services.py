@@ -103,7 +103,12 @@ def official_hours(level: Level) -> tuple[Decimal, str] | None:
     volume = OFFICIAL_VOLUMES.get(key)
     if volume is None:
         return None
-    return minutes_to_hours(volume.due_minutes).normalize(), volume.reference
+    hours = minutes_to_hours(volume.due_minutes)
+    # 90.00 → 90 and 101.50 → 101.5 (normalize() alone would write 90 as 9E+1).
+    hours = (
+        hours.quantize(Decimal("1")) if hours == hours.to_integral_value() else hours.normalize()
+    )
+    return hours, volume.reference
 
 
 @transaction.atomic

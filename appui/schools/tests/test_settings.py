@@ -139,7 +139,7 @@ class TestLevels:
         if expected is None:
             assert official is None
         else:
-            assert official is not None and official[0] == Decimal(expected)
+            assert official is not None and str(official[0]) == expected
             assert "Arrêté du 21 novembre 2018" in official[1]
 
     def test_the_head_saves_a_level_and_it_is_audited(self, world, login):
