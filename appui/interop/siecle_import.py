@@ -612,8 +612,13 @@ class SiecleImport(Importer):
         groups: tuple[str, ...] | None = None,
     ) -> None:
         changes = []
+        # The MEF code is kept since issue 15: filling it where appui had none is recorded
+        # without showing every student of an older installation as changed.
+        filled = {"mef"} if wanted["mef"] and not student.mef else set()
         for name, label in FIELDS:
             value = wanted[name]
+            if name in filled:
+                continue
             if (
                 name in KEEP_WHEN_EMPTY
                 and value in (None, "")
@@ -640,7 +645,7 @@ class SiecleImport(Importer):
             if old == value:
                 continue
             changes.append((name, Change(label, show(old), show(value))))
-        names = {name for name, _change in changes}
+        names = {name for name, _change in changes} | filled
         was_present = student.exit_date is None
         for name in names:
             setattr(student, name, wanted[name])
@@ -659,6 +664,9 @@ class SiecleImport(Importer):
             listed.append(group_change)
         if not listed:
             section.unchanged()
+            if filled:
+                self.changed_fields |= names
+                self.changed_students.append(student)
             return
         note = ""
         status = CHANGED

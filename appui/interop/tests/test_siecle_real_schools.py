@@ -107,6 +107,13 @@ class TestEveryPresentPupilIsStored:
         assert not outcome.plan.changes_anything
         assert counts(outcome.plan) == {"unchanged": 9}
 
+    def test_a_mef_missing_from_an_older_installation_is_filled_without_a_change_listed(self):
+        run(college())
+        Student.objects.update(mef="")
+        outcome = run(college())
+        assert counts(outcome.plan) == {"unchanged": 9}
+        assert Student.objects.get(siecle_id="4").mef == SEGPA["6e"]
+
     def test_a_lycee_gt_with_bts_stores_everyone_and_bts_has_no_ap(self):
         students = [
             pupil(1, "2GT1", "20010017110"),
