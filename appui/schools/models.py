@@ -409,6 +409,53 @@ class Student(PostalAddress):
         return self.exit_date is not None
 
 
+class Enrolment(models.Model):
+    """A pupil's year in the school: their division (or none), MEF, scheme, entry and exit.
+
+    A pupil (``Student``) is one person across the years, matched by SIECLE id then INE; each
+    school year they are enrolled in has one enrolment. ``Student.division``, ``entry_date``,
+    ``exit_date``, ``mef`` and ``scheme`` mirror the enrolment of the school's *current* year
+    (kept in step by ``services.enrolments_sync``), so the pages of the current year read the
+    pupil directly; a past year's pages read its enrolments. Enrolments are never deleted:
+    a pupil who left keeps their whole history.
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="enrolments")
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+    mef = models.CharField(_("MEF code"), max_length=11, blank=True)
+    scheme = models.CharField(
+        _("special scheme"), max_length=10, choices=Student.Scheme.choices, blank=True, default=""
+    )
+    entry_date = models.DateField(_("entry date"), null=True, blank=True)
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    # Same level as the year before (SIECLE has no repeater flag in every BEE version).
+    repeating = models.BooleanField(_("repeating the year"), default=False)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-year__start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "year"], name="one_enrolment_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.year} — {self.division or '—'}"
+
+    def clean(self) -> None:
+        division = self.division
+        if division is not None and self.year_id and division.year_id != self.year_id:
+            raise ValidationError(_("The division belongs to another school year."))
+
+
 class Guardian(PostalAddress):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
     # PERSONNE_ID in SIECLE's Responsables export: how a guardian is matched on re-import.

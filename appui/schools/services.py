@@ -15,7 +15,17 @@ from appui.core import calendar
 from appui.core.hours import OFFICIAL_VOLUMES, minutes_to_hours
 from appui.core.usernames import Usernames
 
-from .models import Guardian, Level, MefMapping, Membership, Period, School, SchoolYear, Student
+from .models import (
+    Enrolment,
+    Guardian,
+    Level,
+    MefMapping,
+    Membership,
+    Period,
+    School,
+    SchoolYear,
+    Student,
+)
 from .selectors import SESSION_KEY
 
 
@@ -349,3 +359,84 @@ def guardian_accounts_create(*, school: School, guardians, by=None) -> list[Guar
         ignore_conflicts=True,
     )
     return created
+
+
+# --------------------------------------------------------------------------- enrolments
+
+#: The pupil's fields that mirror their enrolment in the school's current year.
+ENROLMENT_FIELDS = ("division_id", "mef", "scheme", "entry_date", "exit_date")
+
+
+def enrolments_record(*, year: SchoolYear, students) -> int:
+    """Write (create or update) each pupil's enrolment of ``year`` from their current fields.
+
+    Called after the pupils of the current year were written (imports, demo): the history
+    then holds what the pupil record says. Returns the number of enrolments written.
+    """
+    students = list(students)
+    existing = {e.student_id: e for e in Enrolment.objects.filter(year=year, student__in=students)}
+    new: list[Enrolment] = []
+    changed: list[Enrolment] = []
+    for student in students:
+        enrolment = existing.get(student.pk) or Enrolment(student=student, year=year)
+        values = {name: getattr(student, name) for name in ENROLMENT_FIELDS}
+        if enrolment.pk and all(getattr(enrolment, k) == v for k, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(enrolment, name, value)
+        (changed if enrolment.pk else new).append(enrolment)
+    Enrolment.objects.bulk_create(new, batch_size=1000)
+    Enrolment.objects.bulk_update(changed, list(ENROLMENT_FIELDS), batch_size=1000)
+    return len(new) + len(changed)
+
+
+def enrolments_sync(*, year: SchoolYear) -> int:
+    """Mirror ``year``'s enrolments onto the pupils of its school (``year`` is current).
+
+    A pupil enrolled that year takes its division, MEF, scheme and dates; a pupil of the
+    school who is not enrolled that year has left: no division, and an exit date (their last
+    enrolment's, or the end of the year before). Returns the number of pupils changed.
+    """
+    enrolments = {e.student_id: e for e in Enrolment.objects.filter(year=year)}
+    last_exit: dict[int, date] = {}
+    for student_id, exit_date, end in (
+        Enrolment.objects.filter(
+            student__school=year.school_id, year__start_year__lt=year.start_year
+        )
+        .order_by("year__start_year")
+        .values_list("student_id", "exit_date", "year__end_date")
+    ):
+        last_exit[student_id] = exit_date or end
+    changed = []
+    for student in Student.objects.filter(school=year.school_id):
+        enrolment = enrolments.get(student.pk)
+        if enrolment is not None:
+            values = {name: getattr(enrolment, name) for name in ENROLMENT_FIELDS}
+        else:
+            values = {
+                "division_id": None,
+                "exit_date": student.exit_date or last_exit.get(student.pk) or year.start_date,
+            }
+        if any(getattr(student, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(student, name, value)
+            changed.append(student)
+    Student.objects.bulk_update(changed, list(ENROLMENT_FIELDS), batch_size=1000)
+    return len(changed)
+
+
+@transaction.atomic
+def year_make_current(*, year: SchoolYear, user: User | None = None) -> SchoolYear:
+    """Make ``year`` the school's current year: the pupils' fields follow its enrolments.
+
+    Nothing of the other years changes: their levels, divisions, enrolments, campaigns,
+    plans and reviews stay as they were, and the year switcher shows them.
+    """
+    SchoolYear.objects.filter(school=year.school_id, is_current=True).exclude(pk=year.pk).update(
+        is_current=False
+    )
+    if not year.is_current:
+        year.is_current = True
+        year.save(update_fields=["is_current"])
+    enrolments_sync(year=year)
+    return year
