@@ -177,8 +177,9 @@ _ENTRIES = (
         slug="siecle",
         label=_("Students from SIECLE"),
         help_text=_(
-            "ExportXML_ElevesSansAdresses.zip: students, divisions, groups and levels (from "
-            "MEF codes)."
+            "ExportXML_ElevesSansAdresses.zip or ExportXML_ElevesAvecAdresses.zip: "
+            "students, divisions, groups and levels (from MEF codes). A file of the next "
+            "school year opens that year beside the current one."
         ),
         action=_("Import from SIECLE"),
         title=_("Import students from SIECLE"),
