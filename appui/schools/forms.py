@@ -29,6 +29,12 @@ class LevelSettingsForm(VersionedForm):
     )
 
 
+class LevelSchemesForm(VersionedForm):
+    """A coordinator of the level changes only this rule (the head has the whole form)."""
+
+    separate_schemes = LevelSettingsForm.base_fields["separate_schemes"]
+
+
 class LevelMappingForm(VersionedForm):
     """What a level « à préciser » is; kept for its MEF code for every later import."""
 

@@ -146,6 +146,22 @@ def level_settings_save(
 
 
 @transaction.atomic
+def level_separate_schemes_set(
+    *, level: Level, version: str, user: User, separate_schemes: bool
+) -> Level:
+    """Whether need groups keep special schemes (SEGPA, ULIS, UPE2A) apart on this level: the
+    one setting a coordinator of the level may change (the head changes it with the others).
+    Refused (``EditConflict``) if the level changed meanwhile."""
+    level = _locked(Level, level.pk)
+    _check_version(level, version)
+    level.separate_schemes = separate_schemes
+    level.updated_by = user
+    level.full_clean()
+    level.save()
+    return level
+
+
+@transaction.atomic
 def level_map_mef(
     *,
     level: Level,

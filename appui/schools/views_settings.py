@@ -1,7 +1,8 @@
 """The year's settings for the head (issue 15, item 5): levels and their AP hours, levels « à
 préciser », periods, holiday zone. No superuser and no /admin/ needed. The head writes,
-coordinators read; every save is audited (``updated_by``/``updated_at``) and refused when the
-row changed since the form was opened."""
+coordinators read, and a coordinator of a level sets its special schemes rule; every save is
+audited (``updated_by``/``updated_at``) and refused when the row changed since the form was
+opened."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from . import services
 from .access import SchoolAccess, school_access
-from .forms import HolidayZoneForm, LevelMappingForm, LevelSettingsForm, PeriodFormSet
+from .forms import (
+    HolidayZoneForm,
+    LevelMappingForm,
+    LevelSchemesForm,
+    LevelSettingsForm,
+    PeriodFormSet,
+)
 from .models import Level, SchoolYear
 from .selectors import current_year, levels_overview
 
@@ -94,6 +101,8 @@ def settings_level(request, pk: int):
     )
     if level is None:  # another school's level: its existence is not revealed
         raise Http404
+    if request.method == "POST" and "schemes" in request.POST:
+        return _level_schemes_save(request, access, level)
     _write_access(request, access)
     official = services.official_hours(level)
     version = services.row_version(level)
@@ -148,11 +157,40 @@ def settings_level(request, pk: int):
                 form.add_error(None, message)
         else:
             return redirect("schools:settings-levels")
+    schemes_form = None
+    if not access.is_head and access.can_coordinate_level(level.pk):
+        schemes_form = LevelSchemesForm(
+            initial={"separate_schemes": level.separate_schemes, "version": version}
+        )
     return render(
         request,
         "schools/settings_level.html",
-        {"access": access, "level": level, "form": form, "official": official},
+        {
+            "access": access,
+            "level": level,
+            "form": form,
+            "schemes_form": schemes_form,
+            "official": official,
+        },
     )
+
+
+def _level_schemes_save(request, access: SchoolAccess, level: Level):
+    """A coordinator of the level (or the head) changes whether its need groups keep special
+    schemes apart; the rest of the level stays the head's."""
+    if not access.can_coordinate_level(level.pk):
+        raise PermissionDenied
+    form = LevelSchemesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.level_separate_schemes_set(
+                level=level, user=access.logged_in_user, **form.cleaned_data
+            )
+        except services.EditConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, _("The special schemes rule was saved."))
+    return redirect("schools:settings-level", pk=level.pk)
 
 
 @login_required
