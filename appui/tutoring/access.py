@@ -66,7 +66,9 @@ def get_tutorship_for(request, pk: int) -> tuple[Tutorship, SchoolAccess]:
     if tutorship is None:
         raise Http404
     access = require_member(request, tutorship.year.school)
-    if not (is_tutor_of(access, tutorship) or can_manage_student(access, tutorship.student)):
+    # A proposal is the head's to confirm: its tutor sees it once it is confirmed.
+    as_tutor = is_tutor_of(access, tutorship) and not tutorship.proposed
+    if not (as_tutor or can_manage_student(access, tutorship.student)):
         raise PermissionDenied
     return tutorship, access
 
@@ -74,7 +76,9 @@ def get_tutorship_for(request, pk: int) -> tuple[Tutorship, SchoolAccess]:
 def can_read_student_tutoring(access: SchoolAccess, student: Student) -> bool:
     if can_manage_student(access, student) or access.is_student_life_staff:
         return True
-    if Tutorship.objects.filter(student=student, tutor__staff__user=access.logged_in_user).exists():
+    if Tutorship.objects.filter(
+        student=student, tutor__staff__user=access.logged_in_user, proposed=False
+    ).exists():
         return True
     roles = access.roles
     if Membership.Role.STUDENT in roles and student.user_id == access.user.pk:

@@ -4,6 +4,9 @@ Seed 003 (« Le tutorat au lycée »): the head sets the terms — « nombre max
 tuteur, le même tuteur pendant toute la scolarité, le volontariat des enseignants, information
 des responsables légaux, indemnité de tutorat proportionnelle au nombre d'élèves ».
 
+When the next school year opens, last year's open tutorships are carried over as *proposed*
+tutorships of the new year (``proposed=True``); the head confirms or declines each one.
+
 The maximum is enforced twice: `services.tutorship_create` counts the tutor's tutees while
 holding a lock on the tutor's row (two assignments to one tutor run one after the other), and
 the database refuses a `Tutor` row whose `tutee_count` exceeds its `max_tutees` (a check
@@ -108,6 +111,10 @@ class Tutorship(models.Model):
         _("origin"), max_length=10, choices=Origin.choices, default=Origin.MANUAL
     )
     guardians_informed_on = models.DateField(_("guardians informed on"), null=True, blank=True)
+    # Carried over from last year when the next school year opens (seed 003: the same tutor
+    # throughout schooling): a proposal the head confirms or declines. A proposal does not count
+    # toward the tutor's load, is not "current" and needs no letter to the guardians.
+    proposed = models.BooleanField(_("proposed, to be confirmed"), default=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -119,8 +126,13 @@ class Tutorship(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "student"],
-                condition=Q(end_date__isnull=True),
+                condition=Q(end_date__isnull=True, proposed=False),
                 name="one_current_tutor_per_student",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "student"],
+                condition=Q(proposed=True),
+                name="one_proposed_tutor_per_student",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -133,7 +145,7 @@ class Tutorship(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.end_date is None
+        return self.end_date is None and not self.proposed
 
 
 class TutorMeeting(models.Model):

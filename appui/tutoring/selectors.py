@@ -4,6 +4,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from appui.core.indicators import tutor_allowance
 from appui.schools.models import SchoolYear, Student, Teaching
+from appui.schools.selectors import current_year
 
 from .models import Tutor, TutorMeeting, Tutorship
 from .services import policy_for
@@ -44,6 +45,7 @@ def tutor_of(user, year: SchoolYear | None) -> Tutor | None:
 
 def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> QuerySet[Student]:
     """Present students of ``students`` with no current tutor this year."""
+    # A pupil with a proposal carried over from last year waits for the head's answer.
     tutored = Tutorship.objects.filter(year=year, end_date__isnull=True).values("student_id")
     return (
         students.filter(school=year.school, exit_date__isnull=True)
@@ -56,17 +58,33 @@ def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> Que
 def current_tutorships(year: SchoolYear, students: QuerySet[Student]) -> QuerySet[Tutorship]:
     """Current tutorships of the year for ``students``, with meeting counts."""
     return (
-        Tutorship.objects.filter(year=year, end_date__isnull=True, student__in=students)
+        Tutorship.objects.filter(
+            year=year, end_date__isnull=True, proposed=False, student__in=students
+        )
         .select_related("student__division", "tutor__staff")
         .annotate(meeting_count=Count("meetings"), last_meeting=Max("meetings__date"))
         .order_by("tutor__staff__last_name", "student__last_name", "student__first_name")
     )
 
 
+def proposals(school, students: QuerySet[Student]) -> QuerySet[Tutorship]:
+    """Tutorships carried over to a school year that is current or to come, waiting for the
+    head's confirmation, for ``students``."""
+    year = current_year(school)
+    start = year.start_year if year is not None else 0
+    return (
+        Tutorship.objects.filter(
+            year__school=school, year__start_year__gte=start, proposed=True, student__in=students
+        )
+        .select_related("year", "student", "tutor__staff")
+        .order_by("year__start_year", "tutor__staff__last_name", "student__last_name")
+    )
+
+
 def tutees(tutor: Tutor) -> QuerySet[Tutorship]:
     """The tutor's current tutorships with their meeting count and last meeting."""
     return (
-        tutor.tutorships.filter(end_date__isnull=True)
+        tutor.tutorships.filter(end_date__isnull=True, proposed=False)
         .select_related("student__division")
         .annotate(meeting_count=Count("meetings"), last_meeting=Max("meetings__date"))
         .order_by("student__last_name", "student__first_name")
@@ -76,7 +94,8 @@ def tutees(tutor: Tutor) -> QuerySet[Tutorship]:
 def student_tutorships(student: Student) -> QuerySet[Tutorship]:
     """Every tutorship of the student, newest year first, with its meetings."""
     return (
-        student.tutorships.select_related("year", "tutor__staff")
+        student.tutorships.filter(proposed=False)
+        .select_related("year", "tutor__staff")
         .prefetch_related(Prefetch("meetings", queryset=TutorMeeting.objects.order_by("-date")))
         .order_by("-year__start_year", "-start_date")
     )
@@ -90,7 +109,9 @@ def suggestions(year: SchoolYear, students: QuerySet[Student]) -> dict:
     # The most recent tutor of an earlier year, when they volunteer again this year.
     previous: dict[int, int] = {}
     for tutorship in (
-        Tutorship.objects.filter(student__in=pupils_qs, year__start_year__lt=year.start_year)
+        Tutorship.objects.filter(
+            student__in=pupils_qs, year__start_year__lt=year.start_year, proposed=False
+        )
         .select_related("tutor")
         .order_by("year__start_year", "start_date")
     ):
@@ -131,7 +152,11 @@ def allowances(year: SchoolYear) -> list[dict]:
     tutors = (
         Tutor.objects.filter(year=year)
         .select_related("staff")
-        .annotate(followed=Count("tutorships__student", distinct=True))
+        .annotate(
+            followed=Count(
+                "tutorships__student", filter=Q(tutorships__proposed=False), distinct=True
+            )
+        )
         .order_by("staff__last_name", "staff__first_name")
     )
     for tutor in tutors:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from appui.schools.models import Membership, SchoolYear, Staff, Student
+from appui.schools.models import Enrolment, Membership, SchoolYear, Staff, Student
 
 from .models import Tutor, TutoringPolicy, TutorMeeting, Tutorship
 
@@ -81,6 +81,8 @@ def tutor_withdraw(*, tutor: Tutor) -> Tutor:
         )
     tutor.active = False
     tutor.save(update_fields=["active"])
+    # Proposals carried over from last year go with the volunteering.
+    Tutorship.objects.filter(tutor=tutor, proposed=True).delete()
     still_tutoring = Tutor.objects.filter(
         staff__user=tutor.staff.user, year__school_id=tutor.year.school_id, active=True
     ).exists()
@@ -92,31 +94,19 @@ def tutor_withdraw(*, tutor: Tutor) -> Tutor:
 
 
 def _current_count(tutor: Tutor) -> int:
-    return Tutorship.objects.filter(tutor=tutor, end_date__isnull=True).count()
+    """The tutees the tutor follows: proposals do not count until the head confirms them."""
+    return Tutorship.objects.filter(tutor=tutor, end_date__isnull=True, proposed=False).count()
 
 
-@transaction.atomic
-def tutorship_create(
-    *,
-    tutor: Tutor,
-    student: Student,
-    today: dt.date,
-    user=None,
-    origin: str = Tutorship.Origin.MANUAL,
-) -> Tutorship:
-    """Give a student a tutor, never beyond the tutor's maximum."""
-    # Lock the tutor's row: two assignments to the same tutor are done one after the other.
-    tutor = Tutor.objects.select_for_update().select_related("year", "staff").get(pk=tutor.pk)
+def _check_room(*, tutor: Tutor, student: Student, year: SchoolYear) -> int:
+    """The rules every new current tutorship obeys: one current tutor per student and year,
+    never beyond the tutor's maximum. Returns the tutor's count before the new one."""
     if not tutor.active:
         raise ValidationError(
             _("%(tutor)s no longer volunteers as a tutor.") % {"tutor": tutor.staff}
         )
-    if student.school_id != tutor.year.school_id:
-        raise ValidationError(_("This student belongs to another school."))
-    if student.exit_date is not None:
-        raise ValidationError(_("This student has left the school."))
     current = (
-        Tutorship.objects.filter(year=tutor.year, student=student, end_date__isnull=True)
+        Tutorship.objects.filter(year=year, student=student, end_date__isnull=True, proposed=False)
         .select_related("tutor__staff")
         .first()
     )
@@ -131,6 +121,30 @@ def tutorship_create(
             _("%(tutor)s already follows %(count)s students, the maximum set by the head.")
             % {"tutor": tutor.staff, "count": count}
         )
+    return count
+
+
+@transaction.atomic
+def tutorship_create(
+    *,
+    tutor: Tutor,
+    student: Student,
+    today: dt.date,
+    user=None,
+    origin: str = Tutorship.Origin.MANUAL,
+) -> Tutorship:
+    """Give a student a tutor, never beyond the tutor's maximum.
+
+    A proposal carried over from last year for the student is replaced by this choice.
+    """
+    # Lock the tutor's row: two assignments to the same tutor are done one after the other.
+    tutor = Tutor.objects.select_for_update().select_related("year", "staff").get(pk=tutor.pk)
+    if student.school_id != tutor.year.school_id:
+        raise ValidationError(_("This student belongs to another school."))
+    if student.exit_date is not None:
+        raise ValidationError(_("This student has left the school."))
+    count = _check_room(tutor=tutor, student=student, year=tutor.year)
+    Tutorship.objects.filter(year=tutor.year, student=student, proposed=True).delete()
     tutorship = Tutorship(
         year=tutor.year,
         tutor=tutor,
@@ -160,6 +174,8 @@ def tutorships_create(*, pairs: list[tuple[Tutor, Student]], today: dt.date, use
 def tutorship_end(*, tutorship: Tutorship, today: dt.date, reason: str = "") -> Tutorship:
     """End a tutorship (the student left, changed tutor…); its meetings are kept."""
     tutorship = Tutorship.objects.select_for_update().get(pk=tutorship.pk)
+    if tutorship.proposed:
+        raise ValidationError(_("This tutorship is only proposed: decline it instead."))
     if tutorship.end_date is not None:
         raise ValidationError(_("This tutorship has already ended."))
     tutor = Tutor.objects.select_for_update().get(pk=tutorship.tutor_id)
@@ -174,7 +190,11 @@ def tutorship_end(*, tutorship: Tutorship, today: dt.date, reason: str = "") -> 
 @transaction.atomic
 def tutorship_mark_informed(*, tutorship: Tutorship, day: dt.date) -> Tutorship:
     """Record the day the guardians were informed (seed 003: « information des responsables
-    légaux »)."""
+    légaux »); due once the tutorship is confirmed."""
+    if tutorship.proposed:
+        raise ValidationError(
+            _("The guardians are informed once the head has confirmed the tutorship.")
+        )
     tutorship.guardians_informed_on = day
     tutorship.save(update_fields=["guardians_informed_on"])
     return tutorship
@@ -192,6 +212,8 @@ def meeting_log(
 ) -> TutorMeeting:
     """Log a meeting of the tutor with the tutee."""
     tutorship = Tutorship.objects.select_for_update().get(pk=tutorship.pk)
+    if tutorship.proposed:
+        raise ValidationError(_("This tutorship is not confirmed yet."))
     if tutorship.end_date is not None:
         raise ValidationError(_("This tutorship has ended: no new meeting can be logged."))
     if date > today:
@@ -208,3 +230,102 @@ def meeting_log(
     meeting.full_clean()
     meeting.save()
     return meeting
+
+
+# --------------------------------------------------------------------------- next year
+
+
+@transaction.atomic
+def tutorships_propose(*, previous: SchoolYear, year: SchoolYear, today: dt.date) -> int:
+    """Carry last year's open tutorships over to ``year`` as proposals (seed 003: « le même
+    tuteur pendant toute la scolarité »).
+
+    A pupil enrolled in ``year`` (and not gone) whose tutor of ``previous`` is still on the
+    staff gets a proposal with that tutor, unless they already have a tutor or a proposal
+    in ``year``. The tutor's volunteering is carried over too (their ``Tutor`` row of
+    ``year``, with ``year``'s terms, which start as ``previous``'s); a tutor who does not wish
+    to go on withdraws, which declines their proposals. Returns the proposals created.
+    """
+    if previous.school_id != year.school_id or previous.start_year >= year.start_year:
+        raise ValidationError(_("Tutorships are carried over to a later year of the school."))
+    if not TutoringPolicy.objects.filter(year=year).exists():
+        old = policy_for(previous)
+        TutoringPolicy.objects.create(
+            year=year, max_tutees=old.max_tutees, allowance_per_tutee=old.allowance_per_tutee
+        )
+    policy = policy_for(year)
+    enrolled = set(
+        Enrolment.objects.filter(year=year, exit_date__isnull=True).values_list(
+            "student_id", flat=True
+        )
+    )
+    taken = set(
+        Tutorship.objects.filter(year=year, end_date__isnull=True).values_list(
+            "student_id", flat=True
+        )
+    )
+    tutors = {t.staff_id: t for t in Tutor.objects.filter(year=year)}
+    proposals = []
+    for tutorship in (
+        Tutorship.objects.filter(year=previous, end_date__isnull=True, proposed=False)
+        .select_related("tutor__staff")
+        .order_by("pk")
+    ):
+        staff = tutorship.tutor.staff
+        if tutorship.student_id not in enrolled or tutorship.student_id in taken:
+            continue
+        if staff.exit_date is not None:
+            continue
+        tutor = tutors.get(staff.pk)
+        if tutor is None:
+            tutor = Tutor.objects.create(
+                year=year, staff=staff, volunteered_on=today, max_tutees=policy.max_tutees
+            )
+            tutors[staff.pk] = tutor
+        if not tutor.active:
+            # They withdrew for the new year: no proposal with them.
+            continue
+        proposals.append(
+            Tutorship(
+                year=year,
+                tutor=tutor,
+                student_id=tutorship.student_id,
+                start_date=year.start_date,
+                origin=tutorship.origin,
+                proposed=True,
+            )
+        )
+        taken.add(tutorship.student_id)
+    Tutorship.objects.bulk_create(proposals)
+    return len(proposals)
+
+
+@transaction.atomic
+def tutorship_confirm(*, tutorship: Tutorship, today: dt.date, user=None) -> Tutorship:
+    """The head confirms a proposed tutorship: it becomes current, within the tutor's maximum
+    and the one-current-tutor rule; the guardians' information is then due."""
+    tutorship = Tutorship.objects.select_for_update().select_related("year").get(pk=tutorship.pk)
+    if not tutorship.proposed:
+        raise ValidationError(_("This tutorship is already confirmed."))
+    tutor = Tutor.objects.select_for_update().select_related("staff").get(pk=tutorship.tutor_id)
+    student = tutorship.student
+    year = tutorship.year
+    if not Enrolment.objects.filter(student=student, year=year, exit_date__isnull=True).exists():
+        raise ValidationError(_("This student is not enrolled in that school year."))
+    count = _check_room(tutor=tutor, student=student, year=year)
+    tutorship.proposed = False
+    tutorship.start_date = max(today, year.start_date)
+    tutorship.assigned_by = user
+    tutorship.full_clean()
+    tutorship.save(update_fields=["proposed", "start_date", "assigned_by"])
+    tutor.tutee_count = count + 1
+    tutor.save(update_fields=["tutee_count"])
+    return tutorship
+
+
+@transaction.atomic
+def tutorship_decline(*, tutorship: Tutorship) -> None:
+    """The head declines a proposed tutorship: it is removed (it never started)."""
+    deleted, _detail = Tutorship.objects.filter(pk=tutorship.pk, proposed=True).delete()
+    if not deleted:
+        raise ValidationError(_("Only a proposed tutorship can be declined."))

@@ -17,5 +17,15 @@ urlpatterns = [
     path("tutorat/suivis/<int:pk>/fin/", views.tutorship_end, name="tutorship-end"),
     path("tutorat/suivis/<int:pk>/informes/", views.tutorship_informed, name="tutorship-informed"),
     path("tutorat/suivis/<int:pk>/lettre/", views.letter, name="letter"),
+    path(
+        "tutorat/propositions/<int:pk>/confirmer/",
+        views.proposal_confirm,
+        name="proposal-confirm",
+    ),
+    path(
+        "tutorat/propositions/<int:pk>/refuser/",
+        views.proposal_decline,
+        name="proposal-decline",
+    ),
     path("tutorat/eleves/<int:pk>/", views.student_tutoring, name="student"),
 ]

@@ -74,9 +74,9 @@ def index(request):
     year = _year(access)
     policy = services.policy_for(year)
     students = _managed_students(access).filter(exit_date__isnull=True)
-    tutored = Tutorship.objects.filter(year=year, end_date__isnull=True).values_list(
-        "student_id", flat=True
-    )
+    tutored = Tutorship.objects.filter(
+        year=year, end_date__isnull=True, proposed=False
+    ).values_list("student_id", flat=True)
     coverage = tutoring_coverage(students.values_list("pk", flat=True), tutored)
     return render(
         request,
@@ -87,6 +87,7 @@ def index(request):
             "policy": policy,
             "tutors": selectors.tutors_overview(year),
             "tutorships": selectors.current_tutorships(year, students),
+            "proposals": selectors.proposals(access.school, students),
             "coverage": coverage,
             "without": coverage.whole - coverage.part,
         },
@@ -294,12 +295,64 @@ def tutorship_end(request, pk: int):
     return redirect("tutoring:tutorship-detail", tutorship.pk)
 
 
+def _proposal_for_head(request, pk: int) -> Tutorship:
+    access = require_head(request)
+    tutorship = (
+        Tutorship.objects.filter(pk=pk, year__school=access.school, proposed=True)
+        .select_related("student", "tutor__staff", "year")
+        .first()
+    )
+    if tutorship is None:
+        raise Http404
+    return tutorship
+
+
+@login_required
+@require_POST
+def proposal_confirm(request, pk: int):
+    tutorship = _proposal_for_head(request, pk)
+    try:
+        services.tutorship_confirm(
+            tutorship=tutorship, today=timezone.localdate(), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(student)s keeps %(tutor)s as tutor in %(year)s.")
+            % {
+                "student": tutorship.student,
+                "tutor": tutorship.tutor.staff,
+                "year": tutorship.year.label,
+            },
+        )
+    return redirect("tutoring:index")
+
+
+@login_required
+@require_POST
+def proposal_decline(request, pk: int):
+    tutorship = _proposal_for_head(request, pk)
+    try:
+        services.tutorship_decline(tutorship=tutorship)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal declined: assign another tutor if needed."))
+    return redirect("tutoring:index")
+
+
 @login_required
 @require_POST
 def tutorship_informed(request, pk: int):
     tutorship, _access = get_tutorship_for(request, pk)
-    services.tutorship_mark_informed(tutorship=tutorship, day=timezone.localdate())
-    messages.success(request, _("Guardians recorded as informed."))
+    try:
+        services.tutorship_mark_informed(tutorship=tutorship, day=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Guardians recorded as informed."))
     return redirect("tutoring:tutorship-detail", tutorship.pk)
 
 
