@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Level, Staff, Student
-from appui.schools.selectors import current_students, current_year
+from appui.schools.selectors import current_students, selected_year
 
 from . import selectors, services
 from .access import (
@@ -34,8 +34,7 @@ def _staff_of(request, school) -> Staff | None:
 @login_required
 def campaign_list(request):
     access = school_access(request, lambda a: a.is_staff_member)
-    school = access.school
-    year = current_year(school)
+    year = selected_year(request)
     campaigns = selectors.campaigns_visible(access, year) if year else []
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     return render(
@@ -49,7 +48,7 @@ def campaign_list(request):
 def campaign_create(request):
     access = school_access(request, lambda a: a.is_staff_member)
     school = access.school
-    year = current_year(school)
+    year = selected_year(request)
     if year is None or not access.can_coordinate:
         raise PermissionDenied
     levels = Level.objects.filter(year=year)

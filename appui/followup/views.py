@@ -18,7 +18,7 @@ from appui.core.scales import LsuLevel
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
-from appui.schools.selectors import current_year
+from appui.schools.selectors import current_year, selected_year
 
 from . import selectors, services
 from .access import (
@@ -58,7 +58,7 @@ def _errors(error: ValidationError) -> str:
 def index(request):
     """The staff's follow-up page: today's sessions, timetable, calendar, reviews, hours."""
     access = school_access(request, lambda a: a.is_staff_member)
-    year = current_year(access.school)
+    year = selected_year(request)
     today = timezone.localdate()
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     review_divisions = []
@@ -580,7 +580,7 @@ def ical_feed(request, token: str):
 @login_required
 def hours_index(request):
     access = school_access(request, lambda a: a.can_coordinate)
-    year = current_year(access.school)
+    year = selected_year(request)
     today = timezone.localdate()
     summaries = [
         (level, selectors.level_hours(level, today))
@@ -603,7 +603,7 @@ def hours_level(request, pk: int):
 @login_required
 def hours_staff(request):
     access = school_access(request, lambda a: a.can_coordinate)
-    year = current_year(access.school)
+    year = selected_year(request)
     rows = selectors.staff_service(selectors.coordinated_levels(access, year), timezone.localdate())
     return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
 

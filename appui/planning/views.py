@@ -10,7 +10,7 @@ from appui.core.grouping.instance import Weights
 from appui.core.grouping.metrics import LABELS, format_value
 from appui.schools.access import school_access
 from appui.schools.models import Level, Period
-from appui.schools.selectors import current_year
+from appui.schools.selectors import selected_year
 
 from . import grouping, selectors, services
 from .access import get_group_for, get_plan_for
@@ -29,8 +29,7 @@ WEIGHT_FIELDS = [
 @login_required
 def plan_index(request):
     access = school_access(request, lambda a: a.can_coordinate)
-    school = access.school
-    year = current_year(school)
+    year = selected_year(request)
     levels = [lv for lv in year.levels.all() if access.can_coordinate_level(lv.pk)] if year else []
     periods = list(year.periods.all()) if year else []
     overview = selectors.plans_overview(levels, periods)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from appui.core.timetable import SlotRecord, find_conflicts
 from appui.schools.access import school_access
 from appui.schools.models import Level
-from appui.schools.selectors import current_year
+from appui.schools.selectors import selected_year
 
 from .forms import ModuleForm, SlotForm
 from .models import Module, Slot
@@ -51,8 +51,7 @@ def slot_conflicts(slots) -> dict[int, list[str]]:
 @login_required
 def slot_list(request):
     access = school_access(request, lambda a: a.is_staff_member)
-    school = access.school
-    year = current_year(school)
+    year = selected_year(request)
     slots = (
         list(
             Slot.objects.filter(year=year)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from appui.schools.access import school_access
-from appui.schools.selectors import current_year
+from appui.schools.selectors import selected_year
 from appui.schools.services import EditConflict
 
 from . import services
@@ -19,7 +19,7 @@ from .models import Slot
 @login_required
 def slot_periods(request):
     access = school_access(request, lambda a: a.is_head or a.is_coordinator)
-    year = current_year(access.school)
+    year = selected_year(request)
     if year is None:
         raise Http404
     slots = list(Slot.objects.filter(year=year).select_related("level").prefetch_related("periods"))

@@ -21,7 +21,7 @@ from django.http import Http404
 
 from appui.accounts.models import User
 
-from .models import Division, Membership, School, Staff, Student
+from .models import Division, Enrolment, Membership, School, SchoolYear, Staff, Student
 
 Role = Membership.Role
 STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
@@ -162,7 +162,15 @@ class SchoolAccess:
             return queryset.none()
         return queryset.filter(condition)
 
-    def visible_students(self, queryset: QuerySet[Student]) -> QuerySet[Student]:
+    def visible_students(
+        self, queryset: QuerySet[Student], year: SchoolYear | None = None
+    ) -> QuerySet[Student]:
+        """The students of ``queryset`` this user may see.
+
+        ``year``, when it is not the current year, adds the pupils enrolled that year in
+        the divisions this user may open: the pupils' own ``division`` mirrors the current
+        year only, and a teacher of 2A in a past year still sees that year's 2A.
+        """
         queryset = queryset.filter(school=self.school)
         if self.sees_whole_school:
             return queryset
@@ -171,6 +179,13 @@ class SchoolAccess:
         if division_condition is not None:
             allowed = Division.objects.filter(year__school=self.school).filter(division_condition)
             condition |= Q(division__in=allowed)
+            if year is not None and not year.is_current:
+                # Only divisions of this school are allowed: another school's year adds none.
+                condition |= Q(
+                    pk__in=Enrolment.objects.filter(
+                        year=year, division__in=allowed.filter(year=year)
+                    ).values("student_id")
+                )
         if self.is_staff_member:
             # Students of the teaching groups (SIECLE/STS "groupes") they teach.
             condition |= Q(student_groups__teachings__staff__user=self.logged_in_user)
@@ -178,6 +193,7 @@ class SchoolAccess:
             condition |= Q(
                 tutorships__tutor__staff__user=self.logged_in_user,
                 tutorships__end_date__isnull=True,
+                tutorships__proposed=False,
             )
             # Students of the published need groups they run (appui.planning).
             condition |= Q(
@@ -196,10 +212,10 @@ class SchoolAccess:
             return False
         return Division.objects.filter(pk=division.pk).filter(condition).exists()
 
-    def can_view_student(self, student: Student) -> bool:
+    def can_view_student(self, student: Student, year: SchoolYear | None = None) -> bool:
         if student.school_id != self.school.pk or not self.is_member:
             return False
-        return self.visible_students(Student.objects.filter(pk=student.pk)).exists()
+        return self.visible_students(Student.objects.filter(pk=student.pk), year).exists()
 
 
 def access_for(request, school: School) -> SchoolAccess:
@@ -248,6 +264,10 @@ def get_student_for(request, pk: int) -> tuple[Student, SchoolAccess]:
     if student is None:
         raise Http404
     access = require_member(request, student.school)
-    if not access.can_view_student(student):
+    # The year the user is looking at (year switcher): a past year's roster opens its pupils.
+    year = getattr(request, "year", None)
+    if year is not None and year.school_id != student.school_id:
+        year = None
+    if not access.can_view_student(student, year):
         raise PermissionDenied
     return student, access

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from appui.core.text import fold
 
 from .models import (
     Division,
+    Enrolment,
     Guardian,
     Level,
     Membership,
@@ -18,6 +19,8 @@ from .models import (
 )
 
 SESSION_KEY = "school_id"
+#: The year chosen with the year switcher, per school: ``{str(school_pk): year_pk}``.
+YEAR_SESSION_KEY = "year_ids"
 
 
 def schools_of(user) -> QuerySet[School]:
@@ -44,31 +47,142 @@ def current_year(school: School) -> SchoolYear | None:
     return school.years.filter(is_current=True).first() or school.years.first()
 
 
+def years_of(school: School) -> QuerySet[SchoolYear]:
+    """The school's years, newest first (the year switcher lists them)."""
+    return school.years.order_by("-start_year")
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """One year of the year switcher: past, current or upcoming."""
+
+    year: SchoolYear
+    is_current: bool
+    is_upcoming: bool
+
+
+def year_choices(school: School) -> list[YearChoice]:
+    """The school's years for the switcher, newest first, marked against the current year."""
+    years = list(years_of(school))
+    current = next((y for y in years if y.is_current), years[0] if years else None)
+    return [
+        YearChoice(
+            year=year,
+            is_current=year == current,
+            is_upcoming=current is not None and year.start_year > current.start_year,
+        )
+        for year in years
+    ]
+
+
+def selected_year_for(request, school: School) -> SchoolYear | None:
+    """The year the user chose for ``school`` with the year switcher, else its current year.
+
+    The choice is kept per school, so switching school never shows a year of another one.
+    """
+    wanted = request.session.get(YEAR_SESSION_KEY, {}).get(str(school.pk))
+    if wanted:
+        year = school.years.filter(pk=wanted).first()
+        if year is not None:
+            return year
+    return current_year(school)
+
+
+def selected_year(request) -> SchoolYear | None:
+    """The year the pages of the current school show (``request.year``, set by the
+    middleware): the one chosen with the year switcher, by default the current year."""
+    if not hasattr(request, "year"):
+        school = getattr(request, "school", None)
+        request.year = selected_year_for(request, school) if school is not None else None
+    return request.year
+
+
+def students_of(
+    year: SchoolYear,
+    *,
+    division: Division | int | None = None,
+    level: Level | int | None = None,
+    without_division: bool = False,
+    include_left: bool = False,
+) -> QuerySet[Student]:
+    """The pupils enrolled in ``year`` (in ``division``, ``level``, or without a division).
+
+    The pupils' own ``division`` and ``exit_date`` mirror the school's current year only, so
+    the current year reads them (present pupils, unless ``include_left``) and any other year
+    reads its enrolments: every pupil enrolled that year, those who left during it included
+    (a past roster is everyone who was in it).
+    """
+    # Student and Enrolment both hold ``division``: the same filters apply to either.
+    rows: QuerySet = (
+        Student.objects.filter(school=year.school_id)
+        if year.is_current
+        else Enrolment.objects.filter(year=year)
+    )
+    if year.is_current and not include_left:
+        rows = rows.filter(exit_date__isnull=True)
+    if division is not None:
+        rows = rows.filter(division=division)
+    if level is not None:
+        rows = rows.filter(division__level=level)
+    if without_division:
+        rows = rows.filter(division__isnull=True)
+    if year.is_current:
+        return rows
+    return Student.objects.filter(pk__in=rows.values("student_id"))
+
+
+def with_division_of(queryset: QuerySet[Student], year: SchoolYear | None) -> QuerySet[Student]:
+    """Annotate ``year_division_code``: each pupil's division code in ``year`` (their own
+    division for the current year, their enrolment's for another one; None without one)."""
+    if year is None or year.is_current:
+        return queryset.annotate(year_division_code=F("division__code"))
+    code = Enrolment.objects.filter(year=year, student=OuterRef("pk")).values("division__code")
+    return queryset.annotate(year_division_code=Subquery(code[:1]))
+
+
+def enrolment_history(student: Student) -> list[Enrolment]:
+    """The pupil's years in the school, newest first: division, level, dates, repeating."""
+    return list(
+        student.enrolments.select_related("year", "division__level").order_by("-year__start_year")
+    )
+
+
 def current_students(queryset: QuerySet[Student] | None = None) -> QuerySet[Student]:
     queryset = queryset if queryset is not None else Student.objects.all()
     return queryset.filter(exit_date__isnull=True)
 
 
 def levels_overview(year: SchoolYear) -> QuerySet[Level]:
-    """Levels of a year with their division count and current head count."""
-    return year.levels.annotate(
-        division_count=Count("divisions", distinct=True),
-        student_count=Count(
+    """Levels of a year with their division count and head count (present pupils for the
+    current year, pupils enrolled for another year: see ``students_of``)."""
+    if year.is_current:
+        students = Count(
             "divisions__students",
             filter=Q(divisions__students__exit_date__isnull=True),
             distinct=True,
-        ),
+        )
+    else:
+        students = Count("divisions__enrolments", distinct=True)
+    return year.levels.annotate(
+        division_count=Count("divisions", distinct=True), student_count=students
     ).order_by("order", "name")
 
 
-def divisions_overview(divisions: QuerySet[Division]) -> QuerySet[Division]:
-    return divisions.select_related("level").annotate(
-        student_count=Count("students", filter=Q(students__exit_date__isnull=True))
-    )
+def divisions_overview(
+    divisions: QuerySet[Division], year: SchoolYear | None = None
+) -> QuerySet[Division]:
+    """Divisions with their head count; ``year`` (theirs) counts its enrolments when it is
+    not the current year."""
+    if year is not None and not year.is_current:
+        students = Count("enrolments")
+    else:
+        students = Count("students", filter=Q(students__exit_date__isnull=True))
+    return divisions.select_related("level").annotate(student_count=students)
 
 
 def division_students(division: Division) -> QuerySet[Student]:
-    return current_students(division.students.all()).order_by("last_name", "first_name")
+    """The pupils of a division in its own year (see ``students_of``)."""
+    return students_of(division.year, division=division).order_by("last_name", "first_name")
 
 
 def search_students(

@@ -16,4 +16,6 @@ urlpatterns = [
     path("parametres/niveaux/", views_settings.settings_levels, name="settings-levels"),
     path("parametres/niveaux/<int:pk>/", views_settings.settings_level, name="settings-level"),
     path("parametres/periodes/", views_settings.settings_periods, name="settings-periods"),
+    # The year switcher (issue 15, item 6).
+    path("annee/choisir/", views.year_select, name="year-select"),
 ]

@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import get_division_for, get_student_for, school_access
-from .models import Division, Level, Membership, Student
+from .models import Division, Level, Membership, SchoolYear, Student
 
 STUDENTS_PER_PAGE = 50
 #: The division filter's value for present students without a class.
@@ -19,12 +19,12 @@ def home(request):
     if request.school is None:
         return render(request, "schools/home_no_school.html")
     access = school_access(request)
-    school = access.school
-    context = {"access": access, "year": selectors.current_year(school)}
+    year = selectors.selected_year(request)
+    context = {"access": access, "year": year}
     if access.is_staff_member:
         context["divisions"] = (
             selectors.divisions_overview(
-                access.visible_divisions(Division.objects.filter(year=context["year"]))
+                access.visible_divisions(Division.objects.filter(year=year)), year
             )[:30]
             if context["year"]
             else []
@@ -55,14 +55,36 @@ def school_select(request, pk: int):
 
 
 @login_required
-def school_detail(request):
+@require_POST
+def year_select(request):
+    """The year switcher: remember the chosen year of the current school, back to the page."""
     access = school_access(request)
+    year = SchoolYear.objects.filter(
+        school=access.school, pk=_int_or_none(request.POST.get("annee"))
+    ).first()
+    if year is None:
+        raise Http404
+    # Session state, kept per school like the current school (services.school_select).
+    chosen = dict(request.session.get(selectors.YEAR_SESSION_KEY, {}))
+    chosen[str(access.school.pk)] = year.pk
+    request.session[selectors.YEAR_SESSION_KEY] = chosen
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "home"
+    return redirect(back)
+
+
+@login_required
+def school_detail(request):
+    access = school_access(request, lambda a: a.can_view_school_page())
     school = access.school
-    if not access.can_view_school_page():
-        raise PermissionDenied
-    year = selectors.current_year(school)
+    year = selectors.selected_year(request)
     levels = selectors.levels_overview(year) if year else Level.objects.none()
-    divisions = selectors.divisions_overview(Division.objects.filter(year=year)) if year else []
+    divisions = (
+        selectors.divisions_overview(Division.objects.filter(year=year), year) if year else []
+    )
     return render(
         request,
         "schools/school_detail.html",
@@ -100,12 +122,9 @@ def division_detail(request, pk: int):
 
 @login_required
 def student_list(request):
-    access = school_access(request)
-    school = access.school
-    if not access.can_list_students():
-        raise PermissionDenied
-    year = selectors.current_year(school)
-    visible = access.visible_students(Student.objects.all())
+    access = school_access(request, lambda a: a.can_list_students())
+    year = selectors.selected_year(request)
+    visible = access.visible_students(Student.objects.all(), year)
     query = request.GET.get("q", "").strip()
     level_id = _int_or_none(request.GET.get("niveau"))
     division_id = _int_or_none(request.GET.get("division"))
@@ -113,15 +132,24 @@ def student_list(request):
     # « Sans classe »: present students SIECLE attaches to no division are stored all the
     # same (issue 15); this choice of the division filter lists them so none is forgotten.
     without_class = request.GET.get("division") == WITHOUT_CLASS
+    if year is None:
+        roster = Student.objects.none()
+        unplaced = Student.objects.none()
+    else:
+        # The pupils of the year shown (its enrolments for a past year), then those visible.
+        roster = selectors.students_of(
+            year,
+            level=level_id,
+            division=division_id,
+            without_division=without_class,
+            include_left=include_left,
+        )
+        unplaced = selectors.students_of(year, without_division=True)
     students = selectors.search_students(
-        visible,
+        selectors.with_division_of(roster.filter(pk__in=visible.values("pk")), year),
         query=query,
-        level_id=level_id,
-        division_id=division_id,
-        include_left=include_left,
+        include_left=True,
     )
-    if without_class:
-        students = students.filter(division__isnull=True)
     page = Paginator(students, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -129,9 +157,7 @@ def student_list(request):
         "level_id": level_id,
         "division_id": division_id,
         "without_class": without_class,
-        "without_class_count": selectors.current_students(
-            visible.filter(division__isnull=True)
-        ).count(),
+        "without_class_count": unplaced.filter(pk__in=visible.values("pk")).count(),
         "include_left": include_left,
         "levels": year.levels.all() if year else [],
         "divisions": access.visible_divisions(Division.objects.filter(year=year)) if year else [],
@@ -146,6 +172,7 @@ def student_detail(request, pk: int):
     links = student.studentguardian_set.select_related("guardian").order_by("guardian__last_name")
     division = student.division
     can_open_division = division is not None and access.can_view_division(division)
+    enrolments = selectors.enrolment_history(student)
     return render(
         request,
         "schools/student_detail.html",
@@ -154,6 +181,12 @@ def student_detail(request, pk: int):
             "guardian_links": links,
             "access": access,
             "can_open_division": can_open_division,
+            "enrolments": enrolments,
+            "openable_division_ids": {
+                e.division_id
+                for e in enrolments
+                if e.division is not None and access.can_view_division(e.division)
+            },
         },
     )
 

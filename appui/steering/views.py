@@ -16,7 +16,7 @@ from appui.core.io.tabular import ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.access import require_member, school_access
 from appui.schools.models import Division, Level, Period, SchoolYear
-from appui.schools.selectors import academy_schools, current_year
+from appui.schools.selectors import academy_schools, current_year, selected_year
 
 from . import dashboard, selectors, services
 from .access import (
@@ -52,11 +52,12 @@ def _int(value) -> int | None:
 
 
 def _year(request, school) -> SchoolYear:
-    """The year asked for (``annee``), else the current one; 404 when not the school's."""
+    """The year asked for (``annee``), else the one chosen with the year switcher (by
+    default the current one); 404 when not the school's."""
     pk = _int(request.GET.get("annee"))
     if pk:
         return get_object_or_404(SchoolYear, pk=pk, school=school)
-    year = current_year(school)
+    year = selected_year(request) if school == request.school else current_year(school)
     if year is None:
         raise Http404
     return year
