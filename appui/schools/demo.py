@@ -33,10 +33,12 @@ from .models import (
     SchoolYear,
     Staff,
     Student,
+    StudentGroup,
     StudentGuardian,
     Subject,
     Teaching,
 )
+from .services import enrolments_record
 
 DEMO_UAI_DIGITS = "0219990"
 DEMO_UAI = DEMO_UAI_DIGITS + uai_check_letter(DEMO_UAI_DIGITS)
@@ -79,6 +81,9 @@ def remove_demo_school() -> None:
             | Q(guardian__school=school)
         ).values_list("pk", flat=True)
     )
+    # Pupils first: their rows in other apps (a tutor's tutorships, which protect the tutor)
+    # go with them, then the staff, then the school.
+    Student.objects.filter(school=school).delete()
     Staff.objects.filter(school=school).delete()
     school.delete()
     # Accounts still linked to another school are left alone.
@@ -108,6 +113,7 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     staff_by_subject = _create_staff(rng, school, subjects, result)
     _create_teachings(rng, divisions, subjects, staff_by_subject)
     all_students = _create_students(rng, school, year, divisions, students)
+    _create_ulis_group(year, divisions, all_students)
     _create_guardians(rng, school, all_students)
     _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
 
@@ -171,6 +177,7 @@ def _create_levels(year: SchoolYear) -> dict[str, Level]:
             if track == Level.Track.COLLEGE
             else data.REFORM_2019,
             order=order,
+            separate_schemes=short not in data.SCHEMES_TOGETHER_LEVELS,
         )
     return levels
 
@@ -343,8 +350,28 @@ def _create_students(rng, school, year, divisions, total) -> list[Student]:
     # A few students left during the year: they stay, marked as left (nothing is deleted).
     for student in rng.sample(students, k=max(1, len(students) // 60)):
         student.exit_date = year.start_date + timedelta(days=rng.randrange(20, 70))
+    ulis_class = [
+        s for s in students if s.division.code == data.ULIS_DIVISION and s.exit_date is None
+    ]
+    for student in rng.sample(ulis_class, k=min(data.ULIS_PUPILS, len(ulis_class))):
+        student.scheme = Student.Scheme.ULIS
     Student.objects.bulk_create(students, batch_size=500)
-    return list(Student.objects.filter(school=school).order_by("pk"))
+    created = list(Student.objects.filter(school=school).order_by("pk"))
+    # Each pupil's enrolment of the year: the history a later year is read against.
+    enrolments_record(year=year, students=created)
+    return created
+
+
+def _create_ulis_group(year: SchoolYear, divisions, students) -> None:
+    """SIECLE lists ULIS pupils in a group of that name (how imports find their scheme)."""
+    members = [s for s in students if s.scheme == Student.Scheme.ULIS]
+    if not members:
+        return
+    group = StudentGroup.objects.create(
+        year=year, code="ULIS", label="Unité localisée pour l'inclusion scolaire"
+    )
+    group.divisions.set([divisions[data.ULIS_DIVISION]])
+    group.students.set(members)
 
 
 def _project(rng, level: Level) -> str:
@@ -361,20 +388,39 @@ def _project(rng, level: Level) -> str:
     return rng.choices(values, weights)[0]
 
 
+def _address(rng) -> dict[str, str]:
+    postal_code, city = rng.choice(data.TOWNS)
+    return {
+        "address_lines": f"{rng.randrange(1, 120)} {rng.choice(data.STREETS)}",
+        "postal_code": postal_code,
+        "city": city,
+        "country": "France",
+    }
+
+
 def _create_guardians(rng, school, students) -> None:
+    """One or two legal guardians a pupil (rank 1 and 2, as SIECLE's RESP_LEGAL), most living
+    together at the pupil's address; now and then a grandparent to contact (rank 0)."""
     links = []
     for student in students:
+        home = _address(rng)
+        for field_name, value in home.items():
+            setattr(student, field_name, value)
         count = 2 if rng.random() < 0.6 else 1
         for index in range(count):
             female = index == 0 if rng.random() < 0.8 else index == 1
             first = rng.choice(data.ADULT_FIRST_NAMES_F if female else data.ADULT_FIRST_NAMES_M)
             last = student.last_name if rng.random() < 0.8 else rng.choice(data.LAST_NAMES)
+            # Separated parents: the second guardian lives elsewhere.
+            address = home if index == 0 or rng.random() < 0.75 else _address(rng)
             guardian = Guardian.objects.create(
                 school=school,
+                civility="Mme" if female else "M.",
                 last_name=last,
                 first_name=first,
                 email=f"{_slug(first)}.{_slug(last)}{rng.randrange(10, 99)}@famille.example.org",
                 phone=f"06 39 98 {rng.randrange(100):02d} {rng.randrange(100):02d}",
+                **address,
             )
             relationship = (
                 StudentGuardian.Relationship.MOTHER
@@ -384,9 +430,38 @@ def _create_guardians(rng, school, students) -> None:
             if rng.random() < 0.05:
                 relationship = StudentGuardian.Relationship.OTHER
             links.append(
-                StudentGuardian(student=student, guardian=guardian, relationship=relationship)
+                StudentGuardian(
+                    student=student,
+                    guardian=guardian,
+                    relationship=relationship,
+                    legal_rank=index + 1,
+                    financial=index == 0,
+                    contact=True,
+                )
+            )
+        if rng.random() < 0.08:
+            grandmother = Guardian.objects.create(
+                school=school,
+                civility="Mme",
+                last_name=student.last_name,
+                first_name=rng.choice(data.ADULT_FIRST_NAMES_F),
+                phone=f"03 80 {rng.randrange(100):02d} {rng.randrange(100):02d} "
+                f"{rng.randrange(100):02d}",
+                **_address(rng),
+            )
+            links.append(
+                StudentGuardian(
+                    student=student,
+                    guardian=grandmother,
+                    relationship=StudentGuardian.Relationship.FAMILY,
+                    legal_rank=0,
+                    contact=True,
+                )
             )
     StudentGuardian.objects.bulk_create(links, batch_size=500)
+    Student.objects.bulk_update(
+        students, ["address_lines", "postal_code", "city", "country"], batch_size=500
+    )
 
 
 def _set_account(user, username: str, result: DemoResult) -> None:

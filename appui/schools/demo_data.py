@@ -384,3 +384,40 @@ COLLEGE_SUBJECTS = ["020700", "061300", "040600", "030201", "062900", "070200", 
 # Subjects taught to every division, and those only to some specialties.
 COMMON_SUBJECTS = ["LET-HG", "MATH-SC", "ANG", "EPS", "ARTS", "PSE"]
 SPECIALTY_EXTRA = {"ELEC": ["ECO-G"], "VENTE": ["ESP", "ECO-D"], "GESTADM": ["ECO-D", "ESP"]}
+
+# Special schemes (issue 15): a few pupils of one collège division are in the ULIS (unité
+# localisée pour l'inclusion scolaire). They are included in their class's need groups: the
+# coordinator turned the « keep special schemes apart » rule off for that level, which the
+# settings page shows. (No SEGPA division: the demo's collège section has one class a level
+# and the planning demo gives every level its slots; a SEGPA level would need its own.)
+ULIS_DIVISION = "5A"
+ULIS_PUPILS = 3
+SCHEMES_TOGETHER_LEVELS = {"5E"}
+
+# Fictitious postal addresses around Dijon: (postal code, city) and street names.
+TOWNS = [
+    ("21000", "Dijon"),
+    ("21000", "Dijon"),
+    ("21000", "Dijon"),
+    ("21121", "Fontaine-lès-Dijon"),
+    ("21160", "Marsannay-la-Côte"),
+    ("21240", "Talant"),
+    ("21300", "Chenôve"),
+    ("21600", "Longvic"),
+    ("21800", "Quetigny"),
+    ("21850", "Saint-Apollinaire"),
+]
+STREETS = [
+    "rue des Tilleuls",
+    "rue de la Liberté",
+    "avenue du Drapeau",
+    "rue Berbisey",
+    "boulevard de Strasbourg",
+    "rue des Vignes",
+    "allée des Peupliers",
+    "rue du Stade",
+    "chemin des Combes",
+    "place de la Mairie",
+    "rue Jean Jaurès",
+    "impasse des Lilas",
+]

@@ -28,6 +28,8 @@ def demo_siecle_export(school, changed_pk: int) -> bytes:
                 first_name=first_name,
                 division=student.division.code,
                 mef_code=mef[student.division.code],
+                # SIECLE lists the demo's ULIS pupils in their group: how it gives the scheme.
+                groups=tuple(group.code for group in student.student_groups.all()),
                 birth_date=student.birth_date,
                 sex="2" if student.sex == "F" else "1",
                 entry_date=student.entry_date,
