@@ -15,6 +15,16 @@ once, matches every student by SIECLE ``ELEVE_ID`` then INE — never by name �
   :func:`appui.core.io.mef.scheme_of`); one without a class is stored without division and
   listed as such.
 
+A file of the school year after the current one (normally N+1) opens that year beside the
+current one, which is kept unchanged (:meth:`SiecleImport._plan_next_students`): the pupils
+continuing (matched as above), repeating (same track and year in the cycle as their
+enrolment of the year before), arriving, and the pupils of the current year absent from
+the file, who will have left once the new year is current. Applying it writes the new
+year's levels (with the settings of the same levels of the year before), divisions, new
+pupils and enrolments, proposes last year's tutors again (``tutoring``), and makes the new
+year current when it has begun (or the current one has ended); otherwise the new year is
+« à venir » until the head switches on the settings page. An older file is refused.
+
 A file that would make more than 20 % of the present students leave, or that is older than
 the last SIECLE file applied, needs a second, explicit confirmation
 (:attr:`~appui.interop.plan.Plan.confirmations`). A Nomenclature of another school or year
@@ -45,6 +55,7 @@ from appui.core.io.mef import scheme_of
 from appui.core.io.siecle import Nomenclature, SiecleExport, SiecleStudent
 from appui.schools.models import (
     Division,
+    Enrolment,
     Level,
     Membership,
     Period,
@@ -54,10 +65,12 @@ from appui.schools.models import (
     StudentGroup,
 )
 from appui.schools.selectors import current_year
+from appui.schools.services import year_make_current
+from appui.tutoring.services import tutorships_propose
 
 from .models import ImportBatch
 from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, show
-from .structure import LevelResolver, school_mappings
+from .structure import LevelResolver, best_level, record_enrolments, school_mappings
 
 # Student fields an import compares, with their French names.
 FIELDS = (
@@ -75,6 +88,8 @@ FIELDS = (
     ("exit_date", "Date de sortie"),
 )
 FIELD_NAMES = dict(FIELDS)
+#: The fields of the person, kept on the pupil; the others belong to a year (``Enrolment``).
+IDENTITY = ("last_name", "first_name", "birth_date", "sex", "ine", "siecle_id", "elenoet")
 # Fields the file may leave empty without erasing what appui holds.
 KEEP_WHEN_EMPTY = {"birth_date", "sex", "ine", "elenoet", "entry_date", "division", "mef"}
 #: Above this share of the present students leaving, the import needs a second confirmation.
@@ -88,6 +103,14 @@ CLEAN_EXCLUDE = ["school", "division", "user", "search_text", "project"]
 def fallback_year_bounds(start_year: int) -> tuple[date, date]:
     """Dates used when the official calendar of a year is not published yet."""
     return date(start_year, 9, 1), date(start_year + 1, 7, 4)
+
+
+def _keeps(record: SiecleStudent, student: Student, name: str, value: object) -> bool:
+    """The file says nothing about this field: appui keeps what it holds."""
+    if name in KEEP_WHEN_EMPTY and value in (None, "") and not _erases(record, student, name):
+        return True
+    # A student who left is no longer in SIECLE's groups: keep the scheme that was known.
+    return name == "scheme" and record.left and not value
 
 
 def _erases(record: SiecleStudent, student: Student, name: str) -> bool:
@@ -122,6 +145,11 @@ class SiecleImport(Importer):
         self.plan = Plan("siecle", export.file_name)
         self.creates_school = False
         self.creates_year = False
+        #: The current year when this file opens the next one (else None).
+        self.previous: SchoolYear | None = None
+        self.new_enrolments: list[Enrolment] = []
+        self.in_file: list[Student] = []
+        self.changed_enrolments: list[Enrolment] = []
         self.new_periods: list[Period] = []
         self.new_divisions: list[Division] = []
         self.new_students: list[Student] = []
@@ -162,6 +190,8 @@ class SiecleImport(Importer):
         )
         students = self.plan.section("students", "Élèves")
         self._plan_divisions()
+        if self.previous is not None:
+            self._carry_level_settings()
         self._load_groups()
         self._plan_students(students)
         self._check_unique_keys()
@@ -197,7 +227,15 @@ class SiecleImport(Importer):
                 f" — créée par cet import, du {show(self.year.start_date)} au "
                 f"{show(self.year.end_date)}, zone {self.school.holiday_zone}"
             )
+        if self.previous is not None:
+            year_text += (
+                f" ; ouverte à côté de {self.previous.label}, qui est conservée telle quelle"
+                if self.creates_year
+                else f" — à venir, à côté de {self.previous.label} (conservée telle quelle)"
+            )
         facts.append(("Année scolaire", year_text))
+        if self.previous is not None:
+            facts.extend(self._next_year_facts())
         if params.export_date:
             facts.append(("Export SIECLE du", show(params.export_date)))
         facts.append(
@@ -255,7 +293,8 @@ class SiecleImport(Importer):
         """The second confirmations: many present students leaving, an older export."""
         leaving = students.counts[LEAVING]
         present = self.present_before
-        if present and leaving > LEAVING_SHARE * present:
+        # Opening the next year, a third of the pupils leaving (last classes) is the rule.
+        if self.previous is None and present and leaving > LEAVING_SHARE * present:
             share = round(100 * leaving / present)
             self.plan.confirmations.append(
                 f"{leaving} des {present} élèves présents dans appui ({share} %) deviendraient "
@@ -325,22 +364,45 @@ class SiecleImport(Importer):
         if year is None:
             self._new_year()
             return
-        if year.start_year != params.school_year:
+        if params.school_year < year.start_year:
             raise ImportRefused(
-                f"Ce fichier concerne l'année scolaire {params.school_year_label}, alors que "
-                f"l'année en cours de {self.school.name} dans appui est {year.label}. "
-                f"Exportez depuis SIECLE les élèves de l'année {year.label}. Rien n'a été "
-                "importé."
+                f"Ce fichier concerne l'année scolaire {params.school_year_label}, antérieure à "
+                f"l'année en cours de {self.school.name} dans appui, {year.label} : un export "
+                "d'une année passée ne peut plus être importé (cette année reste telle "
+                f"qu'enregistrée). Exportez depuis SIECLE les élèves de l'année {year.label}, "
+                "ou ceux de l'année suivante pour l'ouvrir. Rien n'a été importé."
             )
+        if params.school_year > year.start_year:
+            self._open_next(year)
+            return
         self.year = year
 
-    def _new_year(self) -> None:
+    def _open_next(self, current: SchoolYear) -> None:
+        """The file is of a later year than the current one: it opens that year (or updates
+        it while it is « à venir »); the current year stays as it is."""
+        params = self.export.parameters
+        later = list(self.school.years.filter(start_year__gt=current.start_year))
+        other = [y for y in later if y.start_year != params.school_year]
+        if other:
+            raise ImportRefused(
+                f"Ce fichier concerne l'année scolaire {params.school_year_label}, alors que "
+                f"l'année {other[0].label} est déjà ouverte, à venir, après l'année en cours "
+                f"({current.label}) : passez d'abord à l'année {other[0].label} (page "
+                "Paramètres), ou importez l'export de cette année-là. Rien n'a été importé."
+            )
+        self.previous = current
+        if later:
+            self.year = later[0]
+        else:
+            self._new_year(current=False)
+
+    def _new_year(self, *, current: bool = True) -> None:
         start = self.export.parameters.school_year
         zone = self.school.holiday_zone
         try:
             first, last = calendar.year_bounds(zone, start)
             spans = calendar.periods_between_holidays(zone, start)
-        except ValueError:
+        except Exception:  # noqa: BLE001 (the calendar package raises its own error for unknown years)
             first, last = fallback_year_bounds(start)
             spans = []
             self.plan.issues.append(
@@ -358,7 +420,11 @@ class SiecleImport(Importer):
                 )
             )
         self.year = SchoolYear(
-            school=self.school, start_year=start, start_date=first, end_date=last, is_current=True
+            school=self.school,
+            start_year=start,
+            start_date=first,
+            end_date=last,
+            is_current=current,
         )
         self.creates_year = True
         self.new_periods = [
@@ -451,23 +517,29 @@ class SiecleImport(Importer):
                 )
             )
 
-    def _plan_students(self, section) -> None:
+    def _load_students(self) -> list[Student]:
         school_students = list(Student.objects.filter(school=self.school)) if self.school.pk else []
         self.db_students = school_students
-        division_codes = (
+        self.division_codes = (
             dict(Division.objects.filter(year__school=self.school).values_list("pk", "code"))
             if self.school.pk
             else {}
         )
-        self.division_codes = division_codes
         self.present_before = sum(1 for s in school_students if s.exit_date is None)
+        return school_students
+
+    def _matched(
+        self, school_students: list[Student]
+    ) -> tuple[list[tuple[SiecleStudent, Student | None]], set[int]]:
+        """Each line of the file with its student of appui (by SIECLE id, then INE — never
+        by name), and the students claimed; two lines claiming one student are an error."""
         by_siecle = {s.siecle_id: s for s in school_students if s.siecle_id}
         by_ine = {s.ine: s for s in school_students if s.ine}
         claimed: dict[int, SiecleStudent] = {}
         # A student of appui whose SIECLE id is in the file is that line's, whatever its INE:
         # another line holding the same INE (an INE corrected or given up) is not them.
         file_ids = {record.eleve_id for record in self.export.students}
-
+        matched: list[tuple[SiecleStudent, Student | None]] = []
         for record in self.export.students:
             target = by_siecle.get(record.eleve_id)
             if target is None and record.ine:
@@ -487,6 +559,17 @@ class SiecleImport(Importer):
                 continue
             if target is not None:
                 claimed[target.pk] = record
+            matched.append((record, target))
+        return matched, set(claimed)
+
+    def _plan_students(self, section) -> None:
+        if self.previous is not None:
+            self._plan_next_students(section)
+            return
+        school_students = self._load_students()
+        matched, claimed = self._matched(school_students)
+        self.in_file = [target for _record, target in matched if target is not None]
+        for record, target in matched:
             if record.current:
                 self._plan_current(section, record, target)
             elif record.left:
@@ -524,6 +607,254 @@ class SiecleImport(Importer):
                 f"absent du fichier : marqué sorti le {show(self.leave_date)}",
                 None,
             )
+
+    # ------------------------------------------------------------------ the next year
+    def _carry_level_settings(self) -> None:
+        """New levels of the next year take the settings the school gave the same level
+        (track, year in the cycle, MEF mask) of the year before."""
+        assert self.previous is not None
+        before = {
+            (level.track, level.year_in_cycle, level.mef_mask): level
+            for level in self.previous.levels.all()
+        }
+        for level in self.levels.new:
+            old = before.get((level.track, level.year_in_cycle, level.mef_mask))
+            if old is None:
+                continue
+            level.ap_hours = old.ap_hours
+            level.has_ap = old.has_ap
+            level.separate_schemes = old.separate_schemes
+
+    def _plan_next_students(self, section) -> None:
+        """The pupils of the next year: continuing, repeating, arriving; those of the
+        current year absent from the file will have left. Nothing of the current year is
+        written: identities go to the pupil, the year to an ``Enrolment`` of the new year."""
+        assert self.previous is not None
+        school_students = self._load_students()
+        matched, _claimed = self._matched(school_students)
+        self.previous_enrolments = {
+            e.student_id: e
+            for e in Enrolment.objects.filter(year=self.previous).select_related("division__level")
+        }
+        self.next_enrolments = (
+            {e.student_id: e for e in Enrolment.objects.filter(year=self.year)}
+            if self.year.pk
+            else {}
+        )
+        self.previous_levels = list(self.previous.levels.all())
+        self.next_counts: Counter = Counter()
+        planned: set[int] = set()
+        for record, target in matched:
+            in_year = record.current or (
+                record.left and record.exit_date and record.exit_date >= self.year.start_date
+            )
+            if not in_year:
+                continue
+            self._plan_next(section, record, target)
+            if target is not None:
+                planned.add(target.pk)
+        by_pk = {s.pk: s for s in school_students}
+        # Enrolled in the new year by an earlier import, and no longer in its file.
+        for student_id, enrolment in self.next_enrolments.items():
+            if student_id in planned or enrolment.exit_date is not None:
+                continue
+            student = by_pk[student_id]
+            enrolment.exit_date = max(self.leave_date, self.year.start_date)
+            self.changed_enrolments.append(enrolment)
+            section.add(
+                Entry(
+                    LEAVING,
+                    student.full_name,
+                    self.division_codes.get(enrolment.division_id or 0, ""),
+                    [Change("Date de sortie", "—", show(enrolment.exit_date))],
+                    f"absent du fichier de {self.year.label}",
+                )
+            )
+        leavers = self.plan.section(
+            "leavers", f"Élèves de {self.previous.label} absents du fichier"
+        )
+        for student_id, enrolment in self.previous_enrolments.items():
+            if student_id in planned or enrolment.exit_date is not None:
+                continue
+            student = by_pk[student_id]
+            if student.exit_date is not None:
+                continue
+            leavers.add(
+                Entry(
+                    LEAVING,
+                    student.full_name,
+                    self.division_codes.get(enrolment.division_id or 0, ""),
+                    note=(
+                        f"quittera l'établissement quand {self.year.label} deviendra l'année en "
+                        f"cours ; son année {self.previous.label} reste telle quelle"
+                    ),
+                )
+            )
+
+    def _level_of(self, enrolment: Enrolment | None, levels: list[Level]) -> Level | None:
+        if enrolment is None:
+            return None
+        if enrolment.division is not None:
+            return enrolment.division.level
+        return best_level(levels, enrolment.mef) if enrolment.mef else None
+
+    def _is_repeating(self, target: Student, division: Division | None, mef: str) -> bool:
+        """Same track and year in the cycle as the enrolment of the year before."""
+        before = self._level_of(self.previous_enrolments.get(target.pk), self.previous_levels)
+        now = division.level if division is not None else (best_level(self.levels.levels, mef))
+        if before is None or now is None or before.track == Level.Track.OTHER:
+            return False
+        return (before.track, before.year_in_cycle) == (now.track, now.year_in_cycle)
+
+    def _plan_next(self, section, record: SiecleStudent, target: Student | None) -> None:
+        division = self.divisions.get(record.division or "")
+        if record.current and division is None:
+            self.without_class.append(record)
+        wanted = self._wanted(record, division)
+        context = division.code if division is not None else WITHOUT_CLASS
+        year_values = {
+            "division": division,
+            "mef": wanted["mef"],
+            "scheme": wanted["scheme"],
+            "entry_date": wanted["entry_date"],
+            "exit_date": wanted["exit_date"],
+        }
+        groups = record.groups if record.current else ()
+        if target is None:
+            # Until the new year is current, the pupil's fields say « not in this year ».
+            student = Student(
+                school=self.school,
+                **{name: wanted[name] for name in IDENTITY},
+                exit_date=self.previous.start_date if self.previous else None,
+            )
+            student.refresh_search_text()
+            if not self._clean(record, student):
+                return
+            self.new_students.append(student)
+            self._plan_memberships(student, division, groups)
+            self.new_enrolments.append(Enrolment(student=student, year=self.year, **year_values))
+            self.next_counts["arriving"] += 1
+            note = "nouvel élève" + (f", sorti le {show(record.exit_date)}" if record.left else "")
+            section.add(Entry(NEW, student.full_name, context, note=note, line=record.line))
+            return
+        changes: list[Change] = []
+        names = set()
+        for name, label in FIELDS:
+            value = wanted[name]
+            if name not in IDENTITY or _keeps(record, target, name, value):
+                continue
+            if getattr(target, name) != value:
+                changes.append(Change(label, show(getattr(target, name)), show(value)))
+                names.add(name)
+        for name in names:
+            setattr(target, name, wanted[name])
+        if names & {"last_name", "first_name"}:
+            target.refresh_search_text()
+            names.add("search_text")
+        if names and not self._clean(record, target):
+            return
+        if names:
+            self.changed_fields |= names
+            self.changed_students.append(target)
+        repeating = self._is_repeating(target, division, wanted["mef"])
+        previous = self.previous_enrolments.get(target.pk)
+        enrolment = self.next_enrolments.get(target.pk)
+        note = ""
+        if enrolment is None:
+            old_division = previous.division_id if previous is not None else None
+            old_code = self.division_codes.get(old_division) if old_division else None
+            changes.append(Change("Division", show(old_code), context))
+            enrolment = Enrolment(student=target, year=self.year, **year_values)
+            enrolment.repeating = repeating
+            self.new_enrolments.append(enrolment)
+            if previous is None or previous.exit_date is not None:
+                note = "de retour dans l'établissement"
+        else:
+            changed = self._enrolment_changes(record, enrolment, year_values, repeating)
+            changes += changed
+            if changed:
+                self.changed_enrolments.append(enrolment)
+        if repeating:
+            note = "redoublant"
+            self.next_counts["repeating"] += 1
+        self.next_counts["continuing"] += 1
+        group_change = self._plan_memberships(target, division, groups)
+        if group_change is not None:
+            changes.append(group_change)
+        if not changes:
+            section.unchanged()
+            return
+        section.add(Entry(CHANGED, target.full_name, context, changes, note, record.line))
+
+    def _enrolment_changes(
+        self, record: SiecleStudent, enrolment: Enrolment, values: dict, repeating: bool
+    ) -> list[Change]:
+        """Re-importing the next year's file: its enrolment follows the file."""
+        changes = []
+        for name, value in values.items():
+            if name in ("mef", "entry_date") and value in (None, ""):
+                continue
+            if name == "division":
+                if (value.pk if value is not None else None) == enrolment.division_id and (
+                    value is None or value.pk is not None
+                ):
+                    continue
+                old = self.division_codes.get(enrolment.division_id or 0)
+                changes.append(
+                    Change("Division", show(old), value.code if value else WITHOUT_CLASS)
+                )
+                enrolment.division = value
+                continue
+            if getattr(enrolment, name) != value:
+                changes.append(
+                    Change(FIELD_NAMES[name], show(getattr(enrolment, name)), show(value))
+                )
+                setattr(enrolment, name, value)
+        if enrolment.repeating != repeating:
+            changes.append(Change("Redoublant", show(enrolment.repeating), show(repeating)))
+            enrolment.repeating = repeating
+        return changes
+
+    def _next_year_facts(self) -> list[tuple[str, str]]:
+        assert self.previous is not None
+        counts = getattr(self, "next_counts", Counter())
+        leavers = self.plan.section("leavers", "").counts[LEAVING]
+        facts = [
+            (
+                f"Élèves de {self.year.label}",
+                f"{counts['continuing']} qui continuent (dont {counts['repeating']} "
+                f"redoublant{'s' if counts['repeating'] > 1 else ''}), {counts['arriving']} "
+                f"nouveau{'x' if counts['arriving'] > 1 else ''} ; {leavers} élève"
+                f"{'s' if leavers > 1 else ''} de {self.previous.label} absent"
+                f"{'s' if leavers > 1 else ''} du fichier",
+            )
+        ]
+        if self.becomes_current:
+            facts.append(
+                (
+                    "Année en cours",
+                    f"{self.year.label} le devient à l'application de l'import (elle commence "
+                    f"le {show(self.year.start_date)}) ; {self.previous.label} reste consultable",
+                )
+            )
+        else:
+            facts.append(
+                (
+                    "Année en cours",
+                    f"{self.previous.label} le reste : {self.year.label} sera « à venir » "
+                    f"jusqu'au {show(self.year.start_date)} ; le chef d'établissement peut y "
+                    "passer avant depuis la page Paramètres",
+                )
+            )
+        return facts
+
+    @property
+    def becomes_current(self) -> bool:
+        """The next year is made current on applying when it has begun, or the current
+        year has ended."""
+        if self.previous is None:
+            return False
+        return self.today >= self.year.start_date or self.today > self.previous.end_date
 
     def _wanted(self, record: SiecleStudent, division: Division | None) -> dict[str, object]:
         ine = record.ine or ""
@@ -617,16 +948,7 @@ class SiecleImport(Importer):
         filled = {"mef"} if wanted["mef"] and not student.mef else set()
         for name, label in FIELDS:
             value = wanted[name]
-            if name in filled:
-                continue
-            if (
-                name in KEEP_WHEN_EMPTY
-                and value in (None, "")
-                and not _erases(record, student, name)
-            ):
-                continue
-            if name == "scheme" and record.left and not value:
-                # A student who left is no longer in SIECLE's groups: keep what was known.
+            if name in filled or _keeps(record, student, name, value):
                 continue
             if name == "division":
                 old_pk = student.division_id
@@ -854,4 +1176,19 @@ class SiecleImport(Importer):
             batch_size=500,
             ignore_conflicts=True,
         )
+        if self.previous is None:
+            # The current year's enrolments hold what the pupils now say.
+            record_enrolments(
+                self.year, [*self.in_file, *self.changed_students, *self.new_students]
+            )
+            return self.school
+        Enrolment.objects.bulk_create(self.new_enrolments, batch_size=500)
+        Enrolment.objects.bulk_update(
+            self.changed_enrolments,
+            ["division", "mef", "scheme", "entry_date", "exit_date", "repeating"],
+            batch_size=500,
+        )
+        tutorships_propose(previous=self.previous, year=self.year, today=self.today)
+        if self.becomes_current:
+            year_make_current(year=self.year, user=user)
         return self.school

@@ -9,7 +9,8 @@ from appui.core.hours import OFFICIAL_VOLUMES
 from appui.core.io.mef import Level as MefLevel
 from appui.core.io.mef import Track, level_from_mef
 from appui.core.usernames import Usernames, slug  # noqa: F401 (names for accounts: one place, core)
-from appui.schools.models import Level, MefMapping, SchoolYear
+from appui.schools.models import Level, MefMapping, SchoolYear, Student
+from appui.schools.services import enrolments_record
 
 # Order of the levels on the school page: collège (SEGPA after the ordinary levels), CAP,
 # Bac Pro, lycée GT, then MC, BMA, post-bac, and the levels to specify last.
@@ -174,3 +175,16 @@ class LevelResolver:
             has_ap=recognised.has_ap,
             order=_ORDER.get(recognised.key, _TRACK_ORDER.get(recognised.track, 50)),
         )
+
+
+def record_enrolments(year: SchoolYear, students: Iterable[Student]) -> int:
+    """Write the enrolments of ``year`` (the current year) of the pupils an import wrote.
+
+    A pupil who left before ``year`` began has no enrolment that year (their history ends
+    with their last year), so they are left out. Each pupil once, whatever the list repeats.
+    """
+    unique = {id(student): student for student in students}.values()
+    return enrolments_record(
+        year=year,
+        students=[s for s in unique if s.exit_date is None or s.exit_date >= year.start_date],
+    )

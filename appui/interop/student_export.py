@@ -23,13 +23,14 @@ from appui.diagnostics.models import Interview, Observation, Result
 from appui.followup.models import Attendance, ProgressMark, StageReview
 from appui.interop.models import LsuReport
 from appui.planning.models import Assignment
-from appui.schools.models import Student, StudentGuardian
+from appui.schools.models import Enrolment, Student, StudentGuardian
 from appui.tutoring.models import Tutorship
 
 FORMAT_VERSION = 1
 
 # (app_label.Model, field) → the section of the export that holds it.
 EXPORTED: dict[tuple[str, str], str] = {
+    ("schools.Enrolment", "student"): "enrolments",
     ("schools.StudentGuardian", "student"): "guardians",
     ("schools.Guardian", "students"): "guardians",
     ("schools.StudentGroup", "students"): "student_groups",
@@ -98,39 +99,38 @@ _ADDRESS_FIELDS = ("address_lines", "postal_code", "city", "country")
 
 
 def _enrolments(student: Student) -> list[dict[str, Any]]:
-    """One entry per school year. appui keeps the current division only (a per-year history
-    comes with multi-year features), so today the list holds at most that one."""
-    division = student.division
-    if division is None:
-        year = student.school.years.filter(is_current=True).first()
-        if year is None:
-            return []
-        return [
+    """One entry per school year the pupil was enrolled in (``Enrolment``), oldest first:
+    division, level, MEF, scheme, dates, repeating."""
+    rows = []
+    for enrolment in (
+        Enrolment.objects.filter(student=student)
+        .select_related("year", "division__level")
+        .order_by("year__start_year")
+    ):
+        division = enrolment.division
+        level = division.level if division is not None else None
+        rows.append(
             {
-                "year": year.label,
-                "start_year": year.start_year,
-                "division": None,
-                "level": None,
-                "mef": student.mef,
-                "scheme": student.scheme,
+                "year": enrolment.year.label,
+                "start_year": enrolment.year.start_year,
+                "current": enrolment.year.is_current,
+                "division": division.code if division is not None else None,
+                "level": {
+                    "name": level.name,
+                    "short_name": level.short_name,
+                    "track": level.track,
+                    "year_in_cycle": level.year_in_cycle,
+                }
+                if level is not None
+                else None,
+                "mef": enrolment.mef,
+                "scheme": enrolment.scheme,
+                "entry_date": _plain(enrolment.entry_date),
+                "exit_date": _plain(enrolment.exit_date),
+                "repeating": enrolment.repeating,
             }
-        ]
-    level = division.level
-    return [
-        {
-            "year": division.year.label,
-            "start_year": division.year.start_year,
-            "division": division.code,
-            "level": {
-                "name": level.name,
-                "short_name": level.short_name,
-                "track": level.track,
-                "year_in_cycle": level.year_in_cycle,
-            },
-            "mef": student.mef,
-            "scheme": student.scheme,
-        }
-    ]
+        )
+    return rows
 
 
 def _guardians(student: Student) -> list[dict[str, Any]]:

@@ -42,6 +42,7 @@ from appui.schools.selectors import current_year
 
 from .plan import CHANGED, LEAVING, NEW, Change, Entry, Importer, ImportRefused, Plan, Section, show
 from .siecle_import import CLEAN_EXCLUDE, FIELD_NAMES
+from .structure import record_enrolments
 from .sts_import import StaffPlanner
 
 STUDENT_COLUMNS = (
@@ -454,6 +455,8 @@ class StudentTableImport(_TableImport):
             Student.objects.bulk_update(
                 self.changed_students, sorted(self.changed_fields), batch_size=500
             )
+        # The current year's enrolments hold what the pupils now say.
+        record_enrolments(self.year, [*self.new_students, *self.changed_students])
         return self.school
 
 

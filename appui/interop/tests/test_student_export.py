@@ -16,6 +16,7 @@ from appui.interop.models import LsuAssessment, LsuReport
 from appui.interop.student_export import student_export
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import Staff, StudentGroup, StudentGuardian, Subject
+from appui.schools.services import enrolments_record
 from appui.schools.tests import factories as f
 from appui.tutoring.models import Tutor, TutorMeeting, Tutorship
 
@@ -31,6 +32,7 @@ def full(world, planning):
     student.city = "Dijon"
     student.scheme = "ulis"
     student.save()
+    enrolments_record(year=world.year, students=[student])
     link = StudentGuardian.objects.get(student=student)
     link.relationship = StudentGuardian.Relationship.MOTHER
     link.financial = True
@@ -129,6 +131,7 @@ def test_every_section_holds_the_pupils_data(full):
         {
             "year": "2026-2027",
             "start_year": 2026,
+            "current": True,
             "division": "2A",
             "level": {
                 "name": "2nde pro",
@@ -138,6 +141,9 @@ def test_every_section_holds_the_pupils_data(full):
             },
             "mef": "",
             "scheme": "ulis",
+            "entry_date": None,
+            "exit_date": None,
+            "repeating": False,
         }
     ]
     [guardian] = data["guardians"]
