@@ -10,7 +10,7 @@ from django.utils import timezone
 from appui.diagnostics.models import Result
 from appui.diagnostics.selectors import student_notes
 from appui.planning.models import Group, Plan
-from appui.schools.models import Period, Student
+from appui.schools.models import Enrolment, Period, SchoolYear, Student
 
 from ..models import Attendance, ProgressMark, Session
 from .reviews import HELD_PLAN_STATUSES, visible_reviews
@@ -102,6 +102,9 @@ class Event:
     items: list = field(default_factory=list)
     restricted: bool = False
     obj: object = None
+    #: The school year the event belongs to (its campaign's, plan's or review's; for a
+    #: dated note, the year holding its date): set for every event of the portfolio.
+    year: SchoolYear | None = None
 
 
 @dataclass
@@ -115,6 +118,8 @@ class PortfolioPeriod:
 class PortfolioYear:
     label: str
     periods: list[PortfolioPeriod] = field(default_factory=list)
+    #: The pupil's division that year (their enrolment's), "" when none.
+    division: str = ""
 
 
 def portfolio(student: Student, *, staff: bool, restricted: bool) -> list[PortfolioYear]:
@@ -129,17 +134,23 @@ def portfolio(student: Student, *, staff: bool, restricted: bool) -> list[Portfo
         events += _note_events(student, restricted=restricted)
     events += _group_events(student)
     events += [
-        Event(review.period.end_date, "review", str(review.period), obj=review)
+        Event(
+            review.period.end_date,
+            "review",
+            str(review.period),
+            obj=review,
+            year=review.period.year,
+        )
         for review in visible_reviews(student, staff=staff)
     ]
-    return _by_period(events, student.school_id)
+    return _by_period(events, student)
 
 
 def _diagnosis_events(student: Student) -> list[Event]:
     results: dict[int, list[Result]] = defaultdict(list)
     for result in (
         Result.objects.filter(student=student)
-        .select_related("campaign__period__year", "competency")
+        .select_related("campaign__period__year", "campaign__year", "competency")
         .order_by("competency__code")
     ):
         results[result.campaign_id].append(result)
@@ -151,6 +162,7 @@ def _diagnosis_events(student: Student) -> list[Event]:
             items[0].campaign.get_kind_display(),
             items=items,
             obj=items[0].campaign,
+            year=items[0].campaign.year,
         )
         for items in results.values()
     ]
@@ -225,9 +237,22 @@ def _group_events(student: Student) -> list[Event]:
                     "late": counts["late"],
                     "excused": counts["excused"],
                 },
+                year=group.plan.period.year,
             )
         )
     return events
+
+
+def _year_for(years: list[SchoolYear], day: dt.date) -> SchoolYear | None:
+    """The school year holding ``day``; in the summer between two years the next one, else
+    the year just ended."""
+    year = next((y for y in years if y.start_date <= day <= y.end_date), None)
+    if year is not None:
+        return year
+    later = [y for y in years if y.start_date > day]
+    if later:
+        return min(later, key=lambda y: y.start_date)
+    return max((y for y in years if y.end_date < day), key=lambda y: y.end_date, default=None)
 
 
 def _period_for(periods: list[Period], day: dt.date) -> Period | None:
@@ -242,20 +267,40 @@ def _period_for(periods: list[Period], day: dt.date) -> Period | None:
     return max((p for p in periods if p.end_date < day), key=lambda p: p.end_date, default=None)
 
 
-def _by_period(events: list[Event], school_id: int) -> list[PortfolioYear]:
-    periods = list(Period.objects.filter(year__school_id=school_id).select_related("year"))
-    years: dict[int, PortfolioYear] = {}
-    buckets: dict[object, PortfolioPeriod] = {}
+def _by_period(events: list[Event], student: Student) -> list[PortfolioYear]:
+    """Events grouped by school year, then period, newest first.
+
+    Each event stays in its own year (a period is looked for among that year's periods
+    only), so a year without periods yet never lends its events to the year before.
+    """
+    years = list(SchoolYear.objects.filter(school_id=student.school_id))
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in Period.objects.filter(year__school_id=student.school_id):
+        periods[period.year_id].append(period)
+    divisions = dict(
+        Enrolment.objects.filter(student=student, division__isnull=False).values_list(
+            "year_id", "division__code"
+        )
+    )
+    portfolio_years: dict[int, PortfolioYear] = {}
+    buckets: dict[tuple[int, int | None], PortfolioPeriod] = {}
     for event in sorted(events, key=lambda e: (e.date, e.kind), reverse=True):
-        period = _period_for(periods, event.date)
-        key = period.pk if period else None
+        event.year = event.year or _year_for(years, event.date)
+        year_key = event.year.pk if event.year else 0
+        period = _period_for(periods[year_key], event.date) if event.year else None
+        key = (year_key, period.pk if period else None)
+        if year_key not in portfolio_years:
+            portfolio_years[year_key] = PortfolioYear(
+                event.year.label if event.year else "", division=divisions.get(year_key, "")
+            )
         if key not in buckets:
-            year_key = period.year_id if period else 0
-            if year_key not in years:
-                years[year_key] = PortfolioYear(period.year.label if period else "")
             buckets[key] = PortfolioPeriod(
                 period.name if period else "", period.start_date if period else None
             )
-            years[year_key].periods.append(buckets[key])
+            portfolio_years[year_key].periods.append(buckets[key])
         buckets[key].events.append(event)
-    return list(years.values())
+    start = {y.pk: y.start_year for y in years}
+    return [
+        portfolio_years[key]
+        for key in sorted(portfolio_years, key=lambda key: start.get(key, 0), reverse=True)
+    ]
