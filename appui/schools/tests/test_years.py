@@ -260,3 +260,28 @@ class TestPortfolioAcrossYears:
         assert [e.date.year for y in years for p in y.periods for e in p.events] == [2027, 2026]
         body = response.content.decode()
         assert "Année scolaire 2027-2028 · 1B" in body
+
+
+class TestOtherAppsFollowTheSelectedYear:
+    @pytest.mark.parametrize(
+        "page, year_of",
+        [
+            ("diagnostics:campaign-list", lambda context: context["year"]),
+            ("followup:hours-index", lambda context: context["year"]),
+            ("followup:hours-staff", lambda context: context["year"]),
+            ("steering:dashboard", lambda context: context["scope"].year),
+        ],
+    )
+    def test_their_pages_show_the_chosen_year_and_by_default_the_current_one(
+        self, world, login, moved_on, page, year_of
+    ):
+        client = login(world.users["head"])
+        assert year_of(client.get(reverse(page)).context) == moved_on.year
+        choose(client, world.year)
+        assert year_of(client.get(reverse(page)).context) == world.year
+
+    def test_the_groups_page_lists_the_levels_of_the_chosen_year(self, world, login, moved_on):
+        client = login(world.users["head"])
+        choose(client, world.year)
+        rows = client.get(reverse("planning:plan-index")).context["rows"]
+        assert {level.year_id for level, _ in rows} == {world.year.pk}
