@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Level, Staff, Student
-from appui.schools.selectors import current_students, selected_year
+from appui.schools.selectors import selected_year, students_of
 
 from . import selectors, services
 from .access import (
@@ -281,7 +281,8 @@ def level_needs(request, pk: int):
     level = get_object_or_404(Level.objects.select_related("year"), pk=pk, year__school=school)
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied
-    students = current_students(Student.objects.filter(division__level=level)).order_by(
+    # The level's pupils in its own year (its enrolments when that year is not the current one).
+    students = students_of(level.year, level=level).order_by(
         "division__code", "last_name", "first_name"
     )
     competencies = selectors.level_competencies(level)
@@ -300,7 +301,7 @@ def level_needs(request, pk: int):
 @login_required
 def division_needs(request, pk: int):
     division, _access = get_division_for(request, pk)
-    students = current_students(division.students.all()).order_by("last_name", "first_name")
+    students = students_of(division.year, division=division).order_by("last_name", "first_name")
     competencies = selectors.level_competencies(division.level)
     return render(
         request,

@@ -285,3 +285,14 @@ class TestOtherAppsFollowTheSelectedYear:
         choose(client, world.year)
         rows = client.get(reverse("planning:plan-index")).context["rows"]
         assert {level.year_id for level, _ in rows} == {world.year.pk}
+
+    def test_the_needs_of_a_past_division_and_level_list_that_years_pupils(
+        self, world, login, moved_on
+    ):
+        client = login(world.users["head"])
+        for page, pk in (
+            ("diagnostics:division-needs", world.division.pk),
+            ("diagnostics:level-needs", world.level.pk),
+        ):
+            rows = client.get(reverse(page, args=[pk])).context["heatmap"].rows
+            assert {student for student, _, _ in rows} == {world.student, world.classmate}
