@@ -34,7 +34,7 @@ from appui.schools.tests import factories as f
 from appui.tutoring import services as tutoring
 from appui.tutoring.models import Tutorship
 
-from .conftest import NEW_UAI, siecle_file
+from .conftest import NEW_UAI, pupils, siecle_file
 
 pytestmark = pytest.mark.django_db
 ZIP = "ExportXML_ElevesSansAdresses.zip"
@@ -327,3 +327,44 @@ class TestTutorshipsCarriedOver:
         proposals = Tutorship.objects.filter(year=year_of(school, 2027))
         assert [(t.student.siecle_id, t.proposed) for t in proposals] == [("1001", True)]
         assert proposals[0].tutor.staff == staff and proposals[0].tutor.tutee_count == 0
+
+
+class TestEveryImportRecordsEnrolments:
+    def test_the_first_siecle_import_enrols_every_pupil_of_the_year(self, imported):
+        year = year_of(imported, 2026)
+        enrolled = dict(
+            Enrolment.objects.filter(year=year).values_list("student__siecle_id", "division__code")
+        )
+        # 1004 left during the year: enrolled, with the exit date.
+        assert enrolled == {
+            "1001": "2PRO-A",
+            "1002": "2PRO-A",
+            "1003": "1CAP-B",
+            "1004": "1CAP-B",
+            "1005": "6A",
+            "1006": "3PM",
+        }
+        assert Enrolment.objects.get(student__siecle_id="1004").exit_date is not None
+
+    def test_a_change_of_class_in_the_current_year_follows_in_its_enrolment(self, imported):
+        moved = [
+            SampleStudent(
+                "1001", "DUPRÉ", "Hélène", "1CAP-B", MEF_CODES["cap2-1"], ine="1234567890A",
+                elenoet="501", sex="2",
+            ),
+        ]  # fmt: skip
+        services.import_run(
+            kind="siecle",
+            school=imported,
+            content=siecle_file(moved + [p for p in pupils() if p.eleve_id != "1001"]),
+            file_name=ZIP,
+        )
+        enrolment = Enrolment.objects.get(student__siecle_id="1001")
+        assert enrolment.division.code == "1CAP-B"
+
+    def test_the_demo_enrols_every_pupil_in_its_year(self, db):
+        from appui.schools.demo import build_demo
+
+        build_demo(seed=7, students=60)
+        students = Student.objects.filter(school__uai="0219990V")
+        assert Enrolment.objects.filter(student__in=students).count() == students.count()
