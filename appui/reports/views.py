@@ -62,7 +62,9 @@ def guardian_letter_pdf(request, pk: int):
     if not access.is_staff_member:
         raise PermissionDenied
     tutorship = (
-        student.tutorships.filter(end_date__isnull=True).select_related("tutor__staff").first()
+        student.tutorships.filter(end_date__isnull=True, proposed=False)
+        .select_related("tutor__staff")
+        .first()
     )
     context = {
         "student": student,

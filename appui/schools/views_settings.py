@@ -4,6 +4,7 @@ coordinators read, and a coordinator of a level sets its special schemes rule; e
 audited (``updated_by``/``updated_at``) and refused when the row changed since the form was
 opened."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,20 @@ from .forms import (
 )
 from .models import Level, SchoolYear
 from .selectors import current_year, levels_overview
+
+
+class YearSwitchForm(forms.Form):
+    """The head makes the school year opened by the next SIECLE file current (before its
+    first day, when the rentrée is prepared early)."""
+
+    year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, school, current: SchoolYear | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        later = SchoolYear.objects.filter(school=school)
+        if current is not None:
+            later = later.filter(start_year__gt=current.start_year)
+        self.fields["year"].queryset = later.order_by("start_year")
 
 
 def _can_read(access: SchoolAccess) -> bool:
@@ -48,6 +63,8 @@ def settings_home(request):
     access = _write_access(request)
     school = access.school
     year = current_year(school)
+    if request.method == "POST" and "switch_year" in request.POST:
+        return _year_switch(request, access, year)
     form = HolidayZoneForm(
         request.POST or None,
         initial={"zone": school.holiday_zone, "version": services.row_version(school)},
@@ -66,10 +83,12 @@ def settings_home(request):
             messages.success(request, _("The holiday zone was saved."))
         return redirect("schools:settings-home")
     levels = list(levels_overview(year)) if year else []
+    upcoming = YearSwitchForm(school=school, current=year).fields["year"].queryset.first()
     return render(
         request,
         "schools/settings_home.html",
         {
+            "upcoming": upcoming,
             "access": access,
             "school": school,
             "year": year,
@@ -79,6 +98,20 @@ def settings_home(request):
             "periods": year.periods.all() if year else [],
         },
     )
+
+
+def _year_switch(request, access: SchoolAccess, current: SchoolYear | None):
+    form = YearSwitchForm(request.POST, school=access.school, current=current)
+    if not form.is_valid():
+        messages.error(request, _("This school year cannot be made current."))
+        return redirect("schools:settings-home")
+    year = services.year_make_current(year=form.cleaned_data["year"], user=access.logged_in_user)
+    messages.success(
+        request,
+        _("%(year)s is now the current school year; the former one stays readable.")
+        % {"year": year.label},
+    )
+    return redirect("schools:settings-home")
 
 
 @login_required

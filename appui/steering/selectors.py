@@ -304,9 +304,9 @@ def tutoring(scope: Scope) -> dict:
     from appui.tutoring.models import Tutor, Tutorship
 
     tutees = set(
-        Tutorship.objects.filter(year=scope.year, end_date__isnull=True).values_list(
-            "student_id", flat=True
-        )
+        Tutorship.objects.filter(
+            year=scope.year, end_date__isnull=True, proposed=False
+        ).values_list("student_id", flat=True)
     )
     tutors = list(
         Tutor.objects.filter(year=scope.year, active=True).values_list(
