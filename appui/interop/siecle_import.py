@@ -756,7 +756,7 @@ class SiecleImport(Importer):
         if names:
             self.changed_fields |= names
             self.changed_students.append(target)
-        repeating = self._is_repeating(target, division, wanted["mef"])
+        repeating = self._is_repeating(target, division, str(wanted["mef"]))
         previous = self.previous_enrolments.get(target.pk)
         enrolment = self.next_enrolments.get(target.pk)
         note = ""

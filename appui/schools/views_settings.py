@@ -36,7 +36,11 @@ class YearSwitchForm(forms.Form):
         later = SchoolYear.objects.filter(school=school)
         if current is not None:
             later = later.filter(start_year__gt=current.start_year)
-        self.fields["year"].queryset = later.order_by("start_year")
+        #: The years after the current one, the nearest first.
+        self.later = later.order_by("start_year")
+        year_field = self.fields["year"]
+        assert isinstance(year_field, forms.ModelChoiceField)
+        year_field.queryset = self.later
 
 
 def _can_read(access: SchoolAccess) -> bool:
@@ -83,7 +87,7 @@ def settings_home(request):
             messages.success(request, _("The holiday zone was saved."))
         return redirect("schools:settings-home")
     levels = list(levels_overview(year)) if year else []
-    upcoming = YearSwitchForm(school=school, current=year).fields["year"].queryset.first()
+    upcoming = YearSwitchForm(school=school, current=year).later.first()
     return render(
         request,
         "schools/settings_home.html",
