@@ -350,9 +350,8 @@ def _create_students(rng, school, year, divisions, total) -> list[Student]:
     # A few students left during the year: they stay, marked as left (nothing is deleted).
     for student in rng.sample(students, k=max(1, len(students) // 60)):
         student.exit_date = year.start_date + timedelta(days=rng.randrange(20, 70))
-    ulis_class = [
-        s for s in students if s.division.code == data.ULIS_DIVISION and s.exit_date is None
-    ]
+    ulis_division = divisions[data.ULIS_DIVISION]
+    ulis_class = [s for s in students if s.division is ulis_division and s.exit_date is None]
     for student in rng.sample(ulis_class, k=min(data.ULIS_PUPILS, len(ulis_class))):
         student.scheme = Student.Scheme.ULIS
     Student.objects.bulk_create(students, batch_size=500)
