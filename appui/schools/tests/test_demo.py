@@ -2,7 +2,7 @@
 
 import pytest
 
-from appui.schools.models import Level, Student, StudentGuardian
+from appui.schools.models import Enrolment, Level, Student, StudentGuardian
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,8 @@ def test_three_pupils_of_one_college_class_are_in_the_ulis_group(demo):
     assert all(s.exit_date is None for s in ulis)
     group = demo.school.years.get().student_groups.get(code="ULIS")
     assert set(group.students.all()) == set(ulis)
+    # The year's enrolments carry the scheme too (the history a later year is read against).
+    assert Enrolment.objects.filter(student__in=ulis, scheme=Student.Scheme.ULIS).count() == 3
 
 
 def test_the_ulis_level_includes_its_pupils_in_ordinary_groups_and_others_keep_apart(demo):
