@@ -359,6 +359,9 @@ def tutorship_informed(request, pk: int):
 @login_required
 def letter(request, pk: int):
     tutorship, _access = get_tutorship_for(request, pk)
+    if tutorship.proposed:
+        # The guardians hear of a tutorship once the head has confirmed it.
+        raise Http404
     # One copy per legal guardian's postal address, for a window envelope.
     recipients = letter_recipients(tutorship.student)
     return render(

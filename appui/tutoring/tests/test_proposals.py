@@ -176,3 +176,11 @@ class TestProposalPages:
         proposal = proposal_of(world.student, next_year["year"])
         url = reverse("tutoring:tutorship-detail", args=[proposal.pk])
         assert login(world.users["tutor"]).get(url).status_code == 403
+
+    def test_no_letter_to_the_guardians_before_confirmation(self, login, world, next_year):
+        proposal = proposal_of(world.student, next_year["year"])
+        url = reverse("tutoring:letter", args=[proposal.pk])
+        client = login(world.users["head"])
+        assert client.get(url).status_code == 404
+        services.tutorship_confirm(tutorship=proposal, today=JUNE)
+        assert client.get(url).status_code == 200
