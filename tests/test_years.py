@@ -1,5 +1,8 @@
 """The year switcher and the pages of a past year (issue 15, item 6).
 
+A cross-app test (schools, diagnostics, follow-up…), so it lives outside the apps: the
+layers contract checks the apps' own modules.
+
 Year N (2026-2027, the conftest's world) becomes the past year when year N+1 (2027-2028) is
 made current: Martin moves from 2A to 1B, Hélène repeats 2A, Durand leaves, Nouveau arrives.
 """
