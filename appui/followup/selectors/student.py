@@ -275,8 +275,8 @@ def _by_period(events: list[Event], student: Student) -> list[PortfolioYear]:
     """
     years = list(SchoolYear.objects.filter(school_id=student.school_id))
     periods: dict[int, list[Period]] = defaultdict(list)
-    for period in Period.objects.filter(year__school_id=student.school_id):
-        periods[period.year_id].append(period)
+    for row in Period.objects.filter(year__school_id=student.school_id):
+        periods[row.year_id].append(row)
     divisions = dict(
         Enrolment.objects.filter(student=student, division__isnull=False).values_list(
             "year_id", "division__code"
