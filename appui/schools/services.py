@@ -26,12 +26,26 @@ from .models import (
     SchoolYear,
     Student,
 )
-from .selectors import SESSION_KEY
+from .selectors import SESSION_KEY, YEAR_SESSION_KEY
 
 
 def school_select(*, request, school: School) -> None:
     """Remember which of their schools the user is working in."""
     request.session[SESSION_KEY] = school.pk
+
+
+def year_select(*, request, school: School, year: SchoolYear) -> None:
+    """Remember which year of ``school`` the user is looking at (the year switcher).
+
+    Kept per school, so switching school never shows a year of another one; the request
+    shows it from now on too (``request.year``, read by ``selectors.selected_year``).
+    """
+    if year.school_id != school.pk:
+        raise ValueError("The year belongs to another school.")
+    chosen = dict(request.session.get(YEAR_SESSION_KEY, {}))
+    chosen[str(school.pk)] = year.pk
+    request.session[YEAR_SESSION_KEY] = chosen
+    request.year = year
 
 
 @transaction.atomic

@@ -64,10 +64,7 @@ def year_select(request):
     ).first()
     if year is None:
         raise Http404
-    # Session state, kept per school like the current school (services.school_select).
-    chosen = dict(request.session.get(selectors.YEAR_SESSION_KEY, {}))
-    chosen[str(access.school.pk)] = year.pk
-    request.session[selectors.YEAR_SESSION_KEY] = chosen
+    services.year_select(request=request, school=access.school, year=year)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
