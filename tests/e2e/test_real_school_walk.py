@@ -4,6 +4,7 @@ does not know, a pupil without a class), says what the unknown level is, imports
 guardians and finds a guardian's address on a pupil's page. Axe on every page; the pupil's
 page on a phone without sideways scroll."""
 
+import datetime
 import re
 
 import pytest
@@ -44,6 +45,25 @@ PUPILS = [
 ]
 
 
+#: The same school in 2027-2028 (issue 15, item 6): everyone goes up a level but ESSAI9, who
+#: repeats the FCIL (the level the head specified is found again by its MEF); ESSAI8 leaves;
+#: ESSAI10, without a class this year, goes up to 1re G; ESSAI11 arrives in 2nde GT.
+NEXT_PUPILS = [
+    _pupil(1, "1G1", "20110019110"),  # 1re générale
+    _pupil(2, "1G1", "20110019110"),
+    _pupil(3, "1MTNE", "24725500320"),  # 1re professionnelle
+    _pupil(4, "1MTNE", "24725500320"),
+    _pupil(5, "5SEGPA", "16510002110"),  # 5e SEGPA
+    _pupil(6, "5SEGPA", "16510002110"),
+    _pupil(7, "BTS2 MCO", "32031213220"),  # 2e année de BTS
+    _pupil(9, "1FCIL", UNKNOWN_MEF),  # the FCIL again: a repeater
+    _pupil(10, "1G1", "20110019110"),
+    _pupil(11, "2GT1", "20010017110"),  # a new arrival
+]
+NEXT_EXPORT = datetime.date(2026, 11, 20)  # before the pinned clock, after the first file
+CURRENT, NEXT = f"{YEAR}-{YEAR + 1}", f"{YEAR + 1}-{YEAR + 2}"
+
+
 def _fits_the_screen(page) -> None:
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
@@ -69,7 +89,7 @@ def head(transactional_db):
 def test_head_imports_a_lycee_polyvalent_maps_its_unknown_level_and_its_guardians(
     head, app, page, tmp_path
 ):
-    from appui.schools.models import Level, MefMapping, Student
+    from appui.schools.models import Enrolment, Level, MefMapping, SchoolYear, Student
 
     students_file = tmp_path / "ExportXML_ElevesSansAdresses.zip"
     students_file.write_bytes(zipped(siecle_xml(PUPILS, uai=UAI, school_year=YEAR)))
@@ -152,5 +172,83 @@ def test_head_imports_a_lycee_polyvalent_maps_its_unknown_level_and_its_guardian
     _fits_the_screen(page)
     app.assert_accessible()
 
-    # next year: the SIECLE file of 2027-2028 opens that year beside this one, then the year
-    # switcher shows both (issue 15, item 6) — added with the next-year import.
+    # The SIECLE file of 2027-2028: it opens that year beside 2026-2027, which stays as it is.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    next_file = tmp_path / "ExportXML_ElevesSansAdresses_2027.zip"
+    next_file.write_bytes(
+        zipped(siecle_xml(NEXT_PUPILS, uai=UAI, school_year=YEAR + 1, export_date=NEXT_EXPORT))
+    )
+    app.open("/imports/siecle/")
+    page.locator("input[name=file]").set_input_files(next_file)
+    page.locator("form[enctype] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/imports/lots/\d+/$"))
+    facts = page.locator("#facts")
+    expect(facts).to_contain_text(f"ouverte à côté de {CURRENT}, qui est conservée telle quelle")
+    expect(facts).to_contain_text(
+        f"9 qui continuent (dont 1 redoublant), 1 nouveau ; 1 élève de {CURRENT} absent du fichier"
+    )
+    expect(facts).to_contain_text(f"{CURRENT} le reste : {NEXT} sera « à venir »")
+    expect(page.locator('[data-count="students-new"]')).to_have_text("1")
+    expect(page.locator('[data-count="students-changed"]')).to_have_text("9")
+    expect(page.locator('[data-count="leavers-leaving"]')).to_have_text("1")
+    leavers = page.locator("section[data-section=leavers]")
+    expect(leavers).to_contain_text("ESSAI8 Noé")
+    expect(page.get_by_role("row", name=re.compile(r"ESSAI9 Inès.*redoublant"))).to_be_visible()
+    # The level the head specified is known again: nothing new « à préciser ».
+    expect(page.get_by_text("est créé « à préciser »")).to_have_count(0)
+    app.assert_accessible()
+    page.locator("button[name=apply]").click()
+    expect(page.locator('[data-status="applied"]')).to_be_visible()
+    app.assert_accessible()
+    assert SchoolYear.objects.get(school=head, start_year=YEAR).is_current
+    stored = {s.siecle_id: s for s in Student.objects.filter(school=head)}
+    assert stored["7001"].division.code == "2GT1" and stored["7008"].exit_date is None
+    assert stored["7011"].division is None  # not a pupil of 2026-2027
+
+    # The pinned clock is in November 2026: 2027-2028 is « à venir »; the head switches now.
+    switcher = page.get_by_label("Année scolaire")
+    expect(switcher.locator("option", has_text=f"{NEXT} (à venir)")).to_have_count(1)
+    app.open("/parametres/")
+    upcoming = page.locator("#upcoming-year")
+    expect(upcoming).to_contain_text(f"Année scolaire {NEXT}, à venir")
+    app.assert_accessible()
+    upcoming.get_by_role("button", name=f"Faire de {NEXT} l'année en cours").click()
+    expect(page.locator("#upcoming-year")).to_have_count(0)
+    expect(switcher.locator("option:checked")).to_have_text(f"{NEXT} (année en cours)")
+    app.assert_accessible()
+    stored = {s.siecle_id: s for s in Student.objects.filter(school=head)}
+    assert stored["7011"].division.code == "2GT1" and stored["7008"].exit_date is not None
+    assert stored["7009"].division.level.short_name == "FCIL"
+    assert Enrolment.objects.get(student=stored["7009"], year__start_year=YEAR + 1).repeating
+
+    # The header switcher: back to 2026-2027, where 2GT1 still holds that year's pupils.
+    notice = page.locator("#year-notice")
+    app.open("/etablissement/")
+    expect(notice).to_have_count(0)
+    switcher.select_option(label=CURRENT)
+    page.get_by_role("button", name="Afficher").click()
+    expect(page).to_have_url(re.compile(r"/etablissement/$"))
+    expect(notice).to_contain_text(f"Vous consultez l'année {CURRENT}")
+    expect(notice).to_contain_text(f"L'année en cours est {NEXT}")
+    page.get_by_role("link", name="2GT1", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"2GT1$"), level=1)).to_be_visible()
+    expect(notice).to_be_visible()
+    for name in ("ESSAI1 Inès", "ESSAI2 Noé"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="ESSAI11 Inès", exact=True)).to_have_count(0)
+    app.assert_accessible()
+
+    # Forward again, on a phone: 2027-2028's 2GT1 has the new arrival only.
+    page.set_viewport_size({"width": 375, "height": 740})
+    _fits_the_screen(page)
+    switcher.select_option(label=f"{NEXT} (année en cours)")
+    page.get_by_role("button", name="Afficher").click()
+    expect(notice).to_have_count(0)
+    app.open("/etablissement/")
+    page.get_by_role("link", name="2GT1", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"2GT1$"), level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="ESSAI11 Inès", exact=True)).to_be_visible()
+    for name in ("ESSAI1 Inès", "ESSAI2 Noé"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
+    _fits_the_screen(page)
+    app.assert_accessible()
