@@ -1,15 +1,15 @@
 """Reads of the diagnosis: grids, completion, heatmaps, profiles."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from appui.schools.models import Division, Level, School, Student
-from appui.schools.selectors import current_students
+from appui.schools.selectors import students_of, with_division_of
 
 from .models import Campaign, Competency, Framework, Interview, NeedProfile, Observation, Result
 
@@ -56,7 +56,11 @@ class Grid:
 
 
 def grid(campaign: Campaign, division: Division) -> Grid:
-    students = list(current_students(division.students.all()).order_by("last_name", "first_name"))
+    """The division's pupils of the campaign's year (its enrolments for another year than the
+    current one) × the campaign's competencies, with the results entered."""
+    students = list(
+        students_of(campaign.year, division=division).order_by("last_name", "first_name")
+    )
     competencies = campaign_competencies(campaign)
     results = {
         (r.student_id, r.competency_id): r
@@ -71,23 +75,29 @@ def grid(campaign: Campaign, division: Division) -> Grid:
 
 
 def completion_by_division(campaign: Campaign, divisions: QuerySet[Division]) -> list[dict]:
-    """Per division: current students, expected cells, entered cells, percentage."""
+    """Per division: its pupils of the campaign's year, expected cells, entered cells,
+    percentage."""
     competency_count = campaign.competencies.count()
-    entered = dict(
-        Result.objects.filter(campaign=campaign, student__exit_date__isnull=True)
-        .values_list("student__division")
+    roster = with_division_of(students_of(campaign.year, level=campaign.level), campaign.year)
+    division_of = dict(roster.values_list("pk", "year_division_id"))
+    entered: Counter[int] = Counter()
+    for student_id, n in (
+        Result.objects.filter(
+            campaign=campaign, student__in=students_of(campaign.year, level=campaign.level)
+        )
+        .values_list("student")
         .annotate(n=Count("pk"))
-    )
-    rows = []
-    for division in divisions.annotate(
-        n_students=Count("students", filter=Q(students__exit_date__isnull=True))
     ):
-        expected = division.n_students * competency_count
-        done = entered.get(division.pk, 0)
+        entered[division_of[student_id]] += n
+    pupils = Counter(division_of.values())
+    rows = []
+    for division in divisions:
+        expected = pupils[division.pk] * competency_count
+        done = entered[division.pk]
         rows.append(
             {
                 "division": division,
-                "students": division.n_students,
+                "students": pupils[division.pk],
                 "expected": expected,
                 "done": done,
                 "percent": round(100 * done / expected) if expected else 0,
@@ -97,9 +107,11 @@ def completion_by_division(campaign: Campaign, divisions: QuerySet[Division]) ->
 
 
 def completion_by_competency(campaign: Campaign) -> list[dict]:
-    students = current_students(Student.objects.filter(division__level=campaign.level)).count()
+    """Per competency: entered cells out of the level's pupils of the campaign's year."""
+    roster = students_of(campaign.year, level=campaign.level)
+    students = roster.count()
     entered = dict(
-        Result.objects.filter(campaign=campaign, student__exit_date__isnull=True)
+        Result.objects.filter(campaign=campaign, student__in=roster)
         .values_list("competency")
         .annotate(n=Count("pk"))
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Level, Staff, Student
-from appui.schools.selectors import selected_year, students_of
+from appui.schools.selectors import selected_year, students_of, with_division_of
 
 from . import selectors, services
 from .access import (
@@ -141,13 +141,15 @@ def result_grid(request, pk: int, division_pk: int):
 def result_save(request, pk: int):
     """Save one cell; answers the re-rendered cell (htmx swaps it) with its state."""
     campaign, access = get_campaign_for(request, pk)
+    # The pupil's division in the campaign's year (their enrolment's for another year).
     student = get_object_or_404(
-        Student.objects.select_related("division"),
+        with_division_of(Student.objects.select_related("division"), campaign.year),
         pk=_int(request.POST.get("student")),
         school=campaign.year.school,
     )
     competency = get_object_or_404(campaign.competencies, pk=_int(request.POST.get("competency")))
-    if student.division is None or not can_enter_results(access, campaign, student.division):
+    division = campaign.level.divisions.filter(pk=student.year_division_id).first()
+    if division is None or not can_enter_results(access, campaign, division):
         raise PermissionDenied
     text = request.POST.get("value", "")
     expected = _int(request.POST.get("version"))
@@ -175,7 +177,7 @@ def result_save(request, pk: int):
         context.update(result=current, state="error", typed=text, error=" ".join(error.messages))
         status = 422
     context["done"] = campaign.results.filter(
-        competency=competency, student__division=student.division, student__exit_date__isnull=True
+        competency=competency, student__in=students_of(campaign.year, division=division)
     ).count()
     response = render(request, "diagnostics/_result_cell.html", context, status=status)
     return response
@@ -282,8 +284,8 @@ def level_needs(request, pk: int):
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied
     # The level's pupils in its own year (its enrolments when that year is not the current one).
-    students = students_of(level.year, level=level).order_by(
-        "division__code", "last_name", "first_name"
+    students = with_division_of(students_of(level.year, level=level), level.year).order_by(
+        "year_division_code", "last_name", "first_name"
     )
     competencies = selectors.level_competencies(level)
     return render(

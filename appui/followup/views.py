@@ -18,7 +18,7 @@ from appui.core.scales import LsuLevel
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
-from appui.schools.selectors import current_year, selected_year
+from appui.schools.selectors import current_year, division_students, selected_year
 
 from . import selectors, services
 from .access import (
@@ -633,7 +633,7 @@ def review_list(request, pk: int):
     else:
         period = _default_review_period(year, timezone.localdate())
     if request.method == "POST" and period is not None:
-        students = division.students.filter(exit_date__isnull=True)
+        students = division_students(division)
         created = services.reviews_prepare(students=students, period=period, user=request.user)
         messages.success(
             request,

@@ -454,7 +454,7 @@ class HoursStudentsExporter(Exporter):
             if row.unreachable:
                 warnings.append("volume dû hors d'atteinte")
             yield [
-                student.division.code if student.division else None,
+                row.division_code or None,
                 student.siecle_id or None,
                 student.ine or None,
                 student.last_name,

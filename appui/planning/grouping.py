@@ -40,6 +40,7 @@ from appui.core.grouping.solution import Solution
 from appui.core.needs import NeedKind, need_key
 from appui.diagnostics.models import NeedProfile
 from appui.schools.models import Student
+from appui.schools.selectors import students_of, with_division_of
 
 from .models import Assignment, Group, Module, Plan, Room, Slot
 
@@ -69,10 +70,11 @@ def module_competency(module: Module) -> str:
 
 
 def plan_students(plan: Plan):
-    return (
-        Student.objects.filter(division__level=plan.level, exit_date__isnull=True)
-        .select_related("division")
-        .order_by("last_name", "first_name")
+    """The pupils of the plan's level in its own year (``students_of``: the enrolments of a
+    past or upcoming year), each with ``year_division_code``, their division that year."""
+    year = plan.level.year
+    return with_division_of(students_of(year, level=plan.level), year).order_by(
+        "last_name", "first_name"
     )
 
 
@@ -217,11 +219,12 @@ def _locks(plan: Plan) -> tuple[list[Lock], list[CoreGroup]]:
 
 
 def _core_student(student: Student, profile: dict, competencies: list[str]) -> CoreStudent:
-    # plan_students() selects students by their division's level: they all have one.
-    assert student.division is not None
+    # plan_students() selects students by their division's level that year: they all have one.
+    division_code = getattr(student, "year_division_code", None)
+    assert division_code is not None
     return CoreStudent(
         id=str(student.pk),
-        division=student.division.code,
+        division=division_code,
         needs={k: v for k, v in student_needs(profile).items() if k in competencies},
         name=f"{student.first_name} {student.last_name}",
         scheme=student.scheme,

@@ -132,12 +132,18 @@ def students_of(
 
 
 def with_division_of(queryset: QuerySet[Student], year: SchoolYear | None) -> QuerySet[Student]:
-    """Annotate ``year_division_code``: each pupil's division code in ``year`` (their own
-    division for the current year, their enrolment's for another one; None without one)."""
+    """Annotate ``year_division_id`` and ``year_division_code``: each pupil's division in
+    ``year`` (their own division for the current year, their enrolment's for another one;
+    None without one)."""
     if year is None or year.is_current:
-        return queryset.annotate(year_division_code=F("division__code"))
-    code = Enrolment.objects.filter(year=year, student=OuterRef("pk")).values("division__code")
-    return queryset.annotate(year_division_code=Subquery(code[:1]))
+        return queryset.annotate(
+            year_division_id=F("division_id"), year_division_code=F("division__code")
+        )
+    enrolment = Enrolment.objects.filter(year=year, student=OuterRef("pk"))
+    return queryset.annotate(
+        year_division_id=Subquery(enrolment.values("division_id")[:1]),
+        year_division_code=Subquery(enrolment.values("division__code")[:1]),
+    )
 
 
 def enrolment_history(student: Student) -> list[Enrolment]:

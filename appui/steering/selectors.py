@@ -42,6 +42,7 @@ from appui.schools.models import (
     Staff,
     Student,
 )
+from appui.schools.selectors import students_of, with_division_of
 
 PUBLISHED = Plan.Status.PUBLISHED
 
@@ -107,17 +108,18 @@ def period_spans(items: list[Period]) -> list[PeriodSpan]:
 
 
 def present_students(scope: Scope) -> list[StudentPlace]:
-    """Students of the scope who have not left, with their level and division."""
-    queryset = Student.objects.filter(
-        school=scope.school, exit_date__isnull=True, division__year=scope.year
-    ).filter(scope.level_filter("division__level"))
-    if scope.division is not None:
-        queryset = queryset.filter(division=scope.division)
+    """Pupils of the scope in its year, with their level and division that year: present ones
+    for the current year, everyone enrolled for another year (``students_of``)."""
+    level_of = dict(
+        Division.objects.filter(level__year=scope.year)
+        .filter(scope.level_filter("level"))
+        .values_list("pk", "level_id")
+    )
+    pupils = with_division_of(students_of(scope.year, division=scope.division), scope.year)
     return [
-        StudentPlace(pk, level_id, division_id)
-        for pk, level_id, division_id in queryset.values_list(
-            "pk", "division__level_id", "division_id"
-        )
+        StudentPlace(pk, level_of[division_id], division_id)
+        for pk, division_id in pupils.values_list("pk", "year_division_id")
+        if division_id in level_of
     ]
 
 
@@ -190,7 +192,9 @@ def _group_data(scope: Scope, groups: QuerySet[Group]) -> GroupData:
     members: dict[int, set[int]] = defaultdict(set)
     assignments = Assignment.objects.filter(group__in=groups)
     if scope.division is not None:
-        assignments = assignments.filter(student__division=scope.division)
+        assignments = assignments.filter(
+            student__in=students_of(scope.year, division=scope.division)
+        )
     for group_id, student_id in assignments.values_list("group_id", "student_id"):
         members[group_id].add(student_id)
     staff: dict[int, set[int]] = defaultdict(set)
@@ -385,13 +389,14 @@ def outcomes(school: School, start_year: int, scope_levels: list[Level] | None):
 
 
 def _audience_students(survey) -> QuerySet[Student]:
-    students = Student.objects.filter(
-        school_id=survey.year.school_id, exit_date__isnull=True, division__year=survey.year
-    )
+    """The pupils of the survey's year in a division (of its levels, when it names some)."""
+    divisions = Division.objects.filter(level__year=survey.year)
     level_ids = [level.pk for level in survey.levels.all()]
     if level_ids:
-        students = students.filter(division__level_id__in=level_ids)
-    return students
+        divisions = divisions.filter(level_id__in=level_ids)
+    return with_division_of(students_of(survey.year), survey.year).filter(
+        year_division_id__in=divisions
+    )
 
 
 def survey_audience_for(survey, user) -> str | None:

@@ -12,7 +12,12 @@ from appui.core.indicators import tutoring_coverage
 from appui.core.io.tabular import Column, ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.models import Division, Level, Student
-from appui.schools.selectors import current_year, letter_recipients
+from appui.schools.selectors import (
+    current_year,
+    letter_recipients,
+    selected_year,
+    students_of,
+)
 
 from . import selectors, services
 from .access import (
@@ -30,7 +35,16 @@ from .models import Tutor, Tutorship
 
 
 def _year(access):
+    """The current year: tutors volunteer, and tutorships are made, for the year under way."""
     year = current_year(access.school)
+    if year is None:
+        raise Http404
+    return year
+
+
+def _shown_year(request):
+    """The year the overview pages show: the one chosen with the year switcher."""
+    year = selected_year(request)
     if year is None:
         raise Http404
     return year
@@ -71,9 +85,10 @@ def _filtered(request, access, year):
 @login_required
 def index(request):
     access = require_manager(request)
-    year = _year(access)
+    year = _shown_year(request)
     policy = services.policy_for(year)
-    students = _managed_students(access).filter(exit_date__isnull=True)
+    # The pupils of the year shown (its enrolments for a past year) whom the user manages.
+    students = students_of(year).filter(pk__in=_managed_students(access).values("pk"))
     tutored = Tutorship.objects.filter(
         year=year, end_date__isnull=True, proposed=False
     ).values_list("student_id", flat=True)
@@ -219,8 +234,8 @@ def suggestions(request):
 
 @login_required
 def my_tutees(request):
-    access = school_access(request)
-    tutor = selectors.tutor_of(request.user, current_year(access.school))
+    school_access(request)
+    tutor = selectors.tutor_of(request.user, _shown_year(request))
     if tutor is None:
         raise PermissionDenied
     return render(
@@ -396,8 +411,8 @@ def _allowance_columns() -> list[Column]:
 
 @login_required
 def allowances(request):
-    access = require_head(request)
-    year = _year(access)
+    require_head(request)
+    year = _shown_year(request)
     rows = selectors.allowances(year)
     export = request.GET.get("format")
     if export:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from appui.core import hours
 from appui.planning.models import Group, Slot
 from appui.schools.models import Division, Level, SchoolYear, Staff, Student
+from appui.schools.selectors import students_of, with_division_of
 
 from .records import fold_records, session_records, slot_dates
 from .sessions import monday_of
@@ -57,6 +58,8 @@ def remaining_slot_weeks(level: Level, today: dt.date) -> tuple[int, int]:
 @dataclass
 class StudentRow:
     student: Student
+    #: The pupil's division in the level's year ("" when none).
+    division_code: str
     hours: hours.StudentHours
     short: bool = False
     unreachable: bool = False
@@ -67,14 +70,13 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     sessions = session_records(Group.objects.filter(plan__level=level))
     records = sessions.all
-    roster = list(
-        Student.objects.filter(division__level=level, exit_date__isnull=True).select_related(
-            "division"
-        )
-    )
+    # The level's pupils of its own year, each with their division that year (for a past
+    # year, their enrolment's: a pupil may have moved class or left since).
+    year = level.year
+    roster = list(with_division_of(students_of(year, level=level), year))
     roster_ids = {s.pk for s in roster}
     involved = {s for r in records for s in r.students} - roster_ids
-    others = list(Student.objects.filter(pk__in=involved).select_related("division"))
+    others = list(with_division_of(Student.objects.filter(pk__in=involved), year))
     students = {s.pk: s for s in roster + others}
     weeks, weekly = remaining_slot_weeks(level, today)
     volume = level_volume(level)
@@ -82,7 +84,7 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
         volume,
         fold_records(records, today),
         students=roster_ids,
-        divisions={pk: s.division_id for pk, s in students.items() if s.division_id},
+        divisions={pk: s.year_division_id for pk, s in students.items() if s.year_division_id},
         remaining_weeks=weeks,
         weekly_slot_minutes=weekly,
     )
@@ -95,6 +97,7 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
     rows = [
         StudentRow(
             student=students[pk],
+            division_code=students[pk].year_division_code or "",
             hours=h,
             short=pk in flagged[hours.WarningCode.UNEQUAL],
             unreachable=pk in flagged[hours.WarningCode.UNREACHABLE],
@@ -104,7 +107,7 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
     ]
     rows.sort(
         key=lambda r: (
-            r.student.division.code if r.student.division else "",
+            r.division_code,
             r.student.last_name,
             r.student.first_name,
         )

@@ -9,6 +9,7 @@ from appui.core.scales import LsuLevel
 from appui.diagnostics.models import Competency, NeedProfile
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import Division, Period, Student
+from appui.schools.selectors import division_students
 
 from ..models import Attendance, ProgressMark, Session, StageReview
 
@@ -183,7 +184,8 @@ def review_facts(students: list[Student], period: Period) -> dict[int, dict]:
 def division_reviews(
     division: Division, period: Period
 ) -> list[tuple[Student, StageReview | None]]:
-    students = list(division.students.filter(exit_date__isnull=True).order_by("last_name"))
+    # The division's pupils of its own year (its enrolments when that year is not current).
+    students = list(division_students(division))
     reviews = {
         r.student_id: r for r in StageReview.objects.filter(period=period, student__in=students)
     }

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appui.planning.models import Group
 from appui.schools.models import Division, Level, Period, SchoolYear, Student
+from appui.schools.selectors import students_of
 
 from ..models import Attendance, ProgressMark, Session
 
@@ -56,14 +57,19 @@ def sessions_of_student(student: Student) -> QuerySet[Session]:
 
 
 def sessions_of_division(division: Division) -> QuerySet[Session]:
-    """Sessions of the groups holding students of the division, with how many of them."""
+    """Sessions of the division's year holding its pupils of that year, with how many of them.
+
+    A pupil is one person across years: the groups of another year (the division they were in
+    before or moved to) are not this division's.
+    """
+    pupils = students_of(division.year, division=division)
     return (
         _session_queryset()
-        .filter(group__assignments__student__division=division)
+        .filter(group__plan__level__year=division.year_id, group__assignments__student__in=pupils)
         .annotate(
             division_count=Count(
                 "group__assignments",
-                filter=Q(group__assignments__student__division=division),
+                filter=Q(group__assignments__student__in=pupils),
                 distinct=True,
             )
         )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appui.schools.models import Level, Membership, Staff
-from appui.schools.selectors import current_year
+from appui.schools.selectors import current_year, selected_year
 
 from .. import selectors
 
@@ -20,7 +20,8 @@ def home_entries(context) -> list[tuple[str, str, str]]:
     access = context.get("access") or context.get("school_access")
     if request is None or access is None or not access.is_member:
         return []
-    year = current_year(access.school)
+    # Links about a year lead to the year shown (the switcher's); surveys are answered now.
+    year = selected_year(request)
     entries: list[tuple[str, str, str]] = []
     if access.coordinates_whole_school:
         entries.append((_("Steering dashboard"), reverse("steering:dashboard"), "dashboard"))
@@ -63,7 +64,7 @@ def home_entries(context) -> list[tuple[str, str, str]]:
                 )
             )
     for survey in selectors.surveys_to_answer(
-        request.user, access.school, year, timezone.localdate()
+        request.user, access.school, current_year(access.school), timezone.localdate()
     ):
         entries.append(
             (
