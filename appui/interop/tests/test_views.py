@@ -68,6 +68,18 @@ class TestImportHome:
     def test_it_refuses_outsiders(self, world, login):
         assert login(world.users["outsider"]).get(reverse("interop:import-home")).status_code == 403
 
+    def test_it_lists_an_import_made_by_the_command_with_no_uploader(self, world, login, head):
+        services.import_preview(
+            kind="siecle",
+            school=world.school,
+            user=None,
+            content=siecle_file(pupils()[:2], uai=world.school.uai),
+            file_name="ExportXML_ElevesSansAdresses.zip",
+        )
+        response = login(head).get(reverse("interop:import-home"))
+        assert response.status_code == 200
+        assert "ExportXML_ElevesSansAdresses.zip" in response.content.decode()
+
     def test_a_superuser_without_school_may_only_import_from_siecle(self, login, superuser):
         body = login(superuser).get(reverse("interop:import-home")).content.decode()
         assert 'data-import="siecle"' in body and 'data-import="sts"' not in body
