@@ -16,6 +16,7 @@ from appui.core import frameworks as core_frameworks
 from appui.core import needs as core_needs
 from appui.core.scales import LsuLevel, NotAssessed, Scale, ScaleError, parse_assessment
 from appui.schools.models import Level, Period, School, Staff, Student
+from appui.schools.selectors import students_of
 
 from .models import (
     Campaign,
@@ -273,7 +274,8 @@ def result_set(
     """
     if not campaign.is_open:
         raise ValidationError(_("This campaign is not open for entry."))
-    if student.division is None or student.division.level_id != campaign.level_id:
+    # The level's pupils of the campaign's year (its enrolments for another year).
+    if not students_of(campaign.year, level=campaign.level).filter(pk=student.pk).exists():
         raise ValidationError(_("This student is not in the campaign's level."))
     if not campaign.competencies.filter(pk=competency.pk).exists():
         raise ValidationError(_("This competency is not assessed in the campaign."))
