@@ -1,8 +1,9 @@
 """A real school's first weeks in the browser (issue 15, item 8): the head of a fictitious
 lycée polyvalent imports its SIECLE file (2nde GT, Bac Pro, a SEGPA class, BTS, a MEF appui
 does not know, a pupil without a class), says what the unknown level is, imports the
-guardians and finds a guardian's address on a pupil's page. Axe on every page; the pupil's
-page on a phone without sideways scroll."""
+guardians and finds a guardian's address on a pupil's page; then imports the SIECLE file of
+2027-2028 (item 6), makes that year current and switches back and forth between the two years
+with the header switcher. Axe on every page; pages on a phone without sideways scroll."""
 
 import datetime
 import re
@@ -86,7 +87,7 @@ def head(transactional_db):
     return school
 
 
-def test_head_imports_a_lycee_polyvalent_maps_its_unknown_level_and_its_guardians(
+def test_head_imports_a_lycee_polyvalent_its_guardians_then_opens_the_next_year(
     head, app, page, tmp_path
 ):
     from appui.schools.models import Enrolment, Level, MefMapping, SchoolYear, Student
