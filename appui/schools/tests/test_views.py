@@ -139,6 +139,16 @@ class TestStudentPage:
         assert "Dominique" in body  # guardian's first name
         assert "Projet" in body
 
+    def test_it_shows_the_special_scheme_only_when_there_is_one(self, world, login):
+        client = login(world.users["teacher"])
+        page = url("schools:student-detail", world.student.pk)
+        assert "Dispositif particulier" not in client.get(page).content.decode()
+        world.student.scheme = "ulis"
+        world.student.save()
+        body = client.get(page).content.decode()
+        assert "Dispositif particulier" in body
+        assert "ULIS" in body
+
     def test_student_sees_themself(self, world, login):
         response = login(world.users["student"]).get(
             url("schools:student-detail", world.student.pk)
