@@ -50,8 +50,8 @@ def _next_year(world, *, make_current: bool):
         services.year_make_current(year=year)
         world.year.refresh_from_db()  # no longer current
     else:
-        # An upcoming year: the pupils keep year N; the newcomer is not there yet.
-        Student.objects.filter(pk=newcomer.pk).update(exit_date=datetime.date(2027, 7, 3))
+        # An upcoming year: the pupils keep year N; the newcomer has not arrived yet.
+        services.enrolments_sync(year=world.year)
     return SimpleNamespace(year=year, new_2a=new_2a, new_1b=new_1b, newcomer=newcomer)
 
 
@@ -146,6 +146,50 @@ class TestYearSwitcher:
             body = client.get(page).content.decode()
             assert "Vous consultez l'année 2026-2027" in body
             assert "L'année en cours est 2027-2028" in body
+
+
+class TestUpcomingArrivals:
+    def test_an_arrival_of_the_upcoming_year_has_no_class_and_no_exit_date(self, upcoming):
+        newcomer = Student.objects.get(pk=upcoming.newcomer.pk)
+        assert newcomer.division is None and newcomer.exit_date is None
+        assert newcomer.entry_date == upcoming.year.start_date
+
+    def test_they_are_neither_present_nor_left_nor_without_class_in_year_n(
+        self, world, login, upcoming
+    ):
+        client = login(world.users["head"])
+        page = reverse("schools:student-list")
+        for filters in ({}, {"division": "sans-classe"}, {"sortis": "1"}):
+            response = client.get(page, filters)
+            assert "Nouveau" not in {s.last_name for s in response.context["page"]}, filters
+        assert response.context["without_class_count"] == 0
+        assert upcoming.newcomer not in selectors.current_students()
+        assert upcoming.newcomer not in selectors.students_of(world.year, without_division=True)
+
+    def test_the_upcoming_year_lists_them_in_its_division(self, world, upcoming):
+        assert upcoming.newcomer in selectors.students_of(upcoming.year, division=upcoming.new_2a)
+
+    def test_once_their_year_is_current_they_are_in_its_division(self, world, login, upcoming):
+        services.year_make_current(year=upcoming.year)
+        newcomer = Student.objects.get(pk=upcoming.newcomer.pk)
+        assert newcomer.division == upcoming.new_2a and newcomer.exit_date is None
+        assert newcomer in selectors.current_students()
+        response = login(world.users["head"]).get(
+            reverse("schools:student-list"), {"division": upcoming.new_2a.pk}
+        )
+        assert "Nouveau" in {s.last_name for s in response.context["page"]}
+
+    def test_a_pupil_who_left_in_year_n_and_returns_stays_among_its_leavers(
+        self, world, login, upcoming
+    ):
+        left = datetime.date(2027, 1, 5)
+        Student.objects.filter(pk=world.student.pk).update(division=None, exit_date=left)
+        Enrolment.objects.filter(student=world.student, year=world.year).update(exit_date=left)
+        services.enrolments_sync(year=world.year)
+        response = login(world.users["head"]).get(reverse("schools:student-list"), {"sortis": "1"})
+        assert "Martin" in {s.last_name for s in response.context["page"]}
+        world.student.refresh_from_db()
+        assert world.student.exit_date == left
 
 
 class TestPastYearPages:

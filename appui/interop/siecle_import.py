@@ -64,7 +64,7 @@ from appui.schools.models import (
     Student,
     StudentGroup,
 )
-from appui.schools.selectors import current_year
+from appui.schools.selectors import current_year, not_yet_arrived
 from appui.schools.services import year_make_current
 from appui.tutoring.services import tutorships_propose
 
@@ -525,7 +525,19 @@ class SiecleImport(Importer):
             if self.school.pk
             else {}
         )
-        self.present_before = sum(1 for s in school_students if s.exit_date is None)
+        # The arrivals of an upcoming year are no pupils of the current one: never leaving it.
+        self.not_arrived = (
+            set(
+                Student.objects.filter(school=self.school)
+                .filter(not_yet_arrived())
+                .values_list("pk", flat=True)
+            )
+            if self.school.pk
+            else set()
+        )
+        self.present_before = sum(
+            1 for s in school_students if s.exit_date is None and s.pk not in self.not_arrived
+        )
         return school_students
 
     def _matched(
@@ -587,6 +599,8 @@ class SiecleImport(Importer):
 
         for student in school_students:
             if student.pk in claimed or student.exit_date is not None:
+                continue
+            if student.pk in self.not_arrived:
                 continue
             if not (student.siecle_id or student.ine):
                 self.plan.issues.append(
@@ -721,11 +735,12 @@ class SiecleImport(Importer):
         }
         groups = record.groups if record.current else ()
         if target is None:
-            # Until the new year is current, the pupil's fields say « not in this year ».
+            # Until the new year is current, the pupil has not arrived (as
+            # ``enrolments_sync`` mirrors it): no division, no exit date, their entry date.
             student = Student(
                 school=self.school,
                 **{name: wanted[name] for name in IDENTITY},
-                exit_date=self.previous.start_date if self.previous else None,
+                entry_date=wanted["entry_date"] or self.year.start_date,
             )
             student.refresh_search_text()
             if not self._clean(record, student):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from appui.core.text import fold
 
@@ -119,8 +119,8 @@ def students_of(
         if year.is_current
         else Enrolment.objects.filter(year=year)
     )
-    if year.is_current and not include_left:
-        rows = rows.filter(exit_date__isnull=True)
+    if year.is_current:
+        rows = rows.exclude(not_yet_arrived()) if include_left else current_students(rows)
     if division is not None:
         rows = rows.filter(division=division)
     if level is not None:
@@ -154,9 +154,28 @@ def enrolment_history(student: Student) -> list[Enrolment]:
     )
 
 
+def not_yet_arrived() -> Q:
+    """Pupils whose only enrolments are in years after their school's current one.
+
+    The SIECLE file of an upcoming year creates its new arrivals before that year begins:
+    they have no division and no exit date (``services.enrolments_sync``), yet are no pupils
+    of the current year, so its lists (present, without a class, left) leave them out.
+    """
+    current = SchoolYear.objects.filter(
+        school=OuterRef(OuterRef("school_id")), is_current=True
+    ).values("start_year")[:1]
+    enrolments = Enrolment.objects.filter(student=OuterRef("pk"))
+    return (
+        Q(division__isnull=True, exit_date__isnull=True)
+        & Q(Exists(enrolments.filter(year__start_year__gt=Subquery(current))))
+        & ~Q(Exists(enrolments.filter(year__start_year__lte=Subquery(current))))
+    )
+
+
 def current_students(queryset: QuerySet[Student] | None = None) -> QuerySet[Student]:
+    """The present pupils of the current year: not left, and already arrived."""
     queryset = queryset if queryset is not None else Student.objects.all()
-    return queryset.filter(exit_date__isnull=True)
+    return queryset.filter(exit_date__isnull=True).exclude(not_yet_arrived())
 
 
 def levels_overview(year: SchoolYear) -> QuerySet[Level]:

@@ -423,9 +423,12 @@ def enrolments_record(*, year: SchoolYear, students) -> int:
 def enrolments_sync(*, year: SchoolYear) -> int:
     """Mirror ``year``'s enrolments onto the pupils of its school (``year`` is current).
 
-    A pupil enrolled that year takes its division, MEF, scheme and dates; a pupil of the
-    school who is not enrolled that year has left: no division, and an exit date (their last
-    enrolment's, or the end of the year before). Returns the number of pupils changed.
+    A pupil enrolled that year takes its division, MEF, scheme and dates. A pupil whose only
+    enrolments are in later years has not arrived yet (an upcoming year's arrival): no
+    division, no exit date, and the entry date of their first enrolment (``selectors.
+    not_yet_arrived`` keeps them off the year's lists). Any other pupil of the school has
+    left: no division, and an exit date (their last enrolment's, or the end of the year
+    before). Returns the number of pupils changed.
     """
     enrolments = {e.student_id: e for e in Enrolment.objects.filter(year=year)}
     last_exit: dict[int, date] = {}
@@ -437,11 +440,22 @@ def enrolments_sync(*, year: SchoolYear) -> int:
         .values_list("student_id", "exit_date", "year__end_date")
     ):
         last_exit[student_id] = exit_date or end
+    first_entry: dict[int, date] = {}
+    for student_id, entry_date, start in (
+        Enrolment.objects.filter(
+            student__school=year.school_id, year__start_year__gt=year.start_year
+        )
+        .order_by("-year__start_year")
+        .values_list("student_id", "entry_date", "year__start_date")
+    ):
+        first_entry[student_id] = entry_date or start
     changed = []
     for student in Student.objects.filter(school=year.school_id):
         enrolment = enrolments.get(student.pk)
         if enrolment is not None:
             values = {name: getattr(enrolment, name) for name in ENROLMENT_FIELDS}
+        elif student.pk in first_entry and student.pk not in last_exit:
+            values = {"division_id": None, "exit_date": None, "entry_date": first_entry[student.pk]}
         else:
             values = {
                 "division_id": None,

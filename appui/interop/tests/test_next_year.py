@@ -29,6 +29,7 @@ from appui.schools.models import (
     Student,
     StudentGroup,
 )
+from appui.schools import selectors
 from appui.schools.services import year_make_current
 from appui.schools.tests import factories as f
 from appui.tutoring import services as tutoring
@@ -210,8 +211,31 @@ class TestPupilsAcrossTheYears:
         ines = pupil("2010")
         assert self.enrolment(ines, self.year).division.code == "2PRO-A"
         assert not Enrolment.objects.filter(student=ines, year=self.before).exists()
-        # Not a pupil of 2026-2027: absent from its lists until the new year is current.
-        assert ines.division is None and ines.exit_date is not None
+        # Not a pupil of 2026-2027 yet: no class there, and not one of its leavers either.
+        assert ines.division is None and ines.exit_date is None
+        assert ines.entry_date == datetime.date(2027, 9, 1)
+
+    def test_the_arrival_is_in_neither_the_leavers_nor_the_unplaced_of_year_n(self):
+        ines = pupil("2010")
+        assert ines not in selectors.current_students()
+        assert ines not in selectors.students_of(self.before, without_division=True)
+        assert ines not in selectors.students_of(self.before, include_left=True)
+        assert ines in selectors.students_of(self.year, division=ines.enrolments.get().division)
+
+    def test_reimporting_year_ns_file_does_not_make_the_arrival_leave(self, school):
+        # Year N's file exported after year N+1's, while N+1 is still to come.
+        year_n = siecle_xml(pupils(), uai=NEW_UAI, export_date=datetime.date(2027, 6, 18))
+        outcome = run(zipped(year_n), school)
+        assert outcome.plan.counts()["students"]["leaving"] == 0
+        ines = pupil("2010")
+        assert ines.exit_date is None and ines.division is None
+        assert not Enrolment.objects.filter(student=ines, year=self.before).exists()
+
+    def test_the_arrival_joins_their_division_when_the_new_year_is_current(self):
+        year_make_current(year=self.year)
+        ines = pupil("2010")
+        assert ines.division.code == "2PRO-A" and ines.division.year == self.year
+        assert ines in selectors.current_students()
 
     def test_a_leaver_keeps_their_history_and_leaves_when_the_new_year_is_current(self, school):
         aicha = pupil("1005")
