@@ -13,10 +13,20 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from appui.diagnostics.models import Interview
+from appui.diagnostics import imports as result_imports
+from appui.diagnostics import services as diagnostics
+from appui.diagnostics.models import Campaign, Interview
 from appui.schools import selectors, services
 from appui.schools.access import SchoolAccess
-from appui.schools.models import Enrolment, Membership, SchoolYear, Staff, Student, Teaching
+from appui.schools.models import (
+    Enrolment,
+    Membership,
+    Period,
+    SchoolYear,
+    Staff,
+    Student,
+    Teaching,
+)
 from appui.schools.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +299,56 @@ class TestPastYearAccess:
         access = SchoolAccess.load(world.users["teacher"], world.school)
         for year in (foreign_year, world.year):
             assert world.foreign_student not in access.visible_students(Student.objects.all(), year)
+
+
+class TestResultsOfAPastCampaign:
+    @pytest.fixture
+    def campaign(self, world):
+        """An open campaign of year N's level 2nde pro (division 2A)."""
+        framework = diagnostics.framework_install_default(school=world.school)
+        period = Period.objects.create(
+            year=world.year,
+            number=1,
+            name="Période 1",
+            start_date=datetime.date(2026, 9, 1),
+            end_date=datetime.date(2026, 10, 16),
+        )
+        campaign = diagnostics.campaign_create(
+            level=world.level,
+            period=period,
+            kind=Campaign.Kind.SEPTEMBER_REVIEW,
+            name="Bilan de rentrée",
+            date=datetime.date(2026, 9, 15),
+            framework=framework,
+            competencies=list(framework.competencies.filter(code="FR.LEC")),
+        )
+        diagnostics.campaign_set_state(campaign=campaign, state=Campaign.State.OPEN)
+        return campaign
+
+    def test_a_pupil_who_moved_since_is_matched_in_that_years_level(
+        self, world, campaign, moved_on
+    ):
+        rows = [
+            "INE;Nom;FR.LEC",
+            f"{world.student.ine};Martin;2",
+            f"{world.student_elsewhere.ine};Durand;3",
+            f"{moved_on.newcomer.ine};Nouveau;3",
+        ]
+        plan = result_imports.results_import_analyse(
+            campaign=campaign, content="\r\n".join(rows).encode(), file_name="r.csv"
+        )
+        martin, durand, newcomer = plan.rows
+        assert martin.is_valid and martin.student == world.student
+        assert not durand.is_valid
+        assert "DURAND Tom était en 1B (1re pro), pas dans le niveau" in durand.issues[0].message
+        assert not newcomer.is_valid
+        assert "n'était dans aucune division" in newcomer.issues[0].message
+
+    def test_its_template_lists_that_years_pupils_with_that_years_division(
+        self, world, campaign, moved_on
+    ):
+        template = result_imports.ResultsExporter.template(campaign)
+        assert [(row[1], row[4]) for row in template.rows()] == [("Hélène", "2A"), ("Martin", "2A")]
 
 
 class TestPortfolioAcrossYears:

@@ -52,7 +52,8 @@ from appui.core.io.values import as_text
 from appui.core.io.values import fold as fold_key
 from appui.core.scales import ScaleError
 from appui.core.text import fold
-from appui.schools.models import Student
+from appui.schools.models import Division, Student
+from appui.schools.selectors import students_of, with_division_of
 
 from .models import Campaign, Competency, Result
 from .selectors import campaign_competencies
@@ -321,6 +322,19 @@ class _Resolver:
                 "division__level"
             )
         )
+        # The campaign's year says who is in its level and in which division: a pupil who
+        # changed class since (or, for a past campaign, left since) is the year's pupil.
+        year = self.campaign.year
+        self.roster = set(
+            students_of(year, level=self.campaign.level).values_list("pk", flat=True)
+        )
+        divisions = {d.pk: d for d in Division.objects.filter(year=year).select_related("level")}
+        self.division_of: dict[int, Division | None] = {
+            pk: divisions.get(division_id)
+            for pk, division_id in with_division_of(
+                Student.objects.filter(school_id=year.school_id), year
+            ).values_list("pk", "year_division_id")
+        }
         self.by_ine = {_normalise_ine(s.ine): s for s in students if s.ine}
         self.by_name: dict[str, list[Student]] = defaultdict(list)
         for student in students:
@@ -472,7 +486,7 @@ class _Resolver:
         if len(candidates) > 1:
             # Prefer the one who is currently in the campaign's level (a namesake in another
             # level, or one who left, cannot be meant).
-            here = [s for s in candidates if self.in_level(s) and s.exit_date is None]
+            here = [s for s in candidates if self.in_level(s)]
             if len(here) == 1:
                 return here[0]
             hint = "l'INE" if birth_date is not None else "l'INE ou la date de naissance"
@@ -487,12 +501,16 @@ class _Resolver:
         return candidates[0]
 
     def in_level(self, student: Student) -> bool:
-        return student.division is not None and student.division.level_id == self.campaign.level_id
+        """In the campaign's level that year (present, for the current year)."""
+        return student.pk in self.roster
 
     def check_student(
         self, row: Row, student: Student, issues: list[ImportIssue]
     ) -> Student | None:
-        if student.exit_date is not None:
+        if self.in_level(student):
+            return student
+        current = self.campaign.year.is_current
+        if current and student.exit_date is not None:
             issues.append(
                 self.id_issue(
                     row,
@@ -501,21 +519,20 @@ class _Resolver:
                 )
             )
             return None
-        if not self.in_level(student):
-            where = (
-                f"est en {student.division.code} ({student.division.level.name})"
-                if student.division
-                else "n'est dans aucune division"
+        division = self.division_of.get(student.pk)
+        where = (
+            f"{'est' if current else 'était'} en {division.code} ({division.level.name})"
+            if division is not None
+            else f"n'{'est' if current else 'était'} dans aucune division"
+        )
+        issues.append(
+            self.id_issue(
+                row,
+                f"{student.full_name} {where}, pas dans le niveau "
+                f"« {self.campaign.level.name} » de la campagne.",
             )
-            issues.append(
-                self.id_issue(
-                    row,
-                    f"{student.full_name} {where}, pas dans le niveau "
-                    f"« {self.campaign.level.name} » de la campagne.",
-                )
-            )
-            return None
-        return student
+        )
+        return None
 
     def duplicate(self, row: Row, plan_row: RowPlan, first_row: Row, first_plan: RowPlan) -> None:
         """Two rows for one student: both are refused, neither value can be preferred."""
@@ -715,7 +732,7 @@ class ResultsExporter(Exporter):
     @classmethod
     def template(cls, campaign: Campaign) -> ResultsExporter:
         """The empty file of the campaign's present students, ready to fill."""
-        students = Student.objects.filter(division__level=campaign.level, exit_date__isnull=True)
+        students = students_of(campaign.year, level=campaign.level)
         return cls(campaign, students, campaign_competencies(campaign), filled=False)
 
     def cells(self) -> dict[tuple[int, int], object]:
@@ -737,8 +754,9 @@ class ResultsExporter(Exporter):
 
     def rows(self) -> Iterator[list]:
         cells = self.cells()
-        students = self.students.select_related("division").order_by(
-            "division__code", "last_name", "first_name", "pk"
+        # The division of the campaign's year (the pupil may have changed class since).
+        students = with_division_of(self.students, self.campaign.year).order_by(
+            "year_division_code", "last_name", "first_name", "pk"
         )
         for student in students.iterator(chunk_size=1000):
             yield [
@@ -746,7 +764,7 @@ class ResultsExporter(Exporter):
                 student.last_name,
                 student.first_name,
                 student.birth_date,
-                student.division.code if student.division else None,
+                student.year_division_code,
                 *(cells.get((student.pk, c.pk)) for c in self.competencies),
             ]
 
