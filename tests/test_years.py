@@ -16,6 +16,8 @@ from django.urls import reverse
 from appui.diagnostics import imports as result_imports
 from appui.diagnostics import services as diagnostics
 from appui.diagnostics.models import Campaign, Interview
+from appui.planning import grouping
+from appui.planning.models import Plan
 from appui.schools import selectors, services
 from appui.schools.access import SchoolAccess
 from appui.schools.models import (
@@ -75,6 +77,16 @@ def upcoming(world):
 def moved_on(world):
     """Year N+1 is current; year N is the past year."""
     return _next_year(world, make_current=True)
+
+
+def first_period(year):
+    return Period.objects.create(
+        year=year,
+        number=1,
+        name="Période 1",
+        start_date=year.start_date,
+        end_date=year.start_date + datetime.timedelta(days=45),
+    )
 
 
 def choose(client, year, next_url="/"):
@@ -306,13 +318,7 @@ class TestResultsOfAPastCampaign:
     def campaign(self, world):
         """An open campaign of year N's level 2nde pro (division 2A)."""
         framework = diagnostics.framework_install_default(school=world.school)
-        period = Period.objects.create(
-            year=world.year,
-            number=1,
-            name="Période 1",
-            start_date=datetime.date(2026, 9, 1),
-            end_date=datetime.date(2026, 10, 16),
-        )
+        period = first_period(world.year)
         campaign = diagnostics.campaign_create(
             level=world.level,
             period=period,
@@ -349,6 +355,34 @@ class TestResultsOfAPastCampaign:
     ):
         template = result_imports.ResultsExporter.template(campaign)
         assert [(row[1], row[4]) for row in template.rows()] == [("Hélène", "2A"), ("Martin", "2A")]
+
+
+def solver_students(plan):
+    """The plan's pupils as the solver sees them (a full instance also needs slots, modules)."""
+    return {s.pk: grouping._core_student(s, {}, []) for s in grouping.plan_students(plan)}
+
+
+class TestPlanOfAPastYear:
+    def test_the_solver_reads_each_pupils_scheme_of_the_plans_year(self, world, moved_on):
+        Enrolment.objects.filter(student=world.classmate, year=world.year).update(scheme="ulis")
+        Student.objects.filter(pk=world.student.pk).update(scheme="segpa")
+        period = first_period(world.year)
+        plan = Plan.objects.create(level=world.level, period=period)
+        pupils = solver_students(plan)
+        # Hélène was in ULIS that year (no longer); Martin joined a SEGPA since.
+        assert pupils[world.classmate.pk].scheme == "ulis"
+        assert pupils[world.student.pk].scheme == ""
+
+    def test_a_plan_of_the_upcoming_year_reads_that_years_schemes(self, world, upcoming):
+        Enrolment.objects.filter(student=upcoming.newcomer, year=upcoming.year).update(
+            scheme="upe2a"
+        )
+        Student.objects.filter(pk=world.classmate.pk).update(scheme="ulis")  # year N's
+        period = first_period(upcoming.year)
+        plan = Plan.objects.create(level=upcoming.new_2a.level, period=period)
+        pupils = solver_students(plan)
+        assert pupils[upcoming.newcomer.pk].scheme == "upe2a"
+        assert pupils[world.classmate.pk].scheme == ""
 
 
 class TestPortfolioAcrossYears:

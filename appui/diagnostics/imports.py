@@ -317,17 +317,11 @@ class _Resolver:
         self.mapping = mapping
         self.campaign = plan.campaign
         self.file_name = mapping.table.file_name
-        students = list(
-            Student.objects.filter(school_id=self.campaign.year.school_id).select_related(
-                "division__level"
-            )
-        )
+        students = list(Student.objects.filter(school_id=self.campaign.year.school_id))
         # The campaign's year says who is in its level and in which division: a pupil who
         # changed class since (or, for a past campaign, left since) is the year's pupil.
         year = self.campaign.year
-        self.roster = set(
-            students_of(year, level=self.campaign.level).values_list("pk", flat=True)
-        )
+        self.roster = set(students_of(year, level=self.campaign.level).values_list("pk", flat=True))
         divisions = {d.pk: d for d in Division.objects.filter(year=year).select_related("level")}
         self.division_of: dict[int, Division | None] = {
             pk: divisions.get(division_id)

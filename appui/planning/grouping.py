@@ -8,6 +8,7 @@ approfondissement modules (the rule and its key live in `appui.core.needs.keys`)
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from appui.core.grouping import validation as core_validation
@@ -39,7 +40,7 @@ from appui.core.grouping.instance import (
 from appui.core.grouping.solution import Solution
 from appui.core.needs import NeedKind, need_key
 from appui.diagnostics.models import NeedProfile
-from appui.schools.models import Student
+from appui.schools.models import Enrolment, Student
 from appui.schools.selectors import students_of, with_division_of
 
 from .models import Assignment, Group, Module, Plan, Room, Slot
@@ -73,9 +74,12 @@ def plan_students(plan: Plan):
     """The pupils of the plan's level in its own year (``students_of``: the enrolments of a
     past or upcoming year), each with ``year_division_code``, their division that year."""
     year = plan.level.year
-    return with_division_of(students_of(year, level=plan.level), year).order_by(
-        "last_name", "first_name"
-    )
+    students = with_division_of(students_of(year, level=plan.level), year)
+    if not year.is_current:
+        # Their scheme that year (a pupil may have joined or left a SEGPA, ULIS… since).
+        enrolment = Enrolment.objects.filter(year=year, student=OuterRef("pk"))
+        students = students.annotate(year_scheme=Subquery(enrolment.values("scheme")[:1]))
+    return students.order_by("last_name", "first_name")
 
 
 def plan_slots(plan: Plan):
@@ -222,12 +226,15 @@ def _core_student(student: Student, profile: dict, competencies: list[str]) -> C
     # plan_students() selects students by their division's level that year: they all have one.
     division_code = getattr(student, "year_division_code", None)
     assert division_code is not None
+    # The scheme of the plan's year (``plan_students``); without an enrolment that year, the
+    # pupil's own, which mirrors the current year's.
+    scheme = getattr(student, "year_scheme", None)
     return CoreStudent(
         id=str(student.pk),
         division=division_code,
         needs={k: v for k, v in student_needs(profile).items() if k in competencies},
         name=f"{student.first_name} {student.last_name}",
-        scheme=student.scheme,
+        scheme=student.scheme if scheme is None else scheme,
     )
 
 

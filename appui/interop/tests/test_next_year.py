@@ -19,6 +19,7 @@ from appui.interop import services
 from appui.interop.plan import ImportRefused
 from appui.interop.student_export import student_export
 from appui.planning.models import Plan
+from appui.schools import selectors
 from appui.schools.models import (
     Division,
     Enrolment,
@@ -29,7 +30,6 @@ from appui.schools.models import (
     Student,
     StudentGroup,
 )
-from appui.schools import selectors
 from appui.schools.services import year_make_current
 from appui.schools.tests import factories as f
 from appui.tutoring import services as tutoring
