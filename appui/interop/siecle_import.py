@@ -740,7 +740,7 @@ class SiecleImport(Importer):
             student = Student(
                 school=self.school,
                 **{name: wanted[name] for name in IDENTITY},
-                entry_date=wanted["entry_date"] or self.year.start_date,
+                entry_date=record.entry_date or self.year.start_date,
             )
             student.refresh_search_text()
             if not self._clean(record, student):
