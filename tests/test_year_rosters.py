@@ -17,10 +17,12 @@ from appui.diagnostics import selectors as diagnostics
 from appui.diagnostics import services as diagnostics_services
 from appui.diagnostics.models import Campaign
 from appui.followup import selectors as followup
+from appui.interop import selectors as interop_selectors
 from appui.followup.models import Session
 from appui.planning.grouping import build_instance, plan_students
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools import services
+from appui.schools.access import SchoolAccess
 from appui.schools.models import SchoolYear, Staff
 from appui.steering import selectors as steering
 from appui.tutoring.models import Tutor
@@ -138,6 +140,30 @@ class TestResultsGrid:
             {"student": moved_on.newcomer.pk, "competency": competency.pk, "value": "2"},
         )
         assert response.status_code == 403
+
+
+class TestCampaignExport:
+    def test_a_past_campaigns_export_lists_that_years_pupils(
+        self, world, rf_access, campaign, moved_on
+    ):
+        access = rf_access("head")
+        exported = interop_selectors.campaign_export_students(access, campaign)
+        assert sorted(names(exported)) == ["Hélène", "Martin"]
+
+    def test_the_current_campaigns_export_lists_the_present_pupils(
+        self, world, rf_access, campaign
+    ):
+        access = rf_access("head")
+        exported = interop_selectors.campaign_export_students(access, campaign)
+        assert sorted(names(exported)) == ["Hélène", "Martin"]
+
+
+@pytest.fixture
+def rf_access(world):
+    def make(username):
+        return SchoolAccess.load(world.users[username], world.school)
+
+    return make
 
 
 class TestDivisionTimetable:

@@ -38,8 +38,15 @@ def export_students(
 
 
 def campaign_export_students(access: SchoolAccess, campaign: Campaign) -> QuerySet[Student]:
-    """Students of the campaign's divisions the user may open: present, or with results."""
+    """Students of the campaign's divisions the user may open, in the campaign's year: for the
+    current year the present ones or those with results, for another year everyone enrolled."""
     divisions = campaign_divisions(access, campaign)
+    year = campaign.level.year
+    if not year.is_current:
+        enrolled = Student.objects.filter(
+            enrolments__year=year, enrolments__division__in=divisions
+        )
+        return access.visible_students(enrolled, year=year).distinct()
     return (
         access.visible_students(Student.objects.filter(division__in=divisions))
         .filter(Q(exit_date__isnull=True) | Q(results__campaign=campaign))
