@@ -17,8 +17,8 @@ from appui.diagnostics import selectors as diagnostics
 from appui.diagnostics import services as diagnostics_services
 from appui.diagnostics.models import Campaign
 from appui.followup import selectors as followup
-from appui.interop import selectors as interop_selectors
 from appui.followup.models import Session
+from appui.interop import selectors as interop_selectors
 from appui.planning.grouping import build_instance, plan_students
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools import services

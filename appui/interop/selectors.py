@@ -43,9 +43,7 @@ def campaign_export_students(access: SchoolAccess, campaign: Campaign) -> QueryS
     divisions = campaign_divisions(access, campaign)
     year = campaign.level.year
     if not year.is_current:
-        enrolled = Student.objects.filter(
-            enrolments__year=year, enrolments__division__in=divisions
-        )
+        enrolled = Student.objects.filter(enrolments__year=year, enrolments__division__in=divisions)
         return access.visible_students(enrolled, year=year).distinct()
     return (
         access.visible_students(Student.objects.filter(division__in=divisions))
