@@ -4,7 +4,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from appui.core.indicators import tutor_allowance
 from appui.schools.models import SchoolYear, Student, Teaching
-from appui.schools.selectors import current_year
+from appui.schools.selectors import current_students, current_year
 
 from .models import Tutor, TutorMeeting, Tutorship
 from .services import policy_for
@@ -48,7 +48,7 @@ def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> Que
     # A pupil with a proposal carried over from last year waits for the head's answer.
     tutored = Tutorship.objects.filter(year=year, end_date__isnull=True).values("student_id")
     return (
-        students.filter(school=year.school, exit_date__isnull=True)
+        current_students(students.filter(school=year.school))
         .exclude(pk__in=tutored)
         .select_related("division__level")
         .order_by("division__level__order", "division__code", "last_name", "first_name")
