@@ -113,6 +113,23 @@ def _locked(model: type[_Audited], pk: int) -> _Audited:
     return model.objects.select_for_update().get(pk=pk)
 
 
+def _audited_update(row: _Audited, *, version: str, user: User, **fields) -> _Audited:
+    """Lock ``row``, refuse (``EditConflict``) a stale ``version``, set ``fields``, record who
+    changed it, validate and save: every settings save goes through here."""
+    row = _locked(type(row), row.pk)
+    _check_version(row, version)
+    return _save_audited(row, user=user, **fields)
+
+
+def _save_audited(row, *, user: User, **fields):
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_by = user
+    row.full_clean()
+    row.save()
+    return row
+
+
 def official_hours(level: Level) -> tuple[Decimal, str] | None:
     """The national AP volume of a level (seeds 000/002: CAP 101.5 h then 91 h; Bac Pro 90,
     84, 91 h) with its legal reference, or None when the school sets it (collège, GT…)."""
@@ -147,16 +164,15 @@ def level_settings_save(
     separate_schemes: bool,
 ) -> Level:
     """Save a level's AP settings, refused (``EditConflict``) if it changed meanwhile."""
-    level = _locked(Level, level.pk)
-    _check_version(level, version)
-    level.ap_hours = ap_hours if has_ap else Decimal("0")
-    level.hours_reference = hours_reference
-    level.has_ap = has_ap
-    level.separate_schemes = separate_schemes
-    level.updated_by = user
-    level.full_clean()
-    level.save()
-    return level
+    return _audited_update(
+        level,
+        version=version,
+        user=user,
+        ap_hours=ap_hours if has_ap else Decimal("0"),
+        hours_reference=hours_reference,
+        has_ap=has_ap,
+        separate_schemes=separate_schemes,
+    )
 
 
 @transaction.atomic
@@ -166,13 +182,7 @@ def level_separate_schemes_set(
     """Whether need groups keep special schemes (SEGPA, ULIS, UPE2A) apart on this level: the
     one setting a coordinator of the level may change (the head changes it with the others).
     Refused (``EditConflict``) if the level changed meanwhile."""
-    level = _locked(Level, level.pk)
-    _check_version(level, version)
-    level.separate_schemes = separate_schemes
-    level.updated_by = user
-    level.full_clean()
-    level.save()
-    return level
+    return _audited_update(level, version=version, user=user, separate_schemes=separate_schemes)
 
 
 @transaction.atomic
@@ -197,41 +207,18 @@ def level_map_mef(
     if track == Level.Track.OTHER:
         raise ValidationError({"track": _("Choose the track of this level.")})
     ap_hours = ap_hours if has_ap else Decimal("0")
-    level.track = track
-    level.year_in_cycle = year_in_cycle
-    level.name = name
-    level.short_name = short_name
-    level.has_ap = has_ap
-    level.ap_hours = ap_hours
-    level.to_specify = False
-    level.updated_by = user
-    level.full_clean()
-    level.save()
+    what = {"track": track, "year_in_cycle": year_in_cycle, "has_ap": has_ap, "ap_hours": ap_hours}
+    _save_audited(level, user=user, name=name, short_name=short_name, to_specify=False, **what)
     school = level.year.school
     mapping = MefMapping.objects.filter(school=school, mef=level.mef_mask).first() or MefMapping(
         school=school, mef=level.mef_mask
     )
-    mapping.label = name
-    mapping.short_name = short_name
-    mapping.track = track
-    mapping.year_in_cycle = year_in_cycle
-    mapping.has_ap = has_ap
-    mapping.ap_hours = ap_hours
-    mapping.updated_by = user
-    mapping.full_clean()
-    mapping.save()
-    return mapping
+    return _save_audited(mapping, user=user, label=name, short_name=short_name, **what)
 
 
 @transaction.atomic
 def school_set_holiday_zone(*, school: School, version: str, user: User, zone: str) -> School:
-    school = _locked(School, school.pk)
-    _check_version(school, version)
-    school.holiday_zone = zone
-    school.updated_by = user
-    school.full_clean()
-    school.save()
-    return school
+    return _audited_update(school, version=version, user=user, holiday_zone=zone)
 
 
 def periods_version(year: SchoolYear) -> str:
