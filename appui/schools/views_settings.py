@@ -4,6 +4,8 @@ coordinators read, and a coordinator of a level sets its special schemes rule; e
 audited (``updated_by``/``updated_at``) and refused when the row changed since the form was
 opened."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -131,21 +133,49 @@ def settings_levels(request):
 @login_required
 def settings_level(request, pk: int):
     access = school_access(request)
-    level = (
-        Level.objects.select_related("year", "updated_by")
-        .filter(pk=pk, year__school=access.school)
-        .first()
-    )
-    if level is None:  # another school's level: its existence is not revealed
-        raise Http404
+    level = _school_level(access, pk)
     if request.method == "POST" and "schemes" in request.POST:
         return _level_schemes_save(request, access, level)
     _write_access(request, access)
     official = services.official_hours(level)
     version = services.row_version(level)
-    form: LevelMappingForm | LevelSettingsForm
+    form = _level_form(request, level, official, version)
+    if request.method == "POST" and form.is_valid():
+        response = _level_save(request, access, level, form)
+        if response is not None:
+            return response
+    return render(
+        request,
+        "schools/settings_level.html",
+        {
+            "access": access,
+            "level": level,
+            "form": form,
+            "schemes_form": _level_schemes_form(access, level, version),
+            "official": official,
+        },
+    )
+
+
+def _school_level(access: SchoolAccess, pk: int) -> Level:
+    """The level of the access's school; another school's level: its existence is not
+    revealed."""
+    level = (
+        Level.objects.select_related("year", "updated_by")
+        .filter(pk=pk, year__school=access.school)
+        .first()
+    )
+    if level is None:
+        raise Http404
+    return level
+
+
+def _level_form(
+    request, level: Level, official: tuple[Decimal, str] | None, version: str
+) -> LevelMappingForm | LevelSettingsForm:
+    """The mapping form of a level « à préciser », else its settings form."""
     if level.to_specify:
-        form = LevelMappingForm(
+        return LevelMappingForm(
             request.POST or None,
             initial={
                 "name": level.name,
@@ -156,60 +186,58 @@ def settings_level(request, pk: int):
                 "version": version,
             },
         )
-    else:
-        data = request.POST or None
-        if data is not None and "official" in data and official is not None:
-            # « Apply the official volume »: the seeds' default, the other fields unchanged.
-            data = data.copy()
-            data["ap_hours"] = str(official[0])
-            data["hours_reference"] = official[1]
-        form = LevelSettingsForm(
-            data,
-            initial={
-                "has_ap": level.has_ap,
-                "ap_hours": level.ap_hours,
-                "hours_reference": level.hours_reference,
-                "separate_schemes": level.separate_schemes,
-                "version": version,
-            },
-        )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if level.to_specify:
-                data["ap_hours"] = data["ap_hours"] or 0
-                services.level_map_mef(level=level, user=access.logged_in_user, **data)
-                messages.success(
-                    request,
-                    _("The level was specified; later imports will apply it to its MEF code."),
-                )
-            else:
-                services.level_settings_save(level=level, user=access.logged_in_user, **data)
-                messages.success(request, _("The level's settings were saved."))
-        except services.EditConflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect("schools:settings-level", pk=level.pk)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            return redirect("schools:settings-levels")
-    schemes_form = None
-    if not access.is_head and access.can_coordinate_level(level.pk):
-        schemes_form = LevelSchemesForm(
-            initial={"separate_schemes": level.separate_schemes, "version": version}
-        )
-    return render(
-        request,
-        "schools/settings_level.html",
-        {
-            "access": access,
-            "level": level,
-            "form": form,
-            "schemes_form": schemes_form,
-            "official": official,
+    data = request.POST or None
+    if data is not None and "official" in data and official is not None:
+        # « Apply the official volume »: the seeds' default, the other fields unchanged.
+        data = data.copy()
+        data["ap_hours"] = str(official[0])
+        data["hours_reference"] = official[1]
+    return LevelSettingsForm(
+        data,
+        initial={
+            "has_ap": level.has_ap,
+            "ap_hours": level.ap_hours,
+            "hours_reference": level.hours_reference,
+            "separate_schemes": level.separate_schemes,
+            "version": version,
         },
     )
+
+
+def _level_save(
+    request, access: SchoolAccess, level: Level, form: LevelMappingForm | LevelSettingsForm
+):
+    """Save a valid form through its service: the redirect, or None to show the form again
+    with the service's errors."""
+    data = dict(form.cleaned_data)
+    try:
+        if level.to_specify:
+            data["ap_hours"] = data["ap_hours"] or 0
+            services.level_map_mef(level=level, user=access.logged_in_user, **data)
+            messages.success(
+                request,
+                _("The level was specified; later imports will apply it to its MEF code."),
+            )
+        else:
+            services.level_settings_save(level=level, user=access.logged_in_user, **data)
+            messages.success(request, _("The level's settings were saved."))
+    except services.EditConflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("schools:settings-level", pk=level.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+    return redirect("schools:settings-levels")
+
+
+def _level_schemes_form(access: SchoolAccess, level: Level, version: str):
+    """A coordinator of the level sets its special schemes rule (the head, in its form)."""
+    if not access.is_head and access.can_coordinate_level(level.pk):
+        return LevelSchemesForm(
+            initial={"separate_schemes": level.separate_schemes, "version": version}
+        )
+    return None
 
 
 def _level_schemes_save(request, access: SchoolAccess, level: Level):
