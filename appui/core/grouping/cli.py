@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .explain import explain
 from .generator import PRESETS, preset
@@ -67,21 +67,24 @@ def print_metrics(metrics: dict[str, object], out: TextIO) -> None:
 
 
 def _load_instance(path: str) -> Instance:
-    try:
-        return Instance.load(path)
-    except OSError as error:
-        raise InstanceError(
-            [f"Lecture impossible de {path} : {error.strerror or error}."]
-        ) from error
+    return Instance.load(path)  # InstanceError (French) when unreadable or malformed
 
 
 def _load_solution(path: str) -> Solution:
+    return Solution.load(path)
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type of ``--time-limit``: a number of seconds > 0, French message otherwise."""
     try:
-        return Solution.load(path)
-    except OSError as error:
-        raise InstanceError(
-            [f"Lecture impossible de {path} : {error.strerror or error}."]
-        ) from error
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre de secondes attendu, pas « {text} »") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"la durée doit être strictement positive (reçu « {text} »)"
+        )
+    return value
 
 
 def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -98,7 +101,9 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         out.write(text)
-    summary = err if not args.output else out
+    # Without a plan the reasons are errors (stderr); with one, the summary goes to stdout
+    # unless stdout carries the solution itself.
+    summary = err if not args.output or not solution.is_plan else out
     print(f"Statut : {STATUS_LABELS.get(solution.status, solution.status)}", file=summary)
     if not solution.is_plan:
         print("Aucun plan ne respecte toutes les règles :", file=summary)
@@ -160,8 +165,16 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+class FrenchParser(argparse.ArgumentParser):
+    """argparse with its error line in French (exit 2, as for any bad input)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
+    main = FrenchParser(
         prog="python -m appui.core.grouping",
         description="Groupes de besoins : résolution, vérification et explication des plans.",
     )
@@ -169,7 +182,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="calcule un plan de groupes")
     p.add_argument("instance", help="instance JSON")
     p.add_argument("-o", "--output", help="fichier JSON de la solution (sinon : sortie standard)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="secondes (défaut : 10)")
+    p.add_argument(
+        "--time-limit", type=positive_seconds, default=10.0, help="secondes > 0 (défaut : 10)"
+    )
     p.add_argument("--seed", type=int, default=0, help="graine (défaut : 0)")
     p.add_argument(
         "--workers", type=int, default=None, help="processus du solveur (défaut : cœurs)"

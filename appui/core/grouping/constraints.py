@@ -207,30 +207,35 @@ class SeparateSchemes(Rule):
 
 
 class Apart(Rule):
-    """Students who must be apart are never in the same group: when both attend the same
-    module in the same slot, it has at least two groups (:mod:`split` then separates
-    them) — two groups open to their scheme when schemes are kept apart."""
+    """Students of an ``apart`` list never share a group. Each list is a clique: in every
+    slot and module, the groups (of their scheme, when schemes are kept apart) are at least
+    as many as the list's members who attend it (:mod:`split` then separates them)."""
 
     name = "apart"
     label = "élèves à séparer"
 
     def build(self) -> int:
         prep, var = self.prep, self.vars
-        for a, b in prep.apart_pairs():
+        for group in prep.instance.apart:
             for t in prep.slot_ids:
-                ba, bb = prep.block_of.get((a, t)), prep.block_of.get((b, t))
-                if ba is None or bb is None or ba == bb:
-                    # Fixed in locked groups (checked by feasibility.precheck), or
-                    # contradictory with "together" (reported by it too).
-                    continue
-                guard = self.ctx.guard(self.name, t)
-                if prep.scheme_of(a) != prep.scheme_of(b):
-                    continue  # never in one group anyway (SeparateSchemes)
-                for m in prep.blocks[t][ba].options:
-                    xa, xb = var.xb.get((t, ba, m)), var.xb.get((t, bb, m))
-                    if xa is not None and xb is not None:
-                        groups = self.ctx.scheme_group_count(t, m, prep.scheme_of(a))
-                        self.model.add(groups >= 2 * (xa + xb) - 2).only_enforce_if(guard)
+                # Distinct blocks of the list's free members, by scheme. Members fixed in
+                # locked groups are checked by feasibility.precheck; two members in one
+                # block contradict "together" (reported by it too) and count once.
+                by_scheme: dict[str, list[int]] = {}
+                for s in group:
+                    b = prep.block_of.get((s, t))
+                    if b is not None and b not in by_scheme.setdefault(prep.scheme_of(s), []):
+                        by_scheme[prep.scheme_of(s)].append(b)
+                for scheme, blocks in sorted(by_scheme.items()):
+                    if len(blocks) < 2:
+                        continue  # other schemes never share a group anyway (SeparateSchemes)
+                    guard = self.ctx.guard(self.name, t)
+                    modules = dict.fromkeys(m for b in blocks for m in prep.blocks[t][b].options)
+                    for m in modules:
+                        lits = [var.xb[key] for b in blocks if (key := (t, b, m)) in var.xb]
+                        if len(lits) >= 2:
+                            groups = self.ctx.scheme_group_count(t, m, scheme)
+                            self.model.add(groups >= sum(lits)).only_enforce_if(guard)
         return 0
 
 

@@ -87,11 +87,10 @@ def precheck(prep: Prepared) -> list[str]:
                 f"Barrette {name[t]} : aucun module ouvert ne vise le niveau de besoin de {who}."
             )
     out.extend(_schemes(prep))
-    if len(set(out)) < len(out):
-        out = list(dict.fromkeys(out))
-    for t in prep.slot_ids:
-        out.extend(_slot_capacity(prep, t))
-    return out
+    # The slots' own shortages (no staff, rooms too small…) come first: they are the cause
+    # of most other messages (a "together" list no module can take, a stranded student).
+    capacity = [message for t in prep.slot_ids for message in _slot_capacity(prep, t)]
+    return list(dict.fromkeys(capacity + out))
 
 
 def _schemes(prep: Prepared) -> list[str]:
@@ -147,6 +146,17 @@ def _slot_capacity(prep: Prepared, t: str) -> list[str]:
         return []
     modules = [prep.modules[m] for m in prep.open_modules[t]]
     if not modules:
+        if not prep.free_staff[t]:
+            return [f"Barrette {label} : {n} élèves mais aucun intervenant disponible."]
+        if not prep.free_rooms[t]:
+            return [f"Barrette {label} : {n} élèves mais aucune salle disponible."]
+        biggest = max(r.capacity for r in prep.free_rooms[t])
+        smallest = min(m.min_size for m in prep.instance.modules)
+        if biggest < smallest:
+            return [
+                f"Barrette {label} : salles trop petites (la plus grande a {biggest} places, "
+                f"moins que la plus petite taille minimale des modules, {smallest})."
+            ]
         return [
             f"Barrette {label} : {n} élèves mais aucun module ne peut ouvrir "
             "(intervenants compétents ou salles manquants)."

@@ -12,6 +12,7 @@ and raises :class:`InstanceError` with French messages meant for the coordinator
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -283,7 +284,7 @@ class Weights:
                     errors.append(f"Poids « {name} » : liste de {size}entiers positifs attendue.")
                 else:
                     values[name] = tuple(int(v) for v in value)
-        errors.extend(f"Poids inconnu : « {name} »." for name in data)
+        errors.extend(_unknown_key(str(name), WEIGHT_KEYS, "poids") for name in data)
         if errors:
             raise InstanceError(errors)
         return cls(**values)
@@ -385,29 +386,33 @@ class Instance:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Instance:
+        if not isinstance(data, Mapping):
+            raise InstanceError(["Format d'instance invalide : un objet JSON est attendu."])
+        unknown = unknown_keys(data)
         try:
-            return _from_dict(data)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            if isinstance(error, InstanceError):
-                raise
-            raise InstanceError([f"Format d'instance invalide : {_describe(error)}."]) from error
+            instance = _from_dict(data)
+        except InstanceError as error:
+            raise InstanceError(dict.fromkeys(unknown + error.messages)) from error
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            message = f"Format d'instance invalide : {describe_error(error)}."
+            raise InstanceError([*unknown, message]) from error
+        if unknown:
+            raise InstanceError(unknown)
+        return instance
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Instance:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InstanceError([f"JSON invalide : {error}."]) from error
+        data = parse_json(text)
         if not isinstance(data, dict):
             raise InstanceError(["Format d'instance invalide : un objet JSON est attendu."])
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> Instance:
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        return cls.from_json(read_text(path))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
@@ -423,10 +428,117 @@ def _index(instance: Instance, attribute: str) -> dict[str, Any]:
     return cache
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """A French description of a malformed value (never Python's English message)."""
     if isinstance(error, KeyError):
-        return f"clé manquante {error}"
-    return str(error)
+        return f"clé obligatoire manquante « {error.args[0] if error.args else ''} »"
+    if isinstance(error, ValueError):
+        return "valeur incorrecte (un nombre entier est attendu là où figure un texte)"
+    if isinstance(error, IndexError):
+        return "liste trop courte (par exemple « levels » : deux niveaux attendus)"
+    return "structure inattendue (une liste, un objet ou un nombre est attendu ailleurs)"
+
+
+# -- strict JSON reading ----------------------------------------------------------------
+
+TOP_KEYS = (
+    "name", "competencies", "competency_labels", "students", "slots", "modules", "together",
+    "apart", "previous_groups", "locked", "locked_groups", "weights", "separate_schemes",
+)  # fmt: skip
+STUDENT_KEYS = ("id", "name", "division", "needs", "wishes", "unavailable_slots", "scheme")
+SLOT_KEYS = ("id", "label", "staff", "rooms")
+STAFF_KEYS = ("id", "competencies", "name", "max_groups")
+ROOM_KEYS = ("id", "capacity", "label")
+MODULE_KEYS = (
+    "id", "competency", "kind", "min_size", "max_size", "label", "max_groups", "levels",
+    "slots", "target_level",
+)  # fmt: skip
+LOCK_KEYS = ("student", "slot", "module")
+GROUP_KEYS = ("id", "slot", "module", "staff", "room", "students", "locked")
+PREVIOUS_KEYS = ("students", "module", "slot")
+WEIGHT_KEYS = (
+    "need", "need_values", "homogeneity", "wish", "wish_values", "mix", "change", "load",
+)  # fmt: skip
+
+
+def _unknown_key(key: str, valid: Iterable[str], where: str) -> str:
+    """French message for an unknown key, with the closest valid one when there is one."""
+    close = difflib.get_close_matches(key, list(valid), n=1)
+    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else "."
+    return f"Clé inconnue « {key} » ({where}){hint}"
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a JSON list (anything else is reported later, by the reader)."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+def unknown_keys(data: Mapping[str, Any]) -> list[str]:
+    """Every key of the instance JSON that the format does not know, at any level."""
+    out: list[str] = []
+
+    def check(item: Mapping[str, Any], valid: tuple[str, ...], where: str) -> None:
+        out.extend(_unknown_key(str(k), valid, where) for k in item if k not in valid)
+
+    def label(item: Mapping[str, Any], kind: str, index: int) -> str:
+        ident = item.get("id")
+        return f"{kind} {ident}" if isinstance(ident, str | int) else f"{kind} n° {index + 1}"
+
+    check(data, TOP_KEYS, "instance")
+    for i, s in enumerate(_items(data.get("students"))):
+        check(s, STUDENT_KEYS, label(s, "élève", i))
+    for i, t in enumerate(_items(data.get("slots"))):
+        where = label(t, "barrette", i)
+        check(t, SLOT_KEYS, where)
+        for j, p in enumerate(_items(t.get("staff"))):
+            check(p, STAFF_KEYS, f"{where}, {label(p, 'intervenant', j)}")
+        for j, r in enumerate(_items(t.get("rooms"))):
+            check(r, ROOM_KEYS, f"{where}, {label(r, 'salle', j)}")
+    for i, m in enumerate(_items(data.get("modules"))):
+        check(m, MODULE_KEYS, label(m, "module", i))
+    for i, k in enumerate(_items(data.get("locked"))):
+        check(k, LOCK_KEYS, f"verrou n° {i + 1}")
+    for i, g in enumerate(_items(data.get("locked_groups"))):
+        check(g, GROUP_KEYS, f"groupe verrouillé n° {i + 1}")
+    for i, g in enumerate(_items(data.get("previous_groups"))):
+        check(g, PREVIOUS_KEYS, f"groupe précédent n° {i + 1}")
+    if isinstance(data.get("weights"), Mapping):
+        check(data["weights"], WEIGHT_KEYS, "poids")
+    return out
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` with a French error (line and column) instead of Python's."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InstanceError(
+            [
+                f"JSON invalide ligne {error.lineno}, colonne {error.colno} : le fichier "
+                "n'est pas du JSON bien formé (virgule, guillemet ou accolade manquant ?)."
+            ]
+        ) from error
+
+
+def read_text(path: str | Path) -> str:
+    """A UTF-8 file's text (a byte-order mark is accepted); French errors otherwise."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise InstanceError(
+            [f"Lecture impossible de {path} : {error.strerror or error}."]
+        ) from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InstanceError(
+            [
+                f"Le fichier {path} n'est pas encodé en UTF-8 (octet invalide en position "
+                f"{error.start}) : enregistrez-le en UTF-8."
+            ]
+        ) from error
 
 
 def _student_to_dict(student: Student) -> dict[str, Any]:

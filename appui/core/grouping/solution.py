@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .instance import Group, InstanceError
+from .instance import Group, InstanceError, describe_error, parse_json, read_text
 
 #: ``optimal``: proven best; ``feasible``: every hard rule met, optimality not proven;
 #: ``infeasible``: no plan meets every hard rule (``messages`` says why, in French);
@@ -80,24 +80,23 @@ class Solution:
                 method=None if data.get("method") is None else str(data["method"]),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise InstanceError([f"Format de solution invalide : {error}."]) from error
+            raise InstanceError(
+                [f"Format de solution invalide : {describe_error(error)}."]
+            ) from error
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Solution:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InstanceError([f"JSON invalide : {error}."]) from error
+        data = parse_json(text)
         if not isinstance(data, dict):
             raise InstanceError(["Format de solution invalide : un objet JSON est attendu."])
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> Solution:
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        return cls.from_json(read_text(path))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")

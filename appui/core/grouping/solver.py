@@ -187,14 +187,10 @@ def solve_with_details(
         if result.status in ("optimal", "feasible"):
             details.model_objective = result.objective
             details.model_terms = dict(result.terms)
-            try:
-                groups = split(gm.ctx, result)
-            except ValueError:
-                groups = None  # a pool the cut cannot handle: keep the plan we have
-            if groups is not None:
-                value = validation.objective(instance, groups)
-                if best is None or value >= best:
-                    plan, best = groups, value
+            groups = split(gm.ctx, result)
+            value = validation.objective(instance, groups)
+            if best is None or value >= best:
+                plan, best = groups, value
     if plan is not None and best is not None and bound is not None and best >= bound:
         status = "optimal"
 
@@ -256,10 +252,7 @@ def _slot_rounds(
         )
         groups = None
         if result.status in ("optimal", "feasible"):
-            try:
-                groups = split(gm.ctx, result)
-            except ValueError:
-                groups = None
+            groups = split(gm.ctx, result)
         if groups is None:
             stale += 1
             continue

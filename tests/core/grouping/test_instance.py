@@ -52,7 +52,7 @@ def test_errors_are_listed_in_french():
         )
     text = "\n".join(error.value.messages)
     assert "Poids « need »" in text
-    assert "Poids inconnu : « colour »" in text
+    assert "Clé inconnue « colour » (poids)" in text
 
 
 def test_instance_errors_list_every_problem():
