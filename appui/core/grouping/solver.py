@@ -58,6 +58,8 @@ class SolveDetails:
     greedy_objective: int | None = None
     lp_bound: int | None = None
     slot_rounds: int = 0
+    #: Solutions whose pools the cut into groups could not separate (kept plan used instead).
+    split_failures: int = 0
 
 
 def default_workers() -> int:
@@ -187,10 +189,17 @@ def solve_with_details(
         if result.status in ("optimal", "feasible"):
             details.model_objective = result.objective
             details.model_terms = dict(result.terms)
-            groups = split(gm.ctx, result)
-            value = validation.objective(instance, groups)
-            if best is None or value >= best:
-                plan, best = groups, value
+            # Apart lists are cliques in the model, so the cut succeeds on them; should a
+            # pool still resist (overlapping lists with unequal rooms), the plan already
+            # held is kept rather than lost, and the failure is counted, not hidden.
+            try:
+                groups = split(gm.ctx, result)
+            except ValueError:
+                details.split_failures += 1
+            else:
+                value = validation.objective(instance, groups)
+                if best is None or value >= best:
+                    plan, best = groups, value
     if plan is not None and best is not None and bound is not None and best >= bound:
         status = "optimal"
 
@@ -252,7 +261,10 @@ def _slot_rounds(
         )
         groups = None
         if result.status in ("optimal", "feasible"):
-            groups = split(gm.ctx, result)
+            try:
+                groups = split(gm.ctx, result)
+            except ValueError:  # see solve_with_details: the current plan stays
+                details.split_failures += 1
         if groups is None:
             stale += 1
             continue
