@@ -22,6 +22,10 @@ from appui.core.io.values import (
 
 #: Rows read from one sheet at most; far above any school list, it stops runaway files.
 MAX_ROWS = 200_000
+#: Columns of one sheet at most. A sheet may *claim* 16,384 columns and a million rows (its
+#: declared dimension, or ODS "repeated" cells) in a few bytes: what is read is bounded by
+#: these limits before any padding or copying, never by what the file says about itself.
+MAX_COLUMNS = 1_000
 
 
 class TableFormat(StrEnum):
@@ -238,11 +242,16 @@ def _xlsx_rows(
         ) from exc
     worksheet, issues = _pick_sheet(workbook.sheetnames, sheet, name)
     rows = workbook[worksheet]
+    # The declared dimension (e.g. A1:XFD1048576) would pad every row to its width and add
+    # every missing row: ignore it and read only the cells the sheet really holds.
+    rows.reset_dimensions()
 
     def generate() -> Iterator[tuple[int, list[CellValue]]]:
         try:
             for line, values in enumerate(rows.iter_rows(values_only=True), start=1):
-                yield line, [_plain(value) for value in values]
+                yield line, _bounded(name, line, [_plain(value) for value in values])
+        except ImportFileError:
+            raise
         except Exception as exc:  # damaged sheet XML surfaces only while iterating
             raise ImportFileError.single(
                 name, "le classeur Excel ne peut pas être lu : il semble endommagé."
@@ -251,6 +260,25 @@ def _xlsx_rows(
             workbook.close()
 
     return generate(), issues, worksheet
+
+
+def _bounded(name: str, line: int, values: list[CellValue]) -> list[CellValue]:
+    """A row within :data:`MAX_ROWS` and :data:`MAX_COLUMNS`: empty cells beyond are dropped,
+    a value beyond refuses the file (with a French message naming the line)."""
+    if len(values) > MAX_COLUMNS:
+        if any(value is not None for value in values[MAX_COLUMNS:]):
+            raise ImportFileError.single(
+                name,
+                f"la ligne a plus de {MAX_COLUMNS} colonnes remplies : ce n'est pas "
+                "une liste d'élèves ou de personnels.",
+                line=line,
+            )
+        values = values[:MAX_COLUMNS]
+    if line > MAX_ROWS and any(value is not None for value in values):
+        raise ImportFileError.single(
+            name, f"le fichier dépasse {MAX_ROWS} lignes : découpez-le.", line=line
+        )
+    return values
 
 
 def _plain(value: Any) -> CellValue:
@@ -304,10 +332,10 @@ def _ods_rows(
     tables = document.spreadsheet.getElementsByType(OdsTable)
     names = [str(table.getAttribute("name")) for table in tables]
     chosen, issues = _pick_sheet(names, sheet, name)
-    return _ods_table_rows(tables[names.index(chosen)]), issues, chosen
+    return _ods_table_rows(tables[names.index(chosen)], name), issues, chosen
 
 
-def _ods_table_rows(table: Any) -> Iterator[tuple[int, list[CellValue]]]:
+def _ods_table_rows(table: Any, name: str) -> Iterator[tuple[int, list[CellValue]]]:
     from odf.table import TableRow
 
     line = 1
@@ -324,10 +352,22 @@ def _ods_table_rows(table: Any) -> Iterator[tuple[int, list[CellValue]]]:
                 # Trailing empty cells are often repeated up to the sheet's last column.
                 pending_empty += count
                 continue
+            # Check the width before copying anything: "repeated" costs nothing to claim.
+            if len(values) + pending_empty + count > MAX_COLUMNS:
+                raise ImportFileError.single(
+                    name,
+                    f"la ligne a plus de {MAX_COLUMNS} colonnes remplies : ce n'est pas "
+                    "une liste d'élèves ou de personnels.",
+                    line=line,
+                )
             values.extend([None] * pending_empty)
             pending_empty = 0
             values.extend([value] * count)
         if values:
+            if line + repeat - 1 > MAX_ROWS:
+                raise ImportFileError.single(
+                    name, f"le fichier dépasse {MAX_ROWS} lignes : découpez-le.", line=line
+                )
             for _ in range(repeat):
                 yield line, values
                 line += 1
