@@ -172,6 +172,9 @@ class Plan(models.Model):
     bound = models.FloatField(null=True, blank=True)
     gap = models.FloatField(null=True, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
+    #: Bumped by every write to the plan's groups (moves, locks, solves, restores): a form or
+    #: board built on an older revision is refused with a conflict message, never applied.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("group plan")
@@ -196,11 +199,53 @@ class Plan(models.Model):
         return self.status in {self.Status.DRAFT, self.Status.PROPOSED}
 
 
+class Round(models.Model):
+    """A round (séquence) of a level's period: 3 to 5 weeks with groups of their own.
+
+    Seed 004: short modules of 3 to 5 sessions, each followed by a new diagnosis. A period
+    cut into rounds lets a pupil follow two short modules on different needs; the groups of
+    all rounds are formed together, and a later round can be formed again from updated
+    profiles with the earlier ones kept.
+    """
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="rounds")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["level__order", "period__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "period", "number"], name="unique_round_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="round_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{_('Round')} {self.number}"
+
+
 class Group(models.Model):
-    """A need group: one module, in one slot, for one period, with its staff and room."""
+    """A need group: one module, in one slot, for one period (or one round of it), with
+    its staff and room."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="groups")
     slot = models.ForeignKey(Slot, on_delete=models.RESTRICT, related_name="groups")
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("round"),
+    )
     module = models.ForeignKey(Module, on_delete=models.RESTRICT, related_name="groups")
     room = models.ForeignKey(
         Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="groups"
@@ -236,3 +281,114 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.group}"
+
+
+class PlanSnapshot(models.Model):
+    """One version of a level's need groups for a period, kept for comparison and restore.
+
+    Every solve, batch of hand moves, restore and publication records one (numbered per
+    level and period); nothing overwrites an earlier version. ``groups`` holds the groups as
+    the solver sees them: slot, round, module, staff, room, students, locks.
+    """
+
+    class Origin(models.TextChoices):
+        SOLVE = "solve", _("computed")
+        MINIMAL = "minimal", _("recomputed with minimal change")
+        MOVES = "moves", _("changed by hand")
+        RESTORE = "restore", _("restored")
+        PUBLISH = "publish", _("published")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="snapshots")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    groups = models.JSONField(default=list, blank=True)
+    objective = models.FloatField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["level__order", "period__number", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "period", "number"], name="unique_snapshot_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} — {self.period} — {_('version')} {self.number}"
+
+
+class WishWindow(models.Model):
+    """The days during which a level's pupils choose wished modules for a period.
+
+    The coordinator opens it and lists the modules offered; pupils (or the coordinator for
+    them) rank 1 to ``max_wishes`` of them; the solver honours them where it can.
+    """
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="wish_windows")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="wish_windows")
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    modules = models.ManyToManyField(
+        Module, related_name="wish_windows", verbose_name=_("modules offered")
+    )
+    max_wishes = models.PositiveSmallIntegerField(
+        _("wishes per pupil"), default=3, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("wish window")
+        verbose_name_plural = _("wish windows")
+        ordering = ["level__order", "period__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "period"], name="unique_wish_window"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="wish_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} — {self.period}"
+
+
+class Wish(models.Model):
+    """A pupil's wished module, ranked 1 (most wished) to 3."""
+
+    window = models.ForeignKey(WishWindow, on_delete=models.CASCADE, related_name="wishes")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="ap_wishes")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="wishes")
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("wish")
+        verbose_name_plural = _("wishes")
+        ordering = ["window", "student", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "student", "rank"], name="unique_wish_rank"),
+            models.UniqueConstraint(
+                fields=["window", "student", "module"], name="unique_wish_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.module} ({self.rank})"
