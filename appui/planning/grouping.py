@@ -5,7 +5,18 @@ groups and the coordinator's locks into a solver instance; `store_solution` writ
 solver's groups back. Identifiers in the instance: students, staff and rooms by primary key,
 slots as "s<pk>", modules by code. A deepening need is keyed apart and served only by
 approfondissement modules (the rule and its key live in `appui.core.needs.keys`).
+
+Rounds (séquences, ``rounds.py``): when the plan's period is cut into rounds, each (slot,
+round) pair is a slot of its own for the solver, "s<slot pk>-r<round pk>": every pupil is
+placed once per slot and round, staff and rooms are available in every round (different
+weeks), a module opens only in the rounds with dates enough for its sessions, and the groups
+of a round that has started are kept whole (locked groups) while the later rounds are formed
+again from the current need profiles.
 """
+
+import dataclasses
+import datetime as dt
+from collections.abc import Collection
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -43,7 +54,8 @@ from appui.diagnostics.models import NeedProfile
 from appui.schools.models import Enrolment, Student
 from appui.schools.selectors import students_of, with_division_of
 
-from .models import Assignment, Group, Module, Plan, Room, Slot
+from . import rounds as round_rules
+from .models import Assignment, Group, Module, Plan, Room, Round, Slot
 
 DEEPENING = Module.Kind.DEEPENING
 
@@ -61,8 +73,13 @@ TARGET_LEVEL_BY_KIND = {
 }
 
 
-def slot_key(slot_id: int) -> str:
-    return f"s{slot_id}"
+def slot_key(slot_id: int, round_id: int | None = None) -> str:
+    """The solver's id of a slot, or of a slot in one round of the period."""
+    return f"s{slot_id}" if round_id is None else f"s{slot_id}-r{round_id}"
+
+
+def group_key(group: Group) -> str:
+    return slot_key(group.slot_id, group.round_id)
 
 
 def module_competency(module: Module) -> str:
@@ -99,6 +116,36 @@ def plan_modules(plan: Plan):
     )
 
 
+def plan_rounds(plan: Plan) -> list[Round]:
+    """The rounds of the plan's period for its level (none: the period is one sequence)."""
+    return round_rules.rounds_of(plan.level, plan.period)
+
+
+def frozen_rounds(plan: Plan, rounds: list[Round], today: dt.date | None = None) -> set[int]:
+    """Rounds that have started and hold groups of this plan: those groups are kept as they
+    are when the plan is formed again (seed 004: the pupils follow them already)."""
+    started = {r.pk for r in rounds if round_rules.is_started(r, today)}
+    if not started:
+        return set()
+    return set(
+        plan.groups.filter(round_id__in=started).values_list("round_id", flat=True).distinct()
+    )
+
+
+def instance_slots(
+    plan: Plan, rounds: list[Round] | None = None
+) -> dict[str, tuple[Slot, Round | None]]:
+    """The solver's slots of a plan, by id: each slot, or each (slot, round) pair."""
+    rounds = plan_rounds(plan) if rounds is None else rounds
+    out: dict[str, tuple[Slot, Round | None]] = {}
+    for slot in plan_slots(plan):
+        if not rounds:
+            out[slot_key(slot.pk)] = (slot, None)
+        for r in rounds:
+            out[slot_key(slot.pk, r.pk)] = (slot, r)
+    return out
+
+
 def student_needs(profile_needs: dict) -> dict[str, int]:
     """Solver needs from a stored profile: level per competency, deepening ones keyed apart."""
     needs: dict[str, int] = {}
@@ -125,20 +172,31 @@ def previous_plan(plan: Plan) -> Plan | None:
     )
 
 
-def build_instance(plan: Plan) -> Instance:
+def build_instance(plan: Plan, today: dt.date | None = None) -> Instance:
     """The solver instance of a plan: its students' needs and special schemes, the slots'
-    staff and rooms, the modules, last period's groups, what is locked and whether the
-    level keeps special schemes apart."""
+    staff and rooms (per round when the period is cut), the modules, last period's groups,
+    what is locked and whether the level keeps special schemes apart."""
     students = list(plan_students(plan))
     profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=students)}
     modules = list(plan_modules(plan))
     competencies = sorted({module_competency(m) for m in modules})
-    locked, locked_groups = _locks(plan)
+    rounds = plan_rounds(plan)
+    slots = instance_slots(plan, rounds)
+    frozen = frozen_rounds(plan, rounds, today)
+    # Dates of each slot in each round: a module opens where its sessions fit.
+    sessions = {
+        key: None if r is None else len(round_rules.round_dates(r, slot))
+        for key, (slot, r) in slots.items()
+    }
+    locked, locked_groups = _locks(plan, frozen, bool(rounds))
+    core_students = tuple(_core_student(s, profiles.get(s.pk, {}), competencies) for s in students)
+    if frozen:
+        core_students = _absent_from_frozen(core_students, slots, frozen, locked_groups)
     return Instance(
         competencies=tuple(competencies),
-        students=tuple(_core_student(s, profiles.get(s.pk, {}), competencies) for s in students),
-        slots=_core_slots(plan, modules),
-        modules=tuple(_core_module(m) for m in modules),
+        students=core_students,
+        slots=_core_slots(slots, modules),
+        modules=tuple(_core_module(m, _module_slots(m, sessions)) for m in modules),
         previous_groups=_previous_groups(plan),
         weights=Weights.from_dict(plan.weights or {}),
         locked=tuple(locked),
@@ -149,16 +207,49 @@ def build_instance(plan: Plan) -> Instance:
     )
 
 
-def _core_slots(plan: Plan, modules: list[Module]) -> tuple[CoreSlot, ...]:
-    """The plan's slots with the staff able to run one of its modules, and the rooms."""
+def _absent_from_frozen(
+    students: tuple[CoreStudent, ...],
+    slots: dict[str, tuple[Slot, Round | None]],
+    frozen: set[int],
+    locked_groups: list[CoreGroup],
+) -> tuple[CoreStudent, ...]:
+    """A pupil in no group of a started round (arrived since) is not placed in it: its
+    groups are kept as they are."""
+    frozen_keys = {key for key, (_slot, r) in slots.items() if r is not None and r.pk in frozen}
+    placed = {(s, g.slot) for g in locked_groups if g.slot in frozen_keys for s in g.students}
+    return tuple(
+        dataclasses.replace(
+            student,
+            unavailable_slots=student.unavailable_slots
+            | {key for key in frozen_keys if (student.id, key) not in placed},
+        )
+        if any((student.id, key) not in placed for key in frozen_keys)
+        else student
+        for student in students
+    )
+
+
+def _module_slots(module: Module, sessions: dict[str, int | None]) -> frozenset[str] | None:
+    """Where a module may open: every slot, or in a period cut into rounds only the (slot,
+    round) pairs with at least as many dates as the module has sessions (``sessions``: the
+    dates of each solver slot, None for a slot of a period without rounds)."""
+    fitting = frozenset(key for key, n in sessions.items() if n is None or module.sessions <= n)
+    return None if len(fitting) == len(sessions) else fitting
+
+
+def _core_slots(
+    slots: dict[str, tuple[Slot, Round | None]], modules: list[Module]
+) -> tuple[CoreSlot, ...]:
+    """The plan's slots (per round) with the staff able to run one of its modules, and the
+    rooms."""
     staff_competencies: dict[int, set[str]] = {}
     for module in modules:
         for member in module.staff.all():
             staff_competencies.setdefault(member.pk, set()).add(module_competency(module))
     return tuple(
         CoreSlot(
-            id=slot_key(slot.pk),
-            label=str(slot),
+            id=key,
+            label=str(slot) if r is None else f"{slot} ({r})",
             staff=tuple(
                 CoreStaff(
                     id=str(member.pk),
@@ -173,7 +264,7 @@ def _core_slots(plan: Plan, modules: list[Module]) -> tuple[CoreSlot, ...]:
                 for room in slot.rooms.all()
             ),
         )
-        for slot in plan_slots(plan)
+        for key, (slot, r) in slots.items()
     )
 
 
@@ -191,17 +282,24 @@ def _previous_groups(plan: Plan) -> tuple[PreviousGroup, ...]:
     )
 
 
-def _locks(plan: Plan) -> tuple[list[Lock], list[CoreGroup]]:
-    """Locked groups (kept whole) and locked students of the other groups."""
+def _locks(
+    plan: Plan, frozen: Collection[int] = (), rounded: bool = False
+) -> tuple[list[Lock], list[CoreGroup]]:
+    """Locked groups (kept whole: locked by hand, or of a started round) and locked students
+    of the other groups. In a period cut into rounds, groups made before the cut (no round)
+    are left out: forming the plan again replaces them."""
     locked: list[Lock] = []
     locked_groups: list[CoreGroup] = []
     for group in plan.groups.select_related("module", "room").prefetch_related(
         "assignments", "staff"
     ):
-        if group.locked:
+        if rounded and group.round_id is None:
+            continue
+        key = group_key(group)
+        if group.locked or group.round_id in frozen:
             locked_groups.append(
                 CoreGroup(
-                    slot=slot_key(group.slot_id),
+                    slot=key,
                     module=group.module.code,
                     staff=tuple(str(s.pk) for s in group.staff.all()),
                     room=str(group.room_id or ""),
@@ -211,11 +309,7 @@ def _locks(plan: Plan) -> tuple[list[Lock], list[CoreGroup]]:
             )
             continue
         locked.extend(
-            Lock(
-                student=str(assignment.student_id),
-                slot=slot_key(group.slot_id),
-                module=group.module.code,
-            )
+            Lock(student=str(assignment.student_id), slot=key, module=group.module.code)
             for assignment in group.assignments.all()
             if assignment.locked
         )
@@ -238,7 +332,7 @@ def _core_student(student: Student, profile: dict, competencies: list[str]) -> C
     )
 
 
-def _core_module(module: Module) -> CoreModule:
+def _core_module(module: Module, slots: frozenset[str] | None = None) -> CoreModule:
     return CoreModule(
         id=module.code,
         competency=module_competency(module),
@@ -247,6 +341,7 @@ def _core_module(module: Module) -> CoreModule:
         max_size=module.max_size,
         label=module.title,
         target_level=TARGET_LEVEL_BY_KIND.get(Module.Kind(module.kind)),
+        slots=slots,
     )
 
 
@@ -255,7 +350,7 @@ def current_groups(plan: Plan) -> list[CoreGroup]:
     return [
         CoreGroup(
             id=str(group.pk),
-            slot=slot_key(group.slot_id),
+            slot=group_key(group),
             module=group.module.code,
             staff=tuple(str(s.pk) for s in group.staff.all()),
             room=str(group.room_id or ""),
@@ -292,39 +387,51 @@ def refresh_explanations(plan: Plan) -> None:
     assignments = list(Assignment.objects.filter(group__plan=plan).select_related("group"))
     for assignment in assignments:
         lines = sentences.get(str(assignment.student_id), [])
-        index = slot_index.get(slot_key(assignment.group.slot_id))
+        index = slot_index.get(group_key(assignment.group))
         assignment.explanation = lines[index] if index is not None and index < len(lines) else ""
     Assignment.objects.bulk_update(assignments, ["explanation"], batch_size=500)
 
 
 @transaction.atomic
 def store_solution(plan: Plan, solution: Solution) -> Plan:
-    """Replace the plan's unlocked groups by the solver's; locked groups stay as they are."""
+    """Replace the plan's unlocked groups by the solver's; locked groups, and the groups of a
+    round that has started, stay as they are."""
     plan.solver_status = solution.status
     plan.solver_message = "\n".join(solution.messages)
     if not solution.is_plan:
         plan.status = Plan.Status.DRAFT
         plan.save()
         return plan
-    locked_ids = set(plan.groups.filter(locked=True).values_list("pk", flat=True))
+    rounds = plan_rounds(plan)
+    slots = instance_slots(plan, rounds)
+    # Kept as they are: locked groups, and the groups of a started round (which the solver
+    # received as locked groups). Groups made before the period was cut into rounds go.
+    kept = plan.groups.filter(locked=True)
+    if rounds:
+        kept = kept.exclude(round=None)
+    frozen = frozen_rounds(plan, rounds)
+    kept_ids = set(kept.values_list("pk", flat=True)) | set(
+        plan.groups.filter(round_id__in=frozen).values_list("pk", flat=True)
+    )
     # Locked students are placed again by the solver where they were locked; keep the lock
     # and its reason on their new assignment.
     kept_locks = {
-        (str(a.student_id), slot_key(a.group.slot_id), a.group.module.code): a.lock_reason
+        (str(a.student_id), group_key(a.group), a.group.module.code): a.lock_reason
         for a in Assignment.objects.filter(group__plan=plan, locked=True)
-        .exclude(group_id__in=locked_ids)
+        .exclude(group_id__in=kept_ids)
         .select_related("group__module")
     }
-    plan.groups.exclude(pk__in=locked_ids).delete()
+    plan.groups.exclude(pk__in=kept_ids).delete()
     modules = {m.code: m for m in plan_modules(plan)}
     rooms = {str(r.pk): r for r in Room.objects.filter(school=plan.level.year.school)}
-    slot_ids = {slot_key(s.pk): s.pk for s in plan_slots(plan)}
     for group in solution.groups:
         if group.locked:
             continue
+        slot, round = slots[group.slot]
         db_group = Group.objects.create(
             plan=plan,
-            slot_id=slot_ids[group.slot],
+            slot=slot,
+            round=round,
             module=modules[group.module],
             room=rooms.get(group.room),
         )
