@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "appui.accounts",
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need neither a CSP nor no-store (see config/middleware.py).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +172,45 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Production security -------------------------------------------------------------------
+# Defaults are safe when DEBUG is off (`manage.py check --deploy` has nothing to say); every
+# one can be changed from the environment (see .env.example and docs/deploiement.md).
+#
+# HTTPS only: plain HTTP is redirected, and browsers are told (HSTS) to refuse plain HTTP for
+# a year. Behind a TLS reverse proxy (nginx, HAProxy…) set BEHIND_PROXY=1 so that Django
+# trusts the proxy's X-Forwarded-Proto header; the proxy must set it on every request
+# (overwriting any sent by the client), or anyone could claim HTTPS.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# includeSubDomains covers the names *under* appui's own host (appui.ac-x.fr → *.appui.ac-x.fr),
+# never its siblings: on by default. Preload asks browsers to ship the domain in their HSTS
+# list, which only the owner of the registrable domain (an académie's IT department) can
+# decide and is hard to undo: off by default, and its deploy warning silenced for that reason.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp), in every mode so that development shows violations:
+# scripts and styles only from appui's own static files — no inline <script>, no on*=
+# handlers, no style= attributes, no eval (htmx is configured accordingly in base.html).
+# `data:` images: Pico CSS draws its checkboxes and select arrows with inline SVG URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

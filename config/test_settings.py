@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client and the browser tests' live server speak plain HTTP: no redirect to HTTPS
+# (tests/test_deploy_check.py checks the production defaults in their own process).
+SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Serve static files from the apps' folders without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
