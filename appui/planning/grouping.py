@@ -55,6 +55,7 @@ from appui.schools.models import Enrolment, Student
 from appui.schools.selectors import students_of, with_division_of
 
 from . import rounds as round_rules
+from . import wishes
 from .models import Assignment, Group, Module, Plan, Room, Round, Slot
 
 DEEPENING = Module.Kind.DEEPENING
@@ -189,7 +190,12 @@ def build_instance(plan: Plan, today: dt.date | None = None) -> Instance:
         for key, (slot, r) in slots.items()
     }
     locked, locked_groups = _locks(plan, frozen, bool(rounds))
-    core_students = tuple(_core_student(s, profiles.get(s.pk, {}), competencies) for s in students)
+    # Pupils' wished modules, in rank order (appui/planning/wishes.py).
+    wished = wishes.wishes_by_student(plan, codes={m.code for m in modules})
+    core_students = tuple(
+        _core_student(s, profiles.get(s.pk, {}), competencies, wished.get(s.pk, ()))
+        for s in students
+    )
     if frozen:
         core_students = _absent_from_frozen(core_students, slots, frozen, locked_groups)
     return Instance(
@@ -316,7 +322,9 @@ def _locks(
     return locked, locked_groups
 
 
-def _core_student(student: Student, profile: dict, competencies: list[str]) -> CoreStudent:
+def _core_student(
+    student: Student, profile: dict, competencies: list[str], wished: tuple[str, ...] = ()
+) -> CoreStudent:
     # plan_students() selects students by their division's level that year: they all have one.
     division_code = getattr(student, "year_division_code", None)
     assert division_code is not None
@@ -329,6 +337,7 @@ def _core_student(student: Student, profile: dict, competencies: list[str]) -> C
         needs={k: v for k, v in student_needs(profile).items() if k in competencies},
         name=f"{student.first_name} {student.last_name}",
         scheme=student.scheme if scheme is None else scheme,
+        wishes=wished,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_catalogue, views_slot_periods
+from . import views, views_catalogue, views_rounds, views_slot_periods, views_versions, views_wishes
 
 app_name = "planning"
 
@@ -11,9 +11,28 @@ urlpatterns = [
         views.plan_workspace,
         name="plan-workspace",
     ),
+    path(
+        "groupes/niveaux/<int:level_pk>/periodes/<int:period_pk>/sequences/",
+        views_rounds.round_plan,
+        name="round-plan",
+    ),
+    path("groupes/sequences/<int:pk>/", views_rounds.round_edit, name="round-edit"),
+    path("groupes/sequences/<int:pk>/supprimer/", views_rounds.round_delete, name="round-delete"),
     path("groupes/plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("groupes/plans/<int:pk>/etat/", views.plan_status, name="plan-status"),
     path("groupes/plans/<int:pk>/action/", views.plan_action, name="plan-action"),
+    # Versions of a plan, restore, publication (views_versions.py).
+    path("groupes/plans/<int:pk>/versions/", views_versions.plan_versions, name="plan-versions"),
+    path(
+        "groupes/plans/<int:pk>/versions/<int:number>/restaurer/",
+        views_versions.plan_restore,
+        name="plan-restore",
+    ),
+    path(
+        "groupes/plans/<int:pk>/publier/",
+        views_versions.plan_publish_confirm,
+        name="plan-publish",
+    ),
     path("groupes/<int:pk>/", views.group_detail, name="group-detail"),
     path("barrettes/", views_catalogue.slot_list, name="slot-list"),
     path("barrettes/periodes/", views_slot_periods.slot_periods, name="slot-periods"),
@@ -25,4 +44,27 @@ urlpatterns = [
     path("modules/nouveau/", views_catalogue.module_edit, name="module-create"),
     path("modules/<int:pk>/", views_catalogue.module_edit, name="module-edit"),
     path("modules/<int:copy_of>/dupliquer/", views_catalogue.module_edit, name="module-copy"),
+    # Pupils' wishes (views_wishes.py).
+    path("voeux/", views_wishes.wish_index, name="wish-index"),
+    path(
+        "voeux/niveaux/<int:level_pk>/periodes/<int:period_pk>/",
+        views_wishes.wish_window,
+        name="wish-window",
+    ),
+    path(
+        "voeux/niveaux/<int:level_pk>/periodes/<int:period_pk>/cloture/",
+        views_wishes.wish_close,
+        name="wish-close",
+    ),
+    path(
+        "voeux/niveaux/<int:level_pk>/periodes/<int:period_pk>/saisie/",
+        views_wishes.wish_entry,
+        name="wish-entry",
+    ),
+    path(
+        "voeux/niveaux/<int:level_pk>/periodes/<int:period_pk>/saisie/<int:student_pk>/",
+        views_wishes.wish_entry_row,
+        name="wish-entry-row",
+    ),
+    path("mes-voeux/", views_wishes.wish_mine, name="wish-mine"),
 ]
