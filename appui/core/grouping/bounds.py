@@ -12,6 +12,7 @@ A plan's objective can never exceed any of them.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -60,14 +61,16 @@ def simple_upper_bound(instance: Instance, prepared: Prepared | None = None) -> 
     return total
 
 
-def lp_bound(model: cp_model.CpModel) -> int | None:
+def lp_bound(model: cp_model.CpModel, time_limit: float | None = None) -> int | None:
     """Upper bound from the LP relaxation of the CP-SAT model, solved by GLOP.
 
     The model is a mixed-integer linear program (linear constraints, at-most-one and
     exactly-one), so relaxing integrality gives a proven bound on its optimum, which is the
     instance's optimum. Constraints of other kinds (none in a normal solve) and enforced
-    constraints are left out, which only relaxes further. None if GLOP fails.
+    constraints are left out, which only relaxes further. None if GLOP fails or does not
+    finish within ``time_limit`` seconds (building the LP counts).
     """
+    started = time.perf_counter()
     proto = model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:
@@ -110,6 +113,11 @@ def lp_bound(model: cp_model.CpModel) -> int | None:
         objective.SetCoefficient(variables[v], objective.GetCoefficient(variables[v]) + float(k))
     objective.SetMinimization()
     lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    if time_limit is not None:
+        left = time_limit - (time.perf_counter() - started)
+        if left <= 0:
+            return None
+        lp.SetTimeLimit(max(1, int(1000 * left)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     scaling = proto.objective.scaling_factor or 1.0

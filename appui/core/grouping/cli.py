@@ -1,6 +1,7 @@
 """Command line, no Django::
 
-    python -m appui.core.grouping solve INSTANCE.json [--time-limit S] [--seed N] [--workers N] -o SOLUTION.json
+    python -m appui.core.grouping solve INSTANCE.json [--time-limit S] [--seed N] [--workers N]
+        [--start PLAN.json [--minimal-change]] [--deterministic] -o SOLUTION.json
     python -m appui.core.grouping check INSTANCE.json SOLUTION.json
     python -m appui.core.grouping explain INSTANCE.json SOLUTION.json [--student ID]
     python -m appui.core.grouping generate {cap,300,450} [--seed N] -o INSTANCE.json
@@ -19,7 +20,7 @@ from typing import NoReturn, TextIO
 
 from .explain import explain
 from .generator import PRESETS, preset
-from .instance import Instance, InstanceError
+from .instance import Group, Instance, InstanceError
 from .metrics import format_metrics
 from .solution import Solution
 from .solver import solve
@@ -32,6 +33,7 @@ TERM_LABELS = {
     "mixing": "mixité",
     "change": "renouvellement",
     "load": "équilibre des services",
+    "stay": "changements",
 }
 STATUS_LABELS = {
     "optimal": "optimal (prouvé)",
@@ -87,14 +89,31 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def _load_start(path: str) -> list[Group]:
+    """The plan to start from: a solution file (``solve -o``); French errors otherwise."""
+    try:
+        return list(Solution.load(path).groups)
+    except InstanceError as error:
+        raise InstanceError(
+            [f"Plan de départ {path} : {message}" for message in error.messages]
+        ) from error
+
+
 def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     instance = _load_instance(args.instance)
+    start = _load_start(args.start) if args.start else None
+    if args.minimal_change and start is None:
+        print("--minimal-change demande un plan de départ (--start PLAN.json).", file=err)
+        return 2
     solution = solve(
         instance,
         time_limit=args.time_limit,
         seed=args.seed,
         workers=args.workers,
         gap_limit=args.gap_limit,
+        start=start,
+        minimal_change=args.minimal_change,
+        deterministic=args.deterministic,
     )
     text = solution.to_json() + "\n"
     if args.output:
@@ -191,6 +210,22 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--gap-limit", type=float, default=0.0, help="arrêt à cet écart relatif (ex. 0.01)"
+    )
+    p.add_argument(
+        "--start",
+        metavar="PLAN.json",
+        help="plan de départ (fichier écrit par solve -o) ; les verrous de l'instance priment",
+    )
+    p.add_argument(
+        "--minimal-change",
+        action="store_true",
+        help="ne déplacer que les élèves qu'il faut (avec --start ; poids « stay »)",
+    )
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="arrêt sur un budget de calcul plutôt que l'horloge (même plan, même graine, "
+        "avec --workers 1)",
     )
     p.set_defaults(run=cmd_solve)
     p = sub.add_parser("check", help="vérifie un plan et affiche ses indicateurs")

@@ -425,6 +425,56 @@ class StaffLoad(Rule):
         return -w * term
 
 
+class Stay(Rule):
+    """Minimal change (a re-solve with ``minimal_change``): each placement of the start plan
+    not kept costs ``stay``. A placement is kept when the student attends the same module
+    with one of the start group's staff members (the module alone when none of them is on
+    the slot any more); see :mod:`start`. Only built when the context has a start."""
+
+    name = "stay"
+    label = "changements limités"
+
+    def build(self) -> Any:
+        start = self.ctx.start
+        if start is None:
+            return 0
+        w = self.ctx.weights.stay
+        prep, var = self.prep, self.vars
+        kept: Any = 0
+        total = 0
+        for (s, t), place in sorted(start.items()):
+            if s not in prep.students or t not in prep.free_rooms:
+                continue
+            total += 1
+            locked = prep.fixed.get((s, t))
+            if locked is not None:
+                kept = kept + int(
+                    locked.module == place.module
+                    and (not place.staff or bool(place.staff & set(locked.staff)))
+                )
+                continue
+            lit = var.x.get((s, t, place.module))
+            if lit is None:
+                continue
+            leads = [
+                var.a[key] for p in sorted(place.staff) if (key := (t, p, place.module)) in var.a
+            ]
+            if place.staff and not leads:
+                continue  # the start group's staff cannot lead it any more here
+            k = self.model.new_bool_var(f"stay[{s},{t}]")
+            self.model.add(k <= lit)
+            if leads:
+                self.model.add(k <= sum(leads))
+            self.ctx.derive(
+                k,
+                lambda value, lit=lit, leads=leads: min(
+                    value(lit), 1 if not leads else min(1, sum(value(a) for a in leads))
+                ),
+            )
+            kept = kept + k
+        return w * (kept - total)
+
+
 def _is_zero(lit: Any) -> bool:
     return isinstance(lit, int) and lit == 0
 
@@ -465,6 +515,7 @@ OBJECTIVE_TERMS: tuple[type[Rule], ...] = (
     DivisionMixing,
     GroupChange,
     StaffLoad,
+    Stay,
 )
 
 
@@ -478,6 +529,8 @@ def build_all(ctx: ModelContext) -> tuple[list[Rule], dict[str, Any]]:
     terms: dict[str, Any] = {}
     if not ctx.diagnose:
         for cls in OBJECTIVE_TERMS:
+            if cls is Stay and ctx.start is None:
+                continue
             rule = cls(ctx)
             terms[rule.name] = rule.build()
             rules.append(rule)

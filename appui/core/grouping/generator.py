@@ -165,12 +165,18 @@ PRESETS: dict[str, Preset] = {
     "cap": Preset(120, 2, 10, 5, "1CAP", difficulty=0.08),
     "300": Preset(300, 3, 24, 10, "2PRO"),
     "450": Preset(450, 4, 36, 15, "1PRO"),
+    # Larger levels (a big lycée's whole 2nde, or a level planned across sites): about 12.5
+    # pupils per group, staff and rooms in proportion, 4 slots.
+    "600": Preset(600, 4, 48, 20, "2PRO"),
+    "1000": Preset(1000, 4, 80, 34, "2PRO"),
+    "1500": Preset(1500, 4, 120, 50, "2PRO"),
 }
 
 
 def preset(name: str, seed: int = 0) -> Instance:
     """One of the benchmark sizes: ``cap`` (120 students, 2 slots), ``300`` (300 students,
-    3 slots, 24 groups per slot) or ``450`` (450 students, 4 slots)."""
+    3 slots, 24 groups per slot), ``450`` (450 students, 4 slots), or ``600``, ``1000``,
+    ``1500`` (that many students, 4 slots)."""
     p = PRESETS[name]
     return generate(
         p.students,

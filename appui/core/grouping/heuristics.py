@@ -15,6 +15,7 @@ whatever the sizes; ``validation.violations`` then says which rules it breaks.
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,11 +73,19 @@ class _State:
 
 
 def greedy_plan(
-    instance: Instance, *, prepared: Prepared | None = None, seed: int = 0, polish: bool = True
+    instance: Instance,
+    *,
+    prepared: Prepared | None = None,
+    seed: int = 0,
+    polish: bool = True,
+    deadline: float | None = None,
 ) -> list[Group]:
     """A complete plan built slot by slot (see the module docstring), then reviewed by
     :func:`polish_plan` unless ``polish`` is false. It meets every hard rule on ordinary
-    instances; ``validation.violations`` says if it could not."""
+    instances; ``validation.violations`` says if it could not.
+
+    ``deadline`` (a ``time.perf_counter()`` instant): the review stops its passes there, and
+    is skipped when the deadline has passed once the slots are planned."""
     prep = prepared or Prepared(instance)
     rng = random.Random(seed)
     state = _State(prep)
@@ -90,8 +99,8 @@ def greedy_plan(
         for g in planned:
             state.record(g)
         groups.extend(planned)
-    if polish:
-        groups = polish_plan(prep, groups)
+    if polish and (deadline is None or time.perf_counter() < deadline):
+        groups = polish_plan(prep, groups, deadline=deadline)
     return groups
 
 
@@ -562,10 +571,12 @@ class _Polisher:
             st in partners for other in self.members[pool] if other != leaving for st in other
         )
 
-    def run(self, passes: int = 2) -> None:
+    def run(self, passes: int = 2, deadline: float | None = None) -> None:
         for _ in range(passes):
             improved = False
             for t in self.prep.slot_ids:
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return
                 for item in self.units[t]:
                     source = self.seat.get((t, item))
                     if source is None:
@@ -644,11 +655,14 @@ class _Polisher:
         return out
 
 
-def polish_plan(prep: Prepared, groups: list[Group]) -> list[Group]:
+def polish_plan(
+    prep: Prepared, groups: list[Group], *, deadline: float | None = None
+) -> list[Group]:
     """Review a plan like a coordinator going over it: move or swap students between the
-    modules of each slot while it serves them better (see :class:`_Polisher`)."""
+    modules of each slot while it serves them better (see :class:`_Polisher`), until
+    ``deadline`` (a ``time.perf_counter()`` instant) if given."""
     polisher = _Polisher(prep, groups)
-    polisher.run()
+    polisher.run(deadline=deadline)
     return polisher.groups()
 
 

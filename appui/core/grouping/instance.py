@@ -236,6 +236,11 @@ class Weights:
     mix: int = 1
     change: int = 5
     load: int = 3
+    #: Minimal-change re-solve only (``solve(start=…, minimal_change=True)``): cost of each
+    #: placement (student, slot) that differs from the plan started from — another module,
+    #: or the same module without the group's staff member. 20 lets a move through when it
+    #: serves a level-2 or level-3 need, not for a wish or a better mix.
+    stay: int = 20
 
     def need_value(self, level: int) -> int:
         return self.need * self.need_values[level]
@@ -256,6 +261,7 @@ class Weights:
             "mix": self.mix,
             "change": self.change,
             "load": self.load,
+            "stay": self.stay,
         }
 
     @classmethod
@@ -263,7 +269,7 @@ class Weights:
         data = dict(data or {})
         errors: list[str] = []
         values: dict[str, Any] = {}
-        for name in ("need", "homogeneity", "wish", "mix", "change", "load"):
+        for name in ("need", "homogeneity", "wish", "mix", "change", "load", "stay"):
             if name in data:
                 value = data.pop(name)
                 if not _is_natural(value):
@@ -458,6 +464,7 @@ GROUP_KEYS = ("id", "slot", "module", "staff", "room", "students", "locked")
 PREVIOUS_KEYS = ("students", "module", "slot")
 WEIGHT_KEYS = (
     "need", "need_values", "homogeneity", "wish", "wish_values", "mix", "change", "load",
+    "stay",
 )  # fmt: skip
 
 

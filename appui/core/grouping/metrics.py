@@ -10,13 +10,19 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import start as start_plan
 from .instance import Group, Instance
 
 
 def compute(
-    instance: Instance, groups: Sequence[Group], gap: float | None = None
+    instance: Instance,
+    groups: Sequence[Group],
+    gap: float | None = None,
+    *,
+    start: Sequence[Group] | None = None,
 ) -> dict[str, Any]:
-    """Every metric of a plan; shares are in [0, 1], ``None`` when undefined."""
+    """Every metric of a plan; shares are in [0, 1], ``None`` when undefined. With the plan
+    a re-solve started from (``start``), ``moved`` counts the pupils moved (:mod:`start`)."""
     students = {s.id: s for s in instance.students}
     modules = {m.id: m for m in instance.modules}
     served: dict[str, set[str]] = defaultdict(set)
@@ -72,7 +78,7 @@ def compute(
         kept = sum(1 for sid in concerned if _kept(sid, homes[sid], previous[sid]))
         changed = 1 - kept / len(concerned) if concerned else None
 
-    return {
+    out: dict[str, Any] = {
         "need_coverage": _share(got, due),
         "top_need_served": _share(top_served, top_total),
         "mean_spread": _mean(spreads),
@@ -84,6 +90,9 @@ def compute(
         "gap": gap,
         "groups": len(groups),
     }
+    if start is not None:
+        out["moved"] = start_plan.moved(instance, groups, start)
+    return out
 
 
 def _kept(student: str, new: list[Group], previous: list[set[str]]) -> bool:
@@ -119,6 +128,7 @@ LABELS = {
     "changed_share": "Élèves ayant changé de groupe",
     "gap": "Écart à la borne prouvée",
     "groups": "Groupes",
+    "moved": "Élèves déplacés",
 }
 _PERCENT = {
     "need_coverage",

@@ -19,7 +19,8 @@ between identical groups (and their rooms) that makes a per-group model slow to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from .instance import Group
 from .prepare import Prepared
+from .start import Placement
 
 Literal = Any  # a CP-SAT Boolean variable, or the constants 0 and 1
 
@@ -63,8 +65,16 @@ class ModelContext:
     that CP-SAT can name a set of rules that cannot all hold together.
     """
 
-    def __init__(self, prepared: Prepared, *, diagnose: bool = False) -> None:
+    def __init__(
+        self,
+        prepared: Prepared,
+        *,
+        diagnose: bool = False,
+        start: Mapping[tuple[str, str], Placement] | None = None,
+    ) -> None:
         self.model = cp_model.CpModel()
+        #: Minimal-change re-solve: the start plan's placements (see :mod:`start`).
+        self.start = start
         self.prep = prepared
         self.instance = prepared.instance
         self.weights = prepared.instance.weights
@@ -205,11 +215,17 @@ class ModelResult:
 class GroupingModel:
     """Builds the CP-SAT model from the rule classes and solves it."""
 
-    def __init__(self, prepared: Prepared, *, diagnose: bool = False) -> None:
+    def __init__(
+        self,
+        prepared: Prepared,
+        *,
+        diagnose: bool = False,
+        start: Mapping[tuple[str, str], Placement] | None = None,
+    ) -> None:
         # Imported here: constraints.py imports this module for ModelContext.
         from .constraints import build_all
 
-        self.ctx = ModelContext(prepared, diagnose=diagnose)
+        self.ctx = ModelContext(prepared, diagnose=diagnose, start=start)
         build_variables(self.ctx)
         self.rules, self.terms = build_all(self.ctx)
         if not diagnose:
@@ -219,12 +235,22 @@ class GroupingModel:
     def model(self) -> cp_model.CpModel:
         return self.ctx.model
 
-    def hint(self, groups: Iterable[Group]) -> bool:
-        """Hint a plan (e.g. the greedy one) as the first solution; False if it does not fit."""
-        values = plan_values(self.ctx, list(groups))
-        if values is None:
+    def hint(self, groups: Iterable[Group], *, lenient: bool = False) -> bool:
+        """Hint a plan (e.g. the greedy one) as the first solution; False if it does not fit.
+        ``lenient``: hint what fits of a plan that breaks rules (a repaired start)."""
+        known = self.values(groups, lenient=lenient)
+        if known is None:
             return False
         self.model.clear_hints()
+        for index, number in known.items():
+            self.model.add_hint(self.model.get_int_var_from_proto_index(index), number)
+        return True
+
+    def values(self, groups: Iterable[Group], *, lenient: bool = False) -> dict[int, int] | None:
+        """The value of every model variable (by proto index) describing ``groups``."""
+        values = plan_values(self.ctx, list(groups), lenient=lenient)
+        if values is None:
+            return None
         known: dict[int, int] = {}
         var = self.ctx.vars
         for mapping, name in ((var.y, "y"), (var.a, "a"), (var.x, "x"), (var.ys, "ys")):
@@ -238,9 +264,43 @@ class GroupingModel:
 
         for variable, rule in self.ctx.derived:
             known[variable.index] = rule(value)
-        for index, number in known.items():
-            self.model.add_hint(self.model.get_int_var_from_proto_index(index), number)
-        return True
+        return known
+
+    def slot_indices(self) -> dict[str, list[int]]:
+        """Proto indices of the decision variables of each slot (x, y, a, their sums)."""
+        if not hasattr(self, "_slot_indices"):
+            var = self.ctx.vars
+            out: dict[str, set[int]] = {t: set() for t in self.ctx.prep.slot_ids}
+            for (_s, t, _m), v in var.x.items():
+                out[t].add(v.index)
+            for mapping in (var.y, var.groups, var.a, var.ys):
+                for key, v in mapping.items():
+                    out[key[0]].add(v.index)
+            self._slot_indices = {t: sorted(ix) for t, ix in out.items()}
+        return self._slot_indices
+
+    def neighbourhood(self, free_slots: Iterable[str], values: dict[int, int]) -> cp_model.CpModel:
+        """A copy of the model where the decision variables of every slot but ``free_slots``
+        are fixed to ``values`` (a plan, from :meth:`values`), hinted with ``values``: the
+        coordinator's "lock everything else", without building a model again."""
+        copy = self.model.clone()
+        proto = copy.proto
+        free = set(free_slots)
+        for t, indices in self.slot_indices().items():
+            if t in free:
+                continue
+            for index in indices:
+                value = values.get(index, 0)
+                domain = proto.variables[index].domain
+                if len(domain) == 2:
+                    domain[0] = value
+                    domain[1] = value
+                else:
+                    copy.add(copy.get_int_var_from_proto_index(index) == value)
+        copy.clear_hints()
+        for index, number in values.items():
+            copy.add_hint(copy.get_int_var_from_proto_index(index), number)
+        return copy
 
     def solve(
         self,
@@ -251,6 +311,8 @@ class GroupingModel:
         gap_limit: float = 0.0,
         log: bool = False,
         target: int | None = None,
+        model: cp_model.CpModel | None = None,
+        deterministic: bool = False,
     ) -> ModelResult:
         """Solve within ``time_limit`` seconds; stop at ``gap_limit`` (relative gap to this
         model's own bound) or as soon as a solution reaches ``target`` (an objective known
@@ -268,8 +330,12 @@ class GroupingModel:
         params.linearization_level = 2
         if workers >= 2:
             params.subsolvers.extend(FULL_SUBSOLVERS[: max(1, workers // 2)])
+        if deterministic:
+            # A work budget instead of the clock: the same run on any machine, any load.
+            params.max_deterministic_time = max(0.05, time_limit)
+            params.max_time_in_seconds = max(0.05, 10 * time_limit)
         callback = _StopAt(target) if target is not None else None
-        code = solver.solve(self.model, callback)
+        code = solver.solve(model if model is not None else self.model, callback)
         status = {
             cp_model.OPTIMAL: "optimal",
             cp_model.FEASIBLE: "feasible",
@@ -292,8 +358,9 @@ class GroupingModel:
             }
         bound = None
         if has_solution:
-            # The objective is integral, so the bound may be rounded down.
-            bound = int(solver.best_objective_bound + 1e-6)
+            # The objective is integral, so the bound may be rounded down. (Without a
+            # solution CP-SAT's bound may be a placeholder such as 0: not used.)
+            bound = int(math.floor(solver.best_objective_bound + 1e-6))
         return ModelResult(
             status=status,
             objective=int(round(solver.objective_value)) if has_solution else None,
@@ -319,8 +386,11 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def plan_values(ctx: ModelContext, groups: list[Group]) -> dict[str, dict[Any, int]] | None:
-    """Values of x, y and a that describe ``groups`` (None if they do not fit the model)."""
+def plan_values(
+    ctx: ModelContext, groups: list[Group], *, lenient: bool = False
+) -> dict[str, dict[Any, int]] | None:
+    """Values of x, y and a that describe ``groups`` (None if they do not fit the model;
+    ``lenient``: the groups that do not fit are left out)."""
     prep, var = ctx.prep, ctx.vars
     values: dict[str, dict[Any, int]] = {"x": {}, "y": {}, "a": {}, "ys": {}}
     for g in groups:
@@ -329,15 +399,20 @@ def plan_values(ctx: ModelContext, groups: list[Group]) -> dict[str, dict[Any, i
         t, m = g.slot, g.module
         rooms = {r.id: r.capacity for r in prep.free_rooms[t]}
         if (t, m) not in var.classes or g.room not in rooms or not g.staff:
+            if lenient:
+                continue
             return None
         e = min(prep.modules[m].max_size, rooms[g.room])
-        if (t, m, e) not in var.y:
+        if (t, m, e) not in var.y or (t, g.staff[0], m) not in var.a:
+            if lenient:
+                continue
+            return None
+        if not lenient and any((s, t, m) not in var.x for s in g.students):
             return None
         values["y"][t, m, e] = values["y"].get((t, m, e), 0) + 1
         for s in g.students:
-            if (s, t, m) not in var.x:
-                return None
-            values["x"][s, t, m] = 1
+            if (s, t, m) in var.x:
+                values["x"][s, t, m] = 1
         if g.students:
             key = (t, m, e, prep.scheme_of(g.students[0]))
             values["ys"][key] = values["ys"].get(key, 0) + 1

@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from . import bounds, metrics, validation
+from . import start as start_plan
 from .feasibility import diagnose, precheck
 from .heuristics import greedy_plan
 from .instance import Group, Instance
@@ -44,6 +45,8 @@ MIN_SOLVE = 0.3
 SLOT_GAP = 0.0005
 #: Time a one-slot re-solve may take even when that exceeds its fair share.
 SLOT_TIME = 4.0
+#: Share of the time left that the LP bound (GLOP) may take.
+LP_SHARE = 0.3
 
 
 @dataclass
@@ -60,6 +63,8 @@ class SolveDetails:
     slot_rounds: int = 0
     #: Solutions whose pools the cut into groups could not separate (kept plan used instead).
     split_failures: int = 0
+    #: Objective of the repaired start plan when it met every hard rule (the incumbent).
+    start_objective: int | None = None
 
 
 def default_workers(cgroup_cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
@@ -103,13 +108,29 @@ def solve(
     warm_start: bool = True,
     gap_limit: float = 0.0,
     log: bool = False,
+    start: Sequence[Group] | None = None,
+    minimal_change: bool = False,
+    deterministic: bool = False,
 ) -> Solution:
     """Best plan found within ``time_limit`` seconds, with its proven bound and metrics.
 
     Never raises on an infeasible instance: the solution then has status ``infeasible`` and
-    French ``messages`` saying which rule cannot be met. ``workers`` defaults to the number
-    of cores (at most 8); ``gap_limit`` stops as soon as the relative gap is that small;
+    French ``messages`` saying which rule cannot be met. ``time_limit`` is a wall-clock
+    budget for the whole solve (every phase checks it; the plan comes back within about
+    half a second of it). ``workers`` defaults to the CPUs available
+    (:func:`default_workers`); ``gap_limit`` stops as soon as the relative gap is that small;
     ``warm_start=False`` skips the greedy plan.
+
+    ``start``: the plan to re-solve from (e.g. the current plan after a hand move). It is
+    repaired to fit the instance (:func:`start.repair`; the instance's locks win over it) and,
+    when the repaired plan meets every hard rule, it is the incumbent: the plan returned is
+    never worse on the objective. ``minimal_change``: each placement of ``start`` not kept
+    costs ``Weights.stay`` (objective term ``stay``). With a start, ``metrics["moved"]``
+    counts the pupils moved from it.
+
+    ``deterministic``: CP-SAT stops on a work budget (its deterministic time) rather than
+    the clock, so that with ``workers=1`` the same instance and seed give the same plan on
+    any machine; the wall-clock limit still applies to the phases around it.
     """
     return solve_with_details(
         instance,
@@ -119,11 +140,27 @@ def solve(
         warm_start=warm_start,
         gap_limit=gap_limit,
         log=log,
+        start=start,
+        minimal_change=minimal_change,
+        deterministic=deterministic,
     ).solution
 
 
-# Long on purpose: the solve as one list of steps (prepare, model, warm start, solve, read
-# back, re-check); the solver rewrite (a later issue) splits it with the constraint classes.
+@dataclass
+class Deadline:
+    """The end of the time budget, fixed once at entry (``time.perf_counter()`` seconds)."""
+
+    end: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.perf_counter() + seconds)
+
+    def left(self) -> float:
+        return self.end - time.perf_counter()
+
+
+# Long on purpose: the solve as one list of phases, each bounded by the deadline.
 def solve_with_details(
     instance: Instance,
     *,
@@ -133,13 +170,18 @@ def solve_with_details(
     warm_start: bool = True,
     gap_limit: float = 0.0,
     log: bool = False,
+    start: Sequence[Group] | None = None,
+    minimal_change: bool = False,
+    deterministic: bool = False,
 ) -> SolveDetails:
-    start = time.perf_counter()
+    started = time.perf_counter()
+    # Everything but the final cut, scoring and metrics must end here.
+    deadline = Deadline.after(max(0.05, time_limit - FINISH_TIME))
     workers = workers or default_workers()
     prep = Prepared(instance)
 
     def elapsed() -> float:
-        return time.perf_counter() - start
+        return time.perf_counter() - started
 
     details = SolveDetails(Solution(status="unknown"))
     problems = precheck(prep)
@@ -149,157 +191,195 @@ def solve_with_details(
         )
         return details
 
-    plan: list[Group] | None = None
-    best = None
-    if warm_start:
-        greedy = greedy_plan(instance, prepared=prep, seed=seed)
-        if not validation.violations(instance, greedy):
-            plan, best = greedy, validation.objective(instance, greedy)
-            details.greedy_objective = best
+    start_groups = list(start) if start is not None else None
+    stay_from = start_groups if minimal_change else None
 
-    gm = GroupingModel(prep)
+    def value(groups: list[Group]) -> int:
+        return validation.objective(instance, groups, start=stay_from)
+
+    plan: list[Group] | None = None
+    best: int | None = None
+    repaired: list[Group] | None = None
+    if start_groups is not None:
+        repaired = start_plan.repair(instance, start_groups, prep)
+        if not validation.violations(instance, repaired):
+            plan, best = repaired, value(repaired)
+            details.start_objective = best
+    if plan is None and warm_start:
+        greedy = greedy_plan(instance, prepared=prep, seed=seed, deadline=deadline.end)
+        if not validation.violations(instance, greedy):
+            plan, best = greedy, value(greedy)
+            details.greedy_objective = best
+    bound: int | None = None
+
+    def result(status: str = "feasible") -> SolveDetails:
+        if plan is None:
+            details.solution = Solution(
+                status="unknown",
+                bound=bound,
+                messages=("Aucun plan trouvé dans le temps imparti.",),
+                wall_time=elapsed(),
+                method="appui",
+            )
+            return details
+        if best is not None and bound is not None and best >= bound:
+            status = "optimal"
+        details.solution = finish(
+            instance,
+            plan,
+            status=status,
+            bound=bound,
+            prep=prep,
+            wall_time=elapsed(),
+            start=start_groups,
+            minimal_change=minimal_change,
+        )
+        return details
+
+    if plan is not None and deadline.left() < MIN_SOLVE:
+        return result()
+    placements = start_plan.placements(instance, stay_from) if stay_from is not None else None
+    gm = GroupingModel(prep, start=placements)
     if plan is not None:
         gm.hint(plan)
-    # A proven bound first: the LP relaxation of the model, in a fraction of a second.
-    bound = bounds.lp_bound(gm.model)
-    details.lp_bound = bound
+    elif repaired is not None:
+        gm.hint(repaired, lenient=True)
+
+    large = len(gm.ctx.vars.x) >= SMALL_MODEL and len(prep.slot_ids) > 1
+    # A proven bound: the LP relaxation solved by GLOP, time-boxed (on small models CP-SAT's
+    # own bound from the full run below usually proves more, and sooner).
+    if deadline.left() > 2 * MIN_SOLVE:
+        share = LP_SHARE * deadline.left()
+        bound = bounds.lp_bound(gm.model, time_limit=share)
+        details.lp_bound = bound
 
     def gap_reached() -> bool:
         gap = bounds.relative_gap(best, bound)
         return gap is not None and gap <= gap_limit
 
-    status = "feasible"
-    rounds = (
-        plan is not None
-        and len(prep.slot_ids) > 1
-        and len(gm.ctx.vars.x) >= SMALL_MODEL
-        and not gap_reached()
-    )
-    if rounds:
-        # Phase 2: slot by slot, while it improves, keeping time for the full model.
-        assert plan is not None and best is not None
-        deadline = start + time_limit - FULL_MODEL_RESERVE * time_limit
+    if large and plan is not None and not gap_reached():
         target = None
         if gap_limit > 0 and bound is not None:
             target = math.ceil(bound - gap_limit * abs(bound))
         plan, best = _slot_rounds(
-            instance,
+            gm,
             plan,
-            best,
-            deadline=deadline,
+            best if best is not None else value(plan),
+            value=value,
+            end=deadline.end - FULL_MODEL_RESERVE * max(0.0, deadline.left()),
             seed=seed,
             workers=workers,
             details=details,
             stop=gap_reached,
             target=target,
+            deterministic=deterministic,
         )
         gm.hint(plan)
 
-    # Phase 3: the full model for the time left (all of it for small instances).
-    left = time_limit - FINISH_TIME - elapsed()
-    if not gap_reached() and (plan is None or left >= MIN_SOLVE):
-        result = gm.solve(
-            time_limit=max(MIN_SOLVE, left),
+    # The full model for the time left (all of it on small instances): it may improve the
+    # plan, prove it optimal, or lower the bound.
+    left = deadline.left()
+    if not gap_reached() and (left >= MIN_SOLVE or (plan is None and left > 0)):
+        outcome = gm.solve(
+            time_limit=left,
             seed=seed,
             workers=workers,
             gap_limit=gap_limit,
             log=log,
+            deterministic=deterministic,
         )
-        details.model_status = result.status
-        if result.status == "infeasible" and plan is None:
+        details.model_status = outcome.status
+        if outcome.status == "infeasible" and plan is None:
             messages = diagnose(prep, time_limit=max(1.0, min(10.0, time_limit)), workers=workers)
             details.solution = Solution(
                 status="infeasible", messages=tuple(messages), wall_time=elapsed(), method="appui"
             )
             return details
-        if result.bound is not None:
-            bound = result.bound if bound is None else min(bound, result.bound)
-        if result.status in ("optimal", "feasible"):
-            details.model_objective = result.objective
-            details.model_terms = dict(result.terms)
+        if outcome.bound is not None:
+            bound = outcome.bound if bound is None else min(bound, outcome.bound)
+        if outcome.status in ("optimal", "feasible"):
+            details.model_objective = outcome.objective
+            details.model_terms = dict(outcome.terms)
             # Apart lists are cliques in the model, so the cut succeeds on them; should a
             # pool still resist (overlapping lists with unequal rooms), the plan already
             # held is kept rather than lost, and the failure is counted, not hidden.
             try:
-                groups = split(gm.ctx, result)
+                groups = split(gm.ctx, outcome)
             except ValueError:
                 details.split_failures += 1
             else:
-                value = validation.objective(instance, groups)
-                if best is None or value >= best:
-                    plan, best = groups, value
-    if plan is not None and best is not None and bound is not None and best >= bound:
-        status = "optimal"
-
-    if plan is None:
-        details.solution = Solution(
-            status="unknown",
-            bound=bound,
-            messages=("Aucun plan trouvé dans le temps imparti.",),
-            wall_time=elapsed(),
-            method="appui",
-        )
-        return details
-    details.solution = finish(
-        instance, plan, status=status, bound=bound, prep=prep, wall_time=elapsed()
-    )
-    return details
+                if not validation.violations(instance, groups):
+                    score = value(groups)
+                    if best is None or score >= best:
+                        plan, best = groups, score
+    return result()
 
 
 def _slot_rounds(
-    instance: Instance,
+    gm: GroupingModel,
     plan: list[Group],
     best: int,
     *,
-    deadline: float,
+    value: Callable[[list[Group]], int],
+    end: float,
     seed: int,
     workers: int,
     details: SolveDetails,
     stop: Callable[[], bool],
     target: int | None = None,
+    deterministic: bool = False,
 ) -> tuple[list[Group], int]:
-    """Re-solve one slot at a time with the others locked, while it improves.
+    """Re-solve one slot at a time with the others fixed as they stand, while it improves.
 
-    The last slot comes first: the greedy plan fills slots in order, so the last one is the
+    One model serves every round: a neighbourhood is a copy of it whose variables of the
+    other slots are fixed to the plan's values (:meth:`GroupingModel.neighbourhood`). The
+    last slot comes first: the greedy plan fills slots in order, so the last one is the
     most constrained by earlier choices and usually gains most.
     """
-    slots = [t.id for t in reversed(instance.slots)]
+    instance = gm.ctx.instance
+    slots = list(reversed(gm.ctx.prep.slot_ids))
     stale = 0  # slots re-solved in a row without improvement
     index = 0
     while stale < len(slots) and not stop():
-        remaining = deadline - time.perf_counter()
+        remaining = end - time.perf_counter()
         if remaining < MIN_SOLVE:
             break
         t = slots[index % len(slots)]
         index += 1
         if index % len(slots) == 0:
             details.slot_rounds += 1
-        others = tuple(replace(g, locked=True) for g in plan if g.slot != t and not g.locked)
-        sub = instance.with_changes(locked_groups=instance.locked_groups + others)
-        gm = GroupingModel(Prepared(sub))
-        gm.hint([g for g in plan if g.slot == t])
+        values = gm.values(plan)
+        if values is None:
+            break
+        sub = gm.neighbourhood([t], values)
         # A fair share of the time left, but enough for a large slot to converge: a one-slot
         # solve usually stops early at SLOT_GAP anyway.
         share = remaining / max(1, len(slots) - stale)
         per_slot = min(remaining, max(share, min(SLOT_TIME, 1.5 * share)))
-        # With the other slots locked, the slot's objective is the whole plan's: it may stop
+        # With the other slots fixed, the slot's objective is the whole plan's: it may stop
         # as soon as the plan is within the wanted gap of the proven bound.
-        result = gm.solve(
-            time_limit=per_slot, seed=seed, workers=workers, gap_limit=SLOT_GAP, target=target
+        outcome = gm.solve(
+            time_limit=per_slot,
+            seed=seed,
+            workers=workers,
+            gap_limit=SLOT_GAP,
+            target=target,
+            model=sub,
+            deterministic=deterministic,
         )
         groups = None
-        if result.status in ("optimal", "feasible"):
+        if outcome.status in ("optimal", "feasible"):
             try:
-                groups = split(gm.ctx, result)
+                groups = split(gm.ctx, outcome, slots={t})
             except ValueError:  # see solve_with_details: the current plan stays
                 details.split_failures += 1
         if groups is None:
             stale += 1
             continue
         candidate = [g for g in plan if g.slot != t] + [g for g in groups if g.slot == t]
-        value = validation.objective(instance, candidate)
-        if value > best and not validation.violations(instance, candidate):
-            plan, best, stale = candidate, value, 0
+        score = value(candidate)
+        if score > best and not validation.violations(instance, candidate):
+            plan, best, stale = candidate, score, 0
         else:
             stale += 1
     return plan, best
@@ -314,10 +394,14 @@ def finish(
     prep: Prepared | None = None,
     wall_time: float | None = None,
     method: str = "appui",
+    start: Sequence[Group] | None = None,
+    minimal_change: bool = False,
 ) -> Solution:
-    """A Solution for ``groups``: objective recomputed, gap, metrics and hard-rule check."""
+    """A Solution for ``groups``: objective recomputed, gap, metrics and hard-rule check.
+    With ``start``, the metrics count the pupils ``moved`` from it; with ``minimal_change``
+    too, the objective has the ``stay`` term."""
     violations = validation.violations(instance, groups)
-    terms = validation.objective_terms(instance, groups)
+    terms = validation.objective_terms(instance, groups, start=start if minimal_change else None)
     objective = sum(terms.values())
     gap = bounds.relative_gap(objective, bound) if not violations else None
     if violations:
@@ -328,7 +412,7 @@ def finish(
         objective=objective,
         bound=bound,
         gap=gap,
-        metrics=metrics.compute(instance, groups, gap),
+        metrics=metrics.compute(instance, groups, gap, start=start),
         terms=terms,
         messages=tuple(v.message for v in violations),
         simple_bound=bounds.simple_upper_bound(instance, prep),

@@ -14,7 +14,7 @@ range.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -23,13 +23,15 @@ from ortools.sat.python import cp_model
 from .instance import Group
 from .model import ModelContext, ModelResult
 from .prepare import Prepared
+from .start import Placement
 
 Item = tuple[str, ...]  # students who go to the same group (a block, or one student)
 _NONE: frozenset[str] = frozenset()
 
 
-def split(ctx: ModelContext, result: ModelResult) -> list[Group]:
-    """Named groups (locked ones included) for a solved model."""
+def split(ctx: ModelContext, result: ModelResult, *, slots: set[str] | None = None) -> list[Group]:
+    """Named groups (locked ones included) for a solved model; only those of ``slots`` when
+    given (a neighbourhood where the other slots did not change)."""
     prep = ctx.prep
     staff_by_pool: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (t, p, m), value in sorted(result.a.items()):
@@ -37,6 +39,8 @@ def split(ctx: ModelContext, result: ModelResult) -> list[Group]:
             staff_by_pool[t, m].append(p)
     drafts: dict[str, list[Draft]] = defaultdict(list)
     for (t, m), classes in ctx.vars.classes.items():
+        if slots is not None and t not in slots:
+            continue
         caps = [e for e in classes for _ in range(result.y.get((t, m, e), 0))]
         if not caps:
             continue
@@ -48,13 +52,86 @@ def split(ctx: ModelContext, result: ModelResult) -> list[Group]:
         items += [
             (s,) for s in prep.free[t] if (s, t) not in prep.block_of and result.x.get((s, t, m), 0)
         ]
-        caps, chunks = _cut_by_scheme(prep, t, m, items, caps, result)
         staff = staff_by_pool[t, m]
         if len(staff) != len(caps):
             raise RuntimeError(f"staff count mismatch in {t}/{m}")
+        anchored = None
+        if ctx.start is not None:
+            anchored = _anchored_cut(prep, t, m, items, caps, staff, ctx.start)
+        if anchored is not None:
+            for cap, chunk, person, gid in anchored:
+                drafts[t].append(Draft(t, m, cap, [s for it in chunk for s in it], person, gid))
+            continue
+        caps, chunks = _cut_by_scheme(prep, t, m, items, caps, result)
         for cap, chunk, person in zip(caps, chunks, staff, strict=True):
             drafts[t].append(Draft(t, m, cap, [s for item in chunk for s in item], person))
-    return name_groups(prep, drafts)
+    return name_groups(prep, drafts, slots=slots)
+
+
+# Long on purpose: one greedy pass per step (anchor, fill minimums, fill the rest, check).
+def _anchored_cut(
+    prep: Prepared,
+    t: str,
+    m: str,
+    items: list[Item],
+    caps: list[int],
+    staff: list[str],
+    start: Mapping[tuple[str, str], Placement],
+) -> list[tuple[int, list[Item], str, str | None]] | None:
+    """Minimal change: keep each student with their start group's staff member when the
+    model kept both in the pool; newcomers fill the groups by level. None when that cut
+    breaks a size, apart or scheme rule (the ordinary cut is then used)."""
+    module = prep.modules[m]
+    anchor: dict[str, list[Item]] = {p: [] for p in staff}
+    ids: dict[str, str | None] = dict.fromkeys(staff)
+    loose: list[Item] = []
+    for it in items:
+        place = start.get((it[0], t))
+        home = None
+        if place is not None and place.module == m:
+            home = next((p for p in staff if p in place.staff), None)
+        if home is None:
+            loose.append(it)
+        else:
+            anchor[home].append(it)
+            ids[home] = ids[home] or place.group_id  # type: ignore[union-attr]
+    order = sorted(staff, key=lambda p: (-sum(len(it) for it in anchor[p]), p))
+    cap_of = dict(zip(order, sorted(caps, reverse=True), strict=True))
+    chunks = {p: list(anchor[p]) for p in staff}
+
+    def size(p: str) -> int:
+        return sum(len(it) for it in chunks[p])
+
+    for p in staff:  # too many for the room or the module: the last ones become loose
+        while size(p) > cap_of[p]:
+            loose.append(chunks[p].pop())
+
+    def mean(p: str) -> float:
+        levels = [prep.level(s, m) for it in chunks[p] for s in it]
+        return sum(levels) / len(levels) if levels else 1.5
+
+    def fits(p: str, it: Item) -> bool:
+        if size(p) + len(it) > cap_of[p] or _clashes(chunks[p] + [it], it, prep.apart_set):
+            return False
+        return not chunks[p] or prep.scheme_of(chunks[p][0][0]) == prep.scheme_of(it[0])
+
+    loose.sort(key=lambda it: (-len(it), it))
+    for needy in (True, False):
+        for it in list(loose):
+            level = sum(prep.level(s, m) for s in it) / len(it)
+            targets = [p for p in staff if fits(p, it) and (not needy or size(p) < module.min_size)]
+            if targets:
+                best = min(targets, key=lambda p: (abs(mean(p) - level), size(p), p))
+                chunks[best].append(it)
+                loose.remove(it)
+    if loose or any(size(p) < module.min_size for p in staff):
+        return None
+    for chunk in chunks.values():
+        if len({prep.scheme_of(it[0]) for it in chunk}) > 1 or any(
+            _clashes(chunk, it, prep.apart_set) for it in chunk
+        ):
+            return None
+    return [(cap_of[p], chunks[p], p, ids[p]) for p in staff]
 
 
 def _cut_by_scheme(
@@ -89,6 +166,8 @@ class Draft:
     capacity: int
     students: list[str] = field(default_factory=list)
     staff: str = ""
+    #: The start group's id to keep (minimal change), if any.
+    id: str | None = None
 
 
 def cut_pool(
@@ -328,12 +407,16 @@ def _mix(prep: Prepared, module: str, chunks: list[list[Item]]) -> None:
             return
 
 
-def name_groups(prep: Prepared, drafts_by_slot: dict[str, list[Draft]]) -> list[Group]:
+def name_groups(
+    prep: Prepared, drafts_by_slot: dict[str, list[Draft]], *, slots: set[str] | None = None
+) -> list[Group]:
     """Give rooms (Hall's matching: largest needs first) and ids; add the locked groups."""
     groups: list[Group] = []
     used_ids: set[str | None] = {g.id for g in prep.instance.locked_groups if g.id}
     order = {m: i for i, m in enumerate(prep.modules)}
     for t in prep.slot_ids:
+        if slots is not None and t not in slots:
+            continue
         for i, g in enumerate(prep.locked_groups[t]):
             gid = g.id or _fresh_id(f"{t}-{g.module}-v", used_ids, i + 1)
             used_ids.add(gid)
@@ -355,7 +438,10 @@ def name_groups(prep: Prepared, drafts_by_slot: dict[str, list[Draft]]) -> list[
         rank: Counter[str] = Counter()
         for d, room in placed:
             rank[d.module] += 1
-            gid = _fresh_id(f"{t}-{d.module}-", used_ids, rank[d.module])
+            if d.id is not None and d.id not in used_ids:
+                gid = d.id
+            else:
+                gid = _fresh_id(f"{t}-{d.module}-", used_ids, rank[d.module])
             used_ids.add(gid)
             groups.append(
                 Group(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import metrics as plan_metrics
+from . import start as start_plan
 from .bounds import relative_gap
 from .instance import Group, Instance, scheme_label
 from .solution import Solution
@@ -229,13 +230,18 @@ def _group_name(instance: Instance, group: Group) -> str:
     return f"Groupe{label} {group.module} ({slot_name})"
 
 
-def objective_terms(instance: Instance, groups: Iterable[Group]) -> dict[str, int]:
+def objective_terms(
+    instance: Instance, groups: Iterable[Group], *, start: Sequence[Group] | None = None
+) -> dict[str, int]:
     """Each weighted objective term of ``groups`` (signed: penalties are negative).
 
     The definitions are the ones documented in docs/grouping.md and are the same as the
-    CP-SAT model's, but computed directly from the groups.
+    CP-SAT model's, but computed directly from the groups. With ``start`` (a minimal-change
+    re-solve) the term ``stay`` costs ``Weights.stay`` per start placement not kept
+    (:mod:`start`).
     """
     w = instance.weights
+    groups = list(groups)
     students = {s.id: s for s in instance.students}
     modules = {m.id: m for m in instance.modules}
     groups = [g for g in groups if g.module in modules]
@@ -272,7 +278,7 @@ def objective_terms(instance: Instance, groups: Iterable[Group]) -> dict[str, in
         1 for g in groups for s in g.students if s in students and g.module in repeated.get(s, ())
     )
     load_pairs = sum(n * (n - 1) // 2 for n in load.values())
-    return {
+    terms = {
         "need": need,
         "homogeneity": -w.homogeneity * distance,
         "wishes": wishes,
@@ -280,10 +286,15 @@ def objective_terms(instance: Instance, groups: Iterable[Group]) -> dict[str, in
         "change": -w.change * change,
         "load": -w.load * load_pairs,
     }
+    if start is not None:
+        terms["stay"] = -w.stay * len(start_plan.changed(instance, groups, start))
+    return terms
 
 
-def objective(instance: Instance, groups: Iterable[Group]) -> int:
-    return sum(objective_terms(instance, groups).values())
+def objective(
+    instance: Instance, groups: Iterable[Group], *, start: Sequence[Group] | None = None
+) -> int:
+    return sum(objective_terms(instance, groups, start=start).values())
 
 
 @dataclass(frozen=True)
@@ -302,22 +313,30 @@ class CheckReport:
         return not self.violations
 
 
-def check(instance: Instance, plan: Solution | Sequence[Group]) -> CheckReport:
+def check(
+    instance: Instance,
+    plan: Solution | Sequence[Group],
+    *,
+    start: Sequence[Group] | None = None,
+    minimal_change: bool = False,
+) -> CheckReport:
     """Re-check every hard rule of ``plan``, recompute its objective terms and metrics.
 
     ``plan`` may be a :class:`Solution` (its bound is then used for the gap) or just groups.
+    With ``start`` the metrics count the pupils ``moved`` from it, and with ``minimal_change``
+    the objective has the ``stay`` term, as in ``solve(start=…, minimal_change=True)``.
     """
     groups = list(plan.groups) if isinstance(plan, Solution) else list(plan)
     bound = plan.bound if isinstance(plan, Solution) else None
     stated = plan.objective if isinstance(plan, Solution) else None
     broken = tuple(violations(instance, groups))
-    terms = objective_terms(instance, groups)
+    terms = objective_terms(instance, groups, start=start if minimal_change else None)
     value = sum(terms.values())
     gap = None if broken else relative_gap(value, bound)
     return CheckReport(
         violations=broken,
         objective=value,
         terms=terms,
-        metrics=plan_metrics.compute(instance, groups, gap),
+        metrics=plan_metrics.compute(instance, groups, gap, start=start),
         stated_objective=stated,
     )
