@@ -1,6 +1,7 @@
 """Reads of the planning app: plan inputs and their warnings, plans, groups."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 
@@ -9,7 +10,8 @@ from appui.diagnostics.models import Competency, NeedProfile
 from appui.schools.models import Level, Period
 
 from . import grouping
-from .models import Assignment, Group, Plan
+from .models import Assignment, Group, Plan, Round, Slot
+from .rounds import round_label
 
 
 def plan_inputs(level: Level, period: Period) -> dict:
@@ -89,15 +91,38 @@ def plans_overview(levels, periods) -> dict:
     return table
 
 
+@dataclass(frozen=True)
+class SlotRound:
+    """A heading of a plan's groups: a slot, and its round when the period is cut into
+    rounds (``pk`` for HTML ids, ``str`` for the heading: « Mardi 10:00–11:30 · Séquence 1
+    (1 septembre – 25 septembre) »)."""
+
+    slot: Slot
+    round: Round | None = None
+
+    @property
+    def pk(self) -> str:
+        return str(self.slot.pk) if self.round is None else f"{self.slot.pk}-r{self.round.pk}"
+
+    def __str__(self) -> str:
+        if self.round is None:
+            return str(self.slot)
+        return f"{self.slot} · {round_label(self.round)}"
+
+
 def plan_groups(plan: Plan):
-    """Groups of a plan by slot, members with their division and need profile."""
+    """Groups of a plan by slot (by slot and round when the period is cut into rounds),
+    members with their division and need profile."""
     assignments = Assignment.objects.select_related(
         "student__division", "student__need_profile"
     ).order_by("student__last_name", "student__first_name")
     groups = (
-        plan.groups.select_related("slot", "module__competency", "room")
+        plan.groups.select_related("slot", "round", "module__competency", "room")
         .prefetch_related("staff", Prefetch("assignments", queryset=assignments))
-        .order_by("slot__weekday", "slot__start_time", "module__code", "pk")
+        # Rounds in time order, then the week's slots: round 1 runs before round 2.
+        .order_by(
+            "round__number", "slot__weekday", "slot__start_time", "slot", "module__code", "pk"
+        )
     )
     by_slot: dict = {}
     for group in groups:
@@ -117,7 +142,7 @@ def plan_groups(plan: Plan):
                 }
             )
         histogram = Counter(m["level"] for m in members)
-        by_slot.setdefault(group.slot, []).append(
+        by_slot.setdefault(SlotRound(group.slot, group.round), []).append(
             {
                 "group": group,
                 "members": members,
@@ -136,17 +161,22 @@ def student_groups(student, *, published_only: bool = True):
         queryset = queryset.filter(group__plan__status=Plan.Status.PUBLISHED)
     return (
         queryset.select_related(
-            "group__slot", "group__module", "group__room", "group__plan__period"
+            "group__slot", "group__round", "group__module", "group__room", "group__plan__period"
         )
         .prefetch_related("group__staff")
-        .order_by("-group__plan__period__number", "group__slot__weekday")
+        .order_by(
+            "-group__plan__period__number",
+            "group__round__number",
+            "group__slot__weekday",
+            "group__slot__start_time",
+        )
     )
 
 
 def staff_groups(user):
     return (
         Group.objects.filter(staff__user=user, plan__status=Plan.Status.PUBLISHED)
-        .select_related("slot", "module", "room", "plan__period", "plan__level")
+        .select_related("slot", "round", "module", "room", "plan__period", "plan__level")
         .annotate(size=Count("assignments", distinct=True))
-        .order_by("-plan__period__number", "slot__weekday", "slot__start_time")
+        .order_by("-plan__period__number", "round__number", "slot__weekday", "slot__start_time")
     )

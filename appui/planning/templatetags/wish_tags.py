@@ -35,3 +35,12 @@ def student_wish_entries(student):
         }
         for w in windows
     ]
+
+
+@register.simple_tag
+def level_wish_window(level, period):
+    """The wishes window of a level and period with its state, or None (for the workspace)."""
+    window = wishes.window_for(level, period)
+    if window is None:
+        return None
+    return {"window": window, "state": wishes.window_state(window)}
