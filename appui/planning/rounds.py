@@ -76,8 +76,9 @@ def rounds_of(level: Level, period: Period) -> list[Round]:
 
 
 def round_label(round: Round) -> str:
-    """« Séquence 1 (du 2 au 27 novembre) »: the round and its dates, for every page."""
-    return _("%(round)s (%(start)s – %(end)s)") % {
+    """« Séquence 1, du 2 novembre au 27 novembre »: the round and its dates (the same words
+    as the template ``planning/_round_dates.html``)."""
+    return _("%(round)s, from %(start)s to %(end)s") % {
         "round": round,
         "start": date_format(round.starts_on, "j F"),
         "end": date_format(round.ends_on, "j F"),
@@ -201,7 +202,9 @@ def _session_warnings(number: int, sessions: list[tuple[Slot, int]]) -> list[str
     # The same count for every slot: one sentence for the round, else one per slot.
     for slot, n in sessions[:1] if same else sessions:
         where = "" if same else str(slot)
-        if n < MIN_SESSIONS:
+        if n == 0:
+            text = _("Round %(number)d has no session") % {"number": number}
+        elif n < MIN_SESSIONS:
             text = ngettext(
                 "Round %(number)d has only %(n)d session",
                 "Round %(number)d has only %(n)d sessions",
