@@ -386,6 +386,10 @@ def extend_demo(school: School, rng: random.Random) -> None:
                 if len(chosen) >= needed and capacity >= students * 1.2:
                     break
             slot.rooms.set(chosen)
+    # Pupils' wishes draw from a copy of the generator: the plans below stay as they were.
+    wish_rng = random.Random()
+    wish_rng.setstate(rng.getstate())
+    _demo_wishes(school, year, wish_rng)
     if getattr(settings, "DEMO_SOLVE_PLANS", True):
         _demo_plans(school, year, rng)
 
@@ -418,3 +422,79 @@ def _demo_plans(school: School, year, rng: random.Random) -> None:
             grouping.store_solution(plan, solution)
             if period != periods[-1] and plan.status == plan.Status.PROPOSED:
                 services.plan_publish(plan=plan, user=None)
+
+
+# Wishes windows of the demo (appui/planning/wishes.py): 1re pro chose before the current
+# period (closed, so its plan honours them), 2nde pro is choosing for the next one (open,
+# « eleve » has not answered yet). Modules: (level, which period) -> codes offered.
+DEMO_WISHES = {
+    ("1PRO", "current"): ["PRJ-O", "ETU-O", "INS-O", "POS-P", "COM-P", "ORA-S", "THEA", "MEM-M"],
+    ("2NDPRO", "next"): ["LEC-S", "CAL-S", "ORG-M", "MEM-M", "PRJ-O", "THEA", "NUM-S", "POS-P"],
+}
+
+
+def _demo_wishes(school: School, year, rng: random.Random) -> None:
+    """Open the demo's wishes windows and fill them: most pupils rank one to three modules,
+    those matching their needs more often."""
+    import datetime
+
+    from appui.diagnostics.models import NeedProfile
+
+    from .models import Wish, WishWindow
+
+    today = timezone.localdate()
+    periods = list(year.periods.order_by("number"))
+    started = [p for p in periods if p.start_date <= today]
+    current = started[-1] if started else periods[0]
+    upcoming = [p for p in periods if p.start_date > today]
+    day = datetime.timedelta(days=1)
+    for (short_name, which), codes in DEMO_WISHES.items():
+        level = Level.objects.filter(year=year, short_name=short_name).first()
+        if level is None:
+            continue
+        if which == "current":
+            period = current
+            closes = min(period.start_date - 4 * day, today - day)
+            opens, share = closes - 10 * day, 0.85
+        else:
+            if not upcoming:
+                continue
+            period = upcoming[0]
+            opens, closes, share = today - 3 * day, today + 10 * day, 0.5
+        offered = list(
+            Module.objects.filter(school=school, code__in=codes)
+            .select_related("competency")
+            .order_by("code")
+        )
+        if len(offered) < 3:
+            continue
+        window = WishWindow.objects.create(
+            level=level, period=period, opens_on=opens, closes_on=closes, max_wishes=3
+        )
+        window.modules.set(offered)
+        # The demo accounts choose for themselves (« eleve » in the browser).
+        pupils = [
+            s
+            for d in level.divisions.order_by("code")
+            for s in d.students.filter(exit_date__isnull=True, user__isnull=True).order_by("pk")
+        ]
+        profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=pupils)}
+        rows = []
+        for pupil in pupils:
+            if rng.random() >= share:
+                continue
+            needs = profiles.get(pupil.pk, {})
+            weights = [
+                1 + 2 * int(needs.get(m.competency.code, {}).get("level", 0)) for m in offered
+            ]
+            count = rng.choices([1, 2, 3], weights=[15, 25, 60])[0]
+            chosen: list[Module] = []
+            while len(chosen) < count:
+                module = rng.choices(offered, weights=weights)[0]
+                if module not in chosen:
+                    chosen.append(module)
+            rows += [
+                Wish(window=window, student=pupil, module=module, rank=rank)
+                for rank, module in enumerate(chosen, start=1)
+            ]
+        Wish.objects.bulk_create(rows)
