@@ -22,8 +22,9 @@ from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
 def sessions_generate_for_plan(*, plan: Plan, today: dt.date | None = None) -> list[Session]:
     """Create the dated sessions of a published plan's groups; running it again adds nothing.
 
-    Each group meets on its slot's weekday on every school day of the period (school
-    holidays of the school's zone and public holidays skipped, see ``appui.core.calendar``).
+    Each group meets on its slot's weekday on every school day of the period, or of its
+    round when the period is cut into rounds (school holidays of the school's zone and
+    public holidays skipped: ``selectors.group_dates``).
     When the plan replaces an earlier publication of the same level and period, the earlier
     groups keep the sessions already held (with their attendance and marks) and lose the
     ones still to come; the new groups start from ``today``.
@@ -45,15 +46,24 @@ def sessions_generate_for_plan(*, plan: Plan, today: dt.date | None = None) -> l
         .annotate(key=Coalesce("rescheduled_from", "date"))
         .values_list("group_id", "key")
     )
-    dates: dict[int, list[dt.date]] = {}
+    dates: dict[tuple[int, int | None], list[dt.date]] = {}
     new: list[Session] = []
-    for group in plan.groups.select_related("slot"):
-        slot = group.slot
-        if slot.pk not in dates:
-            dates[slot.pk] = selectors.slot_dates(zone, start, period.end_date, slot.weekday)
+    for group in plan.groups.select_related("slot", "round"):
+        slot, round = group.slot, group.round
+        key = (slot.pk, group.round_id)
+        if key not in dates:
+            dates[key] = selectors.group_dates(
+                zone,
+                slot.weekday,
+                period.start_date,
+                period.end_date,
+                round.starts_on if round else None,
+                round.ends_on if round else None,
+                since=start,
+            )
         new.extend(
             Session(group=group, date=day, start_time=slot.start_time, end_time=slot.end_time)
-            for day in dates[slot.pk]
+            for day in dates[key]
             if (group.pk, day) not in existing
         )
     return Session.objects.bulk_create(new)

@@ -9,11 +9,11 @@ from typing import TypedDict
 from django.utils import timezone
 
 from appui.core import hours
-from appui.planning.models import Group, Slot
+from appui.planning.models import Group, Round, Slot
 from appui.schools.models import Division, Level, SchoolYear, Staff, Student
 from appui.schools.selectors import students_of, with_division_of
 
-from .records import fold_records, session_records, slot_dates
+from .records import fold_records, group_dates, session_records
 from .sessions import monday_of
 
 
@@ -29,13 +29,19 @@ def level_volume(level: Level) -> hours.HourVolume:
 
 def remaining_slot_weeks(level: Level, today: dt.date) -> tuple[int, int]:
     """Teaching weeks left after today in which the level has a slot, and the weekly minutes
-    of its slots (slots limited to periods that are over are left out)."""
+    of its slots (slots limited to periods that are over are left out). In a period cut into
+    rounds a slot meets within the rounds only."""
     year = level.year
     zone = year.school.holiday_zone
     start = today + dt.timedelta(days=1)
     periods = {p.pk: p for p in year.periods.all()}
     open_periods = [p for p in periods.values() if p.end_date >= start]
     slots = list(Slot.objects.filter(level=level).prefetch_related("periods"))
+    rounds: dict[int, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for period_id, starts_on, ends_on in Round.objects.filter(level=level).values_list(
+        "period_id", "starts_on", "ends_on"
+    ):
+        rounds.setdefault(period_id, []).append((starts_on, ends_on))
     weekly = 0
     weeks: set[dt.date] = set()
     for slot in slots:
@@ -45,13 +51,17 @@ def remaining_slot_weeks(level: Level, today: dt.date) -> tuple[int, int]:
             continue
         weekly += slot.minutes
         for period in spans:
-            for day in slot_dates(
-                zone,
-                max(start, period.start_date),
-                min(period.end_date, year.end_date),
-                slot.weekday,
-            ):
-                weeks.add(monday_of(day))
+            for round_start, round_end in rounds.get(period.pk, [(None, None)]):
+                for day in group_dates(
+                    zone,
+                    slot.weekday,
+                    period.start_date,
+                    min(period.end_date, year.end_date),
+                    round_start,
+                    round_end,
+                    since=start,
+                ):
+                    weeks.add(monday_of(day))
     return len(weeks), weekly
 
 

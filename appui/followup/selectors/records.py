@@ -4,8 +4,9 @@ plans still imply, as the plain records of :mod:`appui.core.hours`.
 The hour pages, the service sheet and the steering dashboard all read sessions here, so a
 session counts the same everywhere: held, cancelled and rescheduled ones as follow-up holds
 them, and, for a published group whose sessions are not generated yet, the dates session
-generation would give it (:func:`slot_dates`, which ``services.sessions_generate_for_plan``
-uses too: school holidays and public holidays skipped).
+generation would give it (:func:`group_dates`, which ``services.sessions_generate_for_plan``
+and the remaining weeks of the hour pages use too: school holidays and public holidays
+skipped; a group of a round meets only within its round).
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from appui.core import hours
 from appui.core.calendar import school_days
 from appui.core.indicators import MarkRecord
 from appui.planning.models import Assignment, Group, Module, Plan
+from appui.planning.rounds import meeting_span
 
 from ..models import Attendance, ProgressMark, Session
 
@@ -47,6 +49,25 @@ def strand_for(kind: str) -> hours.Strand:
 def slot_dates(zone: str, start: dt.date, end: dt.date, weekday: int) -> list[dt.date]:
     """The days a slot meets from ``start`` to ``end``: every school day on its weekday."""
     return list(school_days(zone, start, end, weekday))
+
+
+def group_dates(
+    zone: str,
+    weekday: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    round_start: dt.date | None = None,
+    round_end: dt.date | None = None,
+    *,
+    since: dt.date | None = None,
+) -> list[dt.date]:
+    """The days a group meets: its slot's weekday on the school days of its period, within
+    its round when the period is cut into rounds (``appui.planning.rounds``), from ``since``
+    when given. The one place for "the dates of a group"."""
+    start, end = meeting_span(period_start, period_end, round_start, round_end)
+    if since is not None:
+        start = max(start, since)
+    return slot_dates(zone, start, end, weekday)
 
 
 def _minutes(start: dt.time, end: dt.time) -> int:
@@ -128,6 +149,8 @@ def session_records(
             "slot__weekday",
             "slot__start_time",
             "slot__end_time",
+            "round__starts_on",
+            "round__ends_on",
         )
     }
     group_ids = list(info)
@@ -168,14 +191,16 @@ def session_records(
 
 
 def _ungenerated(info: Iterable[tuple], generated: set[int]) -> Iterator[tuple[int, dt.date, int]]:
-    """(group, date, minutes) of each slot day of the published groups with no session."""
-    for pk, _kind, status, start, end, zone, weekday, start_time, end_time in info:
+    """(group, date, minutes) of each day of the published groups with no session."""
+    for row in info:
+        pk, _kind, status, start, end, zone, weekday, start_time, end_time = row[:9]
+        round_start, round_end = row[9:11]
         if status != Plan.Status.PUBLISHED or pk in generated:
             continue
         minutes = _minutes(start_time, end_time)
         if minutes <= 0:
             continue
-        for day in slot_dates(zone, start, end, weekday):
+        for day in group_dates(zone, weekday, start, end, round_start, round_end):
             yield pk, day, minutes
 
 
