@@ -5,6 +5,7 @@ PostgreSQL through `DATABASE_URL`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,11 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Logins: throttling and lockout (axes), two-step login (django-otp: TOTP, backup codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "appui.accounts",
     "appui.schools",
     "appui.diagnostics",
@@ -74,9 +80,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logins: log out after inactivity, then hold a login at the second step until the code
+    # is given (both after authentication and messages, before the current school is read).
+    "appui.accounts.middleware.IdleTimeoutMiddleware",
+    "appui.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appui.schools.middleware.CurrentSchoolMiddleware",
+    # Logins: turns a lockout into the lockout page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +152,53 @@ GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "10"))
 # Largest file any import accepts from the web (every kind: SIECLE, STS-web, spreadsheets,
 # results…); ElevesAvecAdresses.xml for 3,000 students is about 15 MB.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
+
+# --- Logins (docs/connexion.md) -----------------------------------------------------------
+# Axes' backend first: it refuses a locked-out username+address before any password check.
+# Sign-on backends are appended after ModelBackend (keep this a list).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout per username *and* address: 10 wrong passwords for one account from one address
+# lock that pair for the cool-off. Per username alone would let anyone lock the head out
+# from anywhere; per address alone would lock a whole school behind one NAT.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_CALLABLE = "appui.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "appui.accounts.throttling.client_ip"
+# Every failure is kept (the admin's « access failures »), beside axes' warnings in the log.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log names the account and the address (the password is always masked).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_RESET_ON_SUCCESS = True
+# Reverse proxies in front of appui that append the client to X-Forwarded-For (nginx: 1).
+LOGIN_PROXY_COUNT = int(
+    os.environ.get("LOGIN_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", False) else "0")
+)
+# Log out after this many seconds without a request (shared school computers): 2 hours.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "7200"))
+# A session never outlives a school day, active or not (12 hours).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+# Closing the browser ends the session (shared computers): on unless set to 0.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# The name shown in authenticator apps beside the username.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "appui")
+# Password reset links: valid 3 days (Django's default), sent from this address.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appui <ne-pas-repondre@localhost>")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# --- end of Logins -------------------------------------------------------------------------
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "appui.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -62,6 +62,10 @@ class School(models.Model):
     holiday_zone = models.CharField(
         _("school holiday zone"), max_length=1, choices=Zone.choices, default=Zone.B
     )
+    # Logins (docs/connexion.md): the head and coordinators must use a second login step.
+    totp_required = models.BooleanField(
+        _("two-step login required for the head and coordinators"), default=False
+    )
     # Audit, as other changes: who last changed the row and when (set by services).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -221,6 +221,14 @@ def school_set_holiday_zone(*, school: School, version: str, user: User, zone: s
     return _audited_update(school, version=version, user=user, holiday_zone=zone)
 
 
+@transaction.atomic
+def school_set_totp_required(
+    *, school: School, version: str, user: User, required: bool
+) -> School:
+    """Require (or not) a second login step of the head and coordinators (docs/connexion.md)."""
+    return _audited_update(school, version=version, user=user, totp_required=required)
+
+
 def periods_version(year: SchoolYear) -> str:
     """The version of a year's whole set of periods: which exist and when each last changed."""
     rows = year.periods.order_by("pk").values_list("pk", "updated_at")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_settings
+from . import views, views_logins, views_settings
 
 app_name = "schools"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("parametres/niveaux/", views_settings.settings_levels, name="settings-levels"),
     path("parametres/niveaux/<int:pk>/", views_settings.settings_level, name="settings-level"),
     path("parametres/periodes/", views_settings.settings_periods, name="settings-periods"),
+    # Logins (docs/connexion.md): lockouts, reset links, two-step login rule.
+    path("parametres/connexions/", views_logins.settings_logins, name="settings-logins"),
     # The year switcher (issue 15, item 6).
     path("annee/choisir/", views.year_select, name="year-select"),
 ]
