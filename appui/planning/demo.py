@@ -403,15 +403,20 @@ def _demo_plans(school: School, year, rng: random.Random) -> None:
     """Published plans for the past periods and a proposed one for the current period."""
     from appui.core.grouping.solver import solve
 
-    from . import grouping, services
+    from . import grouping, rounds, services
 
     today = timezone.localdate()
     periods = [p for p in year.periods.order_by("number") if p.start_date <= today]
     if not periods:
         periods = list(year.periods.order_by("number")[:1])
     seconds = getattr(settings, "DEMO_SOLVE_SECONDS", 2.0)
+    rounded = _rounded_level(year)
     for level in Level.objects.filter(year=year):
         for period in periods:
+            cut = level == rounded and period == periods[-1]
+            if cut:
+                # Seed 004: two short sequences in the current period, each with its groups.
+                rounds.rounds_cut(level=level, period=period, count=2)
             plan = services.plan_for_editing(level=level, period=period, user=None)
             solution = solve(
                 grouping.build_instance(plan),
@@ -420,8 +425,18 @@ def _demo_plans(school: School, year, rng: random.Random) -> None:
                 gap_limit=0.02,
             )
             grouping.store_solution(plan, solution)
-            if period != periods[-1] and plan.status == plan.Status.PROPOSED:
+            if (period != periods[-1] or cut) and plan.status == plan.Status.PROPOSED:
                 services.plan_publish(plan=plan, user=None)
+
+
+#: The level whose current period the demo cuts into two rounds (séquences), published; the
+#: first of these the demo school has. The 2nde pro plans stay whole periods.
+ROUNDED_LEVELS = ("CAP1", "1PRO")
+
+
+def _rounded_level(year) -> Level | None:
+    levels = {lv.short_name: lv for lv in Level.objects.filter(year=year)}
+    return next((levels[name] for name in ROUNDED_LEVELS if name in levels), None)
 
 
 # Wishes windows of the demo (appui/planning/wishes.py): 1re pro chose before the current
