@@ -312,11 +312,13 @@ class GroupingModel:
         log: bool = False,
         target: int | None = None,
         model: cp_model.CpModel | None = None,
-        deterministic: bool = False,
+        work: float | None = None,
     ) -> ModelResult:
         """Solve within ``time_limit`` seconds; stop at ``gap_limit`` (relative gap to this
         model's own bound) or as soon as a solution reaches ``target`` (an objective known
-        to be good enough, e.g. from a bound proven elsewhere)."""
+        to be good enough, e.g. from a bound proven elsewhere), or when ``work`` units of
+        deterministic time are spent. ``model``: a neighbourhood of this one to solve
+        instead (:meth:`neighbourhood`); its variables are this model's."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.05, time_limit)
@@ -330,10 +332,10 @@ class GroupingModel:
         params.linearization_level = 2
         if workers >= 2:
             params.subsolvers.extend(FULL_SUBSOLVERS[: max(1, workers // 2)])
-        if deterministic:
-            # A work budget instead of the clock: the same run on any machine, any load.
-            params.max_deterministic_time = max(0.05, time_limit)
-            params.max_time_in_seconds = max(0.05, 10 * time_limit)
+        if work is not None:
+            # A work budget (CP-SAT's deterministic time) that ends the search before the
+            # clock does: the same run on any machine and load, with one worker.
+            params.max_deterministic_time = max(0.001, work)
         callback = _StopAt(target) if target is not None else None
         code = solver.solve(model if model is not None else self.model, callback)
         status = {
