@@ -5,13 +5,22 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from appui.core.io.errors import ImportFileError
 
-__all__ = ["MAX_FILE_BYTES", "Source", "is_zip", "member_from_zip", "read_source"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "Source",
+    "is_zip",
+    "member_from_zip",
+    "open_zip",
+    "read_source",
+]
 
 #: Anything a parser accepts: raw bytes, a path, or an open binary file (such as a Django
 #: ``UploadedFile``, which has ``read()`` and ``name``).
@@ -20,6 +29,12 @@ Source = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
 #: Upper bound for one file, compressed or not. A 3,000-student ElevesAvecAdresses.xml is
 #: about 15 MB, so this only stops absurd inputs and zip bombs.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Members of one zip archive at most (an XLSX has about ten, an ODS a few more).
+MAX_ZIP_MEMBERS = 1_000
+#: The only compression methods Excel, LibreOffice and SIECLE use. Others are refused: zipfile
+#: inflates a bzip2 or LZMA block whole before cutting it to the declared size, so a few bytes
+#: could claim little and still expand to gigabytes in memory.
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 
 def read_source(source: Source, file_name: str | None = None) -> tuple[bytes, str]:
@@ -75,13 +90,12 @@ def member_from_zip(
     :data:`MAX_FILE_BYTES` whatever the archive claims.
     """
     kind = extension.lstrip(".").upper()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise ImportFileError.single(
-            archive_name,
-            "l'archive zip est endommagée ou incomplète : téléchargez-la de nouveau.",
-        ) from exc
+    archive = open_zip(
+        data,
+        archive_name,
+        max_bytes=None,
+        damaged="l'archive zip est endommagée ou incomplète : téléchargez-la de nouveau.",
+    )
     with archive:
         candidates = [
             info
@@ -118,7 +132,7 @@ def member_from_zip(
                 "l'archive est protégée par un mot de passe : extrayez le fichier puis "
                 "déposez-le directement.",
             ) from exc
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
             raise ImportFileError.single(
                 display,
                 "le fichier ne peut pas être extrait de l'archive zip, qui semble endommagée "
@@ -127,6 +141,41 @@ def member_from_zip(
     if len(content) > MAX_FILE_BYTES:
         raise _too_big(display)
     return content, display
+
+
+def open_zip(data: bytes, name: str, *, max_bytes: int | None, damaged: str) -> zipfile.ZipFile:
+    """Open a zip archive after bounding what reading it may cost, from its directory alone.
+
+    Refused before anything is inflated: a damaged archive (``damaged`` is the message), more
+    than :data:`MAX_ZIP_MEMBERS` members, a compression method other than stored or deflated,
+    and, when ``max_bytes`` is given, members declaring more than ``max_bytes`` in total.
+    zipfile never inflates a stored or deflated member past its declared size, so the declared
+    sizes bound the work.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise ImportFileError.single(name, damaged) from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        archive.close()
+        raise ImportFileError.single(
+            name, f"l'archive contient plus de {MAX_ZIP_MEMBERS} fichiers : elle est refusée."
+        )
+    if any(info.compress_type not in _ZIP_METHODS for info in members):
+        archive.close()
+        raise ImportFileError.single(
+            name,
+            "l'archive utilise une méthode de compression non prise en charge : "
+            "enregistrez-la de nouveau avec un logiciel courant.",
+        )
+    if max_bytes is not None and sum(info.file_size for info in members) > max_bytes:
+        archive.close()
+        limit = max_bytes // (1024 * 1024)
+        raise ImportFileError.single(
+            name, f"le fichier dépasse {limit} Mo une fois décompressé : il est refusé."
+        )
+    return archive
 
 
 def _basename(member: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ __all__ = [
     "load_xml",
     "local_name",
     "parse_xml",
+    "records",
     "refuse_root",
     "xml_safe",
 ]
@@ -52,6 +53,14 @@ _SINGLE_BYTE_ENCODINGS = {
     "WINDOWS-1252",
     "CP1252",
 }
+
+#: Records of one list (pupils, people, addresses, staff…) at most: five times the largest
+#: school. Reading an empty record costs as much as a full one, and a few bytes hold many.
+MAX_RECORDS = 30_000
+#: Tags (``<``) of one document at most, counted before parsing: a parsed element takes
+#: about 120 bytes, so this bounds the tree (a 3,000-pupil export with addresses has about
+#: a million).
+MAX_XML_TAGS = 4_000_000
 
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -89,6 +98,7 @@ def parse_xml(
     mid-way, a message saying it is truncated. ``exported_by`` names the application the user
     should export from again (``"SIECLE"``, ``"STS-web"``).
     """
+    _refuse_before_parsing(data, file_name)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -100,17 +110,12 @@ def parse_xml(
         collect_ids=False,
     )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser, base_url=file_name)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, data, file_name, exported_by) from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise ImportFileError.single(
-            file_name,
-            "le fichier contient une déclaration DOCTYPE, absente des exports officiels : "
-            "il n'est pas accepté par sécurité.",
-            line=1,
-        )
+        raise _doctype(file_name)
     warnings: list[ImportIssue] = []
     encoding = (tree.docinfo.encoding or "UTF-8").upper()
     if encoding in _SINGLE_BYTE_ENCODINGS and _looks_like_utf8(data):
@@ -127,6 +132,49 @@ def parse_xml(
             )
         )
     return root, warnings
+
+
+def _refuse_before_parsing(data: bytes, file_name: str) -> None:
+    """Refuse, from the raw bytes, what would make parsing costly or unsafe."""
+    # A DOCTYPE can only come before the root element, so the head of the file tells.
+    head = data[:65_536]
+    root_start = re.search(rb"<[^?!]", head)
+    if b"<!DOCTYPE" in head[: root_start.start() if root_start else None]:
+        raise _doctype(file_name)
+    if data.count(b"<") > MAX_XML_TAGS:
+        raise ImportFileError.single(
+            file_name,
+            f"le fichier contient plus de {MAX_XML_TAGS:_} balises : ce n'est pas l'export "
+            "d'un seul établissement.".replace("_", " "),
+        )
+
+
+def _doctype(file_name: str) -> ImportFileError:
+    return ImportFileError.single(
+        file_name,
+        "le fichier contient une déclaration DOCTYPE, absente des exports officiels : "
+        "il n'est pas accepté par sécurité.",
+        line=1,
+    )
+
+
+def records(parent: Element, path: str) -> Iterator[Element]:
+    """The elements at ``path`` under ``parent``, refusing the file past :data:`MAX_RECORDS`.
+
+    Every list a parser walks goes through here, so no file can make it do unbounded work
+    however small it is (600,000 empty ``<ELEVE/>`` fit in 5 KB zipped).
+    """
+    for count, element in enumerate(parent.iterfind(path), start=1):
+        if count > MAX_RECORDS:
+            name = local_name(element)
+            raise ImportFileError.single(
+                str(parent.getroottree().docinfo.URL or "fichier"),
+                f"le fichier contient plus de {MAX_RECORDS:_} éléments <{name}> : ce n'est "
+                "pas l'export d'un seul établissement.".replace("_", " "),
+                line=element.sourceline,
+                field=name,
+            )
+        yield element
 
 
 class IssueLog:

@@ -29,6 +29,7 @@ from appui.core.io._xml import (
     child_text,
     load_xml,
     local_name,
+    records,
     refuse_root,
 )
 from appui.core.io.errors import HasIssues, ImportFileError, ImportIssue, Severity
@@ -213,7 +214,7 @@ def parse_siecle(
     structures = _structures(root, issues)
     options = _options(root)
     seen_ids: set[str] = set()
-    for element in root.iterfind("DONNEES/ELEVES/ELEVE"):
+    for element in records(root, "DONNEES/ELEVES/ELEVE"):
         student = _student(element, issues, structures, options, folded_pseudo)
         if student is None:
             continue
@@ -320,12 +321,12 @@ def _parameters(root: Element, issues: IssueLog) -> SiecleParameters:
 def _structures(root: Element, issues: IssueLog) -> dict[str, tuple[list[str], list[str]]]:
     """ELEVE_ID → (division codes, group codes), in file order."""
     result: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    for holder in root.iterfind("DONNEES/STRUCTURES/STRUCTURES_ELEVE"):
+    for holder in records(root, "DONNEES/STRUCTURES/STRUCTURES_ELEVE"):
         eleve_id = (holder.get("ELEVE_ID") or "").strip()
         if not eleve_id:
             continue
         divisions, groups = result[eleve_id]
-        for structure in holder.iterfind("STRUCTURE"):
+        for structure in records(holder, "STRUCTURE"):
             fields = Fields(structure)
             code = fields.text("CODE_STRUCTURE")
             kind = (fields.text("TYPE_STRUCTURE") or "").upper()
@@ -347,9 +348,9 @@ def _structures(root: Element, issues: IssueLog) -> dict[str, tuple[list[str], l
 
 def _options(root: Element) -> dict[str, list[SiecleOption]]:
     result: dict[str, list[SiecleOption]] = defaultdict(list)
-    for holder in root.iterfind("DONNEES/OPTIONS/OPTION"):
+    for holder in records(root, "DONNEES/OPTIONS/OPTION"):
         eleve_id = (holder.get("ELEVE_ID") or "").strip()
-        for option in holder.iterfind("OPTIONS_ELEVE"):
+        for option in records(holder, "OPTIONS_ELEVE"):
             fields = Fields(option)
             subject = fields.text("CODE_MATIERE")
             if not eleve_id or subject is None:
@@ -589,7 +590,7 @@ def parse_nomenclature(source: Source, file_name: str | None = None) -> Nomencla
         school_year=int(year_text) if year_text and year_text.isdigit() else None,
         issues=list(warnings),
     )
-    for element in root.iterfind(".//MATIERES/MATIERE"):
+    for element in records(root, ".//MATIERES/MATIERE"):
         code = (element.get("CODE_MATIERE") or "").strip()
         if code:
             result.subjects[code] = NomenclatureSubject(
@@ -599,7 +600,7 @@ def parse_nomenclature(source: Source, file_name: str | None = None) -> Nomencla
                 long_label=child_text(element, "LIBELLE_LONG"),
                 edition_label=child_text(element, "LIBELLE_EDITION"),
             )
-    for element in root.iterfind(".//MEFS/MEF"):
+    for element in records(root, ".//MEFS/MEF"):
         code = (element.get("CODE_MEF") or "").strip()
         if code:
             result.mefs[code] = NomenclatureMef(
@@ -611,7 +612,7 @@ def parse_nomenclature(source: Source, file_name: str | None = None) -> Nomencla
                 mefstat=child_text(element, "CODE_MEFSTAT"),
                 level=level_from_mef(code),
             )
-    for element in root.iterfind(".//PROGRAMMES/PROGRAMME"):
+    for element in records(root, ".//PROGRAMMES/PROGRAMME"):
         mef_code = child_text(element, "CODE_MEF")
         subject_code = child_text(element, "CODE_MATIERE")
         if mef_code is None or subject_code is None:

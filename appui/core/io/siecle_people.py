@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from appui.core.io._files import Source
-from appui.core.io._xml import Element, Fields, IssueLog, load_xml, local_name, refuse_root
+from appui.core.io._xml import (
+    Element,
+    Fields,
+    IssueLog,
+    load_xml,
+    local_name,
+    records,
+    refuse_root,
+)
 from appui.core.io.errors import HasIssues, ImportFileError
 from appui.core.io.siecle import SiecleParameters
 from appui.core.io.siecle import _parameters as read_parameters
@@ -225,7 +233,7 @@ def _text(element: Element | None) -> str | None:
 def _addresses(root: Element, issues: IssueLog) -> dict[str, SiecleAddress]:
     """ADRESSE_ID → address."""
     result: dict[str, SiecleAddress] = {}
-    for element in root.iterfind("DONNEES/ADRESSES/ADRESSE"):
+    for element in records(root, "DONNEES/ADRESSES/ADRESSE"):
         address_id = (element.get("ADRESSE_ID") or "").strip()
         if not address_id:
             issues.warning(
@@ -294,7 +302,7 @@ def _email(fields: Fields, who: str, issues: IssueLog) -> str:
 def _guardians(
     root: Element, people: SieclePeople, addresses: dict[str, SiecleAddress], issues: IssueLog
 ) -> None:
-    for element in root.iterfind("DONNEES/PERSONNES/PERSONNE"):
+    for element in records(root, "DONNEES/PERSONNES/PERSONNE"):
         fields = Fields(element)
         personne_id = (element.get("PERSONNE_ID") or fields.text("PERSONNE_ID") or "").strip()
         last_name = fields.text("NOM_DE_FAMILLE") or fields.text("NOM")
@@ -351,7 +359,7 @@ def _flag(fields: Fields, tag: str, issues: IssueLog) -> bool:
 
 def _links(root: Element, people: SieclePeople, issues: IssueLog) -> None:
     seen: dict[tuple[str, str], int] = {}
-    for element in root.iterfind("DONNEES/RESPONSABLES/RESPONSABLE_ELEVE"):
+    for element in records(root, "DONNEES/RESPONSABLES/RESPONSABLE_ELEVE"):
         fields = Fields(element)
         eleve_id = fields.text("ELEVE_ID") or (element.get("ELEVE_ID") or "").strip()
         personne_id = fields.text("PERSONNE_ID") or (element.get("PERSONNE_ID") or "").strip()
@@ -418,7 +426,7 @@ def _students(
     root: Element, people: SieclePeople, addresses: dict[str, SiecleAddress], issues: IssueLog
 ) -> None:
     seen: set[str] = set()
-    for element in root.iterfind("DONNEES/ELEVES/ELEVE"):
+    for element in records(root, "DONNEES/ELEVES/ELEVE"):
         fields = Fields(element)
         eleve_id = (element.get("ELEVE_ID") or "").strip()
         last_name = fields.text("NOM_DE_FAMILLE") or fields.text("NOM") or ""

@@ -22,6 +22,7 @@ from appui.core.io._xml import (
     child_text,
     load_xml,
     local_name,
+    records,
     refuse_root,
 )
 from appui.core.io.errors import HasIssues, ImportFileError, ImportIssue, Severity
@@ -270,7 +271,7 @@ def parse_sts(source: Source, file_name: str | None = None) -> StsExport:
 def _subjects(root: Element) -> dict[str, StsSubject]:
     """The subjects of the nomenclature by code."""
     subjects: dict[str, StsSubject] = {}
-    for element in root.iterfind("NOMENCLATURES/MATIERES/MATIERE"):
+    for element in records(root, "NOMENCLATURES/MATIERES/MATIERE"):
         code = (element.get("CODE") or "").strip()
         if code:
             subjects[code] = StsSubject(
@@ -287,7 +288,7 @@ def _individuals(root: Element, issues: IssueLog) -> list[StsIndividual]:
     """Staff members, each identifier once (later duplicates are reported and ignored)."""
     individuals: list[StsIndividual] = []
     seen: set[str] = set()
-    for element in root.iterfind("DONNEES/INDIVIDUS/INDIVIDU"):
+    for element in records(root, "DONNEES/INDIVIDUS/INDIVIDU"):
         person = _individual(element, issues)
         if person is None:
             continue
@@ -308,7 +309,7 @@ def _divisions(root: Element, issues: IssueLog) -> list[StsDivision]:
     """Divisions with a code, each code once."""
     divisions: list[StsDivision] = []
     division_codes: set[str] = set()
-    for element in root.iterfind("DONNEES/STRUCTURE/DIVISIONS/DIVISION"):
+    for element in records(root, "DONNEES/STRUCTURE/DIVISIONS/DIVISION"):
         code = (element.get("CODE") or "").strip()
         if not code:
             issues.error(element, "CODE", None, "une division n'a pas de code : ignorée.")
@@ -342,7 +343,7 @@ def _groups(root: Element, issues: IssueLog, division_codes: set[str]) -> list[S
     """Groups with a code, each code once; a warning for each division they cite but lack."""
     groups: list[StsGroup] = []
     group_codes: set[str] = set()
-    for element in root.iterfind("DONNEES/STRUCTURE/GROUPES/GROUPE"):
+    for element in records(root, "DONNEES/STRUCTURE/GROUPES/GROUPE"):
         code = (element.get("CODE") or "").strip()
         if not code:
             issues.error(element, "CODE", None, "un groupe n'a pas de code : ignoré.")
@@ -452,12 +453,12 @@ def _individual(element: Element, issues: IssueLog) -> StsIndividual | None:
             division_code=code,
             end_date=issues.date(Fields(duty), "DATE_FIN", Severity.WARNING, who),
         )
-        for duty in element.iterfind("PROFS_PRINC/PROF_PRINC")
+        for duty in records(element, "PROFS_PRINC/PROF_PRINC")
         if (code := child_text(duty, "CODE_STRUCTURE")) is not None
     )
     disciplines = tuple(
         StsDiscipline(code=code, label=child_text(discipline, "LIBELLE_COURT"))
-        for discipline in element.iterfind("DISCIPLINES/DISCIPLINE")
+        for discipline in records(element, "DISCIPLINES/DISCIPLINE")
         if (code := (discipline.get("CODE") or "").strip())
     )
     function = fields.text("FONCTION")
@@ -479,19 +480,19 @@ def _individual(element: Element, issues: IssueLog) -> StsIndividual | None:
 
 
 def _codes(element: Element, path: str) -> tuple[str, ...]:
-    codes = ((item.get("CODE") or "").strip() for item in element.iterfind(path))
+    codes = ((item.get("CODE") or "").strip() for item in records(element, path))
     return tuple(dict.fromkeys(code for code in codes if code))
 
 
 def _services(element: Element) -> tuple[StsService, ...]:
     services = []
-    for service in element.iterfind("SERVICES/SERVICE"):
+    for service in records(element, "SERVICES/SERVICE"):
         subject = (service.get("CODE_MATIERE") or "").strip()
         if not subject:
             continue
         teachers = tuple(
             StsTeacherRef(id=teacher_id, type=(teacher.get("TYPE") or "").strip() or None)
-            for teacher in service.iterfind("ENSEIGNANTS/ENSEIGNANT")
+            for teacher in records(service, "ENSEIGNANTS/ENSEIGNANT")
             if (teacher_id := (teacher.get("ID") or "").strip())
         )
         services.append(

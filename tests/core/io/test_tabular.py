@@ -133,8 +133,8 @@ def test_it_refuses_a_workbook_that_would_inflate_beyond_the_limit(monkeypatch):
     data = b"".join(
         render(RowsExporter("x", [Column("a", "A")], [["b" * 5000]]), ExportFormat.XLSX)
     )
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4000)
-    with pytest.raises(ImportFileError, match="trop volumineux une fois décompressé"):
+    monkeypatch.setattr(reading, "MAX_UNZIPPED_BYTES", 4000)
+    with pytest.raises(ImportFileError, match="une fois décompressé"):
         read_table(data, "a.xlsx")
 
 
