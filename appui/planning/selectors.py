@@ -1,5 +1,6 @@
 """Reads of the planning app: plan inputs and their warnings, plans, groups."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -7,10 +8,10 @@ from django.db.models import Count, Prefetch
 
 from appui.core.needs import NeedKind, parse_need_key
 from appui.diagnostics.models import Competency, NeedProfile
-from appui.schools.models import Level, Period
+from appui.schools.models import Level, Period, Student
 
 from . import grouping
-from .models import Assignment, Group, Plan, Round, Slot
+from .models import Assignment, Group, Plan, Room, Round, Slot
 from .rounds import round_label
 
 
@@ -180,3 +181,153 @@ def staff_groups(user):
         .annotate(size=Count("assignments", distinct=True))
         .order_by("-plan__period__number", "round__number", "slot__weekday", "slot__start_time")
     )
+
+
+# The board of a plan (views_board.py): one board per slot (and round), groups as columns. --
+
+
+def plan_board(plan: Plan, *, breaks: dict | None = None, group_ids=None) -> list[dict]:
+    """The plan's groups as boards, one per slot (per slot and round when the period is cut
+    into rounds), in time order. Each column is a group with its members (need level on the
+    group's focus competency), size, bounds, room capacity and the rule breaks that name it
+    (``breaks``: :func:`board_breaks`). ``group_ids`` limits the boards to those groups (the
+    two columns a move changes). Three queries."""
+    assignments = Assignment.objects.select_related(
+        "student__division", "student__need_profile"
+    ).order_by("student__last_name", "student__first_name")
+    groups = plan.groups.select_related("slot", "round", "module__competency", "room")
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    groups = groups.prefetch_related("staff", Prefetch("assignments", queryset=assignments))
+    by_group = (breaks or {}).get("by_group", {})
+    boards: dict[tuple[int, int | None], dict] = {}
+    ordered = sorted(
+        groups,
+        key=lambda g: (
+            g.slot.weekday,
+            g.slot.start_time,
+            g.slot_id,
+            g.round.number if g.round else 0,
+            g.module.code,
+            g.pk,
+        ),
+    )
+    for group in ordered:
+        board = boards.setdefault(
+            (group.slot_id, group.round_id),
+            {
+                "key": grouping.group_key(group),
+                "slot": group.slot,
+                "round": group.round,
+                "columns": [],
+                "breaks": 0,
+            },
+        )
+        column = board_column(group)
+        column["breaks"] = by_group.get(group.pk, [])
+        board["breaks"] += len(column["breaks"])
+        board["columns"].append(column)
+    return list(boards.values())
+
+
+def board_column(group: Group) -> dict:
+    """One group as a board column (``group`` with its assignments prefetched)."""
+    code, deepening = parse_need_key(grouping.module_competency(group.module))
+    members = []
+    for assignment in group.assignments.all():
+        profile = getattr(assignment.student, "need_profile", None)
+        need = (profile.needs if profile else {}).get(code, {})
+        level = int(need.get("level", 0))
+        members.append(
+            {
+                "assignment": assignment,
+                "student": assignment.student,
+                "level": level,
+                "served": bool(level) and (need.get("kind") == NeedKind.DEEPENING) == deepening,
+            }
+        )
+    size = len(members)
+    capacity = group.room.capacity if group.room else None
+    return {
+        "group": group,
+        "members": members,
+        "size": size,
+        "capacity": capacity,
+        "too_many": size > group.module.max_size or (capacity is not None and size > capacity),
+        "too_few": size < group.module.min_size,
+    }
+
+
+_PUPIL = re.compile(r"(l'élève|élève) (\d+)")
+_ROOM = re.compile(r"salle (\d+)")
+
+
+def board_breaks(violations, plan: Plan) -> dict:
+    """The plan's broken rules, each attached to the group it names (``by_group``: group id →
+    messages without the group's name, shown in its column) or left ``general`` (a pupil in
+    no group, staff in two places…). Pupils and rooms are named, not numbered."""
+    by_group: dict[int, list[str]] = {}
+    general: list[str] = []
+    messages = [str(v) for v in violations]
+    if not messages:
+        return {"by_group": by_group, "general": general}
+    text = "\n".join(messages)
+    pupils = {
+        str(pk): f"{first} {last}"
+        for pk, first, last in Student.objects.filter(
+            pk__in={int(m[1]) for m in _PUPIL.findall(text)}
+        ).values_list("pk", "first_name", "last_name")
+    }
+    rooms = {
+        str(pk): name
+        for pk, name in Room.objects.filter(
+            school_id=plan.level.year.school_id,
+            pk__in={int(m) for m in _ROOM.findall(text)},
+        ).values_list("pk", "name")
+    }
+    for message in messages:
+        message = _PUPIL.sub(lambda m: pupils.get(m[2], m[0]), message)
+        message = _ROOM.sub(lambda m: f"salle {rooms.get(m[1], m[1])}", message)
+        # ``grouping.current_groups`` names each group by its id: « Groupe 12 CON1 (…) : ».
+        found = re.match(r"Groupe (\d+) .*? : (.*)", message, re.S)
+        if found:
+            by_group.setdefault(int(found[1]), []).append(found[2])
+        else:
+            general.append(message)
+    return {"by_group": by_group, "general": general}
+
+
+def board_targets(assignment: Assignment) -> list[dict]:
+    """Where a pupil can move: the other groups of their slot (and round), with their size
+    and the pupil's need level on each group's competency. Locked groups are listed as
+    such (a move needs them unlocked)."""
+    source = assignment.group
+    profile = getattr(assignment.student, "need_profile", None)
+    needs = profile.needs if profile else {}
+    groups = (
+        Group.objects.filter(
+            plan_id=source.plan_id, slot_id=source.slot_id, round_id=source.round_id
+        )
+        .exclude(pk=source.pk)
+        .select_related("module__competency", "room")
+        .annotate(size=Count("assignments"))
+        .order_by("module__code", "pk")
+    )
+    targets = []
+    for group in groups:
+        code, deepening = parse_need_key(grouping.module_competency(group.module))
+        need = needs.get(code, {})
+        level = int(need.get("level", 0))
+        capacity = min(
+            group.module.max_size, group.room.capacity if group.room else group.module.max_size
+        )
+        targets.append(
+            {
+                "group": group,
+                "size": group.size,
+                "full": group.size >= capacity,
+                "level": level,
+                "served": bool(level) and (need.get("kind") == NeedKind.DEEPENING) == deepening,
+            }
+        )
+    return targets

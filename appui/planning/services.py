@@ -1,7 +1,7 @@
 """Writes of the planning app: need-group plans, moves, locks, publication."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,11 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
 from appui.schools.models import Level, Period, SchoolYear
 from appui.schools.services import EditConflict
 
-from . import grouping
+from . import grouping, versions
 from .models import Assignment, Group, Plan, Slot
 
 
@@ -110,47 +111,113 @@ def plan_solve(*, plan: Plan) -> Plan:
     return plan
 
 
-def _refresh_evaluation(plan: Plan) -> dict:
+def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) -> dict:
+    """Re-check the plan after a hand change: hard rules, objective and metrics (the ones
+    before are kept to show the difference), and the explanations of ``students`` only (all
+    of them when None: a restore or a solve changes everyone's)."""
     before = dict(plan.metrics or {})
     evaluation = grouping.evaluate(plan)
     plan.objective = evaluation["objective"]
     plan.metrics = evaluation["metrics"]
     plan.progress = {**(plan.progress or {}), "previous_metrics": before}
     plan.save(update_fields=["objective", "metrics", "progress"])
-    grouping.refresh_explanations(plan)
+    if students is None:
+        grouping.refresh_explanations(plan)
+    else:
+        _refresh_explanations_of(plan, students)
     return evaluation
 
 
+def _refresh_explanations_of(plan: Plan, students: Collection[int]) -> None:
+    """Store the explanation of these pupils, and of the pupils they must stay with, for
+    each of their groups in the plan. A pupil's sentence names their own group, needs,
+    wishes, lock and partners (``appui.core.grouping.explain``): a hand change alters the
+    sentences of the pupils it touches and nobody else's, so the other few hundred rows are
+    left alone (rewriting them all made every move cost a quarter of a second)."""
+    if not students:
+        return
+    instance = grouping.build_instance(plan)
+    groups = grouping.current_groups(plan)
+    known = {s.id for s in instance.students}
+    ids = {str(s) for s in students}
+    for pair in instance.together:
+        if ids & set(pair):
+            ids |= set(pair)
+    sentences: dict[tuple[int, int], str] = {}
+    for sid in ids & known:
+        for slot, sentence in zip(instance.slots, explain(instance, groups, sid), strict=False):
+            for group in groups:
+                if group.slot == slot.id and group.id and sid in group.students:
+                    sentences[int(group.id), int(sid)] = sentence
+    assignments = list(
+        Assignment.objects.filter(group__plan=plan, student_id__in=[int(s) for s in ids])
+    )
+    for assignment in assignments:
+        assignment.explanation = sentences.get((assignment.group_id, assignment.student_id), "")
+    Assignment.objects.bulk_update(assignments, ["explanation"])
+
+
 @transaction.atomic
-def assignment_move(*, assignment: Assignment, group: Group, reason: str = "") -> dict:
-    """Move a student to another group of the same slot; the move is locked (by hand)."""
+def assignment_move(
+    *,
+    assignment: Assignment,
+    group: Group,
+    reason: str = "",
+    user=None,
+    revision: int | None = None,
+) -> dict:
+    """Move a student to another group of the same slot (and round); the move is locked (by
+    hand). ``revision`` is the one the page was built on: a plan changed since is refused
+    (``versions.PlanChanged``), nothing applied. Returns the plan's evaluation after it."""
     plan = assignment.group.plan
-    _require_editable(plan)
-    if group.plan_id != plan.pk or group.slot_id != assignment.group.slot_id:
+    current = versions.lock_for_write(plan, revision)
+    _require_editable(current)
+    source = Group.objects.get(pk=assignment.group_id)
+    if (
+        group.plan_id != plan.pk
+        or group.slot_id != source.slot_id
+        or group.round_id != source.round_id
+    ):
         raise ValidationError(_("A student can only move to another group of the same slot."))
-    if group.locked or assignment.group.locked:
+    if group.pk == source.pk:
+        raise ValidationError(_("The student is already in this group."))
+    if group.locked or source.locked:
         raise ValidationError(_("Unlock the group first."))
     assignment.group = group
     assignment.locked = True
     assignment.lock_reason = reason or _("moved by hand")
-    assignment.save()
-    return _refresh_evaluation(plan)
+    assignment.save(update_fields=["group", "locked", "lock_reason"])
+    versions.bump_revision(plan)
+    evaluation = _refresh_evaluation(plan, students={assignment.student_id})
+    versions.record_moves(plan, user)
+    return evaluation
 
 
 @transaction.atomic
-def assignment_set_lock(*, assignment: Assignment, locked: bool, reason: str = "") -> Assignment:
-    _require_editable(assignment.group.plan)
+def assignment_set_lock(
+    *, assignment: Assignment, locked: bool, reason: str = "", revision: int | None = None
+) -> Assignment:
+    """Lock a student in their group (the solver keeps them there) or free them."""
+    plan = assignment.group.plan
+    _require_editable(versions.lock_for_write(plan, revision))
     assignment.locked = locked
     assignment.lock_reason = (reason or _("locked by hand")) if locked else ""
     assignment.save(update_fields=["locked", "lock_reason"])
+    versions.bump_revision(plan)
+    _refresh_explanations_of(plan, {assignment.student_id})
     return assignment
 
 
 @transaction.atomic
-def group_set_lock(*, group: Group, locked: bool) -> Group:
-    _require_editable(group.plan)
+def group_set_lock(*, group: Group, locked: bool, revision: int | None = None) -> Group:
+    """Lock a whole group (kept as it is when solving again) or free it."""
+    _require_editable(versions.lock_for_write(group.plan, revision))
     group.locked = locked
     group.save(update_fields=["locked"])
+    versions.bump_revision(group.plan)
+    _refresh_explanations_of(
+        group.plan, set(group.assignments.values_list("student_id", flat=True))
+    )
     return group
 
 

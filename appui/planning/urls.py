@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_catalogue, views_rounds, views_slot_periods, views_versions, views_wishes
+from . import (
+    views,
+    views_board,
+    views_catalogue,
+    views_rounds,
+    views_slot_periods,
+    views_versions,
+    views_wishes,
+)
 
 app_name = "planning"
 
@@ -21,6 +29,16 @@ urlpatterns = [
     path("groupes/plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("groupes/plans/<int:pk>/etat/", views.plan_status, name="plan-status"),
     path("groupes/plans/<int:pk>/action/", views.plan_action, name="plan-action"),
+    # The board of a plan (views_board.py): moves and locks through htmx, a pupil's panel.
+    path(
+        "groupes/plans/<int:pk>/tableau/deplacer/", views_board.board_move, name="plan-board-move"
+    ),
+    path("groupes/plans/<int:pk>/tableau/verrou/", views_board.board_lock, name="plan-board-lock"),
+    path(
+        "groupes/plans/<int:pk>/tableau/affectations/<int:assignment_pk>/",
+        views_board.board_pupil,
+        name="plan-board-pupil",
+    ),
     # Versions of a plan, restore, publication (views_versions.py).
     path("groupes/plans/<int:pk>/versions/", views_versions.plan_versions, name="plan-versions"),
     path(

@@ -15,6 +15,7 @@ from appui.schools.selectors import selected_year
 from . import grouping, selectors, services
 from .access import get_group_for, get_plan_for
 from .models import Assignment, Group, Plan
+from .views_board import board_context
 
 WEIGHT_FIELDS = [
     ("need", "Servir les besoins des élèves (priorité aux plus forts)"),
@@ -96,7 +97,7 @@ def plan_detail(request, pk: int):
         "planning/plan_detail.html",
         {
             "plan": plan,
-            "by_slot": selectors.plan_groups(plan),
+            "board": board_context(plan, evaluation),
             "evaluation": evaluation,
             "metric_rows": _metric_rows(plan),
             "weight_fields": [
