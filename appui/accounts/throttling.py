@@ -39,5 +39,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
             "failure_limit": get_failure_limit(request, credentials),
             "cooloff_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
         },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        # 429 Too Many Requests, axes' default, set on settings when axes loads.
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )

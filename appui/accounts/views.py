@@ -1,5 +1,7 @@
 """Login pages: log in, second step, security (password, authenticator app), password reset."""
 
+from base64 import b32encode
+
 import django_otp
 import segno
 from django.conf import settings
@@ -106,8 +108,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _spaced_key(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
+    """The secret key in base 32, by groups of four, for typing into the app by hand."""
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
