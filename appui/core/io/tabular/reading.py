@@ -293,7 +293,12 @@ def _csv_lines(text: str, name: str) -> Iterator[str]:
 def _xlsx_rows(
     data: bytes, name: str, sheet: str | None
 ) -> tuple[Iterator[tuple[int, list[CellValue]]], list[ImportIssue], str]:
-    reader = _XlsxReader(data, name)
+    try:
+        reader = _XlsxReader(data, name)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged relationships
+        raise ImportFileError.single(name, _DAMAGED_XLSX) from exc
     try:
         sheets = reader.sheets()
         chosen, issues = _pick_sheet(list(sheets), sheet, name)
@@ -353,10 +358,14 @@ class _XlsxReader:
     def __init__(self, data: bytes, name: str) -> None:
         self.name = name
         self.archive = open_zip(data, name, max_bytes=MAX_UNZIPPED_BYTES, damaged=_DAMAGED_XLSX)
-        self.workbook = self._target("", "_rels/.rels", "officeDocument") or "xl/workbook.xml"
-        folder, _, base = self.workbook.rpartition("/")
-        self.relations = self._relations(folder, f"{folder}/_rels/{base}.rels")
         self.date1904 = False
+        try:
+            self.workbook = self._target("", "_rels/.rels", "officeDocument") or "xl/workbook.xml"
+            folder, _, base = self.workbook.rpartition("/")
+            self.relations = self._relations(folder, f"{folder}/_rels/{base}.rels")
+        except BaseException:
+            self.archive.close()
+            raise
 
     def close(self) -> None:
         self.archive.close()
