@@ -1,6 +1,11 @@
 """Benchmark of the need-group solver against two baselines, on seeded realistic instances.
 
     python bench/grouping.py [--sizes cap 300 450] [--seed 0] [--workers 2] [--json out.json]
+    python bench/grouping.py --scale [--workers 2]
+
+``--scale`` prints the scale table instead: 300, 600, 1,000 and 1,500 pupils (4 slots from
+600 on), each without and with 5 locked pupils — pupils, time limit, wall time and how far
+past the limit, objective, proven bound, gap, need coverage, broken rules.
 
 For each size (``cap``: a 120-student CAP level, 2 slots; ``300``: 300 students, 3 slots, 24
 groups per slot; ``450``: 450 students, 4 slots) it generates an instance with
@@ -256,6 +261,76 @@ def print_report(results: list[dict[str, Any]]) -> None:
         )
 
 
+#: The scale table: sizes and their time limits (the bars: 300 in 5 s, 1,500 in 10 s).
+SCALE = {"300": 5.0, "600": 10.0, "1000": 10.0, "1500": 10.0}
+
+
+def _five_locks(instance: Instance, seed: int) -> Instance:
+    """The instance with 5 pupils locked by hand as a coordinator's moves do: each moved, in
+    the first slot of the greedy plan, to another module that has a group with room."""
+    from appui.core.grouping import Lock
+    from appui.core.grouping.prepare import Prepared
+
+    prep = Prepared(instance)
+    plan = greedy_plan(instance, prepared=prep, seed=seed)
+    t = prep.slot_ids[0]
+    modules = {m.id: m for m in instance.modules}
+    room = {g.module for g in plan if g.slot == t and len(g.students) < modules[g.module].max_size}
+    locks: list[Any] = []
+    for g in sorted((g for g in plan if g.slot == t), key=lambda g: g.id or ""):
+        s = sorted(g.students)[seed % len(g.students)]
+        target = next((m for m in prep.options[s, t] if m != g.module and m in room), None)
+        if target is not None and len(locks) < 5 and len(g.students) > modules[g.module].min_size:
+            locks.append(Lock(s, t, target))
+    return instance.with_changes(locked=tuple(locks))
+
+
+def run_scale(sizes: list[str], seed: int, workers: int, limit: float | None) -> list[dict]:
+    """One row per size and lock setting: wall time against the limit, gap, coverage."""
+    rows = []
+    for size in sizes:
+        base = preset(size, seed=seed)
+        for locked in (False, True):
+            instance = _five_locks(base, seed) if locked else base
+            time_limit = limit if limit is not None else SCALE.get(size, 10.0)
+            started = time.perf_counter()
+            solution = solve(instance, time_limit=time_limit, seed=seed, workers=workers)
+            seconds = time.perf_counter() - started
+            rows.append(
+                {
+                    "size": size,
+                    "pupils": len(instance.students),
+                    "locked": len(instance.locked),
+                    "time_limit": time_limit,
+                    "seconds": seconds,
+                    "status": solution.status,
+                    "objective": solution.objective,
+                    "bound": solution.bound,
+                    "gap": solution.gap,
+                    "need_coverage": solution.metrics.get("need_coverage"),
+                    "violations": len(violations(instance, list(solution.groups))),
+                }
+            )
+            print_scale(rows[-1:], header=len(rows) == 1)
+    return rows
+
+
+def print_scale(rows: list[dict], header: bool = True) -> None:
+    if header:
+        print(
+            "pupils  locked  limit s  wall s  over s  status      objective      bound    gap  "
+            "need cov.  broken"
+        )
+    for r in rows:
+        print(
+            f"{r['pupils']:>6}  {r['locked']:>6}  {r['time_limit']:>7.1f}  {r['seconds']:>6.2f}  "
+            f"{r['seconds'] - r['time_limit']:>+6.2f}  {r['status']:<10}  "
+            f"{r['objective'] or 0:>9}  {r['bound'] or 0:>9}  {_fmt(r['gap'], 'pct'):>6}  "
+            f"{_fmt(r['need_coverage'], 'pct'):>9}  {r['violations']:>6}",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -276,7 +351,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SHARE",
         help="measure the keep-schemes-apart rule with this share of ULIS pupils",
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="the scale table: 300, 600, 1,000, 1,500 pupils, with and without 5 locks",
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        sizes = [s for s in args.sizes if s in SCALE] if argv and "--sizes" in argv else list(SCALE)
+        rows = run_scale(sizes, args.seed, args.workers, args.time_limit)
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        return 0
     if args.schemes is not None:
         rows = [
             row

@@ -13,6 +13,7 @@ cause are reported by :func:`feasibility.precheck`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .model import ModelContext
@@ -465,14 +466,19 @@ class Stay(Rule):
             self.model.add(k <= lit)
             if leads:
                 self.model.add(k <= sum(leads))
-            self.ctx.derive(
-                k,
-                lambda value, lit=lit, leads=leads: min(
-                    value(lit), 1 if not leads else min(1, sum(value(a) for a in leads))
-                ),
-            )
+            self.ctx.derive(k, _kept_rule(lit, leads))
             kept = kept + k
         return w * (kept - total)
+
+
+def _kept_rule(lit: Any, leads: list[Any]) -> Callable[[Callable[[Any], int]], int]:
+    """Rule for ModelContext.derive: the placement is kept (attends, with a start leader)."""
+
+    def rule(value: Callable[[Any], int]) -> int:
+        led = 1 if not leads else min(1, sum(value(a) for a in leads))
+        return min(value(lit), led)
+
+    return rule
 
 
 def _is_zero(lit: Any) -> bool:

@@ -48,6 +48,8 @@ class _State:
         self.honoured: dict[str, set[str]] = defaultdict(set)
         self.load: Counter[str] = Counter()
         self.repeated = prep.instance.previous_modules()
+        #: ``time.perf_counter()`` instant after which no more groups are opened.
+        self.deadline: float | None = None
 
     def record(self, group: Group) -> None:
         competency = self.prep.modules[group.module].competency
@@ -89,6 +91,7 @@ def greedy_plan(
     prep = prepared or Prepared(instance)
     rng = random.Random(seed)
     state = _State(prep)
+    state.deadline = deadline
     groups: list[Group] = []
     for g in instance.locked_groups:
         groups.append(g)
@@ -293,7 +296,10 @@ class _SlotPlanner:
         return self._split(seat)
 
     def _open_groups(self) -> None:
+        deadline = self.state.deadline
         for _ in range(4 * len(self.prep.instance.slot(self.t).rooms) + 10):
+            if deadline is not None and time.perf_counter() >= deadline:
+                break  # out of time: the groups opened so far (sizes repaired next)
             seat, fill, lost, unseated = self.simulate()
             best, best_value = None, 0
             for m, value in lost.items():

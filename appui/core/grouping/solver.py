@@ -213,6 +213,10 @@ def solve_with_details(
         # Reproducible runs review the greedy plan fully (the clock must not cut it).
         cut = None if deterministic else deadline.end
         greedy = greedy_plan(instance, prepared=prep, seed=seed, deadline=cut)
+        if validation.violations(instance, greedy):
+            # The greedy plan may miss a coordinator's lock (a module it did not open):
+            # repairing it as a start puts the locked pupils where they belong.
+            greedy = start_plan.repair(instance, greedy, prep)
         if not validation.violations(instance, greedy):
             plan, best = greedy, value(greedy)
             details.greedy_objective = best
@@ -264,7 +268,7 @@ def solve_with_details(
         return gap is not None and gap <= gap_limit
 
     rounds_run = large and plan is not None and not gap_reached()
-    if rounds_run:
+    if rounds_run and plan is not None:
         target = None
         if gap_limit > 0 and bound is not None:
             target = math.ceil(bound - gap_limit * abs(bound))

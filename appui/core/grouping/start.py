@@ -145,7 +145,7 @@ def repair(
         drafts[t].append(_Draft(t, g.module, staff, g.room, members, g.id))
 
     for t in prep.slot_ids:
-        free_staff = [p for p in prep.free_staff[t]]
+        slot_staff = list(prep.free_staff[t])
         rooms = {r.id: r for r in prep.free_rooms[t]}
         kept: list[_Draft] = []
         for d in drafts[t]:
@@ -154,7 +154,7 @@ def repair(
                 spare = next(
                     (
                         p.id
-                        for p in free_staff
+                        for p in slot_staff
                         if p.id not in used and prep.can_teach(p, modules[d.module])
                     ),
                     None,
