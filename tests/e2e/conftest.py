@@ -40,6 +40,22 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 
+@pytest.fixture
+def context(context):
+    """pytest-playwright's browser context, failing the test if a page breaks the
+    Content-Security-Policy: Chromium reports every refused script, handler or style on the
+    console ("Refused to … because it violates the following Content Security Policy…")."""
+    violations: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", watch)
+    yield context
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture(autouse=True)
 def clock(time_machine, settings):
     """Every browser test runs from Tuesday 24 November 2026, 10:00 in Paris (a school day of
