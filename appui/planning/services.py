@@ -63,6 +63,7 @@ def _copy_groups(source: Plan, target: Plan) -> None:
         copy = Group.objects.create(
             plan=target,
             slot_id=group.slot_id,
+            round_id=group.round_id,
             module_id=group.module_id,
             room_id=group.room_id,
             label=group.label,
@@ -98,14 +99,30 @@ def plan_set_weights(*, plan: Plan, weights: dict) -> Plan:
     return plan
 
 
-def plan_solve(*, plan: Plan) -> Plan:
-    """Start solving in the background (the page polls the plan's status)."""
+@transaction.atomic
+def plan_solve(
+    *, plan: Plan, minimal_change: bool = False, revision: int | None = None, user=None
+) -> Plan:
+    """Start solving in the background (the page polls the plan's status).
+
+    The plan's ``progress`` records the mode: ``fresh`` (no groups yet), ``start`` (the
+    current groups are the starting point and the solver never returns worse) or
+    ``minimal`` (the same, changing as few placements as possible: mid-period adjustments).
+    ``revision`` (the one the page was built on) refuses a stale request (``PlanChanged``).
+    """
     from .tasks import solve_plan
 
-    _require_editable(plan)
+    locked = versions.lock_for_write(plan, revision)
+    _require_editable(locked)
+    if not locked.groups.exists():
+        mode = "fresh"
+    else:
+        mode = "minimal" if minimal_change else "start"
     plan.status = Plan.Status.SOLVING
     plan.solver_message = ""
-    plan.progress = {"started": timezone.now().isoformat()}
+    plan.progress = {"started": timezone.now().isoformat(), "mode": mode}
+    if getattr(user, "is_authenticated", False):
+        plan.progress["by"] = user.pk  # the author of the version the solve records
     plan.save(update_fields=["status", "solver_message", "progress"])
     transaction.on_commit(lambda: solve_plan.enqueue(plan.pk))
     return plan
@@ -222,9 +239,15 @@ def group_set_lock(*, group: Group, locked: bool, revision: int | None = None) -
 
 
 @transaction.atomic
-def plan_publish(*, plan: Plan, user) -> Plan:
+def plan_publish(*, plan: Plan, user, revision: int | None = None) -> Plan:
     """Publish a proposed plan that breaks no hard rule; the previous publication is kept
-    as superseded."""
+    as superseded, and the publication is recorded as a version.
+
+    ``revision`` is the one the confirmation page showed: a plan changed since is refused
+    (``PlanChanged``), so what is published is what the coordinator saw.
+    """
+    current = versions.lock_for_write(plan, revision)
+    plan.status, plan.revision = current.status, current.revision
     if plan.status != Plan.Status.PROPOSED:
         raise ValidationError(_("Only a proposed plan can be published."))
     evaluation = grouping.evaluate(plan)
@@ -238,6 +261,8 @@ def plan_publish(*, plan: Plan, user) -> Plan:
     plan.status = Plan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at"])
+    versions.bump_revision(plan)
+    versions.record(plan, versions.Origin.PUBLISH, user)
     for callback in _PUBLISH_HOOKS:
         callback(plan=plan)
     return plan

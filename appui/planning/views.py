@@ -12,7 +12,7 @@ from appui.schools.access import school_access
 from appui.schools.models import Level, Period
 from appui.schools.selectors import selected_year
 
-from . import grouping, selectors, services
+from . import grouping, selectors, services, versions
 from .access import get_group_for, get_plan_for
 from .models import Assignment, Group, Plan
 from .views_board import board_context
@@ -87,11 +87,34 @@ def _metric_rows(plan: Plan) -> list[dict]:
     return rows
 
 
+def _last_change(plan: Plan, snapshots: list) -> dict | None:
+    """Before/after of the last solve or restore, while nothing else happened since: the
+    version it started from and the one it made, or the plain fact that it changed nothing."""
+    progress = plan.progress or {}
+    if plan.status == Plan.Status.SOLVING or not snapshots:
+        return None
+    by_pk = {s.pk: s for s in snapshots}
+    before, after = by_pk.get(progress.get("before")), by_pk.get(progress.get("after"))
+    newest = snapshots[0]
+    if progress.get("unchanged") and (before is None or before == newest):
+        return {"unchanged": True, "mode": progress.get("mode")}
+    if after is None or after != newest or before is None:
+        return None
+    comparison = versions.compare(before, after)
+    shown = {"objective", "need_coverage", "top_need_served"}
+    return {
+        "mode": progress.get("mode"),
+        "comparison": comparison,
+        "rows": [row for row in comparison["metrics"] if row["key"] in shown],
+    }
+
+
 @login_required
 def plan_detail(request, pk: int):
     plan, access = get_plan_for(request, pk)
     evaluation = grouping.evaluate(plan) if plan.status in (Plan.Status.PROPOSED,) else None
     weights = Weights.from_dict(plan.weights or {})
+    snapshots = versions.listing(plan)
     return render(
         request,
         "planning/plan_detail.html",
@@ -103,9 +126,11 @@ def plan_detail(request, pk: int):
             "weight_fields": [
                 (name, label, getattr(weights, name)) for name, label in WEIGHT_FIELDS
             ],
-            "versions": Plan.objects.filter(level=plan.level, period=plan.period).order_by(
-                "-version"
-            ),
+            "plan_kind": versions.plan_kind(plan),
+            "snapshots": snapshots,
+            "workspace": versions.workspace(plan),
+            "last_change": _last_change(plan, snapshots),
+            "has_groups": plan.groups.exists(),
         },
     )
 
@@ -127,8 +152,13 @@ def plan_action(request, pk: int):
     plan, _access = get_plan_for(request, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "solve":
-            services.plan_solve(plan=plan)
+        if action in ("solve", "minimal"):
+            services.plan_solve(
+                plan=plan,
+                minimal_change=action == "minimal",
+                revision=versions.parse_revision(request.POST.get("revision")),
+                user=request.user,
+            )
         elif action == "weights":
             weights = {}
             for name, _label in WEIGHT_FIELDS:
@@ -145,7 +175,11 @@ def plan_action(request, pk: int):
                 Assignment, pk=request.POST.get("assignment"), group__plan=plan
             )
             target = get_object_or_404(Group, pk=request.POST.get("group"), plan=plan)
-            result = services.assignment_move(assignment=assignment, group=target)
+            # A plan formed before versions were kept gets its first one before it changes.
+            versions.ensure_baseline(plan, request.user)
+            result = services.assignment_move(
+                assignment=assignment, group=target, user=request.user
+            )
             if result["violations"]:
                 messages.warning(
                     request,
@@ -171,15 +205,15 @@ def plan_action(request, pk: int):
             group = get_object_or_404(Group, pk=_int(request.POST.get("group")), plan=plan)
             services.group_set_lock(group=group, locked=action == "lock-group")
         elif action == "publish":
-            services.plan_publish(plan=plan, user=request.user)
-            messages.success(
-                request, _("Plan published: teachers, students and families see the groups.")
-            )
+            # Publishing is confirmed on its own page, which shows what changes.
+            return redirect("planning:plan-publish", plan.pk)
         elif action == "new-version":
             new = services.plan_for_editing(level=plan.level, period=plan.period, user=request.user)
             return redirect("planning:plan-detail", new.pk)
         else:
             messages.error(request, _("Unknown action."))
+    except versions.PlanChanged as conflict:
+        messages.error(request, str(conflict))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("planning:plan-detail", plan.pk)
