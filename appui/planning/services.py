@@ -114,10 +114,9 @@ def plan_solve(
 
     locked = versions.lock_for_write(plan, revision)
     _require_editable(locked)
+    mode = "minimal" if minimal_change else "start"
     if not locked.groups.exists():
         mode = "fresh"
-    else:
-        mode = "minimal" if minimal_change else "start"
     plan.status = Plan.Status.SOLVING
     plan.solver_message = ""
     plan.progress = {"started": timezone.now().isoformat(), "mode": mode}
