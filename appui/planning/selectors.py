@@ -305,9 +305,7 @@ def board_targets(assignment: Assignment) -> list[dict]:
     profile = getattr(assignment.student, "need_profile", None)
     needs = profile.needs if profile else {}
     groups = (
-        Group.objects.filter(
-            plan_id=source.plan_id, slot_id=source.slot_id, round_id=source.round_id
-        )
+        Group.objects.filter(plan_id=source.plan_id, slot_id=source.slot_id, round=source.round)
         .exclude(pk=source.pk)
         .select_related("module__competency", "room")
         .annotate(size=Count("assignments"))

@@ -62,11 +62,12 @@ def _evaluation(plan: Plan) -> dict | None:
     return grouping.evaluate(plan) if plan.groups.exists() else None
 
 
-def _int(value) -> int | None:
+def _id(value) -> int:
+    """A primary key from the form; 0 (no row) when missing or garbled."""
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
+        return 0
 
 
 def _answer(
@@ -131,12 +132,12 @@ def board_move(request, pk: int):
     revision = versions.parse_revision(request.POST.get("revision"))
     assignment = (
         Assignment.objects.select_related("student", "group")
-        .filter(pk=_int(request.POST.get("assignment")), group__plan=plan)
+        .filter(pk=_id(request.POST.get("assignment")), group__plan=plan)
         .first()
     )
     target = (
         Group.objects.select_related("module")
-        .filter(pk=_int(request.POST.get("group")), plan=plan)
+        .filter(pk=_id(request.POST.get("group")), plan=plan)
         .first()
     )
     if assignment is None or target is None:
@@ -187,9 +188,9 @@ def board_lock(request, pk: int):
     plan, _access = get_plan_for(request, pk)
     revision = versions.parse_revision(request.POST.get("revision"))
     locked = request.POST.get("locked") == "1"
-    assignment_pk = _int(request.POST.get("assignment"))
+    assignment_pk = _id(request.POST.get("assignment"))
     try:
-        if assignment_pk is not None:
+        if assignment_pk:
             assignment = (
                 Assignment.objects.select_related("student", "group__module")
                 .filter(pk=assignment_pk, group__plan=plan)
@@ -208,7 +209,7 @@ def board_lock(request, pk: int):
         else:
             group = (
                 Group.objects.select_related("module")
-                .filter(pk=_int(request.POST.get("group")), plan=plan)
+                .filter(pk=_id(request.POST.get("group")), plan=plan)
                 .first()
             )
             if group is None:
@@ -224,7 +225,7 @@ def board_lock(request, pk: int):
         return _refused(request, plan, error)
     plan.refresh_from_db()
     board, columns = _columns(plan, _evaluation(plan), [group_id])
-    panel = assignment_pk is not None and request.POST.get("panel") == "1"
+    panel = bool(assignment_pk) and request.POST.get("panel") == "1"
     return _answer(
         request,
         plan,
