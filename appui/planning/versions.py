@@ -88,13 +88,10 @@ def snapshot_groups(plan: Plan) -> list[dict]:
                 "staff": sorted(member.pk for member in group.staff.all()),
                 "label": group.label,
                 "locked": group.locked,
-                "students": sorted(
-                    (
-                        {"id": a.student_id, "locked": a.locked, "reason": a.lock_reason}
-                        for a in group.assignments.all()
-                    ),
-                    key=lambda row: row["id"],
-                ),
+                "students": [
+                    {"id": a.student_id, "locked": a.locked, "reason": a.lock_reason}
+                    for a in sorted(group.assignments.all(), key=lambda a: a.student_id)
+                ],
             }
         )
     rows.sort(key=lambda g: (g["slot"], g["round"] or 0, g["module_code"], g["room"] or 0))
@@ -189,7 +186,7 @@ def listing(plan: Plan) -> list[PlanSnapshot]:
     )
     numbers = {s.pk: s.number for s in snapshots}
     for snapshot in snapshots:
-        snapshot.previous = numbers.get(snapshot.based_on_id)  # type: ignore[attr-defined]
+        snapshot.previous = numbers.get(snapshot.based_on_id or 0)  # type: ignore[attr-defined]
         snapshot.origin_label = origin_label(snapshot.origin)  # type: ignore[attr-defined]
         snapshot.coverage = format_value(  # type: ignore[attr-defined]
             "need_coverage", (snapshot.metrics or {}).get("need_coverage")
@@ -261,13 +258,14 @@ DIRECTION = {
 
 def origin_label(origin: str) -> str:
     """How a version came to be, in the words of the versions list."""
-    return {
+    labels: dict[str, str] = {
         Origin.SOLVE: pgettext("version origin", "computed"),
         Origin.MINIMAL: pgettext("version origin", "recomputed with minimal change"),
         Origin.MOVES: pgettext("version origin", "changed by hand"),
         Origin.RESTORE: pgettext("version origin", "restored"),
         Origin.PUBLISH: pgettext("version origin", "published"),
-    }.get(origin, origin)
+    }
+    return labels.get(origin, origin)
 
 
 def _is_percent(key: str) -> bool:
@@ -356,15 +354,15 @@ def compare(a: PlanSnapshot, b: PlanSnapshot) -> dict:
         )
     before, after = _placements(a.groups or []), _placements(b.groups or [])
     changed = []
-    for key in sorted(set(before) | set(after)):
-        was, now = before.get(key), after.get(key)
+    for place in sorted(set(before) | set(after), key=lambda p: (p[0], p[1], p[2] or 0)):
+        was, now = before.get(place), after.get(place)
         if was is not None and now is not None and _same_place(was, now):
             continue
         group = now or was
         assert group is not None
         changed.append(
             Move(
-                student_id=key[0],
+                student_id=place[0],
                 student=None,
                 slot=group["slot_label"],
                 round=group.get("round_label") or "",
