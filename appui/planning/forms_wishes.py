@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy
 from .models import Module, WishWindow
 from .wishes import check_ranking
 
+# The browser's date picker reads and writes ISO dates, whatever the language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class WishWindowForm(forms.Form):
-    opens_on = forms.DateField(
-        label=gettext_lazy("Opens on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    closes_on = forms.DateField(
-        label=gettext_lazy("Closes on (included)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=DATE)
+    closes_on = forms.DateField(label=gettext_lazy("Closes on (included)"), widget=DATE)
     max_wishes = forms.TypedChoiceField(
         label=gettext_lazy("Wishes per pupil"),
         coerce=int,
@@ -75,8 +74,11 @@ class RankingForm(forms.Form):
                 required=False,
             )
             if form_id:
-                # The selects sit in table cells, outside their row's <form>.
-                self.fields[f"wish_{rank}"].widget.attrs["form"] = form_id
+                # The selects sit in table cells, outside their row's <form>, named by
+                # aria-label (the table has no room for a label per cell).
+                attrs = self.fields[f"wish_{rank}"].widget.attrs
+                attrs["form"] = form_id
+                attrs["aria-label"] = f"{label}{prefix_label}"
 
     @property
     def wish_fields(self) -> list:
