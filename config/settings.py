@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # ENT sign-on: CAS tickets kept per session for single sign-out (django-cas-ng).
+    "django_cas_ng",
     "appui.accounts",
     "appui.schools",
     "appui.diagnostics",
@@ -104,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "appui.schools.context_processors.current_school",
+                # ENT sign-on: which « Se connecter avec l'ENT » links the login page shows.
+                "appui.accounts.sso.sign_on_links",
             ],
         },
     },
@@ -199,6 +203,46 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # --- end of Logins -------------------------------------------------------------------------
+
+# --- ENT sign-on (docs/connexion.md, « Connexion par l'ENT ») -----------------------------
+# CAS (Open ENT NG / monlycee.net, Skolengo, Mon Bureau Numérique…) and OpenID Connect. Each
+# is on when its server is set; the login page then offers « Se connecter avec l'ENT » beside
+# the local form. appui never creates an account at sign-on: the ENT identifier must be linked
+# to an existing account (ENT accounts import, demo, or SIECLE/STS identifiers the ENT
+# releases; which attribute is the identifier is a setting of each school).
+ENT_NAME = os.environ.get("ENT_NAME", "")  # shown on the button, e.g. « monlycee.net »
+CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL", "")  # e.g. https://ent.example.fr/cas/
+CAS_VERSION = os.environ.get("CAS_VERSION", "3")  # "2" or "3" (attributes need 3 or CAS 2 ext.)
+CAS_CREATE_USER = False
+CAS_LOGOUT_COMPLETELY = True  # appui's logout also ends the ENT session (single sign-out)
+CAS_IGNORE_REFERER = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_VERIFY_SSL_CERTIFICATE = True
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # sent back to the provider at logout (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:ent-oidc-callback"
+OIDC_TIMEOUT = 10
+CAS_ENABLED = bool(CAS_SERVER_URL)
+OIDC_ENABLED = bool(OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_RP_CLIENT_ID)
+if CAS_ENABLED:
+    AUTHENTICATION_BACKENDS.append("appui.accounts.sso.EntCasBackend")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("appui.accounts.sso.EntOidcBackend")
+# A sign-on is not a password guess (the ENT checked the password; a ticket or code is single
+# use and checked server to server): axes neither counts nor blocks it.
+AXES_WHITELIST_CALLABLE = "appui.accounts.sso.is_sign_on_attempt"
+# --- end of ENT sign-on ---------------------------------------------------------------------
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

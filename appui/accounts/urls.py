@@ -1,13 +1,16 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_sso
 
 app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Logout ends the ENT session too after an ENT sign-on (single sign-out).
+    path("deconnexion/", views_sso.logout, name="logout"),
+    path("ent/cas/", views_sso.CasLoginView.as_view(), name="ent-cas-login"),
+    path("ent/oidc/", views_sso.OidcLoginView.as_view(), name="ent-oidc-login"),
+    path("ent/oidc/retour/", views_sso.OidcCallbackView.as_view(), name="ent-oidc-callback"),
     path("verification/", views.second_factor, name="second-factor"),
     path("securite/", views.security, name="security"),
     path("securite/mot-de-passe/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -66,6 +66,21 @@ class School(models.Model):
     totp_required = models.BooleanField(
         _("two-step login required for the head and coordinators"), default=False
     )
+    # ENT sign-on (docs/connexion.md): which released value identifies an account. The CAS
+    # attribute (``user``: the CAS user itself) and the OpenID Connect claim hold the
+    # identifier of the ENT accounts export; the national one, when set, holds a pupil's INE
+    # or SIECLE id, a guardian's SIECLE id or a staff member's STS-web id.
+    ent_cas_attribute = models.CharField(
+        _("CAS attribute holding the ENT identifier"), max_length=100, default="user"
+    )
+    ent_oidc_claim = models.CharField(
+        _("OpenID Connect claim holding the ENT identifier"), max_length=100, default="sub"
+    )
+    ent_national_id_attribute = models.CharField(
+        _("attribute holding the INE, SIECLE or STS-web identifier"),
+        max_length=100,
+        blank=True,
+    )
     # Audit, as other changes: who last changed the row and when (set by services).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -103,7 +103,8 @@ def app(live_server, page):
             page.goto(self.base + "/compte/connexion/")
             page.get_by_label("Identifiant").fill(username)
             page.get_by_label("Mot de passe").fill(password)
-            page.get_by_role("button", name="Se connecter").click()
+            # Exact: the ENT links (« Se connecter avec l'ENT ») are buttons too when on.
+            page.get_by_role("button", name="Se connecter", exact=True).click()
             page.wait_for_load_state()
 
         def assert_accessible(self):
