@@ -286,6 +286,32 @@ class TestSolving:
         )
         assert second_modules and not second_modules & first_modules
 
+    def test_a_new_version_of_a_published_plan_keeps_the_started_round(
+        self, world, planning, time_machine
+    ):
+        _profiles(world)
+        _short_modules(planning)
+        _one_slot(planning)
+        first, second = rounds.rounds_cut(level=world.level, period=planning["period"], count=2)
+        time_machine.move_to(datetime.datetime(2026, 8, 28, 10, tzinfo=PARIS), tick=False)
+        published = _solve(_plan(world, planning))
+        services.plan_publish(plan=published, user=None)
+
+        def members(plan, round):
+            return {
+                (g.module.code, frozenset(g.assignments.values_list("student_id", flat=True)))
+                for g in plan.groups.filter(round=round)
+            }
+
+        time_machine.move_to(datetime.datetime(2026, 9, 16, 10, tzinfo=PARIS), tick=False)
+        NeedProfile.objects.update(needs={"FR.LEC": {"level": 1}, "MA.CAL": {"level": 3}})
+        draft = _plan(world, planning)
+        assert draft.pk != published.pk
+        _solve(draft)
+        assert members(draft, first) == members(published, first)
+        assert not rounds.is_started(second)  # round 2 is formed again
+        assert grouping.evaluate(draft)["violations"] == []
+
     def test_a_pupil_arrived_after_a_round_started_joins_the_later_rounds_only(
         self, world, planning, time_machine
     ):
