@@ -12,11 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules
 APT_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: help demo serve test lint check messages system-deps venv venv-dev clean
+.PHONY: help demo serve audit test lint check messages system-deps venv venv-dev clean
 
 help:
 	@echo "make demo   installe, migre la base SQLite, charge l'établissement de démo et sert l'application"
 	@echo "make test   installe (avec les outils de développement) et lance toute la suite de tests"
+	@echo "make serve  production : migre, collecte les fichiers statiques, lance gunicorn et le(s) worker(s) de tâches (docs/deploiement.md)"
+	@echo "make audit  cherche les vulnérabilités connues des paquets installés (pip-audit, accès Internet requis)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +66,36 @@ demo: system-deps $(VENV)/.installed
 	trap 'kill 0' INT TERM EXIT; \
 	DEBUG=1 $(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production (docs/deploiement.md): settings from the environment, or from ENV_FILE (KEY=value
+# lines, read literally; variables already set in the environment win). DEBUG stays off.
+ENV_FILE ?= .env
+TASK_WORKERS ?= 1
+LOAD_ENV := if [ -f "$(ENV_FILE)" ]; then \
+	  while IFS= read -r line || [ -n "$$line" ]; do \
+	    case "$$line" in ""|"\#"*) continue;; esac; \
+	    key="$${line%%=*}"; [ -n "$${!key+x}" ] || export "$$line"; \
+	  done < "$(ENV_FILE)"; \
+	fi
+
+serve: $(VENV)/.installed
+	@$(LOAD_ENV); set -e; \
+	$(BIN)/python manage.py check --deploy; \
+	$(BIN)/python manage.py compilemessages -v0 $(I18N_IGNORE); \
+	$(BIN)/python manage.py migrate --noinput -v1; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	echo "appui : gunicorn et $(TASK_WORKERS) worker(s) de tâches ; Ctrl-C ou SIGTERM arrête tout"; \
+	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	for i in $$(seq 1 $(TASK_WORKERS)); do \
+	  $(BIN)/python manage.py db_worker --no-reload --worker-id "$$(hostname)-$$i" & \
+	done; \
+	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py & \
+	wait -n
+
+# Known vulnerabilities of the installed packages (needs Internet; not part of CI).
+audit: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	$(BIN)/pip-audit --local --skip-editable --progress-spinner off
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

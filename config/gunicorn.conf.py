@@ -1,0 +1,67 @@
+"""gunicorn settings for appui (`make serve`, docs/deploiement.md).
+
+Every value can be changed from the environment; the defaults suit one school or a small
+académie on one machine behind a TLS reverse proxy (nginx) on the same host.
+"""
+
+import os
+
+
+def usable_cpus(cgroup_cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
+    """CPUs this process may really use: its CPU affinity, lowered by a cgroup v2 quota
+    (a container limited to 2 CPUs of a 32-core host counts 2). Same rule as the solver's
+    worker count (appui.core.grouping.solver.default_workers), kept here so that the
+    gunicorn master does not import the solver before forking its workers."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    try:
+        with open(cgroup_cpu_max, encoding="ascii") as handle:
+            quota, period = handle.read().split()[:2]
+        if quota.isdigit() and period.isdigit() and int(period) > 0:
+            cpus = min(cpus, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+def default_workers(cpus: int, cap: int = 9) -> int:
+    """The usual 2 × cores + 1 sync workers (one waits on the database while another
+    computes), capped: past about 9 workers a single PostgreSQL and the solver's background
+    worker compete for the same cores and memory (each worker holds the app, ~150 MB)."""
+    return max(2, min(cap, 2 * cpus + 1))
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+# Where gunicorn listens: the proxy's upstream. A Unix socket ("unix:/run/appui/gunicorn.sock")
+# also works.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# WEB_CONCURRENCY is gunicorn's own variable for the number of workers.
+workers = _int("WEB_CONCURRENCY", default_workers(usable_cpus()))
+# Seconds a request may take before its worker is replaced: PDFs of a whole level and large
+# exports take a few seconds; long work (solving, imports) runs in the task worker instead.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+# The proxy keeps connections open to gunicorn for a few seconds between requests.
+keepalive = 5
+# A worker is replaced after about a thousand requests: memory stays flat over weeks.
+max_requests = 1000
+max_requests_jitter = 100
+# Heartbeat files in memory: a slow disk never makes gunicorn think a worker hung.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+# Addresses allowed to send X-Forwarded-* headers (the reverse proxy).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs on standard output/error (systemd's journal or the container's log collects them).
+# The access log writes the path without its query string: searches hold pupils' names.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+proc_name = "appui"
