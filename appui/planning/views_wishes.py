@@ -93,7 +93,7 @@ def wish_window(request, level_pk: int, period_pk: int):
                 return redirect("planning:wish-window", level.pk, period.pk)
     else:
         form = WishWindowForm(initial=_window_initial(level, period, window), modules=modules)
-    context = {
+    context: dict[str, object] = {
         "level": level,
         "period": period,
         "window": window,
@@ -218,7 +218,7 @@ def wish_entry_row(request, level_pk: int, period_pk: int, student_pk: int):
             note = _("Saved.")
             form = _row_form(window, pupil, current=saved)
     else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if not request.headers.get("HX-Request"):
         name = f"{pupil.first_name} {pupil.last_name}"
         if error:

@@ -380,7 +380,9 @@ def wishes_served(window: WishWindow) -> Served | None:
         wishers += 1
         honoured = [rank for rank, module_id in wished if module_id in attended[student_id]]
         best[min(honoured) if honoured else None] += 1
-    counts = [(rank, best.get(rank, 0)) for rank in range(1, window.max_wishes + 1)]
+    counts: list[tuple[int | None, int]] = [
+        (rank, best.get(rank, 0)) for rank in range(1, window.max_wishes + 1)
+    ]
     counts.append((None, best.get(None, 0)))
     return Served(plan=plan, wishers=wishers, counts=counts)
 
@@ -400,7 +402,7 @@ def pupil_of_user(user: Any, school: Any) -> Student | None:
 def student_windows(student: Student, *, only_open: bool = False) -> list[WishWindow]:
     """The windows of the pupil's level (this year) that have opened, newest period first;
     with ``only_open``, those open today."""
-    if student.division_id is None or student.exit_date is not None:
+    if student.division is None or student.exit_date is not None:
         return []
     now = today()
     windows = WishWindow.objects.filter(

@@ -489,3 +489,40 @@ class TestSolver:
         grouping.store_solution(plan, solve(grouping.build_instance(plan), time_limit=5, seed=1))
         plan.refresh_from_db()
         assert plan.metrics.get("wishes_honoured") is None
+
+
+class TestQueries:
+    def test_the_pages_query_count_does_not_grow_with_the_pupils(
+        self, world, planning, modules, window, login
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from appui.schools.tests import factories as f
+
+        client = login(world.users["coordinator"])
+        urls = [
+            window_url("wish-window", world, planning),
+            window_url("wish-entry", world, planning),
+        ]
+
+        def counts():
+            result = []
+            for url in urls:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                result.append(len(queries))
+            return result
+
+        before = counts()
+        for n in range(6):
+            pupil = f.StudentFactory(division=world.division, last_name=f"Nouveau{n}")
+            wishes.wishes_save(
+                window=window,
+                student=pupil,
+                modules=[modules["LEC-S"], modules["GEO-S"]],
+                user=None,
+                version="",
+                by_coordinator=True,
+            )
+        assert counts() == before
