@@ -2,7 +2,9 @@
 
 - A session is run (attendance, marks, texts, cancellation, rescheduling) by the staff of its
   group and by the coordinators of its level (and the head); a staff member who sees one of
-  its students may read it.
+  its students may read it, and then sees on it only the pupils their own pages show them
+  (:func:`session_students_shown`): a need group mixes divisions, and reading a session
+  must not open the names, attendance and marks of pupils whose pages answer 403.
 - Students and guardians never open a session page: they read their own sessions, marks and
   validated stage reviews on the student's pages, and a student assesses their own progress.
 - A stage review is written by the student's professeur principal or a coordinator of the
@@ -36,6 +38,19 @@ def can_read_session(access: SchoolAccess, session: Session) -> bool:
         return False
     members = Student.objects.filter(assignments__group_id=session.group_id)
     return access.visible_students(members).exists()
+
+
+def session_students_shown(access: SchoolAccess, session: Session) -> list[int] | None:
+    """Ids of the group's pupils this user sees on the session's pages; None for all.
+
+    Who runs the session sees the whole group (they take its attendance and mark its
+    progress); any other reader sees the pupils :meth:`SchoolAccess.visible_students` grants
+    them, the rule of the pupils' own pages.
+    """
+    if can_run_session(access, session):
+        return None
+    members = Student.objects.filter(assignments__group_id=session.group_id)
+    return list(access.visible_students(members).values_list("pk", flat=True))
 
 
 def get_session_for(request, pk: int, *, run: bool = False) -> tuple[Session, SchoolAccess]:

@@ -29,6 +29,7 @@ from .access import (
     get_review_for,
     get_session_for,
     is_main_teacher,
+    session_students_shown,
     staff_of,
 )
 from .forms import (
@@ -88,7 +89,13 @@ def index(request):
 
 
 def _session_context(session: Session, access, request, **extra) -> dict:
-    rows = selectors.session_roster(session)
+    shown = session_students_shown(access, session)
+    rows = selectors.session_roster(session, students=shown)
+    if shown is not None:
+        # A classmate's name on a co-evaluation mark is a pupil too.
+        visible = set(shown)
+        for row in rows:
+            row.peer_marks = [m for m in row.peer_marks if m.assessor_id in visible]
     rank, total = selectors.session_number(session)
     can_run = can_run_session(access, session)
     today = timezone.localdate()
@@ -101,6 +108,9 @@ def _session_context(session: Session, access, request, **extra) -> dict:
         "rank": rank,
         "total": total,
         "can_run": can_run,
+        "hidden_members": (
+            0 if shown is None else session.group.assignments.count() - len(rows)
+        ),
         "can_record": can_run and not session.is_cancelled and session.date <= today,
         "is_future": session.date > today,
         "levels": LEVELS,
