@@ -153,7 +153,10 @@
     var detail = event.detail || {};
     if (detail.close) closePupil();
     var box = dialog();
-    if (!box || !box.open) focusChip(detail.focus);
+    if (!box || !box.open) { focusChip(detail.focus); return; }
+    // A lock from the panel redrew it: keep the focus on its lock button.
+    var lock = box.querySelector("#board-pupil-body [hx-post]");
+    if (lock) lock.focus();
   });
   document.addEventListener("board:refreshed", function () {
     showTab(active);
