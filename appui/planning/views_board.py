@@ -215,7 +215,7 @@ def board_lock(request, pk: int):
             if group is None:
                 return _conflict(request, plan) if revision != plan.revision else _not_found()
             services.group_set_lock(group=group, locked=locked, revision=revision)
-            group_id, focus, code = group.pk, "", group.module.code
+            group_id, focus, code = group.pk, f"col-{group.pk}", group.module.code
             message = (_("Group %(code)s locked.") if locked else _("Group %(code)s unlocked.")) % {
                 "code": code
             }

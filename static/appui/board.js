@@ -63,9 +63,10 @@
     if (box && box.open) box.close();
   }
 
+  // The element an answer names (a chip, or a column after its lock): focus its button.
   function focusChip(id) {
-    var chip = id && showColumn(id);
-    var button = chip && chip.querySelector(".chip-name");
+    var element = id && showColumn(id);
+    var button = element && element.querySelector(".chip-name, .col-lock");
     if (button) button.focus();
   }
 
