@@ -367,9 +367,12 @@ class _SlotPlanner:
 
     def _open_for(self, unseated: list[int]) -> None:
         totals: Counter[str] = Counter()
+        openable: dict[str, bool] = {}  # nothing opens during the loop: ask once per module
         for i in unseated:
             for m in self.units[i].options:
-                if self.can_open(m):
+                if m not in openable:
+                    openable[m] = self.can_open(m)
+                if openable[m]:
                     totals[m] += self.gains[i][m] + 1
         if totals:
             self.open(max(totals, key=lambda m: (totals[m], m)))

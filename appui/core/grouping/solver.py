@@ -213,7 +213,7 @@ def solve_with_details(
         # Reproducible runs review the greedy plan fully (the clock must not cut it).
         cut = None if deterministic else deadline.end
         greedy = greedy_plan(instance, prepared=prep, seed=seed, deadline=cut)
-        if validation.violations(instance, greedy):
+        if validation.violations(instance, greedy) and deadline.left() > 0:
             # The greedy plan may miss a coordinator's lock (a module it did not open):
             # repairing it as a start puts the locked pupils where they belong.
             greedy = start_plan.repair(instance, greedy, prep)
@@ -246,7 +246,8 @@ def solve_with_details(
         )
         return details
 
-    if plan is not None and deadline.left() < MIN_SOLVE:
+    if deadline.left() < MIN_SOLVE:
+        # No time for a model (building it alone takes seconds on a large level).
         return result()
     placements = start_plan.placements(instance, stay_from) if stay_from is not None else None
     gm = GroupingModel(prep, start=placements)
