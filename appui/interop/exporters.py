@@ -134,6 +134,7 @@ class PlanGroupsExporter(Exporter):
 
     columns = [
         Column("slot", "Barrette", 22),
+        Column("round", "Séquence", 26),
         Column("module", "Module", 10),
         Column("title", "Intitulé", 28),
         Column("objective", "Objectif", 40),
@@ -152,11 +153,17 @@ class PlanGroupsExporter(Exporter):
     def rows(self) -> Iterator[list]:
         groups = (
             Group.objects.filter(plan=self.plan)
-            .select_related("slot", "module", "room")
+            .select_related("slot", "module", "room", "round")
             .prefetch_related("staff", "assignments__student__division")
-            .order_by("slot__weekday", "slot__start_time", "module__code", "pk")
+            .order_by("round__number", "slot__weekday", "slot__start_time", "module__code", "pk")
         )
         for group in groups:
+            stage = group.round
+            round_text = (
+                f"{stage} ({stage.starts_on:%d/%m/%Y} – {stage.ends_on:%d/%m/%Y})"
+                if stage
+                else None
+            )
             staff = ", ".join(str(s) for s in group.staff.all())
             members = sorted(
                 group.assignments.all(), key=lambda a: (a.student.last_name, a.student.first_name)
@@ -165,6 +172,7 @@ class PlanGroupsExporter(Exporter):
                 student = assignment.student
                 yield [
                     str(group.slot),
+                    round_text,
                     group.module.code,
                     group.module.title,
                     group.module.objective,

@@ -11,10 +11,16 @@ def division_timetable(division) -> dict:
         Group.objects.filter(
             plan__status=Plan.Status.PUBLISHED, assignments__student__division=division
         )
-        .select_related("slot", "module", "room", "plan__period")
+        .select_related("slot", "module", "room", "plan__period", "round")
         .prefetch_related("staff")
         .distinct()
-        .order_by("plan__period__number", "slot__weekday", "slot__start_time", "module__code")
+        .order_by(
+            "plan__period__number",
+            "round__number",
+            "slot__weekday",
+            "slot__start_time",
+            "module__code",
+        )
     )
     by_period: dict = {}
     for group in groups:

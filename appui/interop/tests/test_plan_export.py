@@ -23,7 +23,7 @@ def test_the_plan_exports_one_row_per_student_and_group(world, planning, plan, l
         reverse("interop:plan-export", args=[plan.pk]), {"format": "csv"}
     )
     lines = content(response).strip().splitlines()
-    assert lines[0].startswith("Barrette;Module;Intitulé")
+    assert lines[0].startswith("Barrette;Séquence;Module;Intitulé")
     # Two students, each in one group in each of the two slots.
     assert len(lines) == 1 + 4
     assert sum("MARTIN" in line or "Martin" in line for line in lines) == 2

@@ -23,6 +23,7 @@ def test_the_apps_register_their_partials_in_page_order():
     names = [p.template_name for p in panels.panels_for("student_detail")]
     assert names == [
         "planning/_student_groups.html",
+        "planning/_wish_student.html",
         "followup/_student_followup.html",
         "tutoring/_portfolio.html",
     ]
