@@ -79,7 +79,13 @@ class TestPages:
         assert response["Location"] == reverse("planning:plan-detail", args=[plan.pk])
         page = client.get(response["Location"]).content.decode()
         assert "Couverture des besoins" in page
+        # « Publier » asks for confirmation first; the old one-click action publishes nothing.
         client.post(reverse("planning:plan-action", args=[plan.pk]), {"action": "publish"})
+        plan.refresh_from_db()
+        assert plan.status == Plan.Status.PROPOSED
+        publish = reverse("planning:plan-publish", args=[plan.pk])
+        assert "Confirmer la publication" in client.get(publish).content.decode()
+        client.post(publish, {"revision": plan.revision})
         plan.refresh_from_db()
         assert plan.status == Plan.Status.PUBLISHED
 
