@@ -1,0 +1,1 @@
+from tests.sso.servers import ent_server  # noqa: F401  (the session's ENT stand-in)
