@@ -82,6 +82,16 @@ def test_coordinator_drags_and_keyboard_moves_pupils_on_the_board(demo_with_plan
     assert Assignment.objects.get(pk=keyboard.pk).group_id == source.pk
     assert page.evaluate("window.boardMarker") == "still here"
 
+    # Lock the target group from its column: its chips can no longer be dragged.
+    column = page.locator(f"#col-{target.pk}")
+    column.get_by_role("button", name="Verrouiller le groupe").click()
+    expect(column).to_have_class(re.compile(r"\blocked\b"))
+    expect(column.locator('[draggable="true"]')).to_have_count(0)
+    expect(column.get_by_role("button", name="Déverrouiller le groupe")).to_be_focused()
+    target.refresh_from_db()
+    assert target.locked
+    assert page.evaluate("window.boardMarker") == "still here"
+
 
 def test_a_stale_tab_gets_the_conflict_and_the_board_as_it_is(demo_with_plans, app, page):
     from django.db.models import F
