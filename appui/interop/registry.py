@@ -29,6 +29,7 @@ from appui.schools.access import SchoolAccess
 from appui.schools.models import School
 
 from . import forms
+from .ent_accounts import EntAccountsForm, EntAccountsImport, analyse_ent_accounts
 from .guardian_import import GuardianImport
 from .lsu_import import LsuTableImport
 from .plan import Importer, ImportRefused
@@ -292,6 +293,24 @@ _ENTRIES = (
         importer=GuardianImport,
         allowed=_is_head,
         command="import_guardians",
+    ),
+    ImportKind(
+        key="ent_accounts",
+        slug="comptes-ent",
+        label=_("ENT accounts (sign-on)"),
+        help_text=_(
+            "The accounts export of your ENT (CSV, Excel or LibreOffice): links each ENT "
+            "identifier to the appui account of the same person, so that they log in with "
+            "the ENT. No account is created."
+        ),
+        action=_("Link ENT accounts"),
+        title=_("Link ENT accounts to appui"),
+        short=_("ENT accounts"),
+        form=EntAccountsForm,
+        analyse=analyse_ent_accounts,
+        importer=EntAccountsImport,
+        allowed=_is_head,
+        command="import_ent_accounts",
     ),
 )
 

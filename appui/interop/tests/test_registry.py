@@ -12,7 +12,7 @@ from appui.interop.models import ImportBatch
 from appui.interop.plan import Importer
 from appui.interop.registry import BY_SLUG, KINDS
 
-EXPECTED = {"siecle", "sts", "students", "staff", "results", "lsu", "guardians"}
+EXPECTED = {"siecle", "sts", "students", "staff", "results", "lsu", "guardians", "ent_accounts"}
 
 
 def test_it_declares_every_format_appui_imports():
