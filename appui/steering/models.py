@@ -11,6 +11,10 @@ Surveys are anonymous by construction: an answer is only ever an increment of a 
 counter (`ScaleCount`) or a free comment (`Comment`, random key, no date), and neither has a
 link to a person. `Participation` records that someone answered — to allow one answer per
 person and compute response rates — and holds nothing about what they answered, nor when.
+Nor does the order rows are stored in: comments are written back in a random order with new
+random keys each time one is added (the pending ones) and each time a batch is released
+(all of them), so neither insertion order, SQLite's rowid, PostgreSQL's physical order nor
+the keys pair a comment with the n-th participation (see ``services.survey_answer``).
 """
 
 import uuid
@@ -335,11 +339,17 @@ class ScaleCount(models.Model):
 
 
 class Comment(models.Model):
-    """A free comment. A random key and no date, so its position says nothing of its author."""
+    """A free comment: a random key, no date, no author, stored in a random order.
+
+    ``released`` comments are shown on the dashboard; the others wait, reshuffled at each
+    answer, until enough of them pend to be released together (or the survey closes), so a
+    comment never appears right after its author answered.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="comments")
     text = models.TextField()
+    released = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

@@ -482,4 +482,20 @@ def survey_results(survey) -> dict:
         "population": survey_population(survey),
         "questions": questions,
         "counts": counts,
+        "comments": survey_comments(survey),
     }
+
+
+def survey_comments(survey) -> dict[int, list[str]]:
+    """The comments shown, by question: those released (by batches, see
+    ``services.survey_answer``), and all of them once the survey takes no more answers."""
+    from .models import Comment
+
+    comments = Comment.objects.filter(question__survey=survey)
+    if survey.is_open:
+        comments = comments.filter(released=True)
+    shown: dict[int, list[str]] = {}
+    # By random key: the order says nothing of who wrote what, nor when.
+    for question_id, text in comments.order_by("id").values_list("question_id", "text"):
+        shown.setdefault(question_id, []).append(text)
+    return shown

@@ -1,6 +1,8 @@
 """Writes of the steering app: targets, milestones, meetings, surveys, outcomes."""
 
 import datetime as dt
+import secrets
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -289,8 +291,11 @@ def survey_publish(*, survey: Survey) -> Survey:
 
 @transaction.atomic
 def survey_close(*, survey: Survey) -> Survey:
+    """Close a survey now: it takes no more answers and every comment is released."""
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # answers wait
     survey.closed_at = timezone.now()
     survey.save(update_fields=["closed_at"])
+    _store_comments(survey, [], release=True)
     return survey
 
 
@@ -302,7 +307,8 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
     out are skipped. The participation row and the anonymous increments are written in one
     transaction: either the person has answered and their answers count, or neither.
     """
-    survey = Survey.objects.get(pk=survey.pk)
+    # Locked: the pending comments are read then rewritten (see _store_comments).
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.is_open:
         raise ValidationError(_("This survey is not open."))
     audience = selectors.survey_audience_for(survey, user)
@@ -338,7 +344,39 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
         raise ValidationError(_("You have already answered this survey.")) from error
     for question_id, value in scale:
         ScaleCount.objects.filter(question_id=question_id, value=value).update(count=F("count") + 1)
-    Comment.objects.bulk_create(comments)
+    if comments:
+        _store_comments(survey, [(comment.question_id, comment.text) for comment in comments])
+
+
+#: Comments released to the dashboard together, at least (all of them at closing).
+COMMENT_BATCH = 10
+
+
+def _store_comments(survey: Survey, new: list[tuple[int, str]], *, release: bool = False) -> None:
+    """Store comments so that nothing pairs them with a participation.
+
+    Rows keep the order they are written in (SQLite's rowid, PostgreSQL's physical order,
+    both visible in any backup), and participations are written in the order people answer.
+    So the pending comments are deleted and written back, with the new ones, in a random
+    order under new random keys; once :data:`COMMENT_BATCH` of them pend (or at ``release``),
+    every comment of the survey is written back shuffled and released. Pending comments are
+    then only ever the last few answers' and indistinguishable among them; released ones
+    are a random permutation of all the others.
+    """
+    comments = Comment.objects.filter(question__survey=survey)
+    pending = list(comments.filter(released=False).values_list("question_id", "text"))
+    items = pending + new
+    release = release or len(items) >= COMMENT_BATCH
+    if release:
+        items += list(comments.filter(released=True).values_list("question_id", "text"))
+        comments.delete()
+    else:
+        comments.filter(released=False).delete()
+    secrets.SystemRandom().shuffle(items)
+    Comment.objects.bulk_create(
+        Comment(id=uuid.uuid4(), question_id=question_id, text=text, released=release)
+        for question_id, text in items
+    )
 
 
 # --------------------------------------------------------------------------- outcomes

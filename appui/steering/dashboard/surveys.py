@@ -15,10 +15,11 @@ from ..survey_templates import SCALE_LABELS
 from .display import Bar, Section, percent
 
 
-def _question_row(question, counts: dict[int, int] | None, detailed: bool) -> dict:
+def _question_row(
+    question, counts: dict[int, int] | None, detailed: bool, comments: list[str]
+) -> dict:
     if counts is None:
-        comments = list(question.comments.order_by("id")) if detailed else []
-        return {"question": question, "comments": comments}
+        return {"question": question, "comments": comments if detailed else []}
     total = sum(counts.values())
     bars = [
         Bar(str(SCALE_LABELS[value]), (Decimal(n) / total) if total else None, str(n))
@@ -41,7 +42,10 @@ def survey_report(survey) -> dict:
         "results": results,
         "detailed": detailed,
         "rows": [
-            _question_row(q, results["counts"].get(q.pk), detailed) for q in results["questions"]
+            _question_row(
+                q, results["counts"].get(q.pk), detailed, results["comments"].get(q.pk, [])
+            )
+            for q in results["questions"]
         ],
         "rates": [
             {

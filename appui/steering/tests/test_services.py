@@ -80,7 +80,7 @@ class TestSurveyAnonymity:
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM steering_comment")
             (row,) = cursor.fetchall()
-        assert len(row) == 3  # id, question, text: nothing else
+        assert len(row) == 4  # id, question, text, released (by batch): nothing else
 
     def test_people_outside_the_audience_cannot_answer(self, world, survey):
         with pytest.raises(ValidationError):
