@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 __all__ = ["SPREADSHEETS", "XML_FILES", "ods", "xlsx"]
 
@@ -48,7 +48,7 @@ _XLSX_PARTS = {
 }
 
 
-def _zip(members: dict[str, bytes | str], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+def _zip(members: Mapping[str, bytes | str], method: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", method, compresslevel=9) as archive:
         for member, content in members.items():
