@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from appui.accounts.models import EntIdentity
 from appui.core import calendar
 from appui.core.identifiers import uai_check_letter
 
@@ -116,6 +117,7 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     _create_ulis_group(year, divisions, all_students)
     _create_guardians(rng, school, all_students)
     _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
+    _link_ent_identities(school, result)
 
     _extend_by_apps(school, seed)
 
@@ -139,6 +141,9 @@ def _create_school() -> School:
         city="Dijon",
         academy=academy,
         holiday_zone=School.Zone.A,
+        # ENT sign-on: the demo accounts' ENT identifier is their username, which an OpenID
+        # Connect provider releases as preferred_username (its « sub » is its own).
+        ent_oidc_claim="preferred_username",
     )
     school.full_clean()
     school.save()
@@ -460,6 +465,24 @@ def _create_guardians(rng, school, students) -> None:
     StudentGuardian.objects.bulk_create(links, batch_size=500)
     Student.objects.bulk_update(
         students, ["address_lines", "postal_code", "city", "country"], batch_size=500
+    )
+
+
+def _link_ent_identities(school: School, result: DemoResult) -> None:
+    """ENT sign-on (docs/connexion.md): each demo account's ENT identifier is its username,
+    for CAS and OpenID Connect, so the demo signs on through any test ENT server."""
+    User = get_user_model()
+    users = User.objects.filter(username__in=list(result.accounts))
+    EntIdentity.objects.bulk_create(
+        EntIdentity(
+            user=user,
+            school=school,
+            provider=provider,
+            identifier=user.username,
+            source=EntIdentity.Source.DEMO,
+        )
+        for user in users
+        for provider in EntIdentity.Provider.values
     )
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from appui.accounts.models import User
+from appui.audit import trail
 from appui.core import calendar
 from appui.core.hours import OFFICIAL_VOLUMES, minutes_to_hours
 from appui.core.usernames import Usernames
@@ -229,6 +230,28 @@ def school_set_totp_required(
     return _audited_update(school, version=version, user=user, totp_required=required)
 
 
+@transaction.atomic
+def school_set_ent_settings(
+    *,
+    school: School,
+    version: str,
+    user: User,
+    cas_attribute: str,
+    oidc_claim: str,
+    national_id_attribute: str,
+) -> School:
+    """Which attribute (CAS) or claim (OpenID Connect) identifies an account at ENT sign-on,
+    and which one holds national identifiers (docs/connexion.md, « Connexion par l'ENT »)."""
+    return _audited_update(
+        school,
+        version=version,
+        user=user,
+        ent_cas_attribute=cas_attribute or "user",
+        ent_oidc_claim=oidc_claim or "sub",
+        ent_national_id_attribute=national_id_attribute,
+    )
+
+
 def periods_version(year: SchoolYear) -> str:
     """The version of a year's whole set of periods: which exist and when each last changed."""
     rows = year.periods.order_by("pk").values_list("pk", "updated_at")
@@ -410,7 +433,8 @@ def enrolments_record(*, year: SchoolYear, students) -> int:
         for name, value in values.items():
             setattr(enrolment, name, value)
         (changed if enrolment.pk else new).append(enrolment)
-    Enrolment.objects.bulk_create(new, batch_size=1000)
+    trail.record_updates(changed, list(ENROLMENT_FIELDS))
+    trail.record_created(Enrolment.objects.bulk_create(new, batch_size=1000))
     Enrolment.objects.bulk_update(changed, list(ENROLMENT_FIELDS), batch_size=1000)
     return len(new) + len(changed)
 
@@ -460,6 +484,7 @@ def enrolments_sync(*, year: SchoolYear) -> int:
             for name, value in values.items():
                 setattr(student, name, value)
             changed.append(student)
+    trail.record_updates(changed, list(ENROLMENT_FIELDS))
     Student.objects.bulk_update(changed, list(ENROLMENT_FIELDS), batch_size=1000)
     return len(changed)
 

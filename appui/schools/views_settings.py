@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .access import SchoolAccess, school_access
@@ -64,6 +65,62 @@ def _write_access(request, access: SchoolAccess | None = None) -> SchoolAccess:
     return access
 
 
+class EntSettingsForm(forms.Form):
+    """ENT sign-on (docs/connexion.md): which released value identifies an account."""
+
+    cas_attribute = forms.CharField(
+        label=gettext_lazy("CAS attribute holding the ENT identifier"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("« user » for the CAS login itself (the usual case)."),
+    )
+    oidc_claim = forms.CharField(
+        label=gettext_lazy("OpenID Connect claim holding the ENT identifier"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("« sub » by default; « preferred_username » for the login."),
+    )
+    national_id_attribute = forms.CharField(
+        label=gettext_lazy("Attribute holding the INE, SIECLE or STS-web identifier"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Leave empty when the ENT does not release it."),
+    )
+    version = forms.CharField(widget=forms.HiddenInput)
+
+
+def _ent_form(school, data=None) -> EntSettingsForm:
+    return EntSettingsForm(
+        data,
+        initial={
+            "cas_attribute": school.ent_cas_attribute,
+            "oidc_claim": school.ent_oidc_claim,
+            "national_id_attribute": school.ent_national_id_attribute,
+            "version": services.row_version(school),
+        },
+    )
+
+
+def _ent_save(request, access: SchoolAccess):
+    form = _ent_form(access.school, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.school_set_ent_settings(
+                school=access.school,
+                version=data["version"],
+                user=access.logged_in_user,
+                cas_attribute=data["cas_attribute"].strip(),
+                oidc_claim=data["oidc_claim"].strip(),
+                national_id_attribute=data["national_id_attribute"].strip(),
+            )
+        except services.EditConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, _("The ENT sign-on settings were saved."))
+    return redirect("schools:settings-home")
+
+
 @login_required
 def settings_home(request):
     access = _write_access(request)
@@ -71,6 +128,8 @@ def settings_home(request):
     year = current_year(school)
     if request.method == "POST" and "switch_year" in request.POST:
         return _year_switch(request, access, year)
+    if request.method == "POST" and "ent_settings" in request.POST:
+        return _ent_save(request, access)
     form = HolidayZoneForm(
         request.POST or None,
         initial={"zone": school.holiday_zone, "version": services.row_version(school)},
@@ -102,6 +161,8 @@ def settings_home(request):
             "levels": levels,
             "to_specify": [level for level in levels if level.to_specify],
             "periods": year.periods.all() if year else [],
+            "ent_form": _ent_form(school),
+            "ent_links": school.ent_identities.count(),
         },
     )
 
