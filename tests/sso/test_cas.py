@@ -181,3 +181,17 @@ def _csrf(html: str) -> str:
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     assert match
     return match.group(1)
+
+
+def test_the_second_login_step_still_applies_after_the_ent(cas, live_server):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    school = SchoolFactory()
+    user = _teacher(school)
+    TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+    EntIdentity.objects.create(user=user, school=school, provider="cas", identifier="mdurand42")
+    cas.add_user("mdurand42")
+    session = requests.Session()
+    answer = ent_login(session, live_server.url + "/compte/ent/cas/", "mdurand42", "ent-password")
+    assert answer.url.startswith(live_server.url + "/compte/verification/")
+    assert _home_user(session, live_server) == ""  # held at the code until it is given
