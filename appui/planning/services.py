@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appui.core.grouping import validation as core_validation
 from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
 from appui.schools.models import Level, Period, SchoolYear
@@ -132,7 +133,16 @@ def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) 
     before are kept to show the difference), and the explanations of ``students`` only (all
     of them when None: a restore or a solve changes everyone's)."""
     before = dict(plan.metrics or {})
-    evaluation = grouping.evaluate(plan)
+    if students is None:
+        evaluation = grouping.evaluate(plan)
+        instance, groups = None, None
+    else:
+        # Building the instance is most of a move's cost: one for the check and the
+        # explanations (grouping.evaluate would build its own; test_board checks that both
+        # give the same evaluation).
+        instance = grouping.build_instance(plan)
+        groups = grouping.current_groups(plan)
+        evaluation = _evaluation(plan, instance, groups)
     plan.objective = evaluation["objective"]
     plan.metrics = evaluation["metrics"]
     plan.progress = {**(plan.progress or {}), "previous_metrics": before}
@@ -140,11 +150,28 @@ def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) 
     if students is None:
         grouping.refresh_explanations(plan)
     else:
-        _refresh_explanations_of(plan, students)
+        _refresh_explanations_of(plan, students, instance=instance, groups=groups)
     return evaluation
 
 
-def _refresh_explanations_of(plan: Plan, students: Collection[int]) -> None:
+def _evaluation(plan: Plan, instance, groups: list) -> dict:
+    """``grouping.evaluate(plan)`` from an instance and groups already built."""
+    if not groups:
+        return {"violations": [], "objective": None, "metrics": {}}
+    report = core_validation.check(instance, groups)
+    metrics = dict(report.metrics)
+    if plan.bound:
+        metrics["gap"] = max(0.0, (plan.bound - report.objective) / abs(plan.bound))
+    return {
+        "violations": [str(v) for v in report.violations],
+        "objective": report.objective,
+        "metrics": metrics,
+    }
+
+
+def _refresh_explanations_of(
+    plan: Plan, students: Collection[int], *, instance=None, groups=None
+) -> None:
     """Store the explanation of these pupils, and of the pupils they must stay with, for
     each of their groups in the plan. A pupil's sentence names their own group, needs,
     wishes, lock and partners (``appui.core.grouping.explain``): a hand change alters the
@@ -152,8 +179,9 @@ def _refresh_explanations_of(plan: Plan, students: Collection[int]) -> None:
     left alone (rewriting them all made every move cost a quarter of a second)."""
     if not students:
         return
-    instance = grouping.build_instance(plan)
-    groups = grouping.current_groups(plan)
+    if instance is None or groups is None:
+        instance = grouping.build_instance(plan)
+        groups = grouping.current_groups(plan)
     known = {s.id for s in instance.students}
     ids = {str(s) for s in students}
     for pair in instance.together:

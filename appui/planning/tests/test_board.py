@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from appui.planning import services
+from appui.planning import grouping, services
 from appui.planning.models import Assignment, Group, Plan, Round
 from appui.schools.models import Staff
 
@@ -119,7 +119,7 @@ class TestMove:
         assert html.count('hx-swap-oob="true"') >= 4  # two columns, the summary, the revision
         assert 'id="board-revision" name="revision" value="4"' in html
         assert "déplacé" in status_of(response) or "moved" in status_of(response)
-        assert "a-%d" % assignment.pk in response["HX-Trigger-After-Settle"]
+        assert f"a-{assignment.pk}" in response["HX-Trigger-After-Settle"]
 
     def test_it_refreshes_the_explanation_of_the_moved_pupil_only(self, world, board, login):
         plan, groups = board
@@ -134,6 +134,19 @@ class TestMove:
         assert "coordination t'y a placé" in assignment.explanation
         others = Assignment.objects.filter(group__plan=plan).exclude(student=world.student)
         assert set(others.values_list("explanation", flat=True)) == {"Ancienne."}
+
+    def test_a_move_evaluates_the_plan_as_grouping_evaluate_does(self, world, board):
+        # A move builds one instance for the check and the explanations instead of calling
+        # grouping.evaluate (which builds its own): both must judge the plan alike.
+        plan, groups = board
+        plan.bound = 50
+        plan.save()
+        assignment = Assignment.objects.get(group=groups[1, "CAL-S"])
+        evaluation = services.assignment_move(
+            assignment=assignment, group=groups[1, "LEC-S"], revision=3
+        )
+        assert evaluation == grouping.evaluate(plan)
+        assert evaluation["violations"] and "gap" in evaluation["metrics"]
 
     def test_the_summary_shows_the_rule_a_move_breaks(self, world, board, login):
         plan, groups = board
@@ -299,9 +312,7 @@ class TestPupilPanel:
         assignment.explanation = "Parce que ton besoin le plus fort."
         assignment.save()
         client = login(world.users["coordinator"])
-        response = client.get(
-            reverse("planning:plan-board-pupil", args=[plan.pk, assignment.pk])
-        )
+        response = client.get(reverse("planning:plan-board-pupil", args=[plan.pk, assignment.pk]))
         html = response.content.decode()
         assert response.status_code == 200
         assert "Parce que ton besoin le plus fort." in html
