@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # ENT sign-on: CAS tickets kept per session for single sign-out (django-cas-ng).
     "django_cas_ng",
+    # Audit trail (docs/rgpd.md): django-auditlog's entries, indexed by pupil (appui.audit).
+    "auditlog",
+    "appui.audit",
     "appui.accounts",
     "appui.schools",
     "appui.diagnostics",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit trail: who changed or read a pupil's records (after authentication).
+    "appui.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Logins: log out after inactivity, then hold a login at the second step until the code
     # is given (both after authentication and messages, before the current school is read).
@@ -275,6 +280,14 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Audit trail and retention (docs/rgpd.md) ---------------------------------------------
+# `manage.py purge`: pupils whose last enrolment ended more than RETENTION_PUPIL_YEARS years
+# ago are anonymised; uploaded files are emptied RETENTION_UPLOAD_DAYS days after their import
+# was applied or abandoned (the import's report is kept).
+RETENTION_PUPIL_YEARS = int(os.environ.get("RETENTION_PUPIL_YEARS", "1"))
+RETENTION_UPLOAD_DAYS = int(os.environ.get("RETENTION_UPLOAD_DAYS", "30"))
+# --- end of Audit trail and retention ------------------------------------------------------
 
 # --- Production security -------------------------------------------------------------------
 # Defaults are safe when DEBUG is off (`manage.py check --deploy` has nothing to say); every

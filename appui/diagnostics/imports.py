@@ -35,6 +35,7 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from appui.audit import trail
 from appui.core.io.errors import ImportFileError, ImportIssue, Severity
 from appui.core.io.tabular import (
     COMMON_COLUMNS,
@@ -667,10 +668,15 @@ def results_write(plan: ImportPlan, user) -> ApplyOutcome:
             else:
                 to_update[cell].append(cell_plan.result.pk)
     Result.objects.bulk_create(to_create, batch_size=500)
+    trail.record_created(to_create)
     now = timezone.now()
     for cell, pks in to_update.items():
         for start in range(0, len(pks), 500):
-            Result.objects.filter(pk__in=pks[start : start + 500]).update(
+            batch = Result.objects.filter(pk__in=pks[start : start + 500])
+            trail.record_queryset_update(
+                batch, value=cell.value, score=cell.score, not_assessed=cell.not_assessed
+            )
+            batch.update(
                 value=cell.value,
                 score=cell.score,
                 not_assessed=cell.not_assessed,

@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from appui.audit import trail
 from appui.schools.models import Division, Level, School, Student
 from appui.schools.selectors import students_of, with_division_of
 
@@ -266,4 +267,10 @@ def student_notes(
     if not restricted:
         interviews = interviews.filter(restricted=False)
         observations = observations.filter(restricted=False)
+    else:
+        # Every display of restricted notes is a read in the pupil's audit trail (who, which
+        # note, when), recorded here, the one place that hands them out.
+        trail.record_access(
+            [*interviews.filter(restricted=True), *observations.filter(restricted=True)]
+        )
     return interviews, observations

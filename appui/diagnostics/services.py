@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from appui.audit import trail
 from appui.core import frameworks as core_frameworks
 from appui.core import needs as core_needs
 from appui.core.scales import LsuLevel, NotAssessed, Scale, ScaleError, parse_assessment
@@ -493,13 +494,21 @@ def profiles_recompute(*, students) -> int:
     profiles = core_needs.compute_profiles(
         results, observations, interviews, students=ids, rules=rules
     )
-    NeedProfile.objects.filter(student_id__in=ids).delete()
-    NeedProfile.objects.bulk_create(
+    # The profiles are replaced wholesale; the audit trail records one change per pupil
+    # whose profile actually changed, not a deletion and a creation for everyone.
+    before = {p.student_id: p for p in NeedProfile.objects.filter(student_id__in=ids)}
+    with trail.muted():
+        NeedProfile.objects.filter(student_id__in=ids).delete()
+    created = NeedProfile.objects.bulk_create(
         [
             NeedProfile(student_id=sid, as_of=p.as_of, needs=profile_to_json(p))
             for sid, p in profiles.items()
         ],
         batch_size=500,
+    )
+    trail.record(
+        [(before.pop(p.student_id, None), p) for p in created]
+        + [(old, None) for old in before.values()]
     )
     return len(profiles)
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appui.audit import trail
 from appui.core.calendar import school_days
 from appui.planning.models import Plan
 from appui.schools.models import Period, Staff, Student
@@ -212,7 +213,7 @@ def attendance_all_present(*, session: Session, user, today: dt.date | None = No
         )
         for pk in members
     ]
-    Attendance.objects.bulk_create(rows)
+    trail.record_created(Attendance.objects.bulk_create(rows))
     return len(rows)
 
 
@@ -289,7 +290,7 @@ def marks_set_unmarked(*, session: Session, level: int, user, today: dt.date | N
         )
         for pk in members
     ]
-    ProgressMark.objects.bulk_create(rows)
+    trail.record_created(ProgressMark.objects.bulk_create(rows))
     return len(rows)
 
 
@@ -380,7 +381,9 @@ def reviews_prepare(*, students, period: Period, user) -> list[StageReview]:
         )
         for student in wanted
     ]
-    return StageReview.objects.bulk_create(reviews)
+    created = StageReview.objects.bulk_create(reviews)
+    trail.record_created(created)
+    return created
 
 
 def _require_draft(review: StageReview) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from appui.audit import trail
 from appui.core.io.errors import ImportIssue, Severity
 from appui.core.io.siecle_people import (
     GUARDIANS,
@@ -398,17 +399,23 @@ class GuardianImport(Importer):
         """Write the plan (the caller holds the transaction)."""
         Guardian.objects.bulk_create(self.new_guardians, batch_size=500)
         if self.changed_guardians:
+            # New guardians are not logged themselves: their link rows just below are, in
+            # each child's history (a guardian's children cost a query each to find).
+            trail.record_updates(self.changed_guardians, sorted(self.guardian_fields))
             Guardian.objects.bulk_update(
                 self.changed_guardians, sorted(self.guardian_fields), batch_size=500
             )
         for link in self.new_links:
             link.guardian_id = link.guardian.pk  # created just above
         StudentGuardian.objects.bulk_create(self.new_links, batch_size=500)
+        trail.record_created(self.new_links)
         if self.changed_links:
+            trail.record_updates(self.changed_links, sorted(self.link_fields))
             StudentGuardian.objects.bulk_update(
                 self.changed_links, sorted(self.link_fields), batch_size=500
             )
         if self.changed_students:
+            trail.record_updates(self.changed_students, sorted(self.student_fields))
             Student.objects.bulk_update(
                 self.changed_students, sorted(self.student_fields), batch_size=500
             )

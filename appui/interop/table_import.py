@@ -24,6 +24,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from appui.audit import trail
 from appui.core.identifiers import ine_is_valid
 from appui.core.io.errors import ImportIssue, Severity
 from appui.core.io.tabular import (
@@ -451,7 +452,9 @@ class StudentTableImport(_TableImport):
     def write(self, *, user=None) -> School:
         Division.objects.bulk_create(self.new_divisions)
         Student.objects.bulk_create(self.new_students, batch_size=500)
+        trail.record_created(self.new_students)
         if self.changed_students:
+            trail.record_updates(self.changed_students, sorted(self.changed_fields))
             Student.objects.bulk_update(
                 self.changed_students, sorted(self.changed_fields), batch_size=500
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import guardian_views, lsu_views, views
+from . import guardian_views, lsu_views, views, views_rgpd
 
 app_name = "interop"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("exports/lsu/fichier/", lsu_views.lsu_download, name="lsu-download"),
     path("exports/lsu/modele/", lsu_views.lsu_template, name="lsu-template"),
     path("exports/eleves/", views.student_export, name="student-export"),
+    # RGPD (docs/rgpd.md): everything about one pupil, for the head.
+    path("eleves/<int:pk>/donnees/", views_rgpd.student_data, name="student-data"),
+    path("eleves/<int:pk>/donnees.json", views_rgpd.student_data_json, name="student-data-json"),
+    path("eleves/<int:pk>/donnees.pdf", views_rgpd.student_data_pdf, name="student-data-pdf"),
     path("exports/personnels/", views.staff_export, name="staff-export"),
     path("exports/campagnes/<int:pk>/resultats/", views.result_export, name="result-export"),
     path("exports/plans/<int:pk>/groupes/", views.plan_export, name="plan-export"),

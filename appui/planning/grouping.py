@@ -21,7 +21,9 @@ from collections.abc import Collection
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from appui.audit import trail
 from appui.core.grouping import validation as core_validation
 from appui.core.grouping.explain import explain_all
 from appui.core.grouping.instance import (
@@ -430,7 +432,11 @@ def store_solution(plan: Plan, solution: Solution) -> Plan:
         .exclude(group_id__in=kept_ids)
         .select_related("group__module")
     }
-    plan.groups.exclude(pk__in=kept_ids).delete()
+    # The audit trail gets one entry for the whole replacement, naming each pupil whose
+    # groups changed (not one deletion and one creation per assignment of every solve).
+    before = placements(plan)
+    with trail.muted():
+        plan.groups.exclude(pk__in=kept_ids).delete()
     modules = {m.code: m for m in plan_modules(plan)}
     rooms = {str(r.pk): r for r in Room.objects.filter(school=plan.level.year.school)}
     for group in solution.groups:
@@ -464,4 +470,19 @@ def store_solution(plan: Plan, solution: Solution) -> Plan:
     plan.progress = {**(plan.progress or {}), "finished": timezone.now().isoformat()}
     plan.save()
     refresh_explanations(plan)
+    trail.record_moves(plan, before=before, after=placements(plan), label=_("need groups"))
     return plan
+
+
+def placements(plan: Plan) -> dict[int, str]:
+    """Each pupil's groups in ``plan`` as one line (module, slot, round), for the audit
+    trail's record of a solve or a restored version."""
+    lines: dict[int, list[str]] = {}
+    assignments = Assignment.objects.filter(group__plan=plan).select_related(
+        "group__module", "group__slot", "group__round"
+    )
+    for assignment in assignments:
+        group = assignment.group
+        where = f"{group.slot}, {group.round}" if group.round_id else f"{group.slot}"
+        lines.setdefault(assignment.student_id, []).append(f"{group.module.code} ({where})")
+    return {pk: " ; ".join(sorted(groups)) for pk, groups in lines.items()}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from appui.audit import trail
 from appui.core.grouping.metrics import LABELS, format_value
 from appui.schools.models import Staff, Student
 from appui.schools.services import EditConflict
@@ -486,7 +487,10 @@ def restore(snapshot: PlanSnapshot, user, revision: int, plan: Plan | None = Non
     if problems:
         raise ValidationError([_("This version cannot be restored:")] + problems)
     before = ensure_recorded(target, user)
-    target.groups.all().delete()
+    # One audit entry for the restore, naming the pupils whose groups change.
+    placed = grouping.placements(target)
+    with trail.muted():
+        target.groups.all().delete()
     for row in snapshot.groups or []:
         group = Group.objects.create(
             plan=target,
@@ -514,6 +518,9 @@ def restore(snapshot: PlanSnapshot, user, revision: int, plan: Plan | None = Non
     target.save(update_fields=["objective", "metrics", "status"])
     bump_revision(target)
     grouping.refresh_explanations(target)
+    trail.record_moves(
+        target, before=placed, after=grouping.placements(target), label=_("need groups")
+    )
     restored = record(target, Origin.RESTORE, user, based_on=snapshot)
     target.progress = {
         "mode": "restore",

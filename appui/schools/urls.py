@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_logins, views_settings
+from . import views, views_audit, views_logins, views_settings
 
 app_name = "schools"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("divisions/<int:pk>/", views.division_detail, name="division-detail"),
     path("eleves/", views.student_list, name="student-list"),
     path("eleves/<int:pk>/", views.student_detail, name="student-detail"),
+    # Audit trail (docs/rgpd.md): the pupil's history, for the head.
+    path("eleves/<int:pk>/historique/", views_audit.student_history, name="student-history"),
     # The year's settings for the head (issue 15, item 5).
     path("parametres/", views_settings.settings_home, name="settings-home"),
     path("parametres/niveaux/", views_settings.settings_levels, name="settings-levels"),

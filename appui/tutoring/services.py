@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from appui.audit import trail
 from appui.schools.models import Enrolment, Membership, SchoolYear, Staff, Student
 
 from .models import Tutor, TutoringPolicy, TutorMeeting, Tutorship
@@ -296,7 +297,7 @@ def tutorships_propose(*, previous: SchoolYear, year: SchoolYear, today: dt.date
             )
         )
         taken.add(tutorship.student_id)
-    Tutorship.objects.bulk_create(proposals)
+    trail.record_created(Tutorship.objects.bulk_create(proposals))
     return len(proposals)
 
 

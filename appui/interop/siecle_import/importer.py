@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from appui.audit import trail
 from appui.schools.models import (
     Division,
     Enrolment,
@@ -45,10 +46,12 @@ class SiecleImport(SiecleAnalysis):
         Division.objects.bulk_create(self.new_divisions)
         # Changes first: an INE a student of appui gives up may be a new student's.
         if self.changed_students:
+            trail.record_updates(self.changed_students, sorted(self.changed_fields))
             Student.objects.bulk_update(
                 self.changed_students, sorted(self.changed_fields), batch_size=500
             )
         Student.objects.bulk_create(self.new_students, batch_size=500)
+        trail.record_created(self.new_students)
         StudentGroup.objects.bulk_create(self.new_groups)
         division_through = StudentGroup.divisions.through
         division_through.objects.bulk_create(
@@ -78,12 +81,10 @@ class SiecleImport(SiecleAnalysis):
                 self.year, [*self.in_file, *self.changed_students, *self.new_students]
             )
             return self.school
-        Enrolment.objects.bulk_create(self.new_enrolments, batch_size=500)
-        Enrolment.objects.bulk_update(
-            self.changed_enrolments,
-            ["division", "mef", "scheme", "entry_date", "exit_date", "repeating"],
-            batch_size=500,
-        )
+        enrolment_fields = ["division", "mef", "scheme", "entry_date", "exit_date", "repeating"]
+        trail.record_created(Enrolment.objects.bulk_create(self.new_enrolments, batch_size=500))
+        trail.record_updates(self.changed_enrolments, enrolment_fields)
+        Enrolment.objects.bulk_update(self.changed_enrolments, enrolment_fields, batch_size=500)
         tutorships_propose(previous=self.previous, year=self.year, today=self.today)
         if self.becomes_current:
             year_make_current(year=self.year, user=user)
