@@ -22,7 +22,7 @@ from django.db import models
 from appui.diagnostics.models import Interview, Observation, Result
 from appui.followup.models import Attendance, ProgressMark, StageReview
 from appui.interop.models import LsuReport
-from appui.planning.models import Assignment
+from appui.planning.models import Assignment, Wish
 from appui.schools.models import Enrolment, Student, StudentGuardian
 from appui.tutoring.models import Tutorship
 
@@ -39,6 +39,7 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("diagnostics.Interview", "student"): "interviews",
     ("diagnostics.Observation", "student"): "observations",
     ("planning.Assignment", "student"): "groups",
+    ("planning.Wish", "student"): "wishes",
     ("followup.Attendance", "student"): "attendance",
     ("followup.ProgressMark", "student"): "progress_marks",
     ("followup.StageReview", "student"): "stage_reviews",
@@ -189,7 +190,12 @@ def _need_profile(student: Student) -> dict[str, Any] | None:
 
 def _groups(student: Student) -> list[dict[str, Any]]:
     assignments = Assignment.objects.filter(student=student).select_related(
-        "group__plan__period", "group__plan__level", "group__module", "group__slot", "group__room"
+        "group__plan__period",
+        "group__plan__level",
+        "group__module",
+        "group__slot",
+        "group__room",
+        "group__round",
     )
     rows = []
     for assignment in assignments.order_by("group__plan__period__start_date", "pk"):
@@ -202,6 +208,15 @@ def _groups(student: Student) -> list[dict[str, Any]]:
                 "group": str(group),
                 "module": {"code": group.module.code, "title": group.module.title},
                 "slot": str(group.slot),
+                "round": (
+                    {
+                        "label": str(group.round),
+                        "starts_on": _plain(group.round.starts_on),
+                        "ends_on": _plain(group.round.ends_on),
+                    }
+                    if group.round
+                    else None
+                ),
                 "room": str(group.room) if group.room else None,
                 "staff": [str(staff) for staff in group.staff.all()],
                 "locked": assignment.locked,
@@ -210,6 +225,23 @@ def _groups(student: Student) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _wishes(student: Student) -> list[dict[str, Any]]:
+    """The modules the pupil wished for, by period, in rank order."""
+    wishes = Wish.objects.filter(student=student).select_related(
+        "window__level", "window__period", "module"
+    )
+    return [
+        {
+            "period": str(wish.window.period),
+            "level": str(wish.window.level),
+            "rank": wish.rank,
+            "module": {"code": wish.module.code, "title": wish.module.title},
+            "updated_at": _plain(wish.updated_at),
+        }
+        for wish in wishes.order_by("window__period__start_date", "rank")
+    ]
 
 
 def _attendance(student: Student) -> list[dict[str, Any]]:
@@ -308,6 +340,7 @@ def student_export(student: Student) -> dict[str, Any]:
             Observation.objects.filter(student=student).select_related("author", "competency")
         ),
         "groups": _groups(student),
+        "wishes": _wishes(student),
         "attendance": _attendance(student),
         "progress_marks": _progress_marks(student),
         "stage_reviews": _stage_reviews(student),

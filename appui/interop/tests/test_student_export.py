@@ -14,7 +14,7 @@ from appui.followup.models import Attendance, ProgressMark, Session, StageReview
 from appui.interop import student_export as export_module
 from appui.interop.models import LsuAssessment, LsuReport
 from appui.interop.student_export import student_export
-from appui.planning.models import Assignment, Group, Plan
+from appui.planning.models import Assignment, Group, Plan, Wish, WishWindow
 from appui.schools.models import Staff, StudentGroup, StudentGuardian, Subject
 from appui.schools.services import enrolments_record
 from appui.schools.tests import factories as f
@@ -81,6 +81,13 @@ def full(world, planning):
     plan = Plan.objects.create(level=world.level, period=period, status=Plan.Status.PUBLISHED)
     group = Group.objects.create(plan=plan, slot=planning["slots"][0], module=module)
     Assignment.objects.create(group=group, student=student, locked=True, lock_reason="PAP")
+    window = WishWindow.objects.create(
+        level=world.level,
+        period=period,
+        opens_on=datetime.date(2026, 9, 1),
+        closes_on=datetime.date(2026, 9, 5),
+    )
+    Wish.objects.create(window=window, student=student, module=module, rank=1)
     session = Session.objects.create(
         group=group,
         date=datetime.date(2026, 9, 8),
@@ -154,6 +161,7 @@ def test_every_section_holds_the_pupils_data(full):
     [group] = data["groups"]
     assert group["module"]["code"] == "LEC-S" and group["period"] == "Période 1"
     assert group["locked"] is True and group["slot"] == "mardi 10:00–11:30"
+    assert data["wishes"][0]["rank"] == 1 and data["wishes"][0]["module"]["code"] == "LEC-S"
     assert data["attendance"][0]["status"] == "late"
     assert data["attendance"][0]["date"] == "2026-09-08"
     assert data["tutorships"][0]["meetings"][0]["topics"] == "Stage en entreprise"
