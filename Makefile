@@ -63,7 +63,7 @@ demo: system-deps $(VENV)/.installed
 	@echo "appui est servi sur http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
 	@echo "Comptes de démo (mot de passe « demo ») : direction, coordination, professeur, tuteur, eleve, parent, academie"
 	@# A task worker runs beside the web server (it forms the need groups); Ctrl-C stops both.
-	trap 'kill 0' INT TERM EXIT; \
+	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	DEBUG=1 $(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -7,6 +7,7 @@ PostgreSQL through `DATABASE_URL`.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -327,6 +328,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+def _origin(url: str) -> str | None:
+    """``https://ent.example.fr`` from a server address (None when unset)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# A form posted to appui may end in a redirect to the ENT (the logout, which also ends the ENT
+# session; a sign-on button posted as a form): the browser checks such redirects against
+# form-action, so the ENT servers' origins are allowed there.
+for _url in (CAS_SERVER_URL, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT):
+    _ent_origin = _origin(_url)
+    if _ent_origin and _ent_origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_ent_origin)
 
 LOGGING = {
     "version": 1,
