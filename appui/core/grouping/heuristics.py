@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .instance import Group, Instance, Room, Staff
 from .prepare import Prepared
-from .split import Item, cut_pool
+from .split import Item, cut_blocks_first, cut_pool
 
 PoolKey = tuple[str, str, str]  # slot, module, scheme ("" unless schemes are kept apart)
 
@@ -102,7 +102,8 @@ def greedy_plan(
         for g in planned:
             state.record(g)
         groups.extend(planned)
-    if polish and (deadline is None or time.perf_counter() < deadline):
+    if polish:
+        # Past the deadline the review makes no move but still cuts the pools by level.
         groups = polish_plan(prep, groups, deadline=deadline)
     return groups
 
@@ -301,21 +302,29 @@ class _SlotPlanner:
             if deadline is not None and time.perf_counter() >= deadline:
                 break  # out of time: the groups opened so far (sizes repaired next)
             seat, fill, lost, unseated = self.simulate()
+            # Units seated elsewhere than their first choice, by first choice (one pass).
+            wanting: Counter[str] = Counter()
+            for i in self.order:
+                first = self._first(i)
+                if first is not None and seat.get(i) != first:
+                    wanting[first] += self.units[i].size
             best, best_value = None, 0
             for m, value in lost.items():
                 if value <= best_value or not self.can_open(m):
                     continue
                 module = self.prep.modules[m]
-                wanting = sum(
-                    self.units[i].size
-                    for i in self.order
-                    if seat.get(i) != m and self.prefs[i] and self._first(i) == m
-                )
                 # A new group must be fillable up to the minimum size.
-                if wanting + fill[m] >= module.min_size * (len(self.opened[m]) + 1):
+                if wanting[m] + fill[m] >= module.min_size * (len(self.opened[m]) + 1):
                     best, best_value = m, value
             if best is not None:
+                # Where many more want it than a group holds, open several at once (half of
+                # what they would fill): the next simulation re-seats everyone anyway.
+                more = wanting[best] // (2 * self.prep.modules[best].max_size)
                 self.open(best)
+                for _more in range(more):
+                    if not self.can_open(best):
+                        break
+                    self.open(best)
                 continue
             if not unseated:
                 return
@@ -421,7 +430,9 @@ class _SlotPlanner:
             caps = [min(module.max_size, room.capacity) for _p, room in slots]
             items = [self.units[i].members for i in units]
             try:
-                chunks = cut_pool(prep, m, items, caps, mix=self.mix)
+                # Without mixing, the review re-cuts every pool: sizes are all that matter.
+                quick = None if self.mix else cut_blocks_first(prep, m, items, caps)
+                chunks = quick or cut_pool(prep, m, items, caps, mix=self.mix)
             except ValueError:
                 chunks = [items[j :: len(caps)] for j in range(len(caps))]
             cut.extend(
@@ -447,6 +458,7 @@ class _Polisher:
         self.w = inst.weights
         self.repeated = inst.previous_modules()
         self.fixed = [g for g in groups if g.locked]
+        self.scheme = {st: prep.scheme_of(st) for st in prep.students}
         # A pool is (slot, module, scheme): students move only between groups of their own
         # scheme, so that no move mixes schemes kept apart (the scheme is "" otherwise).
         self.pools: dict[PoolKey, list[Group]] = defaultdict(list)
@@ -496,6 +508,7 @@ class _Polisher:
                 sum(min(module.max_size, rooms[g.room]) for g in pool),
             )
         self.wish_rank = {s.id: {m: r for r, m in enumerate(s.wishes)} for s in inst.students}
+        self.values: dict[tuple[str, str], int] = {}
 
     def _add_unit(self, t: str, members: Item, options: tuple[str, ...]) -> None:
         if any((st, t) in self.prep.locks for st in members):
@@ -505,7 +518,7 @@ class _Polisher:
 
     def key(self, t: str, m: str, item: Item) -> PoolKey:
         """The pool ``item`` is in, or would join, when it attends ``m`` in ``t``."""
-        return (t, m, self.prep.scheme_of(item[0]))
+        return (t, m, self.scheme[item[0]])
 
     def size(self, key: PoolKey) -> int:
         return self.sizes[key]
@@ -515,6 +528,12 @@ class _Polisher:
 
     def value(self, st: str, m: str) -> int:
         """Objective earned by ``st`` attending ``m`` that does not depend on other slots."""
+        found = self.values.get((st, m))
+        if found is None:
+            found = self.values[st, m] = self._value(st, m)
+        return found
+
+    def _value(self, st: str, m: str) -> int:
         module = self.prep.modules[m]
         level = self.prep.students[st].level(module.competency)
         penalty = self.w.homogeneity * module.distance(level)
@@ -527,6 +546,27 @@ class _Polisher:
         prep, w = self.prep, self.w
         c1 = prep.modules[source].competency
         c2 = prep.modules[target].competency
+        if len(item) == 1:  # the usual case, without the counters
+            st = item[0]
+            student = prep.students[st]
+            delta = self.value(st, target) - self.value(st, source)
+            if c1 != c2:
+                served = self.served[st]
+                if c1 is not None and served[c1] == 1:
+                    delta -= w.need_value(student.level(c1))
+                if c2 is not None and served[c2] == 0:
+                    delta += w.need_value(student.level(c2))
+            wishes = self.wish_rank[st]
+            if source in wishes and self.attended[st][source] == 1:
+                delta -= w.wish_value(wishes[source])
+            if target in wishes and self.attended[st][target] == 0:
+                delta += w.wish_value(wishes[target])
+            d = student.division
+            if self.divisions[t, source][d] == 1:
+                delta -= w.mix
+            if self.divisions[t, target][d] == 0:
+                delta += w.mix
+            return delta
         delta = 0
         moved: Counter[str] = Counter()
         for st in item:
@@ -627,8 +667,14 @@ class _Polisher:
             first = self.gain(t, item, source, target)
             if first <= 0:
                 continue
+            # The two moves are independent but for the divisions of the two pools: the
+            # reverse move's gain, computed before the first is made, is within
+            # mix × (students moved) × 2 of its true value. Only promising swaps are tried.
+            margin = 2 * self.w.mix * 2 * len(item)
             for other in list(self.members[pool]):
                 if len(other) != len(item) or source not in self.options[t, other]:
+                    continue
+                if first + self.gain(t, other, target, source) + margin <= 0:
                     continue
                 if not (
                     self.apart_ok(t, item, target, leaving=other)

@@ -170,6 +170,10 @@ class Draft:
     id: str | None = None
 
 
+#: Seconds the exact cut of one pool (blocks, apart pairs) may take.
+CUT_TIME = 1.0
+
+
 def cut_pool(
     prep: Prepared, module: str, items: list[Item], caps: Sequence[int], *, mix: bool = True
 ) -> list[list[Item]]:
@@ -180,6 +184,10 @@ def cut_pool(
     """
     min_size = prep.modules[module].min_size
     chunks = cut_by_level(prep, module, items, caps, min_size)
+    if chunks is None:
+        # Blocks of two in a nearly full pool may leave no consecutive cut: seat the
+        # blocks first, then the single students by level.
+        chunks = cut_blocks_first(prep, module, items, caps, min_size)
     if chunks is None or not _separate(prep, module, chunks):
         if len(caps) == 1 and chunks is not None:
             raise ValueError(f"{module}: students to keep apart in its only group")
@@ -257,6 +265,49 @@ def cut_by_level(
     return [by_class[e].pop(0) for e in caps]
 
 
+def cut_blocks_first(
+    prep: Prepared,
+    module: str,
+    items: list[Item],
+    caps: Sequence[int],
+    min_size: int | None = None,
+) -> list[list[Item]] | None:
+    """A cut with even sizes: the blocks (together lists) go first, each to the group with
+    most room left, then the single students, sorted by level, fill the groups in turn.
+    None if the sizes cannot be met this way."""
+    if min_size is None:
+        min_size = prep.modules[module].min_size
+    total = sum(len(it) for it in items)
+    sizes = [min_size] * len(caps)
+    left = total - min_size * len(caps)
+    if left < 0 or total > sum(caps):
+        return None
+    while left > 0:  # raise the group furthest below its capacity, one seat at a time
+        j = max(range(len(caps)), key=lambda k: (caps[k] - sizes[k], -k))
+        if sizes[j] >= caps[j]:
+            return None
+        sizes[j] += 1
+        left -= 1
+    chunks: list[list[Item]] = [[] for _ in caps]
+    room = list(sizes)
+    key = {it: (_levels(prep, module, it), it) for it in items}
+    for item in sorted((it for it in items if len(it) > 1), key=lambda it: key[it]):
+        j = max(range(len(caps)), key=lambda k: (room[k], -k))
+        if room[j] < len(item):
+            return None
+        chunks[j].append(item)
+        room[j] -= len(item)
+    j = 0
+    for item in sorted((it for it in items if len(it) == 1), key=lambda it: key[it]):
+        while j < len(caps) and room[j] == 0:
+            j += 1
+        if j == len(caps):
+            return None
+        chunks[j].append(item)
+        room[j] -= 1
+    return chunks
+
+
 def _clashes(chunk: list[Item], item: Item, apart: set[frozenset[str]]) -> bool:
     return any(
         frozenset((a, b)) in apart
@@ -331,7 +382,9 @@ def _cut_exactly(
     model.minimize(sum(spread))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 1.0
+    # A feasible cut is what matters; proving its spread optimal is not worth the time.
+    solver.parameters.max_time_in_seconds = CUT_TIME
+    solver.parameters.relative_gap_limit = 0.25
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ValueError(f"cannot cut {module} into groups")
     return [[it for i, it in enumerate(items) if solver.value(u[i, g])] for g in g_range]
@@ -367,16 +420,21 @@ def _mix(prep: Prepared, module: str, chunks: list[list[Item]]) -> None:
     def unhappy(i: int, st: str) -> bool:
         return counts[i][division[st]] > 1 or bool(mates.get(st, set()) & present[i])
 
+    # Swaps keep every position's level, so each group's positions by level never change.
+    by_levels: list[dict[int, list[int]]] = []
+    for chunk in chunks:
+        positions: dict[int, list[int]] = defaultdict(list)
+        for ib, item_b in enumerate(chunk):
+            if len(item_b) == 1:
+                positions[level[item_b[0]]].append(ib)
+        by_levels.append(positions)
     for _ in range(2):
         improved = False
         for i in range(len(chunks)):
             for j in range(len(chunks)):
                 if i == j:
                     continue
-                by_level: dict[int, list[int]] = defaultdict(list)
-                for ib, item_b in enumerate(chunks[j]):
-                    if len(item_b) == 1:
-                        by_level[level[item_b[0]]].append(ib)
+                by_level = by_levels[j]
                 for ia, item_a in enumerate(chunks[i]):
                     if len(item_a) != 1 or not unhappy(i, item_a[0]):
                         continue
