@@ -28,10 +28,10 @@ from .trail import entries_for
 
 Action = LogEntry.Action
 ACTION_LABELS = {
-    Action.CREATE: gettext_lazy("created"),
-    Action.UPDATE: gettext_lazy("changed"),
-    Action.DELETE: gettext_lazy("deleted"),
-    Action.ACCESS: gettext_lazy("read"),
+    Action.CREATE: gettext_lazy("record created"),
+    Action.UPDATE: gettext_lazy("record changed"),
+    Action.DELETE: gettext_lazy("record deleted"),
+    Action.ACCESS: gettext_lazy("record read"),
 }
 
 
