@@ -91,7 +91,8 @@ def register_all() -> None:
 
 def tracking(model: type[models.Model]) -> Tracked | None:
     """How ``model`` is tracked, or None when the trail does not follow it."""
-    return _BY_MODEL.get(model._meta.concrete_model)
+    concrete = model._meta.concrete_model
+    return _BY_MODEL.get(concrete) if concrete is not None else None
 
 
 def students_of(obj: models.Model) -> list[int]:

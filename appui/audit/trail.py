@@ -118,7 +118,7 @@ def _link(entries: Sequence[LogEntry], pupils: Sequence[Iterable[int]]) -> None:
     )
 
 
-def _write(rows: list[tuple[LogEntry, Iterable[int]]]) -> int:
+def _write(rows: Sequence[tuple[LogEntry, Iterable[int]]]) -> int:
     if not rows:
         return 0
     entries = LogEntry.objects.bulk_create([entry for entry, _ in rows], batch_size=BATCH)

@@ -60,7 +60,7 @@ class PurgePlan:
 
     @property
     def upload_bytes(self) -> int:
-        return sum(batch.size or 0 for batch in self.uploads)  # type: ignore[attr-defined]
+        return sum(getattr(batch, "size", 0) or 0 for batch in self.uploads)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -174,7 +174,7 @@ def purge_apply(plan: PurgePlan, *, delete: bool = False) -> PurgeDone:
             ).delete()
             done.pupils = len(ids)
         for batch in plan.uploads:
-            done.upload_bytes += batch.size or 0  # type: ignore[attr-defined]
+            done.upload_bytes += getattr(batch, "size", 0) or 0
         uploads = ImportBatch.objects.filter(pk__in=[b.pk for b in plan.uploads])
         uploads.filter(status=ImportBatch.Status.PREVIEWED).update(
             status=ImportBatch.Status.CANCELLED
