@@ -74,6 +74,15 @@ class StudentMarkForm(forms.Form):
 
 
 class ReviewForm(forms.ModelForm):
+    """The review's one form: « Enregistrer » and « Valider » both send the texts, with the
+    version the page was opened on (a stale one is refused, the typed text kept)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
     class Meta:
         model = StageReview
         fields = ["progress", "strengths", "next_objectives", "comment"]

@@ -220,6 +220,9 @@ class StageReview(models.Model):
     strengths = models.TextField(_("strengths"), blank=True)
     next_objectives = models.TextField(_("next objectives"), blank=True)
     comment = models.TextField(_("overall comment"), blank=True)
+    # Bumped by every save; the review's forms carry it so that a save made on an older
+    # state is refused (``appui.schools.services.lock_version``), never silently undone.
+    version = models.PositiveIntegerField(default=0, editable=False)
     drafted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -7,11 +7,13 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appui.audit import trail
 from appui.core.calendar import school_days
 from appui.planning.models import Plan
 from appui.schools.models import Period, Staff, Student
+from appui.schools.services import ChangedMeanwhile, lock_version
 
 from . import selectors
 from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
@@ -386,14 +388,34 @@ def reviews_prepare(*, students, period: Period, user) -> list[StageReview]:
     return created
 
 
+class ReviewChanged(ChangedMeanwhile):
+    """Someone saved the review after the form was opened: nothing was written."""
+
+    message = gettext_lazy(
+        "This review was changed by %(name)s at %(time)s while you were editing it. Your "
+        "text is kept below; reload the page to see the new version."
+    )
+    message_unnamed = gettext_lazy(
+        "This review was changed by someone else while you were editing it. Your text is "
+        "kept below; reload the page to see the new version."
+    )
+
+
+def _lock_review(review: StageReview, version: int | None) -> None:
+    # Every write to a review goes through here first: validating and editing at once can
+    # never undo each other, and a form opened on an older state is refused.
+    lock_version(review, version, ReviewChanged)
+
+
 def _require_draft(review: StageReview) -> None:
     if review.is_validated:
         raise ValidationError(_("This review is validated: reopen it to change it."))
 
 
 @transaction.atomic
-def review_refresh(*, review: StageReview, user) -> StageReview:
+def review_refresh(*, review: StageReview, user, version: int | None = None) -> StageReview:
     """Recompute a draft's facts and rewrite its texts from them (the comment is kept)."""
+    _lock_review(review, version)
     _require_draft(review)
     facts = selectors.review_facts([review.student], review.period)[review.student_id]
     review.data = facts
@@ -406,33 +428,54 @@ def review_refresh(*, review: StageReview, user) -> StageReview:
 
 @transaction.atomic
 def review_update(
-    *, review: StageReview, progress: str, strengths: str, next_objectives: str, comment: str, user
+    *,
+    review: StageReview,
+    progress: str,
+    strengths: str,
+    next_objectives: str,
+    comment: str,
+    user,
+    version: int | None = None,
+    validate: bool = False,
 ) -> StageReview:
+    """Save a draft's texts and, with ``validate``, validate it in the same transaction (the
+    review's one form: « Valider » saves what is typed). Refused (``ReviewChanged``) if the
+    review changed since ``version``."""
+    _lock_review(review, version)
     _require_draft(review)
     review.progress = progress.strip()
     review.strengths = strengths.strip()
     review.next_objectives = next_objectives.strip()
     review.comment = comment.strip()
     review.updated_by = user
+    if validate:
+        _mark_validated(review, user)
     review.full_clean()
     review.save()
     return review
 
 
-@transaction.atomic
-def review_validate(*, review: StageReview, user) -> StageReview:
-    """Validate a draft: from now on the student and their guardians read it."""
-    _require_draft(review)
+def _mark_validated(review: StageReview, user) -> None:
     review.status = StageReview.Status.VALIDATED
     review.validated_at = timezone.now()
     review.validated_by = user
+    review.updated_by = user
+
+
+@transaction.atomic
+def review_validate(*, review: StageReview, user, version: int | None = None) -> StageReview:
+    """Validate a draft as stored: from now on the student and their guardians read it."""
+    _lock_review(review, version)
+    _require_draft(review)
+    _mark_validated(review, user)
     review.save()
     return review
 
 
 @transaction.atomic
-def review_reopen(*, review: StageReview, user) -> StageReview:
+def review_reopen(*, review: StageReview, user, version: int | None = None) -> StageReview:
     """Back to draft (hidden from the family again) to correct it."""
+    _lock_review(review, version)
     if not review.is_validated:
         raise ValidationError(_("This review is already a draft."))
     review.status = StageReview.Status.DRAFT

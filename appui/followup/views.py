@@ -19,6 +19,7 @@ from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year, division_students, selected_year
+from appui.schools.services import parse_version
 
 from . import selectors, services
 from .access import (
@@ -108,9 +109,7 @@ def _session_context(session: Session, access, request, **extra) -> dict:
         "rank": rank,
         "total": total,
         "can_run": can_run,
-        "hidden_members": (
-            0 if shown is None else session.group.assignments.count() - len(rows)
-        ),
+        "hidden_members": (0 if shown is None else session.group.assignments.count() - len(rows)),
         "can_record": can_run and not session.is_cancelled and session.date <= today,
         "is_future": session.date > today,
         "levels": LEVELS,
@@ -671,15 +670,32 @@ def review_detail(request, pk: int):
     review, access = get_review_for(request, pk)
     can_edit = can_edit_reviews_of(access, review.student)
     form = None
-    if can_edit and not review.is_validated:
+    # A save posted while someone validated the review goes to the service too: it is
+    # refused there and the form comes back with what was typed.
+    if can_edit and (not review.is_validated or request.method == "POST"):
         form = ReviewForm(request.POST or None, instance=review)
         if request.method == "POST" and form.is_valid():
+            texts = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            validate = request.POST.get("action") == "validate"
             try:
-                services.review_update(review=review, user=request.user, **form.cleaned_data)
+                services.review_update(
+                    review=review,
+                    user=request.user,
+                    version=parse_version(form.cleaned_data["version"]),
+                    validate=validate,
+                    **texts,
+                )
+            except services.ReviewChanged as conflict:
+                form.add_error(None, str(conflict))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Review saved."))
+                if validate:
+                    messages.success(
+                        request, _("Review validated: the student and their family can read it.")
+                    )
+                else:
+                    messages.success(request, _("Review saved."))
                 return redirect("followup:review-detail", review.pk)
     elif request.method == "POST":
         raise PermissionDenied
@@ -700,24 +716,30 @@ def review_detail(request, pk: int):
 @login_required
 @require_POST
 def review_action(request, pk: int):
+    """Reopen a validated review, or recompute a draft from the data (validating goes
+    through the review's form, which sends the texts)."""
     review, _access = get_review_for(request, pk, edit=True)
     action = request.POST.get("action")
+    version = parse_version(request.POST.get("version"))
     try:
-        if action == "validate":
-            services.review_validate(review=review, user=request.user)
-            messages.success(
-                request, _("Review validated: the student and their family can read it.")
-            )
-        elif action == "reopen":
-            services.review_reopen(review=review, user=request.user)
+        if action == "reopen":
+            services.review_reopen(review=review, user=request.user, version=version)
             messages.success(
                 request, _("Review reopened: it is hidden from the family until validated again.")
             )
         elif action == "refresh":
-            services.review_refresh(review=review, user=request.user)
+            services.review_refresh(review=review, user=request.user, version=version)
             messages.success(request, _("Review recomputed from the data."))
         else:
             messages.error(request, _("Unknown action."))
+    except services.ReviewChanged:
+        messages.error(
+            request,
+            _(
+                "This review was changed by someone else after you opened the page: nothing "
+                "was done. The page now shows it as it stands."
+            ),
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect("followup:review-detail", review.pk)

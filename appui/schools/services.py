@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appui.accounts.models import User
@@ -129,6 +130,60 @@ def _save_audited(row, *, user: User, **fields):
     row.full_clean()
     row.save()
     return row
+
+
+# Rows two people may edit at once (stage reviews, session texts, notes…) -------------------
+#
+# Such a row has an integer ``version`` that its form carries in a hidden field. A save locks
+# the row, compares and bumps the version in one transaction: a form opened on an older state
+# changes nothing and raises ``ChangedMeanwhile``, which names who saved and when; the view
+# shows the form again with what the user typed (the result grid and plans do the same).
+
+
+class ChangedMeanwhile(EditConflict):
+    """Someone saved this row after the form was opened: nothing was written."""
+
+    message = _(
+        "This was changed by %(name)s at %(time)s while you were editing it. Your text is "
+        "kept below; reload the page to see the new version."
+    )
+    message_unnamed = _(
+        "This was changed by someone else while you were editing it. Your text is kept "
+        "below; reload the page to see the new version."
+    )
+
+    def __init__(self, row=None) -> None:
+        super().__init__()
+        who = getattr(row, "updated_by", None)
+        when = getattr(row, "updated_at", None)
+        self.name = str(who) if who else ""
+        self.time = f"{timezone.localtime(when):%H:%M}" if when else ""
+
+    def __str__(self) -> str:
+        if self.name and self.time:
+            return str(self.message) % {"name": self.name, "time": self.time}
+        return str(self.message_unnamed)
+
+
+def parse_version(raw) -> int:
+    """The version a form carried; a missing or garbled one counts as stale (-1)."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1
+
+
+def lock_version(
+    row: models.Model, version: int | None, conflict: type[ChangedMeanwhile] = ChangedMeanwhile
+) -> None:
+    """Reload ``row`` in place, locked until the transaction ends, and bump its ``version``
+    (saved with the row). Raises ``conflict`` if ``version``, the one the form was opened
+    on, is no longer the stored one; ``None`` skips the check (internal callers: demo,
+    imports). Call it first in the service's transaction, then set the fields and save."""
+    row.refresh_from_db(from_queryset=type(row)._default_manager.select_for_update())
+    if version is not None and row.version != version:  # type: ignore[attr-defined]
+        raise conflict(row)
+    row.version += 1  # type: ignore[attr-defined]
 
 
 def official_hours(level: Level) -> tuple[Decimal, str] | None:

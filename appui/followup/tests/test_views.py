@@ -538,13 +538,14 @@ class TestReviews:
     def test_only_the_main_teacher_and_coordinators_edit(self, client, world, review, main_teacher):
         edit = reverse("followup:review-detail", args=[review.pk])
         data = {"progress": "P", "strengths": "S", "next_objectives": "N", "comment": "C"}
+        data["version"] = review.version
         check(
             client,
             world,
             edit,
             {"anonymous": 302, "outsider": 404, "student": 403, "teacher": 403},
             method="post",
-            data=data,
+            data={**data, "action": "validate"},
         )
         action = reverse("followup:review-action", args=[review.pk])
         check(
@@ -553,13 +554,14 @@ class TestReviews:
             action,
             {"anonymous": 302, "outsider": 404, "student": 403, "guardian": 403, "teacher": 403},
             method="post",
-            data={"action": "validate"},
+            data={"action": "refresh", "version": review.version},
         )
         review.refresh_from_db()
         assert review.status == StageReview.Status.DRAFT and review.progress != "P"
         client.force_login(main_teacher)
         client.post(edit, data)
-        client.post(action, {"action": "validate"})
+        review.refresh_from_db()
+        client.post(edit, {**data, "version": review.version, "action": "validate"})
         review.refresh_from_db()
         assert (review.progress, review.status) == ("P", StageReview.Status.VALIDATED)
 
