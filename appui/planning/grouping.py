@@ -372,10 +372,15 @@ def current_groups(plan: Plan) -> list[CoreGroup]:
     ]
 
 
-def evaluate(plan: Plan) -> dict:
-    """Hard-rule violations (French) and metrics of the plan as it stands now."""
-    instance = build_instance(plan)
-    groups = current_groups(plan)
+def evaluate(plan: Plan, *, instance: Instance | None = None, groups=None) -> dict:
+    """Hard-rule violations (French) and metrics of the plan as it stands now.
+
+    ``instance`` and ``groups`` may be passed when the caller has built them already (a move
+    on the board builds them once for the check and the explanations)."""
+    if instance is None:
+        instance = build_instance(plan)
+    if groups is None:
+        groups = current_groups(plan)
     if not groups:
         return {"violations": [], "objective": None, "metrics": {}}
     report = core_validation.check(instance, groups)

@@ -9,7 +9,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appui.core.grouping import validation as core_validation
 from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
 from appui.schools.models import Level, Period, SchoolYear
@@ -138,11 +137,10 @@ def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) 
         instance, groups = None, None
     else:
         # Building the instance is most of a move's cost: one for the check and the
-        # explanations (grouping.evaluate would build its own; test_board checks that both
-        # give the same evaluation).
+        # explanations.
         instance = grouping.build_instance(plan)
         groups = grouping.current_groups(plan)
-        evaluation = _evaluation(plan, instance, groups)
+        evaluation = grouping.evaluate(plan, instance=instance, groups=groups)
     plan.objective = evaluation["objective"]
     plan.metrics = evaluation["metrics"]
     plan.progress = {**(plan.progress or {}), "previous_metrics": before}
@@ -152,21 +150,6 @@ def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) 
     else:
         _refresh_explanations_of(plan, students, instance=instance, groups=groups)
     return evaluation
-
-
-def _evaluation(plan: Plan, instance, groups: list) -> dict:
-    """``grouping.evaluate(plan)`` from an instance and groups already built."""
-    if not groups:
-        return {"violations": [], "objective": None, "metrics": {}}
-    report = core_validation.check(instance, groups)
-    metrics = dict(report.metrics)
-    if plan.bound:
-        metrics["gap"] = max(0.0, (plan.bound - report.objective) / abs(plan.bound))
-    return {
-        "violations": [str(v) for v in report.violations],
-        "objective": report.objective,
-        "metrics": metrics,
-    }
 
 
 def _refresh_explanations_of(
@@ -227,6 +210,9 @@ def assignment_move(
         raise ValidationError(_("The student is already in this group."))
     if group.locked or source.locked:
         raise ValidationError(_("Unlock the group first."))
+    # The plan as it stood is kept as a version before the first hand change (a plan formed
+    # by the demo or before versions existed), so the move can be compared and undone.
+    versions.ensure_baseline(plan, user)
     assignment.group = group
     assignment.locked = True
     assignment.lock_reason = reason or _("moved by hand")

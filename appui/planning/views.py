@@ -24,6 +24,7 @@ WEIGHT_FIELDS = [
     ("mix", "Mélanger les divisions"),
     ("change", "Changer de groupe par rapport à la période précédente"),
     ("load", "Équilibrer la charge des intervenants"),
+    ("stay", "Garder chaque élève à sa place (« Ajuster en changeant le moins possible »)"),
 ]
 
 
@@ -54,7 +55,9 @@ def plan_workspace(request, level_pk: int, period_pk: int):
         if request.POST.get("action") == "solve" and plan.is_editable:
             services.plan_solve(plan=plan)
         return redirect("planning:plan-detail", plan.pk)
-    plans = Plan.objects.filter(level=level, period=period).order_by("-version")
+    plans = list(Plan.objects.filter(level=level, period=period).order_by("-version"))
+    for plan in plans:
+        plan.kind = versions.plan_kind(plan)  # type: ignore[attr-defined]
     return render(
         request,
         "planning/plan_workspace.html",
@@ -175,8 +178,6 @@ def plan_action(request, pk: int):
                 Assignment, pk=request.POST.get("assignment"), group__plan=plan
             )
             target = get_object_or_404(Group, pk=request.POST.get("group"), plan=plan)
-            # A plan formed before versions were kept gets its first one before it changes.
-            versions.ensure_baseline(plan, request.user)
             result = services.assignment_move(
                 assignment=assignment, group=target, user=request.user
             )

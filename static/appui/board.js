@@ -167,6 +167,14 @@
     if (event.target === dialog() && opener) focusChip(opener);
   }, true);
 
+  // The page's other forms (re-solve, weights) act on the plan as the board now shows it:
+  // they carry the revision the board's last move or lock left, not the page's first one.
+  document.addEventListener("submit", function (event) {
+    var current = document.getElementById("board-revision");
+    var field = event.target.querySelector && event.target.querySelector("input[data-follows-board]");
+    if (current && field) field.value = current.value;
+  }, true);
+
   if (board()) {
     showTab(null);
     if (location.hash.indexOf("#col-") === 0) showColumn(location.hash.slice(1));

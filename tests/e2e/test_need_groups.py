@@ -22,29 +22,29 @@ def test_coordinator_solves_adjusts_locks_resolves_and_publishes(demo, app, page
     expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(
         timeout=30_000
     )
-    expect(page.get_by_role("row", name=re.compile("Couverture des besoins"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Couverture des besoins")).first).to_be_visible()
     app.assert_accessible()
 
     # Move a student to another group of the same slot that has room for them.
     plan = Plan.objects.get(level__short_name="2NDPRO", period__number=2)
     source, target = _movable_pair(plan)
     student_assignment = source.assignments.first()
-    form = page.locator(
-        f"form.move-form:has(input[name=assignment][value='{student_assignment.pk}'])"
-    )
-    form.get_by_role("combobox").select_option(str(target.pk))
-    form.get_by_role("button", name="Déplacer").click()
-    expect(page.get_by_text(re.compile("déplacé\\(e\\) et verrouillé\\(e\\)"))).to_be_visible()
+    # On the board: drag the pupil's chip onto the other group's column (saved through
+    # htmx, no reload), which locks them there.
+    page.locator(f"#a-{student_assignment.pk}").drag_to(page.locator(f"#col-{target.pk}"))
+    expect(page.locator(f"#col-{target.pk} #a-{student_assignment.pk}")).to_be_visible()
     moved = Assignment.objects.get(pk=student_assignment.pk)
     assert moved.group_id == target.pk and moved.locked
 
-    # Lock a whole group, then solve again: the locks hold.
+    # Lock a whole group, then solve again from the current plan: the locks hold.
     page.get_by_role("button", name="Verrouiller le groupe").first.click()
-    expect(page.locator(".group-card.locked")).to_have_count(1)
+    expect(page.locator(".board-col.locked")).to_have_count(1)
     locked_group = plan.groups.get(locked=True)
     locked_members = set(locked_group.assignments.values_list("student_id", flat=True))
-    page.get_by_role("button", name="Recalculer (garde les verrous)").click()
-    expect(page.get_by_role("heading", name="Ce que le plan apporte aux élèves")).to_be_visible(
+    page.get_by_role(
+        "button", name="Recalculer à partir du plan actuel (garde les verrous)"
+    ).click()
+    expect(page.get_by_role("heading", name="Avant et après le dernier calcul")).to_be_visible(
         timeout=30_000
     )
     assert (
@@ -57,8 +57,11 @@ def test_coordinator_solves_adjusts_locks_resolves_and_publishes(demo, app, page
     assert again.locked
     assert again.group.module_id == target.module_id
 
-    page.get_by_role("button", name="Publier").click()
-    expect(page.get_by_text("Plan publié")).to_be_visible()
+    page.get_by_role("link", name="Publier").or_(
+        page.get_by_role("button", name="Publier")
+    ).first.click()
+    page.get_by_role("button", name="Confirmer la publication").click()
+    expect(page.get_by_text("Plan publié :")).to_be_visible()
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
 
