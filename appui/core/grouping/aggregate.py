@@ -27,7 +27,11 @@ of rows of the model (placement per slot summed over the slots; ``served ≤ Σ 
 the class; pool sizes, Hall's condition on rooms, staffing, module and staff limits, apart
 lists summed over the slots), or a sum of the model's variable bounds, so this point is
 feasible; and the objective is linear with the same coefficient for every pupil of a class,
-so it has the same value. Hence ``max (aggregated LP) ≥ max (model LP) ≥ best plan``.
+so it has the same value. Hence ``max (aggregated LP) ≥ max (model LP) ≥ best plan``. One
+family of rows is only valid for plans, not for every LP point: for an ``apart`` list, the
+groups of a module over the period are at least its members' attendances over the period
+(in each slot, each attending member has a group of their own) — so with apart lists the
+bound may fall below the model's LP, never below the best plan.
 Rules this LP leaves out (``together`` lists, the staff side of the ``stay`` term) only
 enlarge the feasible set, which keeps the bound valid.
 
@@ -45,10 +49,12 @@ value as the model's LP within a fraction of a percent.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 
@@ -414,7 +420,9 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
                     lp.row([(x, 1.0)] + [(v, -float(n)) for v in shares[m, k]], -inf, 0.0)
     index_of = {s: i for i, c in enumerate(classes) for s in c.members}
     for group in inst.apart:
-        members = [index_of[s] for s in group if s in index_of]
+        # Distinct units: two members of one together block count once (the prechecks
+        # report that contradiction), as in the model.
+        members = list(dict.fromkeys(index_of[s] for s in group if s in index_of))
         if len(members) < 2:
             continue
         for m, counts in groups.items():
@@ -457,3 +465,86 @@ def aggregated_bound(
     if value is None:
         return None
     return math.floor(value + 1e-6 * max(1.0, abs(value)) + 1e-6)
+
+
+#: Below this many (student, slot) pairs the bound is computed in the process itself; above,
+#: in a forked process running beside the greedy plan (the LP takes seconds of one core).
+FORK_ABOVE = 2000
+
+
+class BoundTask:
+    """The aggregated bound computed beside the rest of the solve.
+
+    On Linux a forked child process builds and solves the LP while the parent makes the
+    greedy plan (two cores work at once); :meth:`result` waits for it no later than a given
+    instant and ends the child if it is not done — no bound then, rather than a late one.
+    Small instances, or platforms without ``fork``, compute it at once in the process.
+    """
+
+    def __init__(
+        self,
+        prep: Prepared,
+        *,
+        start: Mapping[tuple[str, str], Placement] | None = None,
+        time_limit: float,
+    ) -> None:
+        self._value: int | None = None
+        self._process: Any = None
+        self._reader: Any = None
+        pairs = sum(1 for _key in prep.options)
+        context = _fork_context()
+        if pairs <= FORK_ABOVE or context is None:
+            self._value = aggregated_bound(prep, start=start, time_limit=time_limit)
+            return
+        reader, writer = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_bound_child, args=(prep, start, time_limit, writer), daemon=True
+        )
+        self._process.start()
+        writer.close()
+        self._reader = reader
+
+    def result(self, until: float, *, final: bool = True) -> int | None:
+        """The bound, waiting until ``until`` (a ``time.perf_counter()`` instant) at most.
+        ``final``: the child is ended when it is not done by then (else it goes on and a
+        later call may still get the bound)."""
+        if self._process is None:
+            return self._value
+        try:
+            if self._reader.poll(max(0.0, until - time.perf_counter())):
+                self._value = self._reader.recv()
+                final = True
+        except (EOFError, OSError):
+            self._value, final = None, True
+        if final:
+            self.close()
+        return self._value
+
+    def close(self) -> None:
+        """End the child process (if still running) and release its pipe."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=1.0)
+        self._reader.close()
+        self._process = None
+
+
+def _fork_context() -> Any:
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return None
+
+
+def _bound_child(
+    prep: Prepared,
+    start: Mapping[tuple[str, str], Placement] | None,
+    time_limit: float,
+    writer: Any,
+) -> None:
+    try:
+        writer.send(aggregated_bound(prep, start=start, time_limit=time_limit))
+    finally:
+        writer.close()

@@ -469,6 +469,7 @@ class _Polisher:
         self.members: dict[PoolKey, dict[Item, None]] = defaultdict(dict)
         self.seat: dict[tuple[str, Item], str] = {}
         self.units: dict[str, list[Item]] = defaultdict(list)
+        self.locked_units: dict[str, list[Item]] = defaultdict(list)
         self.options: dict[tuple[str, Item], tuple[str, ...]] = {}
         for t in prep.slot_ids:
             for block in prep.blocks[t]:
@@ -478,7 +479,7 @@ class _Polisher:
                     self._add_unit(t, (st,), tuple(prep.options[st, t]))
         for (t, m, k), pool in self.pools.items():
             present = {st for g in pool for st in g.students}
-            for item in self.units[t]:
+            for item in self.units[t] + self.locked_units[t]:
                 if item[0] in present:
                     self.seat[t, item] = m
                     self.members[t, m, k][item] = None
@@ -512,7 +513,10 @@ class _Polisher:
 
     def _add_unit(self, t: str, members: Item, options: tuple[str, ...]) -> None:
         if any((st, t) in self.prep.locks for st in members):
-            return  # locked students stay where the coordinator put them
+            # Locked students stay where the coordinator put them: in their pool (the cut
+            # must seat them), never moved.
+            self.locked_units[t].append(members)
+            return
         self.units[t].append(members)
         self.options[t, members] = options
 
@@ -672,8 +676,8 @@ class _Polisher:
             # mix × (students moved) × 2 of its true value. Only promising swaps are tried.
             margin = 2 * self.w.mix * 2 * len(item)
             for other in list(self.members[pool]):
-                if len(other) != len(item) or source not in self.options[t, other]:
-                    continue
+                if len(other) != len(item) or source not in self.options.get((t, other), ()):
+                    continue  # (locked students have no options: they never move)
                 if first + self.gain(t, other, target, source) + margin <= 0:
                     continue
                 if not (
