@@ -13,7 +13,7 @@ from appui.audit import trail
 from appui.core.calendar import school_days
 from appui.planning.models import Plan
 from appui.schools.models import Period, Staff, Student
-from appui.schools.services import ChangedMeanwhile, lock_version
+from appui.schools.services import ChangedMeanwhile, lock_text_versions, lock_version
 
 from . import selectors
 from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
@@ -143,8 +143,14 @@ def session_set_texts(
     plan_of_work: str | None = None,
     content: str | None = None,
     today: dt.date | None = None,
+    versions: dict[str, str | None] | None = None,
 ) -> Session:
-    """Save the plan of work and/or what was done; recording what was done marks it held."""
+    """Save the plan of work and/or what was done; recording what was done marks it held.
+
+    ``versions`` (field → ``text_version`` its form was opened on): a text someone else
+    saved meanwhile refuses the save (``ChangedMeanwhile``), nothing written. Co-animators
+    of a group share the session's texts."""
+    lock_text_versions(session, versions or {})
     if plan_of_work is not None:
         session.plan_of_work = plan_of_work.strip()
     if content is not None:

@@ -19,7 +19,7 @@ from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year, division_students, selected_year
-from appui.schools.services import parse_version
+from appui.schools.services import ChangedMeanwhile, parse_version, text_version
 
 from . import selectors, services
 from .access import (
@@ -117,6 +117,8 @@ def _session_context(session: Session, access, request, **extra) -> dict:
         "texts_form": TextsForm(
             initial={"plan_of_work": session.plan_of_work, "content": session.content}
         ),
+        "plan_version": text_version(session.plan_of_work),
+        "content_version": text_version(session.content),
         **extra,
     }
 
@@ -243,23 +245,39 @@ def marks_for_unmarked(request, pk: int):
 @require_POST
 def texts_save(request, pk: int):
     session, access = get_session_for(request, pk, run=True)
+    fields = [name for name in ("plan_of_work", "content") if name in request.POST]
+    # Each text's form carries the version of the text it was opened on (a missing one is
+    # stale): a co-animator's save in between is never silently overwritten.
+    versions = {name: request.POST.get(f"{name}_version", "") for name in fields}
     error = ""
+    extra: dict = {}
     try:
         services.session_set_texts(
             session=session,
             user=request.user,
             plan_of_work=request.POST.get("plan_of_work"),
             content=request.POST.get("content"),
+            versions=versions,
         )
+    except ChangedMeanwhile as conflict:
+        error = str(conflict)
+        # The form comes back with what was typed and its old version (reload to see theirs).
+        for name, key in (("plan_of_work", "plan"), ("content", "content")):
+            if name in fields:
+                extra[f"typed_{key}"] = request.POST.get(name)
+                extra[f"{key}_version"] = versions[name]
     except ValidationError as exc:
         error = _errors(exc)
     field = "plan" if "plan_of_work" in request.POST else "content"
+    context = {**_session_context(session, access, request, **extra)}
     if request.htmx:
         return render(
             request,
             f"followup/_{field}_form.html",
-            {**_session_context(session, access, request), "error": error, "saved": not error},
+            {**context, "error": error, "saved": not error},
         )
+    if extra:
+        return render(request, "followup/session_detail.html", {**context, f"{field}_error": error})
     if error:
         messages.error(request, error)
     else:

@@ -186,6 +186,37 @@ def lock_version(
     row.version += 1  # type: ignore[attr-defined]
 
 
+def lock_row_version(
+    row: models.Model, version: str | None, conflict: type[ChangedMeanwhile] = ChangedMeanwhile
+) -> None:
+    """``lock_version`` for a row without a ``version`` field: its version is its last change
+    (``row_version``, as for the settings)."""
+    row.refresh_from_db(from_queryset=type(row)._default_manager.select_for_update())
+    if version is not None and row_version(row) != version:  # type: ignore[arg-type]
+        raise conflict(row)
+
+
+def text_version(text: str) -> str:
+    """The version a form carries for one text field of a row edited by several small forms
+    (a session's plan of work and what was done): a fingerprint of the stored text, so that
+    saving one field never makes the other row's form stale."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def lock_text_versions(
+    row: models.Model,
+    versions: dict[str, str | None],
+    conflict: type[ChangedMeanwhile] = ChangedMeanwhile,
+) -> None:
+    """Reload ``row`` in place, locked until the transaction ends; raise ``conflict`` if a
+    field's stored text is no longer the one its form was opened on (``versions``: field →
+    ``text_version`` carried by the form; ``None`` skips that field's check)."""
+    row.refresh_from_db(from_queryset=type(row)._default_manager.select_for_update())
+    for field, version in versions.items():
+        if version is not None and text_version(getattr(row, field)) != version:
+            raise conflict(row)
+
+
 def official_hours(level: Level) -> tuple[Decimal, str] | None:
     """The national AP volume of a level (seeds 000/002: CAP 101.5 h then 91 h; Bac Pro 90,
     84, 91 h) with its legal reference, or None when the school sets it (collège, GT…)."""

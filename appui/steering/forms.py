@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from appui.core.indicators import target_indicators
 from appui.planning.models import Group
 from appui.schools.models import Level, Staff
+from appui.schools.services import row_version
 
 from .models import Action, Decision, Meeting, Milestone, Question, Survey, Target
 from .survey_templates import TEMPLATES
@@ -55,6 +56,15 @@ class MilestoneForm(YearFormMixin, forms.ModelForm):
 
 
 class MeetingForm(YearFormMixin, forms.ModelForm):
+    # The meeting's last change when the form was opened: a save on an older state is
+    # refused (``services.meeting_save``), the typed minutes shown again.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = row_version(self.instance)
+
     class Meta:
         model = Meeting
         fields = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from appui.core.indicators import INDICATORS
 from appui.planning.models import Group
 from appui.schools.models import Level, School, SchoolYear, Staff
+from appui.schools.services import lock_row_version
 
 from . import selectors
 from .models import (
@@ -141,8 +142,13 @@ def meeting_save(
     groups: list[Group] | None = None,
     user=None,
     meeting: Meeting | None = None,
+    version: str | None = None,
 ) -> Meeting:
-    """Create a meeting, or update ``meeting`` when given."""
+    """Create a meeting, or update ``meeting`` when given. An update is refused
+    (``ChangedMeanwhile``, nothing written) if the meeting changed since ``version`` (its
+    ``row_version`` when the form was opened): two coordinators may write the minutes."""
+    if meeting is not None:
+        lock_row_version(meeting, version)
     attendees, levels, groups = list(attendees or []), list(levels or []), list(groups or [])
     _check_meeting_links(year, attendees, levels, groups)
     meeting = meeting or Meeting(year=year, created_by=user)

@@ -17,6 +17,7 @@ from appui.core.io.tabular import render as render_export
 from appui.schools.access import require_member, school_access
 from appui.schools.models import Division, Level, Period, SchoolYear
 from appui.schools.selectors import academy_schools, current_year, selected_year
+from appui.schools.services import ChangedMeanwhile
 
 from . import dashboard, selectors, services
 from .access import (
@@ -423,6 +424,7 @@ def _meeting_form_save(request, form, year, meeting=None):
         groups=list(data["groups"]),
         user=request.user,
         meeting=meeting,
+        version=data.get("version") or "",
     )
 
 
@@ -464,9 +466,13 @@ def meeting_edit(request, pk: int):
     form = MeetingForm(request.POST or None, instance=meeting)
     form.limit(meeting.year)
     if request.method == "POST" and form.is_valid():
-        _meeting_form_save(request, form, meeting.year, meeting=meeting)
-        messages.success(request, _("Meeting saved."))
-        return redirect("steering:meeting-detail", meeting.pk)
+        try:
+            _meeting_form_save(request, form, meeting.year, meeting=meeting)
+        except ChangedMeanwhile as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("steering:meeting-detail", meeting.pk)
     return render(request, "steering/meeting_form.html", {"form": form, "meeting": meeting})
 
 
