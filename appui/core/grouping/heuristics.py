@@ -163,8 +163,12 @@ class _SlotPlanner:
         ]
         order = list(range(len(self.units)))
         rng.shuffle(order)
-        # Highest needs first; the shuffle only breaks ties.
-        self.order = sorted(order, key=lambda i: -max(self.gains[i].values(), default=0))
+        # Locked students first (they have one place: a full module would strand them),
+        # then the highest needs; the shuffle only breaks ties.
+        locked = [any((s, t) in prep.locks for s in u.members) for u in self.units]
+        self.order = sorted(
+            order, key=lambda i: (not locked[i], -max(self.gains[i].values(), default=0))
+        )
         self.prefs = [
             _ranked(u.options, gains) for u, gains in zip(self.units, self.gains, strict=True)
         ]

@@ -138,3 +138,21 @@ def test_a_solve_out_of_time_returns_the_greedy_plan_not_unknown():
         solution = solve(case, time_limit=0.05, workers=1)
         assert solution.status == "feasible"
         assert violations(case, list(solution.groups)) == []
+
+
+def test_the_greedy_plan_seats_a_locked_pupil_before_the_module_fills():
+    # The locked pupil gains least from MATH, so by need alone they would come last and
+    # find its only group full (the 1,000-pupil bench answered "unknown" that way).
+    from appui.core.grouping import Lock, greedy_plan
+    from appui.core.grouping.validation import violations
+
+    people = [(f"P{i}", ["MATH", "FR"]) for i in range(2)]
+    inst = instance(
+        students(4, needs={"MATH": 3}) + students(4, prefix="F", needs={"FR": 3, "MATH": 1}),
+        [slot("t1", people, [("R1", 4), ("R2", 4)])],
+        [module("MATH-s", "MATH", 2, 4, max_groups=1), module("FR-s", "FR", 2, 4)],
+        locked=[{"student": "F1", "slot": "t1", "module": "MATH-s"}],
+    )
+    assert inst.locked == (Lock("F1", "t1", "MATH-s"),)
+    plan = greedy_plan(inst)
+    assert violations(inst, plan) == []
