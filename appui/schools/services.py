@@ -309,9 +309,7 @@ def school_set_holiday_zone(*, school: School, version: str, user: User, zone: s
 
 
 @transaction.atomic
-def school_set_totp_required(
-    *, school: School, version: str, user: User, required: bool
-) -> School:
+def school_set_totp_required(*, school: School, version: str, user: User, required: bool) -> School:
     """Require (or not) a second login step of the head and coordinators (docs/connexion.md)."""
     return _audited_update(school, version=version, user=user, totp_required=required)
 

@@ -62,9 +62,7 @@ def test_coordinator_drags_and_keyboard_moves_pupils_on_the_board(demo_with_plan
     assert moved.group_id == target.pk and moved.locked
 
     # Keyboard: open a pupil's panel with Enter, pick the group, the focus comes back.
-    keyboard = (
-        Assignment.objects.filter(group=target).exclude(pk=dragged.pk).order_by("pk").first()
-    )
+    keyboard = Assignment.objects.filter(group=target).exclude(pk=dragged.pk).order_by("pk").first()
     page.locator(f"#a-{keyboard.pk} .chip-name").focus()
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
