@@ -5,9 +5,22 @@ from appui.diagnostics.models import Competency
 from appui.schools.models import Division, Period, Staff
 
 from .models import Module, Room, Slot
+from .services import catalogue_version
 
 
-class SlotForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """Carries the row's ``catalogue_version`` when the form was opened: a save on a state
+    changed meanwhile is refused (``services.catalogue_save``), the typed values shown again."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = catalogue_version(self.instance)
+
+
+class SlotForm(VersionedForm):
     class Meta:
         model = Slot
         fields = ["weekday", "start_time", "end_time", "periods", "divisions", "staff", "rooms"]
@@ -33,7 +46,7 @@ class SlotForm(forms.ModelForm):
             self.initial["divisions"] = list(self.fields["divisions"].queryset)
 
 
-class ModuleForm(forms.ModelForm):
+class ModuleForm(VersionedForm):
     class Meta:
         model = Module
         fields = [

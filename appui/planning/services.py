@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
 from appui.schools.models import Level, Period, SchoolYear
-from appui.schools.services import EditConflict
+from appui.schools.services import ChangedMeanwhile, EditConflict, text_version
 
 from . import grouping, versions
-from .models import Assignment, Group, Plan, Slot
+from .models import Assignment, Group, Module, Plan, Slot
 
 
 @transaction.atomic
@@ -321,3 +321,28 @@ def slot_periods_set(*, year: SchoolYear, version: str, chosen: dict[int, set[in
     period_ids = set(year.periods.values_list("pk", flat=True))
     for slot in Slot.objects.filter(year=year):
         slot.periods.set(chosen.get(slot.pk, set()) & period_ids)
+
+
+# Modules and slots: two coordinators may edit one at once. ---------------------------------
+
+
+def catalogue_version(row: Module | Slot) -> str:
+    """The version a module's or slot's form carries: a fingerprint of every stored value of
+    the row and of its many-to-many links (these models keep no last-change time)."""
+    values: list[object] = [field.value_from_object(row) for field in row._meta.concrete_fields]
+    for field in row._meta.many_to_many:
+        values.append(sorted(getattr(row, field.name).values_list("pk", flat=True)))
+    return text_version(repr(values))
+
+
+@transaction.atomic
+def catalogue_save(*, form, version: str | None) -> Module | Slot:
+    """Save a module's or slot's bound, valid ``form``. Editing an existing row is refused
+    (``ChangedMeanwhile``, nothing written) if the stored row no longer matches ``version``,
+    the ``catalogue_version`` its form was opened on; ``None`` skips the check."""
+    row = form.instance
+    if row.pk is not None:
+        stored = type(row).objects.select_for_update().get(pk=row.pk)
+        if version is not None and catalogue_version(stored) != version:
+            raise ChangedMeanwhile()
+    return form.save()

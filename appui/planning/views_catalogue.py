@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,9 +10,11 @@ from appui.core.timetable import SlotRecord, find_conflicts
 from appui.schools.access import school_access
 from appui.schools.models import Level
 from appui.schools.selectors import selected_year
+from appui.schools.services import ChangedMeanwhile
 
 from .forms import ModuleForm, SlotForm
 from .models import Module, Slot
+from .services import catalogue_save
 
 
 def slot_conflicts(slots) -> dict[int, list[str]]:
@@ -99,10 +100,13 @@ def slot_edit(request, level_pk: int, pk: int | None = None):
                 messages.success(request, _("Slot deleted."))
             return redirect("planning:slot-list")
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            messages.success(request, _("Slot saved."))
-            return redirect("planning:slot-list")
+            try:
+                catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
+            except ChangedMeanwhile as conflict:
+                form.add_error(None, str(conflict))
+            else:
+                messages.success(request, _("Slot saved."))
+                return redirect("planning:slot-list")
     return render(request, "planning/slot_form.html", {"form": form, "level": level, "slot": slot})
 
 
@@ -151,14 +155,17 @@ def module_edit(request, pk: int | None = None, copy_of: int | None = None):
         initial.update(code=f"{source.code}-2", staff=list(source.staff.all()))
     form = ModuleForm(request.POST or None, instance=module, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-        if saved.sessions_warning:
-            messages.warning(
-                request,
-                _("%(n)s sessions: modules are meant to be short sequences of 3 to 5 sessions.")
-                % {"n": saved.sessions},
-            )
-        messages.success(request, _("Module saved."))
-        return redirect("planning:module-list")
+        try:
+            saved = catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
+        except ChangedMeanwhile as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            if saved.sessions_warning:
+                messages.warning(
+                    request,
+                    _("%(n)s sessions: modules are meant to be short sequences of 3 to 5 sessions.")
+                    % {"n": saved.sessions},
+                )
+            messages.success(request, _("Module saved."))
+            return redirect("planning:module-list")
     return render(request, "planning/module_form.html", {"form": form, "module": module})
