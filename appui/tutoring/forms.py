@@ -2,10 +2,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appui.schools.services import row_version
+
 from .models import MAX_TUTEES_LIMIT, Tutor, TutoringPolicy, TutorMeeting
 
 
 class PolicyForm(forms.ModelForm):
+    # The terms' last change when the form was opened: a save on an older state is refused
+    # (``services.policy_set``), the typed values shown again.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = row_version(self.instance)
+
     class Meta:
         model = TutoringPolicy
         fields = ["max_tutees", "allowance_per_tutee"]

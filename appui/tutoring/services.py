@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from appui.audit import trail
 from appui.schools.models import Enrolment, Membership, SchoolYear, Staff, Student
+from appui.schools.services import lock_row_version
 
 from .models import Tutor, TutoringPolicy, TutorMeeting, Tutorship
 
@@ -21,14 +22,22 @@ def policy_for(year: SchoolYear) -> TutoringPolicy:
 
 @transaction.atomic
 def policy_set(
-    *, year: SchoolYear, max_tutees: int, allowance_per_tutee: Decimal, user=None
+    *,
+    year: SchoolYear,
+    max_tutees: int,
+    allowance_per_tutee: Decimal,
+    user=None,
+    version: str | None = None,
 ) -> TutoringPolicy:
     """Set the maximum number of tutees per tutor and the allowance rate.
 
     Lowering the maximum below what a tutor already follows is refused: the head first moves
-    some tutees (a tutor is never made to exceed the maximum, even after the fact).
+    some tutees (a tutor is never made to exceed the maximum, even after the fact). Refused
+    (``ChangedMeanwhile``, nothing written) if the terms changed since ``version``, their
+    ``row_version`` when the form was opened; ``None`` skips the check (demo, tests).
     """
-    policy = TutoringPolicy.objects.select_for_update().get(pk=policy_for(year).pk)
+    policy = policy_for(year)
+    lock_row_version(policy, version)
     over = list(
         Tutor.objects.select_for_update()
         .filter(year=year, tutee_count__gt=max_tutees)

@@ -18,6 +18,7 @@ from appui.schools.selectors import (
     selected_year,
     students_of,
 )
+from appui.schools.services import ChangedMeanwhile
 
 from . import selectors, services
 from .access import (
@@ -122,7 +123,10 @@ def policy_edit(request):
                 max_tutees=form.cleaned_data["max_tutees"],
                 allowance_per_tutee=form.cleaned_data["allowance_per_tutee"],
                 user=request.user,
+                version=form.cleaned_data["version"],
             )
+        except ChangedMeanwhile as conflict:
+            form.add_error(None, str(conflict))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from appui.tutoring.models import TutorMeeting, Tutorship
+from appui.schools.services import row_version
+from appui.tutoring.models import TutoringPolicy, TutorMeeting, Tutorship
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,8 @@ class TestManagers:
 
     def test_the_head_sets_the_terms(self, world, tutoring, login):
         response = login(world.users["head"]).post(
-            reverse("tutoring:policy"), {"max_tutees": 5, "allowance_per_tutee": "62.50"}
+            reverse("tutoring:policy"),
+            {"max_tutees": 5, "allowance_per_tutee": "62.50", "version": _policy_version(world)},
         )
         assert response.status_code == 302
         tutoring["tutor"].refresh_from_db()
@@ -158,7 +160,8 @@ class TestManagers:
 
         services.tutorship_create(tutor=tutoring["tutor"], student=world.classmate, today=TODAY)
         response = login(world.users["head"]).post(
-            reverse("tutoring:policy"), {"max_tutees": 1, "allowance_per_tutee": "50"}
+            reverse("tutoring:policy"),
+            {"max_tutees": 1, "allowance_per_tutee": "50", "version": _policy_version(world)},
         )
         assert response.status_code == 200
         assert "TUTEUR" in body(response)
@@ -288,3 +291,8 @@ class TestPortfolioPartial:
 
     def test_an_outsider_gets_nothing(self, rf, world, tutoring):
         assert self.render(rf, world.users["outsider"], world.student).strip() == ""
+
+
+def _policy_version(world) -> str:
+    """The version the terms' form carries (see ``test_conflicts``)."""
+    return row_version(TutoringPolicy.objects.get(year=world.year))
