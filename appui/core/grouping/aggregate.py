@@ -187,9 +187,9 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
     previous = inst.previous_modules()
     modules = prep.modules
     by_competency: dict[str, list[str]] = defaultdict(list)
-    for m in modules.values():
-        if m.competency is not None:
-            by_competency[m.competency].append(m.id)
+    for mod in modules.values():
+        if mod.competency is not None:
+            by_competency[mod.competency].append(mod.id)
     open_slots: dict[str, list[str]] = defaultdict(list)
     for t, m in prep.classes:
         open_slots[m].append(t)
@@ -293,10 +293,10 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
                     and (not place.staff or bool(place.staff & set(locked.staff)))
                 )
                 continue
-            leads = place.staff & {
+            leaders = place.staff & {
                 p.id for p in prep.free_staff[t] if prep.can_teach(p, modules[place.module])
             }
-            if place.module in prep.options.get((s, t), ()) and (not place.staff or leads):
+            if place.module in prep.options.get((s, t), ()) and (not place.staff or leaders):
                 kept[s, place.module] += 1
         lp.constant -= w.stay * total
         index_of = {s: i for i, c in enumerate(classes) for s in c.members}
@@ -361,9 +361,9 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
                 else:
                     scheme_groups = [(lp.var(inf), e) for _y, e in ys]
                     shares[m, k].extend(v for v, _e in scheme_groups)
-                size = [(n, 1.0)]
-                lp.row(size + [(v, -float(module.min_size)) for v, _e in scheme_groups], 0.0, inf)
-                lp.row(size + [(v, -float(e)) for v, e in scheme_groups], -inf, 0.0)
+                pupils = [(n, 1.0)]
+                lp.row(pupils + [(v, -float(module.min_size)) for v, _e in scheme_groups], 0.0, inf)
+                lp.row(pupils + [(v, -float(e)) for v, e in scheme_groups], -inf, 0.0)
             if len(present) > 1:
                 for j, (y, _e) in enumerate(ys):
                     parts = [shares[m, k][-len(ys) + j] for k in present]
@@ -387,21 +387,23 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
                 lp.row(units + [(n, -1.0) for n in linked.get((m, k), [])], 0.0, 0.0)
     locked_load: dict[str, int] = defaultdict(int)
     for g in inst.locked_groups:
-        for p in g.staff:
-            locked_load[p] += 1
+        for person in g.staff:
+            locked_load[person] += 1
     limits = {p.id: p.max_groups for t in inst.slots for p in t.staff if p.max_groups is not None}
-    for p, limit in limits.items():
-        lp.row([(a, 1.0) for a in load_terms.get(p, [])], -inf, limit - locked_load[p])
+    for person, limit in limits.items():
+        lits = load_terms.get(person, [])
+        lp.row([(a, 1.0) for a in lits], -inf, limit - locked_load[person])
     if w.load:
-        for p in sorted(set(load_terms) | set(locked_load)):
-            most = slots_of[p] + locked_load[p]
+        for person in sorted(set(load_terms) | set(locked_load)):
+            most = slots_of[person] + locked_load[person]
             if most <= 1:
                 continue
             pairs_var = lp.var(most * (most - 1) / 2)
-            for k in range(1, most):
-                # pairs ≥ k × (Σ a + locked) − k(k+1)/2
-                terms = [(pairs_var, 1.0)] + [(a, -float(k)) for a in load_terms.get(p, [])]
-                lp.row(terms, k * locked_load[p] - k * (k + 1) / 2, inf)
+            for step in range(1, most):
+                # pairs ≥ step × (Σ a + locked) − step(step+1)/2
+                lits = load_terms.get(person, [])
+                terms = [(pairs_var, 1.0)] + [(a, -float(step)) for a in lits]
+                lp.row(terms, step * locked_load[person] - step * (step + 1) / 2, inf)
             lp.gain(pairs_var, -w.load)
 
     # -- special schemes, apart lists, mixing ----------------------------------------------
@@ -431,16 +433,16 @@ def aggregated_lp(  # noqa: C901, PLR0912, PLR0915
                 lp.row([(g, 1.0) for g in counts] + [(x, -1.0) for x in lits], 0.0, inf)
     if w.mix:
         for (m, d), lits in by_division.items():
-            slots = [t for t in open_slots[m] if t not in fixed_mix.get((m, d), ())]
-            if not slots:
+            open_here = [t for t in open_slots[m] if t not in fixed_mix.get((m, d), ())]
+            if not open_here:
                 continue
-            mix_var = lp.var(len(slots))
+            mix_var = lp.var(len(open_here))
             lp.row([(mix_var, 1.0)] + [(x, -1.0) for x in lits], -inf, 0.0)
             lp.gain(mix_var, w.mix)
 
     objective = lp.solver.Objective()
-    for v, k in lp.objective.items():
-        objective.SetCoefficient(v, k)
+    for v, coeff in lp.objective.items():
+        objective.SetCoefficient(v, coeff)
     objective.SetMaximization()
     if time_limit is not None:
         left = time_limit - (time.perf_counter() - started)

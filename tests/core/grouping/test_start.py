@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appui.core.grouping import Instance, Lock, Slot, generate, solve
+from appui.core.grouping.instance import Staff
 from appui.core.grouping.prepare import Prepared
 from appui.core.grouping.solver import solve_with_details
 from appui.core.grouping.start import moved, repair
@@ -104,7 +105,13 @@ def test_minimal_change_places_a_new_pupil_without_moving_anyone():
 
 
 def test_minimal_change_gives_a_teacher_s_group_to_a_substitute():
-    inst = generate(60, 2, 6, seed=5)
+    base = generate(60, 2, 6, seed=5)
+    # A spare colleague in every slot, so that some group's teacher has a free substitute
+    # whatever number of groups the first plan opens.
+    spare = Staff("SPARE", frozenset(base.competencies), "M. Remplaçant")
+    inst = base.with_changes(
+        slots=tuple(Slot(t.id, (*t.staff, spare), t.rooms, t.label) for t in base.slots)
+    )
     first = solve(inst, time_limit=2.0, workers=1)
     # A teacher away whose group a free colleague of the slot can take over.
     prep = Prepared(inst)
