@@ -42,6 +42,9 @@ def target_choices() -> list[tuple[str, str]]:
 
 class TargetForm(YearFormMixin, forms.ModelForm):
     indicator = forms.ChoiceField(label=_("indicator"), choices=target_choices)
+    # The year's targets when the page was opened (``services.targets_version``, set by the
+    # view): a save over targets changed meanwhile is refused, the typed values shown again.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Target
@@ -153,6 +156,9 @@ class QuestionForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     level = forms.ModelChoiceField(queryset=Level.objects.none(), label=_("Level"))
+    # The school's outcomes when the page was opened (``services.outcomes_version``, set by the
+    # view): a save over outcomes changed meanwhile is refused, the typed values shown again.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     start_year = forms.IntegerField(label=_("School year (start)"), min_value=2000, max_value=2100)
     enrolled = forms.IntegerField(label=_("Students enrolled"), min_value=0)
     repeating = forms.IntegerField(label=_("Repeating the year"), min_value=0, initial=0)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from appui.core.indicators import INDICATORS
 from appui.planning.models import Group
 from appui.schools.models import Level, School, SchoolYear, Staff
-from appui.schools.services import lock_row_version
+from appui.schools.services import ChangedMeanwhile, lock_row_version, text_version
 
 from . import selectors
 from .models import (
@@ -36,6 +36,12 @@ from .survey_templates import TEMPLATES
 # --------------------------------------------------------------------------- targets
 
 
+def targets_version(year: SchoolYear) -> str:
+    """The version the « set a target » form carries: a fingerprint of the year's targets
+    (the form may replace any of them, and they keep no last-change time)."""
+    return text_version(repr(list(Target.objects.filter(year=year).order_by("pk").values_list())))
+
+
 def _same_year(year: SchoolYear, level: Level | None) -> None:
     if level is not None and level.year_id != year.pk:
         raise ValidationError(_("This level belongs to another school year."))
@@ -50,8 +56,14 @@ def target_set(
     level: Level | None = None,
     direction: str | None = None,
     note: str = "",
+    version: str | None = None,
 ) -> Target:
-    """Create or replace the target on ``indicator`` for the school or one level."""
+    """Create or replace the target on ``indicator`` for the school or one level. Refused
+    (``ChangedMeanwhile``, nothing written) if the year's targets changed since ``version``,
+    their ``targets_version`` when the form was opened; ``None`` skips the check."""
+    SchoolYear.objects.select_for_update().get(pk=year.pk)
+    if version is not None and targets_version(year) != version:
+        raise ChangedMeanwhile()
     spec = INDICATORS.get(indicator)
     if spec is None or not spec.target:
         raise ValidationError(_("No target can be set on this indicator."))
@@ -388,6 +400,13 @@ def _store_comments(survey: Survey, new: list[tuple[int, str]], *, release: bool
 # --------------------------------------------------------------------------- outcomes
 
 
+def outcomes_version(school: School) -> str:
+    """The version the outcomes form carries: a fingerprint of the school's recorded outcomes
+    (the form may correct any of them, and they keep no last-change time)."""
+    rows = Outcome.objects.filter(school=school).order_by("pk").values_list()
+    return text_version(repr(list(rows)))
+
+
 @transaction.atomic
 def outcome_set(
     *,
@@ -400,10 +419,16 @@ def outcome_set(
     passed: int = 0,
     leavers: int = 0,
     further_studies: int = 0,
+    version: str | None = None,
 ) -> Outcome:
-    """Record (or correct) the end-of-year outcomes of a level."""
+    """Record (or correct) the end-of-year outcomes of a level. Refused (``ChangedMeanwhile``,
+    nothing written) if the school's outcomes changed since ``version``, their
+    ``outcomes_version`` when the form was opened; ``None`` skips the check."""
     if level.year.school_id != school.pk:
         raise ValidationError(_("This level belongs to another school."))
+    School.objects.select_for_update().get(pk=school.pk)
+    if version is not None and outcomes_version(school) != version:
+        raise ChangedMeanwhile()
     outcome = Outcome.objects.filter(
         school=school, start_year=start_year, track=level.track, year_in_cycle=level.year_in_cycle
     ).first() or Outcome(

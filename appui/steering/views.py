@@ -295,6 +295,7 @@ def targets(request):
         levels = levels.filter(pk__in=access.coordinator_level_ids or [])
     form = TargetForm(request.POST or None)
     form.limit(year, levels)
+    form.fields["version"].initial = services.targets_version(year)
     if request.method == "POST" and form.is_valid():
         level = form.cleaned_data["level"]
         if not can_manage_level(access, level):
@@ -307,7 +308,10 @@ def targets(request):
                 direction=form.cleaned_data["direction"],
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
             )
+        except ChangedMeanwhile as conflict:
+            form.add_error(None, str(conflict))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -705,10 +709,13 @@ def outcomes(request):
     access = require_steering(request)
     year = _year(request, access.school)
     form = OutcomeForm(request.POST or None, year=year)
+    form.fields["version"].initial = services.outcomes_version(access.school)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.outcome_set(school=access.school, **data)
+        except ChangedMeanwhile as conflict:
+            form.add_error(None, str(conflict))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -81,3 +81,76 @@ def test_a_current_form_saves(client, world, meeting):
     )
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).minutes == "Notes"
+
+
+# Targets and outcomes: their forms replace a row of a set (a target per indicator and level,
+# outcomes per level and year), so they carry a fingerprint of the set when the page was opened.
+
+
+def _target_data(world, **changes) -> dict:
+    data = {
+        "indicator": "attendance",
+        "direction": "at_least",
+        "value": "90",
+        "note": "",
+        "version": services.targets_version(world.year),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_stale_target_form_is_refused_nothing_written_typed_values_kept(client, world):
+    from appui.steering.models import Target
+
+    opened = services.targets_version(world.year)
+    services.target_set(year=world.year, indicator="attendance", value=80, version=opened)
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("steering:targets"),
+        _target_data(world, value="95", note="Objectif ambitieux", version=opened),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "pendant que vous les éditiez" in body
+    assert 'value="95"' in body and "Objectif ambitieux" in body
+    assert [t.value for t in Target.objects.all()] == [80]
+    with pytest.raises(ChangedMeanwhile):
+        services.target_set(year=world.year, indicator="attendance", value=70, version=opened)
+    assert client.post(reverse("steering:targets"), _target_data(world)).status_code == 302
+    assert [t.value for t in Target.objects.all()] == [90]
+
+
+def _outcome_data(world, **changes) -> dict:
+    data = {
+        "level": world.level.pk,
+        "start_year": 2025,
+        "enrolled": 30,
+        "repeating": 2,
+        "candidates": 0,
+        "passed": 0,
+        "leavers": 0,
+        "further_studies": 0,
+        "version": services.outcomes_version(world.school),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_stale_outcome_form_is_refused_nothing_written_typed_values_kept(client, world):
+    from appui.steering.models import Outcome
+
+    opened = services.outcomes_version(world.school)
+    services.outcome_set(
+        school=world.school, start_year=2025, level=world.level, enrolled=28, version=opened
+    )
+    client.force_login(world.users["head"])
+    response = client.post(
+        reverse("steering:outcomes"), _outcome_data(world, enrolled=31, repeating=3, version=opened)
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "pendant que vous les éditiez" in body
+    assert 'value="31"' in body and 'value="3"' in body
+    assert [(o.enrolled, o.repeating) for o in Outcome.objects.all()] == [(28, 0)]
+    assert client.post(reverse("steering:outcomes"), _outcome_data(world)).status_code == 302
+    assert [(o.enrolled, o.repeating) for o in Outcome.objects.all()] == [(30, 2)]

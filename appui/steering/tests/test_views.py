@@ -253,7 +253,12 @@ class TestSteeringPages:
         client = login(world.users["coordinator"])
         response = client.post(
             reverse("steering:targets"),
-            {"indicator": "attendance", "direction": "at_least", "value": "90"},
+            {
+                "indicator": "attendance",
+                "direction": "at_least",
+                "value": "90",
+                "version": services.targets_version(world.year),
+            },
         )
         assert response.status_code == 302
         assert Target.objects.get().value == 90
@@ -262,7 +267,12 @@ class TestSteeringPages:
         client = login(world.users["level_coordinator"])
         response = client.post(
             reverse("steering:targets"),
-            {"indicator": "attendance", "direction": "at_least", "value": "90"},
+            {
+                "indicator": "attendance",
+                "direction": "at_least",
+                "value": "90",
+                "version": services.targets_version(world.year),
+            },
         )
         assert response.status_code == 403
 
@@ -275,6 +285,7 @@ class TestSteeringPages:
                 "direction": "at_least",
                 "value": "90",
                 "level": world.other_level.pk,
+                "version": services.targets_version(world.year),
             },
         )
         assert Target.objects.get().level == world.other_level
@@ -351,6 +362,7 @@ class TestSteeringPages:
                 "passed": 0,
                 "leavers": 0,
                 "further_studies": 0,
+                "version": services.outcomes_version(world.school),
             },
         )
         assert response.status_code == 302
