@@ -18,6 +18,7 @@ from appui.core import needs as core_needs
 from appui.core.scales import LsuLevel, NotAssessed, Scale, ScaleError, parse_assessment
 from appui.schools.models import Level, Period, School, Staff, Student
 from appui.schools.selectors import students_of
+from appui.schools.services import lock_text_versions
 
 from .models import (
     Campaign,
@@ -125,8 +126,19 @@ def competency_create(
 
 
 @transaction.atomic
-def competency_update(*, competency: Competency, label: str, description: str) -> Competency:
-    """Reword a competency; refused once results use it (make a new version instead)."""
+def competency_update(
+    *,
+    competency: Competency,
+    label: str,
+    description: str,
+    versions: dict[str, str | None] | None = None,
+) -> Competency:
+    """Reword a competency; refused once results use it (make a new version instead).
+
+    ``versions`` maps ``label`` and ``description`` to the ``text_version`` the form was
+    opened on: if either changed meanwhile the rewording is refused (``ChangedMeanwhile``),
+    nothing written."""
+    lock_text_versions(competency, versions or {})
     if competency.results.exists():
         raise ValidationError(
             _(
