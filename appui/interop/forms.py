@@ -202,6 +202,11 @@ class SignatoryField(forms.ModelChoiceField):
 class LsuSettingsForm(forms.ModelForm):
     """Who signs, when the reports were locked, which LSU period this is."""
 
+    # The period's settings and councils when the page was opened
+    # (``services.lsu_settings_version``, set by the view): a save over a changed state is
+    # refused, the typed values shown again.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = LsuSettings
         fields = ["manager", "locked_on", "lsu_index", "lsu_count"]

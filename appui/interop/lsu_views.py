@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from appui.schools.access import school_access
 from appui.schools.models import Division, Period
+from appui.schools.services import ChangedMeanwhile
 
 from .access import is_head
 from .exporters import LsuTemplateExporter
 from .forms import LsuSettingsForm
 from .lsu import college_levels, default_period, lsu_period_choices, lsu_preview, settings_for
 from .models import LsuCouncil
-from .services import lsu_settings_save
+from .services import lsu_settings_save, lsu_settings_version
 from .views import _export_format, _int_or_none, _stream
 
 #: Gaps shown on the page (grouped by what they concern); the command prints them all.
@@ -73,13 +74,23 @@ def lsu_page(request):
     form = LsuSettingsForm(
         request.POST or None, instance=settings_for(period), school=school, prefix="reglages"
     )
+    form.fields["version"].initial = lsu_settings_version(period)
     council_errors: dict[int, str] = {}
     if request.method == "POST":
         values, council_errors = _read_councils(request, divisions)
         if form.is_valid() and not council_errors:
-            lsu_settings_save(form=form, period=period, councils=values)
-            messages.success(request, _("LSU settings saved."))
-            return redirect(_page_url(period))
+            try:
+                lsu_settings_save(
+                    form=form,
+                    period=period,
+                    councils=values,
+                    version=form.cleaned_data["version"],
+                )
+            except ChangedMeanwhile as conflict:
+                form.add_error(None, str(conflict))
+            else:
+                messages.success(request, _("LSU settings saved."))
+                return redirect(_page_url(period))
     preview = lsu_preview(school, period)
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for gap in preview.gaps:

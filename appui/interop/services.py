@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from appui.core.io.errors import ImportFileError
-from appui.schools.models import School
+from appui.schools.models import Period, School
+from appui.schools.services import ChangedMeanwhile, text_version
 
-from .models import ImportBatch, LsuCouncil
+from .models import ImportBatch, LsuCouncil, LsuSettings
 from .plan import Importer, ImportRefused, Plan
 from .registry import FROM_FILE, KINDS
 
@@ -262,13 +263,30 @@ def import_run(
         return RunOutcome(plan=plan, applied=True, school=written, importer=importer)
 
 
+def lsu_settings_version(period: Period) -> str:
+    """The version the LSU settings form carries: a fingerprint of the period's settings and
+    class councils (they keep no last-change time, and the settings may not exist yet)."""
+    settings = (
+        LsuSettings.objects.filter(period=period)
+        .values_list("manager_id", "locked_on", "lsu_index", "lsu_count")
+        .first()
+    )
+    councils = LsuCouncil.objects.filter(period=period).order_by("division_id")
+    return text_version(repr((settings, list(councils.values_list("division_id", "date")))))
+
+
 @transaction.atomic
-def lsu_settings_save(*, form, period, councils: dict) -> None:
+def lsu_settings_save(*, form, period, councils: dict, version: str | None = None) -> None:
     """Save the LSU settings form of ``period`` and its class councils, one transaction.
 
     ``councils`` maps division ids to a date, or None when the user emptied the date (its
-    council is then removed: the user's explicit choice).
+    council is then removed: the user's explicit choice). Refused (``ChangedMeanwhile``,
+    nothing written) if the settings or councils changed since ``version``, their
+    ``lsu_settings_version`` when the form was opened; ``None`` skips the check.
     """
+    Period.objects.select_for_update().get(pk=period.pk)
+    if version is not None and lsu_settings_version(period) != version:
+        raise ChangedMeanwhile()
     form.save()
     existing = {
         council.division_id: council

@@ -230,6 +230,7 @@ def test_settings_and_councils_are_saved_from_the_page(client, login, world, col
         "reglages-lsu_index": "1",
         "reglages-lsu_count": "3",
         f"conseil-{world.division.pk}": "2026-10-14",
+        "reglages-version": services.lsu_settings_version(period),
     }
     response = client.post(url, data)
     assert response.status_code == 302
@@ -243,7 +244,12 @@ def test_settings_and_councils_are_saved_from_the_page(client, login, world, col
     # A wrong date and a period number above the count are refused; nothing changes.
     response = client.post(
         url,
-        {**data, "reglages-lsu_index": "4", f"conseil-{world.division.pk}": "14/10"},
+        {
+            **data,
+            "reglages-version": services.lsu_settings_version(period),
+            "reglages-lsu_index": "4",
+            f"conseil-{world.division.pk}": "14/10",
+        },
     )
     assert response.status_code == 200
     assert LsuSettings.objects.get(period=period).lsu_index == 1
