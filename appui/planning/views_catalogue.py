@@ -156,15 +156,15 @@ def module_edit(request, pk: int | None = None, copy_of: int | None = None):
     form = ModuleForm(request.POST or None, instance=module, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
+            catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
         except ChangedMeanwhile as conflict:
             form.add_error(None, str(conflict))
         else:
-            if saved.sessions_warning:
+            if module.sessions_warning:  # the form's instance, just saved
                 messages.warning(
                     request,
                     _("%(n)s sessions: modules are meant to be short sequences of 3 to 5 sessions.")
-                    % {"n": saved.sessions},
+                    % {"n": module.sessions},
                 )
             messages.success(request, _("Module saved."))
             return redirect("planning:module-list")
