@@ -1,5 +1,6 @@
-"""Text helpers shared by search and imports."""
+"""Text helpers shared by search, imports and French sentences (elision)."""
 
+import re
 import unicodedata
 
 
@@ -8,3 +9,46 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+# French elision: « de » and « que » lose their vowel before a word starting with a vowel
+# sound (« d'Alexis », « qu'un »). « h » counts as mute, the common case for first names
+# (« d'Hélène », « d'Hugo »); « y » before a vowel is a consonant (« de Yann », « d'Yves »).
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæ")
+_ELIDED = {"de": "d'", "De": "D'", "que": "qu'", "Que": "Qu'", "le": "l'", "Le": "L'"}
+
+
+def starts_with_vowel_sound(word: str) -> bool:
+    """Whether a word elides the « de » or « que » before it (a small, usual rule)."""
+    word = (word or "").strip().lower()
+    if not word:
+        return False
+    first = word[0]
+    if first in _VOWELS or first == "h":
+        return True
+    if first == "y":
+        return len(word) > 1 and word[1] not in _VOWELS and word[1] != "y"
+    return False
+
+
+def elide(particle: str, word: str) -> str:
+    """« de » + « Alexis » -> « d'Alexis »; « de » + « Paul » -> « de Paul »."""
+    if particle in _ELIDED and starts_with_vowel_sound(word):
+        return f"{_ELIDED[particle]}{word}"
+    return f"{particle} {word}"
+
+
+def de(name: str) -> str:
+    """The name after « de », elided when it should be: « d'Alexis », « de Paul »."""
+    return elide("de", name)
+
+
+def with_elision(text: str, *words: str) -> str:
+    """Elide « de », « que » (and « le ») standing right before one of ``words`` in a text
+    already put together: « Bilan d'étape de Alexis » -> « Bilan d'étape d'Alexis ».
+    Only before the given words (names put into a translated sentence), so nothing else in
+    the text changes; texts in another language are left as they are."""
+    for word in {w for w in words if w and starts_with_vowel_sound(w)}:
+        pattern = re.compile(r"(?<![\w'’])(de|De|que|Que) (?=" + re.escape(word) + r"(?!\w))")
+        text = pattern.sub(lambda m: _ELIDED[m.group(1)], text)
+    return text

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +27,40 @@ class YearFormMixin:
                 school=year.school, exit_date__isnull=True
             ).order_by("last_name", "first_name")
         if "groups" in self.fields:
-            self.fields["groups"].queryset = (
+            groups = (
                 Group.objects.filter(plan__level__year=year, plan__status="published")
-                .select_related("module", "plan__period", "slot")
-                .order_by("plan__period__number", "module__code")
+                .select_related("module", "plan__period", "plan__level", "slot", "round")
+                .prefetch_related("staff")
+                .order_by("plan__period__number", "plan__level__name", "module__code", "pk")
             )
-            self.fields["groups"].label_from_instance = lambda g: (
-                f"{g.plan.period.name} — {g.module.code} — {g.slot}"
-            )
+            self.fields["groups"].queryset = groups
+            labels = distinct_group_labels(groups)
+            self.fields["groups"].label_from_instance = lambda g: labels.get(g.pk, str(g))
+
+
+def distinct_group_labels(groups) -> dict[int, str]:
+    """A label per group that tells it apart from the others in the list: period, level,
+    module and slot; then its own label or staff when two groups still read the same; then
+    a rank as a last resort."""
+    base = {
+        g.pk: f"{g.plan.period.name} — {g.plan.level.name} — {g.module.code} — {g.slot}"
+        for g in groups
+    }
+    labels = dict(base)
+    counts = Counter(base.values())
+    for group in groups:
+        if counts[base[group.pk]] > 1:
+            extra = group.label or ", ".join(str(staff) for staff in group.staff.all())
+            if extra:
+                labels[group.pk] = f"{base[group.pk]} — {extra}"
+    counts = Counter(labels.values())
+    seen: Counter[str] = Counter()
+    for group in groups:
+        label = labels[group.pk]
+        if counts[label] > 1:
+            seen[label] += 1
+            labels[group.pk] = f"{label} ({seen[label]})"
+    return labels
 
 
 def target_choices() -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..text import elide
 from .instance import Group, Instance, scheme_label
 from .solution import Solution
 
@@ -67,7 +68,7 @@ def explain(instance: Instance, plan: Solution | Sequence[Group], student: str) 
         together = sorted(partners & set(g.students))
         if together:
             besides.append(f"avec {', '.join(together)}, comme prévu")
-        clauses = [f"parce que {' et que '.join(because)}"] if because else []
+        clauses = [f"parce {' et '.join(elide('que', b) for b in because)}"] if because else []
         clauses += besides
         if not clauses:
             clauses.append("pour compléter ton parcours d'accompagnement")

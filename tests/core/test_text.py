@@ -1,0 +1,50 @@
+"""French elision helpers (appui.core.text)."""
+
+import pytest
+
+from appui.core.text import de, elide, fold, starts_with_vowel_sound, with_elision
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Alexis", "d'Alexis"),
+        ("Émilie", "d'Émilie"),
+        ("Inès", "d'Inès"),
+        ("Hélène", "d'Hélène"),
+        ("Yves", "d'Yves"),
+        ("Œdipe", "d'Œdipe"),
+        ("Paul", "de Paul"),
+        ("Yann", "de Yann"),
+        ("Zoé", "de Zoé"),
+        ("4e B", "de 4e B"),
+    ],
+)
+def test_de_elides_before_a_vowel_sound(name, expected):
+    assert de(name) == expected
+
+
+def test_elide_que_and_le():
+    assert elide("que", "un de tes besoins") == "qu'un de tes besoins"
+    assert elide("que", "la coordination") == "que la coordination"
+    assert elide("Le", "atelier") == "L'atelier"
+    assert elide("pour", "Alexis") == "pour Alexis"
+
+
+def test_empty_word_does_not_elide():
+    assert not starts_with_vowel_sound("")
+    assert de("") == "de "
+
+
+def test_with_elision_only_before_the_given_names():
+    text = "Bilan d'étape de Alexis — de octobre à décembre"
+    assert with_elision(text, "Alexis") == "Bilan d'étape d'Alexis — de octobre à décembre"
+    assert with_elision("Besoins de Paul", "Paul") == "Besoins de Paul"
+    assert with_elision("Stage review of Alexis", "Alexis") == "Stage review of Alexis"
+    # A name that merely starts like the word is left alone; so are words ending in « de ».
+    assert with_elision("De Alexandre, monde Alexis", "Alexis") == "De Alexandre, monde Alexis"
+    assert with_elision("De Alexis et de Inès", "Alexis", "Inès") == "D'Alexis et d'Inès"
+
+
+def test_fold_still_folds():
+    assert fold("Hélène  D'ARC") == "helene d'arc"

@@ -1,0 +1,116 @@
+"""No page of any role scrolls sideways on a 375 px phone.
+
+For each demo account, the crawl collects the links of its menu and of its home page (same
+origin, plain GET pages: no logout, no download), plus one level deeper (the first links of
+each page visited), visits each page at 375 px and measures the document's scroll width. All
+offenders are gathered into one failure message naming the element that sticks out furthest.
+"""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+PHONE = {"width": 375, "height": 740}
+ROLES = ["direction", "coordination", "professeur", "tuteur", "eleve", "parent", "academie"]
+# Downloads, files and actions that are not pages to look at.
+SKIP = re.compile(
+    r"(/deconnexion|/logout|\.(csv|pdf|xlsx|ods|zip|ics|json|xml)$|/telecharger|/export"
+    r"|/admin/|/static/|/media/|/favicon)",
+    re.IGNORECASE,
+)
+DEEPER_PER_PAGE = 3
+PAGES_PER_ROLE = 40
+
+LINKS_JS = """
+(scope) => Array.from(document.querySelectorAll(scope + ' a[href]'))
+  .filter(a => !a.hasAttribute('download') && !a.closest('form'))
+  .map(a => a.getAttribute('href'))
+"""
+
+# The element whose right edge goes furthest past the viewport, as a short CSS path.
+WIDEST_JS = """
+() => {
+  const limit = window.innerWidth;
+  let worst = null, right = limit;
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= right + 0.5) continue;
+    // Skip what is clipped by a scrolling or hidden-overflow ancestor.
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { clipped = true; break; }
+    }
+    if (clipped) continue;
+    worst = el; right = r.right;
+  }
+  if (!worst) return '';
+  const path = [];
+  for (let el = worst; el && el !== document.body && path.length < 5; el = el.parentElement) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    else if (el.classList.length) s += '.' + Array.from(el.classList).slice(0, 2).join('.');
+    path.unshift(s);
+  }
+  return path.join(' > ') + ' (right edge ' + Math.round(right) + ' px)';
+}
+"""
+
+
+def _same_origin_pages(base: str, current: str, hrefs: list[str]) -> list[str]:
+    pages = []
+    for href in hrefs:
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        url = urljoin(current, href).split("#")[0]
+        if urlsplit(url).netloc != urlsplit(base).netloc:
+            continue
+        path = urlsplit(url).path + (("?" + urlsplit(url).query) if urlsplit(url).query else "")
+        if SKIP.search(urlsplit(url).path):
+            continue
+        pages.append(path)
+    return pages
+
+
+def _measure(page, app, path: str) -> str | None:
+    """Open a page; return a description of the overflow, or None when it fits."""
+    response = app.open(path)
+    if response is None or response.status != 200:
+        return None
+    if "text/html" not in (response.headers.get("content-type") or ""):
+        return None
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width <= PHONE["width"] + 1:
+        return None
+    return f"{path}: {width} px — {page.evaluate(WIDEST_JS)}"
+
+
+def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, context):
+    page.set_viewport_size(PHONE)
+    offenders: list[str] = []
+    visited_total = 0
+    for role in ROLES:
+        context.clear_cookies()
+        app.login(role)
+        assert "/compte/connexion/" not in page.url, f"{role} could not log in"
+        home = urlsplit(page.url).path
+        start = [home]
+        start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "header nav"))
+        start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
+        queue = list(dict.fromkeys(start))
+        seen: set[str] = set()
+        deeper_from: set[str] = set(queue)
+        while queue and len(seen) < PAGES_PER_ROLE:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            problem = _measure(page, app, path)
+            if problem:
+                offenders.append(f"[{role}] {problem}")
+            if path in deeper_from:
+                # One level deeper: the first few links of the page's own content.
+                links = _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
+                queue += [link for link in links if link not in seen][:DEEPER_PER_PAGE]
+        visited_total += len(seen)
+    assert visited_total > 30, f"the crawl reached only {visited_total} pages"
+    assert offenders == [], "Pages wider than 375 px:\n" + "\n".join(offenders)
