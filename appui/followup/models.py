@@ -270,3 +270,20 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff}"
+
+
+class DigestPreference(models.Model):
+    """A person's choice to receive the weekly e-mail digest of their reminders (opt-in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    weekly = models.BooleanField(_("weekly e-mail digest"), default=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {'on' if self.weekly else 'off'}"
