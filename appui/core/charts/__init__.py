@@ -7,6 +7,6 @@ on colour alone: series carry distinct marker shapes, bars carry their value as 
 follows each chart with a table of the same data for screen readers.
 """
 
-from .svg import Band, Point, Series, distribution_bars, line_chart, share_bars
+from .svg import Band, Point, Series, distribution_bars, line_chart
 
-__all__ = ["Band", "Point", "Series", "distribution_bars", "line_chart", "share_bars"]
+__all__ = ["Band", "Point", "Series", "distribution_bars", "line_chart"]

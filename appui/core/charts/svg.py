@@ -1,4 +1,4 @@
-"""The three charts of the progress pages, as SVG strings.
+"""The charts of the progress pages, as SVG strings.
 
 Coordinates are computed in a fixed ``viewBox``; every text goes through :func:`_text` (XML
 escaping), every number through :func:`_n` (no locale, two decimals at most).
@@ -222,39 +222,5 @@ def distribution_bars(
         f'<rect x="{left + 220}" y="{ly - 11}" width="14" height="14" fill="{COLOURS[0]}"/>'
         f'<text x="{left + 240}" y="{ly}" fill="#111827">{_text(after_label)}</text>'
     )
-    out.append("</svg>")
-    return "".join(out)
-
-
-def share_bars(
-    rows: Sequence[tuple[str, int, int]],
-    *,
-    title: str,
-    desc: str,
-    empty: str = "No data",
-    ident: str = "chart",
-) -> str:
-    """One horizontal bar per row ``(label, part, whole)``: the share filled on a grey track,
-    with « part / whole (percent) » written beside it."""
-    height = max(60, 20 + 34 * len(rows))
-    out = _open(height, title, desc, ident)
-    if not rows:
-        out.append(f'<text x="{WIDTH // 2}" y="35" text-anchor="middle">{_text(empty)}</text>')
-        out.append("</svg>")
-        return "".join(out)
-    left, track = 170, 300
-    for i, (label, part, whole) in enumerate(rows):
-        y = 14 + 34 * i
-        share = part / whole if whole else 0.0
-        label = label if len(label) <= 24 else label[:23] + "…"
-        out.append(
-            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#111827">'
-            f"{_text(label)}</text>"
-            f'<rect x="{left}" y="{y}" width="{track}" height="20" fill="{BAND_FILL}"/>'
-            f'<rect x="{left}" y="{y}" width="{_n(track * share)}" height="20"'
-            f' fill="{COLOURS[2]}"/>'
-            f'<text x="{left + track + 8}" y="{y + 15}" fill="#111827">'
-            f"{_text(f'{part} / {whole} ({round(share * 100)} %)')}</text>"
-        )
     out.append("</svg>")
     return "".join(out)

@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from appui.core.charts import Band, Point, Series, distribution_bars, line_chart, share_bars
+from appui.core.charts import Band, Point, Series, distribution_bars, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = dt.date
@@ -114,16 +114,3 @@ class TestDistributionBars:
     def test_counts_must_match_categories(self):
         with pytest.raises(ValueError):
             distribution_bars(["MI", "MF"], [1], [1, 2], title="t", desc="d")
-
-
-class TestShareBars:
-    def test_it_writes_part_whole_and_percent(self):
-        root = parse(share_bars([("Période 1", 3, 4), ("P & 2", 0, 0)], title="t", desc="d"))
-        assert "3 / 4 (75 %)" in texts(root)
-        assert "0 / 0 (0 %)" in texts(root)
-        assert "P & 2" in texts(root)
-        filled = [r for r in root.findall(f"{SVG}rect") if r.get("fill") != "#e5e7eb"]
-        assert [float(r.get("width")) for r in filled] == [225, 0]
-
-    def test_no_rows_says_so(self):
-        assert texts(parse(share_bars([], title="t", desc="d", empty="Rien"))) == ["Rien"]
