@@ -111,6 +111,35 @@ def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, contex
                 # One level deeper: the first few links of the page's own content.
                 links = _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
                 queue += [link for link in links if link not in seen][:DEEPER_PER_PAGE]
+        print(role, sorted(seen))  # DEBUG
         visited_total += len(seen)
     assert visited_total > 30, f"the crawl reached only {visited_total} pages"
     assert offenders == [], "Pages wider than 375 px:\n" + "\n".join(offenders)
+
+
+def test_result_grid_keeps_the_name_column_in_view(demo, app, page):
+    """On a phone the diagnosis grid scrolls inside its box; the pupils' names stay put."""
+    from appui.diagnostics.models import Campaign
+
+    campaign = Campaign.objects.filter(year__school=demo.school).order_by("pk").first()
+    division = campaign.level.divisions.order_by("code").first()
+    page.set_viewport_size(PHONE)
+    app.login("coordination")
+    app.open(f"/diagnostic/campagnes/{campaign.pk}/divisions/{division.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    wrap = page.locator(".table-wrap:has(table.result-grid)")
+    name = page.locator("table.result-grid tbody th[scope=row]").first
+    assert page.evaluate("(w) => w.scrollWidth > w.clientWidth", wrap.element_handle()), (
+        "the grid should be wider than a phone for this check to mean anything"
+    )
+    before = name.bounding_box()
+    wrap.evaluate("(w) => { w.scrollLeft = w.scrollWidth; }")
+    after = name.bounding_box()
+    assert abs(after["x"] - before["x"]) < 1, (before, after)
+    # Nothing scrolls over the name: the cell at its place is the name cell itself.
+    covering = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.getAttribute('scope')",
+        [after["x"] + 5, after["y"] + after["height"] / 2],
+    )
+    assert covering == "row"
+    app.assert_accessible()
