@@ -90,17 +90,19 @@ def line_chart(
     ident: str = "chart",
     start: dt.date | None = None,
     end: dt.date | None = None,
+    note: str = "",
 ) -> str:
     """Levels over time: one line per series (``y_labels[i]`` is the level ``i + 1``), the
     ``bands`` shaded behind them with their label on top, a legend below.
 
     ``start``/``end`` fix the time axis (the school year); by default it spans the data.
+    ``note`` is a line under the legend (e.g. what filled and hollow markers mean).
     """
     days = [p.day for s in series for p in s.points] + [d for b in bands for d in (b.start, b.end)]
     legend_rows = (len(series) + 2) // 3
-    height = 230 + 20 * legend_rows
+    height = 240 + 20 * legend_rows + (20 if note else 0)
     out = _open(height, title, desc, ident)
-    left, right, top, bottom = 48, WIDTH - 16, 34, 200
+    left, right, top, bottom = 48, WIDTH - 16, 44, 210
     if not days:
         out.append(f'<text x="{WIDTH // 2}" y="110" text-anchor="middle">{_text(empty)}</text>')
         out.append("</svg>")
@@ -119,14 +121,17 @@ def line_chart(
     def y_of(value: float) -> float:
         return bottom - (bottom - top) * (value - 1) / max(levels - 1, 1)
 
-    for band in bands:
+    for rank, band in enumerate(bands):
         x0, x1 = x_of(band.start), x_of(band.end)
         out.append(
-            f'<rect x="{_n(x0)}" y="{top - 22}" width="{_n(max(x1 - x0, 2))}"'
-            f' height="{bottom - top + 22}" fill="{BAND_FILL}"/>'
+            f'<rect x="{_n(x0)}" y="{top - 36}" width="{_n(max(x1 - x0, 2))}"'
+            f' height="{bottom - top + 36}" fill="{BAND_FILL}"/>'
         )
+        # Neighbouring bands' labels alternate between two lines so that they do not overlap.
+        label = band.label if len(band.label) <= 30 else band.label[:29] + "…"
         out.append(
-            f'<text x="{_n(x0 + 3)}" y="{top - 8}" fill="#111827">{_text(band.label)}</text>'
+            f'<text x="{_n(x0 + 3)}" y="{top - 8 - 14 * (rank % 2)}" fill="#111827">'
+            f"{_text(label)}</text>"
         )
     for i, label in enumerate(y_labels):
         y = y_of(i + 1)
@@ -158,6 +163,11 @@ def line_chart(
         out.append(_marker(shape, lx, ly - 4, colour, False))
         label = one.label if len(one.label) <= 28 else one.label[:27] + "…"
         out.append(f'<text x="{lx + 10}" y="{ly}" fill="#111827">{_text(label)}</text>')
+    if note:
+        out.append(
+            f'<text x="{left}" y="{bottom + 40 + legend_rows * 20}" fill="{AXIS}">'
+            f"{_text(note)}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 

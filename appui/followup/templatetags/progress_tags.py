@@ -31,6 +31,7 @@ def student_progress_chart(student):
         ident=f"progress-student-{student.pk}",
         start=progress.start,
         end=progress.end,
+        note=_("Filled: diagnosis · hollow: progress mark · shaded: module"),
     )
     return {"svg": mark_safe(svg), "rows": progress.rows, "has_data": progress.has_data}
 

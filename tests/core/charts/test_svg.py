@@ -67,6 +67,20 @@ class TestLineChart:
         assert "<b>&x" in texts(root)
         assert "</svg><script>" in texts(root)
 
+    def test_neighbouring_band_labels_alternate_lines_and_a_note_is_written(self):
+        bands = [
+            Band(D(2026, 9, 1), D(2026, 9, 30), "Premier"),
+            Band(D(2026, 10, 1), D(2026, 10, 30), "Second"),
+        ]
+        root = parse(
+            line_chart(
+                [Series("A", [Point(D(2026, 9, 1), 2)])], bands, title="t", desc="d", note="Plein"
+            )
+        )
+        labels = {t.text: t.get("y") for t in root.iter(f"{SVG}text")}
+        assert labels["Premier"] != labels["Second"]
+        assert "Plein" in labels
+
     def test_empty_data_says_so(self):
         root = parse(line_chart([], title="t", desc="d", empty="Aucune donnée"))
         assert texts(root) == ["Aucune donnée"]
