@@ -50,7 +50,7 @@ class StudentProgress:
 
 
 def _span(group: Group) -> tuple[dt.date, dt.date]:
-    if group.round_id:
+    if group.round is not None:
         return group.round.starts_on, group.round.ends_on
     return group.plan.period.start_date, group.plan.period.end_date
 
@@ -93,6 +93,8 @@ def student_progress(student: Student) -> StudentProgress:
         .select_related("campaign")
         .order_by("campaign__date")
     ):
+        if result.value is None:  # excluded by the query; narrows the type
+            continue
         competency = competencies[result.competency_id]
         points[competency.pk].append(Point(result.campaign.date, result.value))
         rows.append(
@@ -160,6 +162,8 @@ def group_distribution(group: Group) -> GroupDistribution:
         .order_by("campaign__date", "pk")
         .values_list("student_id", "campaign__date", "value")
     ):
+        if value is None:  # excluded by the query; narrows the type
+            continue
         if day < start:
             before[student_id] = value
         else:
