@@ -134,3 +134,31 @@ class TestPages:
         assert client.get(url).status_code == 404
         client.force_login(world.users["student"])
         assert client.get(url).status_code == 403
+
+
+class TestQueryCounts:
+    def test_the_selectors_queries_do_not_grow_with_members_and_marks(self, world, measured):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from appui.planning.models import Assignment
+        from appui.schools.tests import factories as f
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                student_progress(world.student)
+                group_distribution(measured.group)
+            return len(queries)
+
+        before = count()
+        for session in measured.sessions[2:5]:
+            ProgressMark.objects.create(
+                session=session, student=world.student, author_kind="teacher", level=2
+            )
+        for _ in range(5):
+            student = f.StudentFactory(division=world.division)
+            Assignment.objects.create(group=measured.group, student=student)
+            ProgressMark.objects.create(
+                session=measured.sessions[0], student=student, author_kind="teacher", level=1
+            )
+        assert count() == before
