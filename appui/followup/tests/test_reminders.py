@@ -125,6 +125,12 @@ def test_the_teacher_home_lists_the_calls_to_make(login, world, ap):
     assert first not in body
 
 
+def test_the_teacher_week_lists_the_calls_to_make(login, world, ap):
+    body = login(world.users["teacher"]).get(reverse("followup:staff-week")).content.decode()
+    assert 'id="calls-title"' in body
+    assert reverse("followup:session-detail", args=[ap.sessions[0].pk]) in body
+
+
 def test_a_pupil_sees_no_calls_nor_todo(login, world, ap):
     body = login(world.users["student"]).get(reverse("home")).content.decode()
     assert 'id="calls-title"' not in body
