@@ -1,7 +1,15 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from appui.schools import views as school_views
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico on their own: send them to the icon (its hashed name)."""
+    return redirect(static("appui/favicon.svg"))
+
 
 urlpatterns = [
     path("", school_views.home, name="home"),
@@ -15,4 +23,5 @@ urlpatterns = [
     path("", include("appui.reports.urls")),
     path("", include("appui.schools.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -93,6 +93,12 @@ def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, contex
         app.login(role)
         assert "/compte/connexion/" not in page.url, f"{role} could not log in"
         home = urlsplit(page.url).path
+        # Pupils and parents are not steering anything: their home section says so.
+        heading = page.locator("#steering-home-title")
+        if role in ("eleve", "parent"):
+            assert heading.inner_text() == "Tutorat et questionnaires"
+        elif role in ("direction", "coordination", "professeur", "tuteur"):
+            assert heading.inner_text() == "Pilotage, tutorat et enquêtes"
         start = [home]
         start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "header nav"))
         start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
@@ -111,7 +117,6 @@ def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, contex
                 # One level deeper: the first few links of the page's own content.
                 links = _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
                 queue += [link for link in links if link not in seen][:DEEPER_PER_PAGE]
-        print(role, sorted(seen))  # DEBUG
         visited_total += len(seen)
     assert visited_total > 30, f"the crawl reached only {visited_total} pages"
     assert offenders == [], "Pages wider than 375 px:\n" + "\n".join(offenders)
@@ -143,3 +148,13 @@ def test_result_grid_keeps_the_name_column_in_view(demo, app, page):
     )
     assert covering == "row"
     app.assert_accessible()
+
+
+def test_favicon(live_server, page):
+    """Every page links the icon, and the address browsers try on their own answers too."""
+    response = page.goto(live_server.url + "/favicon.ico")
+    assert response.status == 200
+    assert "svg" in response.headers["content-type"]
+    page.goto(live_server.url + "/compte/connexion/")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server.url + href).status == 200
