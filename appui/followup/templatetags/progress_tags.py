@@ -33,7 +33,13 @@ def student_progress_chart(student):
         end=progress.end,
         note=_("Filled: diagnosis · hollow: progress mark · shaded: module"),
     )
-    return {"svg": mark_safe(svg), "rows": progress.rows, "has_data": progress.has_data}
+    return {
+        "svg": mark_safe(svg),
+        "rows": progress.rows,
+        "has_data": progress.has_data,
+        # A pupil who has followed no module yet has nothing to follow: no graph at all.
+        "has_groups": bool(progress.bands),
+    }
 
 
 @register.simple_tag

@@ -123,6 +123,14 @@ class TestPages:
         client.force_login(world.users["outsider"])
         assert client.get(url).status_code == 404
 
+    def test_a_pupil_who_followed_no_module_has_no_graph(self, login, world, measured):
+        body = (
+            login(world.users["head"])
+            .get(reverse("schools:student-detail", args=[world.student_elsewhere.pk]))
+            .content.decode()
+        )
+        assert 'id="progres"' not in body
+
     def test_the_group_page_shows_before_and_after(self, client, world, measured):
         url = reverse("followup:group-sessions", args=[measured.group.pk])
         client.force_login(world.users["teacher"])
