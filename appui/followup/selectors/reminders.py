@@ -205,9 +205,13 @@ def coordinator_todo(
                 )
             )
 
+    # Hour accounting is the costly part (a few queries and a fold per level): a level with
+    # no published plan for the current period is already listed above, and publishing its
+    # plan is what resolves it, so only the levels with a current plan are checked.
+    checked = [level for level in levels if level not in missing] if period else levels
     behind = [
         level
-        for level in levels
+        for level in checked
         if any(
             w.code == hours.WarningCode.UNREACHABLE for w in level_hours(level, today)["warnings"]
         )

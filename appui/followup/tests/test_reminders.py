@@ -267,3 +267,15 @@ def test_the_digest_dry_run_sends_nothing(world, ap, settings, capsys):
     out = capsys.readouterr().out
     assert "coord@example.org" in out
     assert reverse("planning:plan-index") in out
+
+
+def test_a_level_behind_on_hours_is_listed_once_its_period_is_planned(world, ap):
+    world.level.ap_hours = 200
+    world.level.save()
+    items = {i.key: i for i in response_items(world)}
+    # No plan for the current period: that item comes first; hours are not checked yet.
+    assert "no_plan" in items and "hours" not in items
+    Plan.objects.create(level=world.level, period=ap.period2, status=Plan.Status.PUBLISHED)
+    items = {i.key: i for i in response_items(world)}
+    assert items["hours"].count == 1
+    assert items["hours"].url == reverse("followup:hours-level", args=[world.level.pk])
