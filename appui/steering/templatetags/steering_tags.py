@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appui.core.text import with_elision
 from appui.schools.models import Level, Membership, Staff
 from appui.schools.selectors import current_year, selected_year
 
@@ -58,7 +59,10 @@ def home_entries(context) -> list[tuple[str, str, str]]:
         ):
             entries.append(
                 (
-                    _("Tutoring of %(name)s") % {"name": student.first_name},
+                    with_elision(
+                        _("Tutoring of %(name)s") % {"name": student.first_name},
+                        student.first_name,
+                    ),
                     reverse("tutoring:student", args=[student.pk]),
                     "tutoring-record",
                 )
