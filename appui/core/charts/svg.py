@@ -102,7 +102,7 @@ def line_chart(
     legend_rows = (len(series) + 2) // 3
     height = 240 + 20 * legend_rows + (20 if note else 0)
     out = _open(height, title, desc, ident)
-    left, right, top, bottom = 48, WIDTH - 16, 44, 210
+    left, right, top, bottom = 60, WIDTH - 16, 44, 210
     if not days:
         out.append(f'<text x="{WIDTH // 2}" y="110" text-anchor="middle">{_text(empty)}</text>')
         out.append("</svg>")

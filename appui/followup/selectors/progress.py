@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from appui.core.charts import Band, Point, Series
-from appui.diagnostics.models import Result
+from appui.diagnostics.models import Campaign, Result
 from appui.planning.models import Group, Plan
 from appui.schools.models import Student
 
@@ -148,23 +148,27 @@ class GroupDistribution:
 
 
 def group_distribution(group: Group) -> GroupDistribution:
-    """The members' levels on the module's competency: before = their last diagnosis dated
-    before the module starts; after = the latest of the teacher's last mark in the group and a
-    re-diagnosis dated from the module's start on."""
+    """The members' levels on the module's competency.
+
+    Before = their last diagnosis dated before the module starts or, for a member diagnosed
+    only once the module had begun (a September review in the first weeks of period 1), that
+    first diagnosis, unless it is an end-of-period re-diagnosis. After = the latest of the
+    teacher's marks in the group and the later diagnoses.
+    """
     start, _end = _span(group)
     members = list(group.assignments.values_list("student_id", flat=True))
     before: dict[int, int] = {}
     after: dict[int, tuple[dt.date, int]] = {}
-    for student_id, day, value in (
+    for student_id, day, value, kind in (
         Result.objects.filter(
             student_id__in=members, competency_id=group.module.competency_id, value__isnull=False
         )
         .order_by("campaign__date", "pk")
-        .values_list("student_id", "campaign__date", "value")
+        .values_list("student_id", "campaign__date", "value", "campaign__kind")
     ):
         if value is None:  # excluded by the query; narrows the type
             continue
-        if day < start:
+        if day < start or (student_id not in before and kind != Campaign.Kind.PERIOD_REVIEW):
             before[student_id] = value
         else:
             after[student_id] = (day, value)

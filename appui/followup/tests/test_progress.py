@@ -90,6 +90,19 @@ class TestGroupDistribution:
         assert distribution.after == [0, 0, 1, 1]  # Léa's last mark MS, Zoé re-diagnosed TBM
         assert (distribution.unknown_before, distribution.unknown_after) == (0, 0)
 
+    def test_a_first_diagnosis_taken_once_the_module_began_counts_as_before(self, world, measured):
+        Campaign.objects.filter(name="Test de septembre").update(date=D(2026, 9, 15))
+        distribution = group_distribution(measured.group)
+        assert distribution.before == [1, 1, 0, 0]
+        assert distribution.after == [0, 0, 1, 1]
+
+    def test_an_end_of_period_re_diagnosis_is_never_before(self, world, measured):
+        Campaign.objects.filter(name="Test de septembre").delete()
+        Campaign.objects.filter(name="Re-diagnostic").update(kind=Campaign.Kind.PERIOD_REVIEW)
+        distribution = group_distribution(measured.group)
+        assert distribution.before == [0, 0, 0, 0]
+        assert distribution.after == [0, 0, 1, 1]  # Léa's last mark MS, Zoé re-diagnosed TBM
+
     def test_members_without_a_measure_are_counted_apart(self, world, ap):
         distribution = group_distribution(ap.group)
         assert not distribution.has_data

@@ -88,7 +88,7 @@ class TestLineChart:
     def test_one_point_on_one_day_still_has_a_time_axis(self):
         root = parse(line_chart([Series("A", [Point(D(2026, 9, 1), 2)])], title="t", desc="d"))
         circle, _legend = root.findall(f"{SVG}circle")
-        assert 48 < float(circle.get("cx")) < 624
+        assert 60 < float(circle.get("cx")) < 624
 
     def test_fixed_axis_clamps_days_outside_it(self):
         root = parse(
@@ -100,7 +100,7 @@ class TestLineChart:
                 end=D(2027, 7, 4),
             )
         )
-        assert float(root.find(f"{SVG}circle").get("cx")) == 48
+        assert float(root.find(f"{SVG}circle").get("cx")) == 60
 
     def test_the_ids_are_safe(self):
         root = parse(line_chart([], title="t", desc="d", ident='x" onload="y'))
