@@ -606,8 +606,12 @@ def check_unrecorded(sessions: Iterable[SessionRecord], *, as_of: dt.date) -> li
     return [
         HourWarning(
             WarningCode.UNRECORDED,
-            f"{n} séance(s) passée(s) ni faite(s) ni annulée(s) : leurs heures ne sont pas "
-            "comptées comme assurées tant que la séance n'est pas renseignée.",
+            (
+                f"{n} séance passée ni faite ni annulée : ses heures ne sont pas comptées"
+                if n == 1
+                else f"{n} séances passées ni faites ni annulées : leurs heures ne sont pas"
+            )
+            + " comme assurées tant que la séance n'est pas renseignée.",
             sessions=late,
         )
     ]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -664,7 +665,12 @@ def review_list(request, pk: int):
         created = services.reviews_prepare(students=students, period=period, user=request.user)
         messages.success(
             request,
-            _("%(n)s draft review(s) prepared from the data.") % {"n": len(created)},
+            ngettext(
+                "%(n)s draft review prepared from the data.",
+                "%(n)s draft reviews prepared from the data.",
+                len(created),
+            )
+            % {"n": len(created)},
         )
         return redirect(
             reverse("followup:review-list", args=[division.pk]) + f"?periode={period.pk}"

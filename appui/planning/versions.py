@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from appui.audit import trail
 from appui.core.grouping.metrics import LABELS, format_value
@@ -450,7 +450,11 @@ def _missing(plan: Plan, groups: list[dict]) -> list[str]:
     gone_staff = wanted_staff - staff
     if gone_staff:
         note(
-            _("%(count)s staff member(s) of this version no longer work in the school.")
+            ngettext(
+                "%(count)s staff member of this version no longer works in the school.",
+                "%(count)s staff members of this version no longer work in the school.",
+                len(gone_staff),
+            )
             % {"count": len(gone_staff)}
         )
     gone = wanted_students - pupils
@@ -463,7 +467,14 @@ def _missing(plan: Plan, groups: list[dict]) -> list[str]:
             )
         deleted = len(gone) - len(known)
         if deleted:
-            note(_("%(count)s pupil(s) of this version no longer exist.") % {"count": deleted})
+            note(
+                ngettext(
+                    "%(count)s pupil of this version no longer exists.",
+                    "%(count)s pupils of this version no longer exist.",
+                    deleted,
+                )
+                % {"count": deleted}
+            )
     return problems
 
 

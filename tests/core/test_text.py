@@ -48,3 +48,18 @@ def test_with_elision_only_before_the_given_names():
 
 def test_fold_still_folds():
     assert fold("Hélène  D'ARC") == "helene d'arc"
+
+
+def test_unrecorded_sessions_warning_agrees_in_number():
+    import datetime as dt
+
+    from appui.core.hours import check_unrecorded
+    from tests.core.test_hours import DAY, PLANNED, session
+
+    one = [session(1, ["a"], status=PLANNED, day=DAY - dt.timedelta(days=7))]
+    two = [*one, session(2, ["a"], status=PLANNED, day=DAY - dt.timedelta(days=8))]
+    [warning] = check_unrecorded(one, as_of=DAY)
+    assert warning.message.startswith("1 séance passée ni faite ni annulée : ses heures ")
+    [warning] = check_unrecorded(two, as_of=DAY)
+    assert warning.message.startswith("2 séances passées ni faites ni annulées : leurs heures ")
+    assert "(s)" not in warning.message
