@@ -124,7 +124,8 @@ def student_progress(student: Student) -> StudentProgress:
     rows.sort(key=lambda r: (r.day, r.competency))
     return StudentProgress(
         series=[Series(c.label, points[pk]) for pk, c in competencies.items()],
-        bands=[Band(*_span(g), g.module.title) for g in groups],
+        # Two groups of one module in one span (two slots a week) make one band.
+        bands=list(dict.fromkeys(Band(*_span(g), g.module.title) for g in groups)),
         rows=rows,
         start=year.start_date,
         end=year.end_date,

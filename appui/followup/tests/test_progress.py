@@ -73,6 +73,15 @@ class TestStudentProgress:
         assert [r.source for r in progress.rows] == ["diagnosis", "mark", "mark"]
         assert (progress.start, progress.end) == (world.year.start_date, world.year.end_date)
 
+    def test_two_groups_of_one_module_in_one_span_make_one_band(self, world, measured):
+        from appui.planning.models import Assignment, Group
+
+        twin = Group.objects.create(
+            plan=measured.plan, slot=measured.slot, module=measured.module, room=measured.room
+        )
+        Assignment.objects.create(group=twin, student=world.student)
+        assert len(student_progress(world.student).bands) == 1
+
     def test_a_pupil_without_a_group_has_no_graph_data(self, world, measured):
         assert not student_progress(world.student_elsewhere).has_data
 
