@@ -52,3 +52,8 @@ def with_elision(text: str, *words: str) -> str:
         pattern = re.compile(r"(?<![\w'’])(de|De|que|Que) (?=" + re.escape(word) + r"(?!\w))")
         text = pattern.sub(lambda m: _ELIDED[m.group(1)], text)
     return text
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """« 1 élève », « 0 élève », « 3 élèves »: French takes the singular up to 1."""
+    return f"{n} {singular if abs(n) <= 1 else plural_form}"

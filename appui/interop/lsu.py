@@ -41,6 +41,7 @@ from appui.core.io.lsu import (
     build_lsu,
     lsu_gaps,
 )
+from appui.core.text import plural
 from appui.followup.models import StageReview
 from appui.planning.models import Assignment, Group, Plan
 from appui.schools.models import (
@@ -434,12 +435,14 @@ def _students_and_reports(
         )
     if without_groups:
         preview.warnings.append(
-            f"{without_groups} élève(s) sans groupe d'AP publié pour la période : leur bilan "
-            "n'aura pas de partie AP."
+            f"{plural(without_groups, 'élève', 'élèves')} sans groupe d'AP publié "
+            "pour la période : "
+            f"{'son' if without_groups == 1 else 'leur'} bilan n'aura pas de partie AP."
         )
     if without_review:
         preview.warnings.append(
-            f"{without_review} élève(s) sans bilan d'étape validé : leur AP sera exporté sans "
+            f"{plural(without_review, 'élève', 'élèves')} sans bilan d'étape validé : "
+            f"{'son' if without_review == 1 else 'leur'} AP sera exporté sans "
             "commentaire de l'enseignant (validez les bilans d'étape pour l'ajouter)."
         )
     return tuple(lsu_students), tuple(reports)

@@ -63,3 +63,11 @@ def test_unrecorded_sessions_warning_agrees_in_number():
     [warning] = check_unrecorded(two, as_of=DAY)
     assert warning.message.startswith("2 séances passées ni faites ni annulées : leurs heures ")
     assert "(s)" not in warning.message
+
+
+def test_plural_takes_the_singular_up_to_one():
+    from appui.core.text import plural
+
+    assert plural(0, "élève", "élèves") == "0 élève"
+    assert plural(1, "élève", "élèves") == "1 élève"
+    assert plural(2, "élève", "élèves") == "2 élèves"
