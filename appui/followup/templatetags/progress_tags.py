@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from appui.core.charts import distribution_bars, line_chart
+from appui.core.text import with_elision
 from appui.followup.selectors.progress import group_distribution, student_progress
 
 register = template.Library()
@@ -21,7 +22,10 @@ def student_progress_chart(student):
     svg = line_chart(
         progress.series,
         progress.bands,
-        title=_("Progress of %(name)s across the year") % {"name": student.first_name},
+        title=with_elision(
+            _("Progress of %(name)s across the year") % {"name": student.first_name},
+            student.first_name,
+        ),
         desc=_(
             "Level on each worked competency (MI, MF, MS, TBM) at each diagnosis (filled "
             "markers) and progress mark (hollow markers); shaded: the modules' periods. The "

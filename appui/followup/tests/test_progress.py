@@ -145,6 +145,17 @@ class TestPages:
         client.force_login(world.users["outsider"])
         assert client.get(url).status_code == 404
 
+    def test_the_graph_title_elides_before_a_vowel(self, login, world, measured):
+        world.student.first_name = "Alexis"
+        world.student.save()
+        client = login(world.users["teacher"])
+        client.cookies["django_language"] = "fr"
+        body = client.get(
+            reverse("schools:student-detail", args=[world.student.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
+        title = svg_of(body[body.index('id="progres"') :]).find("{http://www.w3.org/2000/svg}title")
+        assert title.text == "Progrès d'Alexis au fil de l'année"
+
     def test_a_pupil_who_followed_no_module_has_no_graph(self, login, world, measured):
         body = (
             login(world.users["head"])
