@@ -13,23 +13,39 @@ PHONE = {"width": 375, "height": 812}
 
 def _movable(plan):
     """A pupil and another group of the same slot that can take them without breaking a
-    size rule (the move must be one a careful coordinator would make)."""
+    size rule, on a need of theirs at least as strong as the one their group serves: the
+    move a careful coordinator makes (to part two pupils, say), not one that takes a pupil
+    away from their needs — that would lower coverage whatever the solver does."""
+    from appui.diagnostics.models import NeedProfile
+
     groups = list(
-        plan.groups.select_related("module", "room").order_by(
+        plan.groups.select_related("module__competency", "room").order_by(
             "slot__weekday", "slot__start_time", "module__code", "pk"
         )
     )
-    first_slot = groups[0].slot_id
-    for source in (g for g in groups if g.slot_id == first_slot):
-        size = source.assignments.count()
-        if size <= source.module.min_size:
+    sizes = {g.pk: g.assignments.count() for g in groups}
+
+    def has_room(group):
+        capacity = min(group.module.max_size, group.room.capacity if group.room else 99)
+        return sizes[group.pk] < capacity
+
+    def need(profile, group):
+        return int(profile.get(group.module.competency.code, {}).get("level", 0))
+
+    for source in groups:
+        if sizes[source.pk] <= source.module.min_size:
             continue
-        for target in (g for g in groups if g.slot_id == first_slot and g.pk != source.pk):
-            count = target.assignments.count()
-            capacity = min(target.module.max_size, target.room.capacity if target.room else 99)
-            if count < capacity:
-                return source.assignments.order_by("student__last_name").first(), target
-    raise AssertionError("no pupil of the demo plan can move without breaking a size rule")
+        targets = [
+            g for g in groups if g.slot_id == source.slot_id and g.pk != source.pk and has_room(g)
+        ]
+        for assignment in source.assignments.order_by("student__last_name", "pk"):
+            profile = getattr(
+                NeedProfile.objects.filter(student_id=assignment.student_id).first(), "needs", {}
+            )
+            for target in targets:
+                if need(profile, target) >= max(1, need(profile, source)):
+                    return assignment, target
+    raise AssertionError("no pupil of the demo plan can move to a group on a need of theirs")
 
 
 def test_moving_one_pupil_then_resolving_keeps_need_coverage(demo_with_plans, app, page):

@@ -101,7 +101,11 @@ def test_the_staff_pages_list_the_sessions_of_the_day_in_paris(
 ):
     today, wrong = sessions
     response = login(world.users["teacher"]).get(reverse(name))
-    body = response.content.decode()
+    page = response.content.decode()
+    # The day's list only: a session of the day before (the UTC date) is past and rightly
+    # listed elsewhere on the page, among the « appels à faire ».
+    start = page.index('id="today-title"')
+    body = page[start : page.index("</section>", start)]
     assert link(today) in body
     if wrong is not None:
         assert link(wrong) not in body

@@ -219,7 +219,9 @@ def test_a_workbook_with_mutated_xml_is_read_or_refused(kind, data):
 @given(cut=st.integers(min_value=0))
 def test_a_truncated_workbook_is_refused(kind, cut):
     seed = spreadsheet_seeds()[kind]
-    assert outcome(read_table, seed[: cut % len(seed)]) == "refused"
+    # Cut after the zip signature ("PK\x03\x04"): fewer bytes are no longer a workbook at
+    # all, and one or two letters are a valid (if useless) one-cell CSV.
+    assert outcome(read_table, seed[: 4 + cut % (len(seed) - 4)]) == "refused"
 
 
 @pytest.mark.parametrize("kind", ["siecle", "sts", "people", "nomenclature"])
