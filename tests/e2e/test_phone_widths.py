@@ -18,6 +18,9 @@ SKIP = re.compile(
     re.IGNORECASE,
 )
 DEEPER_PER_PAGE = 3
+# Pages once found too wide, always measured (skipped where the role gets no page).
+KNOWN_WIDE = ["/groupes/", "/voeux/", "/modules/", "/pilotage/cibles/", "/pilotage/echeancier/"]
+KNOWN_WIDE += ["/tutorat/", "/diagnostic/"]
 PAGES_PER_ROLE = 40
 
 LINKS_JS = """
@@ -102,7 +105,7 @@ def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, contex
         start = [home]
         start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "header nav"))
         start += _same_origin_pages(app.base, page.url, page.evaluate(LINKS_JS, "main"))
-        queue = list(dict.fromkeys(start))
+        queue = list(dict.fromkeys(start + KNOWN_WIDE))
         seen: set[str] = set()
         deeper_from: set[str] = set(queue)
         while queue and len(seen) < PAGES_PER_ROLE:
@@ -119,7 +122,7 @@ def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, contex
                 queue += [link for link in links if link not in seen][:DEEPER_PER_PAGE]
         visited_total += len(seen)
     assert visited_total > 30, f"the crawl reached only {visited_total} pages"
-    assert offenders == [], "Pages wider than 375 px:\n" + "\n".join(offenders)
+    assert offenders == [], f"Pages wider than {PHONE['width']} px:\n" + "\n".join(offenders)
 
 
 def test_result_grid_keeps_the_name_column_in_view(demo, app, page):
