@@ -71,3 +71,18 @@ def test_plural_takes_the_singular_up_to_one():
     assert plural(0, "élève", "élèves") == "0 élève"
     assert plural(1, "élève", "élèves") == "1 élève"
     assert plural(2, "élève", "élèves") == "2 élèves"
+
+
+def test_pupil_explanation_elides_que_before_un():
+    from appui.core.grouping import Group, explain
+    from tests.core.grouping.builders import instance, module, slot, student
+
+    inst = instance(
+        [student("S1", needs={"MATH": 3, "FR": 3})],
+        slots=[slot("lun", label="lundi")],
+        modules=[module("M", "MATH", 1, 4, label="Maths")],
+        competency_labels={"MATH": "les mathématiques", "FR": "le français"},
+    )
+    [line] = explain(inst, [Group("lun", "M", ("P1",), "R1", ("S1",))], "S1")
+    assert "parce qu'un de tes besoins les plus forts porte sur les mathématiques" in line
+    assert "que un" not in line
