@@ -16,6 +16,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from appui.core.scales import LsuLevel
+from appui.core.text import with_elision
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
 from appui.schools.models import Division, Period, Student
@@ -454,8 +455,11 @@ def student_timetable(request, pk: int):
             selectors.sessions_of_student(student),
             access,
             student=student,
-            title=_("AP timetable of %(name)s")
-            % {"name": f"{student.first_name} {student.last_name.upper()}"},
+            title=with_elision(
+                _("AP timetable of %(name)s")
+                % {"name": f"{student.first_name} {student.last_name.upper()}"},
+                f"{student.first_name} {student.last_name.upper()}",
+            ),
             print_url=reverse("followup:student-timetable-print", args=[student.pk]),
         ),
     )
