@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Mapping
 
-__all__ = ["SPREADSHEETS", "XML_FILES", "ods", "xlsx"]
+__all__ = ["SPREADSHEETS", "XML_FILES", "cell", "ods", "xlsx"]
 
 _XLSX_PARTS = {
     "[Content_Types].xml": (
@@ -68,7 +68,8 @@ def xlsx(
     return _zip({**_XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet}, method)
 
 
-def _cell(ref: str, text: str) -> str:
+def cell(ref: str, text: str) -> str:
+    """An inline-string cell of an XLSX sheet."""
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
@@ -139,23 +140,23 @@ def xlsx_far_empty_cells() -> bytes:
     """100,000 rows (about 2 KB zipped) each holding one empty cell in the last column (XFD):
     openpyxl pads each row up to it."""
     rows = '<row><c r="XFD1"/></row>' * 100_000
-    return xlsx(f'<row r="1">{_cell("A1", "Nom")}</row>{rows}')
+    return xlsx(f'<row r="1">{cell("A1", "Nom")}</row>{rows}')
 
 
 def xlsx_last_row_gap() -> bytes:
     """A header, then an empty row numbered 1,048,576: a million missing rows in between."""
-    return xlsx(f'<row r="1">{_cell("A1", "Nom")}</row><row r="1048576"><c r="A1048576"/></row>')
+    return xlsx(f'<row r="1">{cell("A1", "Nom")}</row><row r="1048576"><c r="A1048576"/></row>')
 
 
 def xlsx_million_empty_rows() -> bytes:
     """A header then 1,048,575 empty ``<row/>`` (about 6 KB zipped)."""
-    return xlsx(f'<row r="1">{_cell("A1", "Nom")}</row>' + "<row/>" * 1_048_575)
+    return xlsx(f'<row r="1">{cell("A1", "Nom")}</row>' + "<row/>" * 1_048_575)
 
 
 def xlsx_value_in_last_cell() -> bytes:
     """A value in the sheet's very last cell (XFD1048576)."""
     return xlsx(
-        f'<row r="1">{_cell("A1", "Nom")}</row><row r="1048576">{_cell("XFD1048576", "x")}</row>'
+        f'<row r="1">{cell("A1", "Nom")}</row><row r="1048576">{cell("XFD1048576", "x")}</row>'
     )
 
 
@@ -166,7 +167,7 @@ def xlsx_deflate_bomb() -> bytes:
 
 def xlsx_bzip2() -> bytes:
     """A workbook whose members are bzip2-compressed (a method office suites never use)."""
-    return xlsx(f'<row r="1">{_cell("A1", "Nom")}</row>', method=zipfile.ZIP_BZIP2)
+    return xlsx(f'<row r="1">{cell("A1", "Nom")}</row>', method=zipfile.ZIP_BZIP2)
 
 
 def xlsx_many_members() -> bytes:
