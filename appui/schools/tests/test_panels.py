@@ -25,6 +25,7 @@ def test_the_apps_register_their_partials_in_page_order():
         "planning/_student_groups.html",
         "planning/_wish_student.html",
         "followup/_student_followup.html",
+        "followup/_progress_student.html",
         "tutoring/_portfolio.html",
     ]
 
