@@ -8,8 +8,10 @@ n-th participation with the n-th comment must do no better than chance.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -21,6 +23,13 @@ from appui.steering.models import Comment, Participation, Question, Survey
 pytestmark = pytest.mark.django_db
 
 PUPILS = 33
+
+
+@pytest.fixture(autouse=True)
+def school_day():
+    """A Tuesday of November in Paris: the survey's window is inside the school year."""
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Europe/Paris"))):
+        yield
 
 
 @pytest.fixture
