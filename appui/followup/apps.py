@@ -18,6 +18,7 @@ class FollowupConfig(AppConfig):
         from appui.schools import panels
 
         panels.register("home_staff", "followup/_reminders_todo.html", order=5)
+        panels.register("plan_publish", "followup/_publish_past_sessions.html")
         panels.register("home_staff", "followup/_reminders_calls.html", order=8)
         panels.register("home_staff", "followup/_staff_today.html", order=10)
         panels.register("student_detail", "followup/_student_followup.html", order=20)

@@ -7,7 +7,9 @@ registered for a place with ``{% load panels %}{% panels "student_detail" %}``, 
 with the page's context (plus the panel's own ``context``).
 
 Places: ``home`` (everyone), ``home_staff`` (staff members only), ``student_detail``,
-``student_list``, ``division_detail`` and ``settings_home`` (the year's settings).
+``student_list``, ``division_detail``, ``settings_home`` (the year's settings) and
+``plan_publish`` (planning's publication confirmation, where follow-up says which past
+sessions a publication will create).
 """
 
 from collections.abc import Mapping
@@ -16,7 +18,15 @@ from types import MappingProxyType
 from typing import Any
 
 PLACES = frozenset(
-    {"home", "home_staff", "student_detail", "student_list", "division_detail", "settings_home"}
+    {
+        "home",
+        "home_staff",
+        "student_detail",
+        "student_list",
+        "division_detail",
+        "settings_home",
+        "plan_publish",
+    }
 )
 
 
