@@ -6,24 +6,7 @@ académie on one machine behind a TLS reverse proxy (nginx) on the same host.
 
 import os
 
-
-def usable_cpus(cgroup_cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
-    """CPUs this process may really use: its CPU affinity, lowered by a cgroup v2 quota
-    (a container limited to 2 CPUs of a 32-core host counts 2). Same rule as the solver's
-    worker count (appui.core.grouping.solver.default_workers), kept here so that the
-    gunicorn master does not import the solver before forking its workers."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cpus = os.cpu_count() or 1
-    try:
-        with open(cgroup_cpu_max, encoding="ascii") as handle:
-            quota, period = handle.read().split()[:2]
-        if quota.isdigit() and period.isdigit() and int(period) > 0:
-            cpus = min(cpus, max(1, int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass
-    return max(1, cpus)
+from appui.core.cpus import usable_cpus  # light: no solver, no Django
 
 
 def default_workers(cpus: int, cap: int = 9) -> int:

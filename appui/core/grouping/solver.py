@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..cpus import CGROUP_CPU_MAX, usable_cpus
 from . import bounds, metrics, validation
 from . import start as start_plan
 from .aggregate import BoundTask
@@ -76,36 +77,13 @@ class SolveDetails:
     start_objective: int | None = None
 
 
-def default_workers(cgroup_cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
-    """CP-SAT workers: the CPUs this process may really use, at most 8.
-
-    ``APPUI_SOLVER_WORKERS`` overrides it. Otherwise the count is the CPU affinity of the
-    process (a worker pinned to 2 cores of a 32-core machine gets 2, not 32), lowered by a
-    cgroup v2 quota (``cpu.max`` "200000 100000" is 2 CPUs) when one is set.
-    """
+def default_workers(cgroup_cpu_max: str = CGROUP_CPU_MAX) -> int:
+    """CP-SAT workers: the CPUs this process may really use (:mod:`appui.core.cpus`: its
+    affinity, lowered by a cgroup quota), at most 8. ``APPUI_SOLVER_WORKERS`` overrides it."""
     wanted = os.environ.get("APPUI_SOLVER_WORKERS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cpus = os.cpu_count() or 1
-    quota = _cgroup_cpus(cgroup_cpu_max)
-    if quota is not None:
-        cpus = min(cpus, quota)
-    return max(1, min(8, cpus))
-
-
-def _cgroup_cpus(path: str) -> int | None:
-    """Whole CPUs allowed by a cgroup v2 ``cpu.max`` file ("max 100000" means no quota)."""
-    try:
-        with open(path, encoding="ascii") as handle:
-            quota, period = handle.read().split()[:2]
-    except (OSError, ValueError):
-        return None
-    if quota == "max" or not quota.isdigit() or not period.isdigit() or int(period) == 0:
-        return None
-    return max(1, int(quota) // int(period))
+    return min(8, usable_cpus(cgroup_cpu_max))
 
 
 def solve(
