@@ -56,7 +56,8 @@ def test_moving_one_pupil_then_resolving_keeps_need_coverage(demo_with_plans, ap
     assignment, target = _movable(plan)
 
     app.login("coordination")
-    app.open(f"/groupes/plans/{plan.pk}/")
+    # The board shows one slot at a time: the address opens the slot of the target column.
+    app.open(f"/groupes/plans/{plan.pk}/#col-{target.pk}")
     page.locator(f"#a-{assignment.pk}").drag_to(page.locator(f"#col-{target.pk}"))
     expect(page.locator(f"#col-{target.pk} #a-{assignment.pk}")).to_be_visible()
     moved = Assignment.objects.get(pk=assignment.pk)
