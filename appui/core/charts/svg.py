@@ -18,6 +18,15 @@ COLOURS = ("#1d4ed8", "#b45309", "#047857", "#7e22ce", "#be123c", "#374151")
 SHAPES = ("circle", "square", "triangle", "diamond")
 AXIS = "#4b5563"
 BAND_FILL = "#e5e7eb"
+# An estimate of the width of one character at font-size 12 (sans-serif averages ~0.55 em):
+# enough to keep labels apart, without measuring text (no font metrics on the server).
+CHAR_WIDTH = 6.6
+# Band labels go on up to this many lines above the plot; consecutive points of a series are
+# drawn at least MIN_STEP apart so that a diagnosis and a mark a few days later read as two
+# points, not as a vertical stroke.
+LABEL_LINES = 3
+LINE_HEIGHT = 14
+MIN_STEP = 14.0
 
 
 @dataclass(frozen=True)
@@ -100,9 +109,12 @@ def line_chart(
     """
     days = [p.day for s in series for p in s.points] + [d for b in bands for d in (b.start, b.end)]
     legend_rows = (len(series) + 2) // 3
-    height = 240 + 20 * legend_rows + (20 if note else 0)
+    lines = min(LABEL_LINES, max(len(bands), 1)) if bands else 1
+    top = 16 + LINE_HEIGHT * lines + 14
+    bottom = top + 166
+    height = bottom + 30 + 20 * legend_rows + (20 if note else 0)
     out = _open(height, title, desc, ident)
-    left, right, top, bottom = 60, WIDTH - 16, 44, 210
+    left, right = 60, WIDTH - 16
     if not days:
         out.append(f'<text x="{WIDTH // 2}" y="110" text-anchor="middle">{_text(empty)}</text>')
         out.append("</svg>")
@@ -121,16 +133,15 @@ def line_chart(
     def y_of(value: float) -> float:
         return bottom - (bottom - top) * (value - 1) / max(levels - 1, 1)
 
-    for rank, band in enumerate(bands):
-        x0, x1 = x_of(band.start), x_of(band.end)
+    placed = [(x_of(b.start), x_of(b.end), b.label) for b in bands]
+    for x0, x1, _label in placed:
         out.append(
-            f'<rect x="{_n(x0)}" y="{top - 36}" width="{_n(max(x1 - x0, 2))}"'
-            f' height="{bottom - top + 36}" fill="{BAND_FILL}"/>'
+            f'<rect x="{_n(x0)}" y="{top - LINE_HEIGHT * lines - 8}" width="{_n(max(x1 - x0, 2))}"'
+            f' height="{bottom - top + LINE_HEIGHT * lines + 8}" fill="{BAND_FILL}"/>'
         )
-        # Neighbouring bands' labels alternate between two lines so that they do not overlap.
-        label = band.label if len(band.label) <= 30 else band.label[:29] + "…"
+    for x, line, label in _label_lines(placed, lines, right):
         out.append(
-            f'<text x="{_n(x0 + 3)}" y="{top - 8 - 14 * (rank % 2)}" fill="#111827">'
+            f'<text x="{_n(x + 3)}" y="{top - 8 - LINE_HEIGHT * line}" fill="#111827">'
             f"{_text(label)}</text>"
         )
     for i, label in enumerate(y_labels):
@@ -152,12 +163,16 @@ def line_chart(
     for index, one in enumerate(series):
         colour, shape = COLOURS[index % len(COLOURS)], SHAPES[index % len(SHAPES)]
         points = sorted(one.points, key=lambda p: p.day)
+        xs = _spread([x_of(p.day) for p in points], left, right)
         if len(points) > 1:
-            path = " ".join(f"{_n(x_of(p.day))},{_n(y_of(p.value))}" for p in points)
+            path = " ".join(f"{_n(x)},{_n(y_of(p.value))}" for x, p in zip(xs, points, strict=True))
             out.append(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
-        out.extend(_marker(shape, x_of(p.day), y_of(p.value), colour, p.hollow) for p in points)
+        out.extend(
+            _marker(shape, x, y_of(p.value), colour, p.hollow)
+            for x, p in zip(xs, points, strict=True)
+        )
         row, col = divmod(index, 3)
         lx, ly = left + col * 200, bottom + 40 + row * 20
         out.append(_marker(shape, lx, ly - 4, colour, False))
@@ -170,6 +185,47 @@ def line_chart(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _label_lines(
+    bands: Sequence[tuple[float, float, str]], lines: int, right: float
+) -> list[tuple[float, int, str]]:
+    """Each band's label (x, line, text) on the first of ``lines`` text lines where it does
+    not run into the previous label of that line. When every line is taken it goes on the line
+    that frees first, just after that line's label; a label is cut with « … » where it would
+    pass the right edge or 40 characters."""
+    ends = [float("-inf")] * lines
+    placed: list[tuple[float, int, str]] = []
+    for x0, _x1, label in sorted(bands, key=lambda band: band[0]):
+        free = [k for k in range(lines) if ends[k] <= x0]
+        line = free[0] if free else min(range(lines), key=ends.__getitem__)
+        x = max(x0, ends[line])
+        room = right - x
+        if len(label) > 40:
+            label = label[:39] + "…"
+        if CHAR_WIDTH * len(label) + 6 > room:
+            label = label[: max(int((room - 6) / CHAR_WIDTH) - 1, 3)] + "…"
+        placed.append((x, line, label))
+        ends[line] = x + CHAR_WIDTH * len(label) + 6
+    return placed
+
+
+def _spread(xs: Sequence[float], left: float, right: float) -> list[float]:
+    """``xs`` (sorted) moved apart so that neighbours are at least :data:`MIN_STEP` apart,
+    staying inside ``left``–``right``: each point keeps its order and moves as little as the
+    spacing allows (a diagnosis and a progress mark three days later stay two markers)."""
+    if not xs:
+        return []
+    out = [max(xs[0], left)]
+    for x in xs[1:]:
+        out.append(max(x, out[-1] + MIN_STEP))
+    overflow = out[-1] - right
+    if overflow > 0:
+        # Shift back from the right edge, keeping the spacing, but never past ``left``.
+        out[-1] = right
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = max(min(out[i], out[i + 1] - MIN_STEP), left)
+    return out
 
 
 def distribution_bars(

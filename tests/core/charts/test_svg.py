@@ -67,7 +67,7 @@ class TestLineChart:
         assert "<b>&x" in texts(root)
         assert "</svg><script>" in texts(root)
 
-    def test_neighbouring_band_labels_alternate_lines_and_a_note_is_written(self):
+    def test_band_labels_with_room_share_one_line_and_a_note_is_written(self):
         bands = [
             Band(D(2026, 9, 1), D(2026, 9, 30), "Premier"),
             Band(D(2026, 10, 1), D(2026, 10, 30), "Second"),
@@ -78,7 +78,7 @@ class TestLineChart:
             )
         )
         labels = {t.text: t.get("y") for t in root.iter(f"{SVG}text")}
-        assert labels["Premier"] != labels["Second"]
+        assert labels["Premier"] == labels["Second"]  # far apart: no need for a second line
         assert "Plein" in labels
 
     def test_empty_data_says_so(self):
@@ -128,3 +128,77 @@ class TestDistributionBars:
     def test_counts_must_match_categories(self):
         with pytest.raises(ValueError):
             distribution_bars(["MI", "MF"], [1], [1, 2], title="t", desc="d")
+
+
+class TestLayout:
+    def test_labels_of_overlapping_bands_never_share_a_line_where_they_would_collide(self):
+        bands = [
+            Band(D(2026, 9, 1), D(2026, 10, 30), "Compréhension de consignes écrites"),
+            Band(D(2026, 9, 8), D(2026, 10, 30), "Méthodologie du travail personnel"),
+            Band(D(2026, 9, 15), D(2026, 10, 30), "Projet d'orientation"),
+        ]
+        root = parse(
+            line_chart(
+                [Series("A", [Point(D(2026, 9, 1), 2)])],
+                bands,
+                title="t",
+                desc="d",
+                start=D(2026, 9, 1),
+                end=D(2027, 7, 4),
+            )
+        )
+        names = {b.label for b in bands}
+        placed = [
+            (float(t.get("x")), float(t.get("y")), t.text)
+            for t in root.iter(f"{SVG}text")
+            if t.text in names
+        ]
+        assert len(placed) == 3
+        assert len({y for _x, y, _t in placed}) == 3  # three lines: each would hit the next
+        for _x, y, _t in placed:
+            assert y > 0  # inside the picture
+
+    def test_a_long_label_is_cut_at_the_right_edge(self):
+        root = parse(
+            line_chart(
+                [Series("A", [Point(D(2027, 6, 1), 2)])],
+                [Band(D(2027, 6, 1), D(2027, 6, 30), "Un titre de module beaucoup trop long")],
+                title="t",
+                desc="d",
+                start=D(2026, 9, 1),
+                end=D(2027, 7, 4),
+            )
+        )
+        label = next(t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("Un "))
+        assert label.text.endswith("…")
+        assert float(label.get("x")) + 6.6 * len(label.text) <= 640
+
+    def test_points_days_apart_are_drawn_apart_in_order(self):
+        root = parse(
+            line_chart(
+                [
+                    Series(
+                        "A",
+                        [Point(D(2026, 9, 14), 1), Point(D(2026, 9, 15), 3, True)],
+                    )
+                ],
+                title="t",
+                desc="d",
+                start=D(2026, 9, 1),
+                end=D(2027, 7, 4),
+            )
+        )
+        first, second = root.findall(f"{SVG}circle")[:2]
+        assert float(second.get("cx")) - float(first.get("cx")) >= 14
+        # Still inside the axis at the right edge.
+        root = parse(
+            line_chart(
+                [Series("A", [Point(D(2027, 7, 3), 1), Point(D(2027, 7, 4), 2)])],
+                title="t",
+                desc="d",
+                start=D(2026, 9, 1),
+                end=D(2027, 7, 4),
+            )
+        )
+        xs = [float(c.get("cx")) for c in root.findall(f"{SVG}circle")[:2]]
+        assert xs[1] <= 624 and xs[1] - xs[0] >= 14
