@@ -147,3 +147,65 @@ class TestThePackage:
         from appui.core.indicators import declarations
 
         assert declarations.INDICATORS is INDICATORS
+
+
+class TestThePilotageIndicators:
+    """Training plan and instances (seed 001), checked by hand on a few records."""
+
+    @pytest.fixture
+    def records(self):
+        from appui.core.indicators import MeetingRecord, TrainingRecord
+
+        return ScopeRecords(
+            as_of=DAY,
+            # t1, t2 and t3 run AP groups; t4 teaches no AP; "x" runs a group but left.
+            year_groups=[
+                GroupRecord("G1", 1, "L", "M", "support", {"a"}, {"t1", "t2"}),
+                GroupRecord("G2", 2, "L", "M", "support", {"b"}, {"t3", "x"}),
+            ],
+            teachers=["t1", "t2", "t3", "t4"],
+            trainings=[
+                TrainingRecord(1, "done", {"t1", "t4"}),
+                TrainingRecord(2, "done", {"t1"}),
+                # Registered but not done yet, or cancelled: nobody is trained by these.
+                TrainingRecord(3, "planned", {"t2"}),
+                TrainingRecord(4, "cancelled", {"t3"}),
+            ],
+            meetings=[
+                MeetingRecord(1, "council", DAY - dt.timedelta(days=60)),
+                MeetingRecord(2, "board", DAY - dt.timedelta(days=30)),
+                MeetingRecord(3, "council", DAY),
+                MeetingRecord(4, "teaching", DAY + dt.timedelta(days=1)),
+            ],
+        )
+
+    def test_ap_teachers_trained_in_a_done_action(self, records):
+        from appui.core.indicators import ap_staff, training_counts
+
+        assert ap_staff(records.teachers, records.year_groups) == {"t1", "t2", "t3"}
+        counts = training_counts(records.trainings)
+        assert (counts.planned, counts.done, counts.cancelled) == (1, 2, 1)
+        assert counts.trained == {"t1", "t4"}
+        # Only t1 is both an AP teacher and trained: t4 teaches no AP.
+        assert headline_values(records)["training"] == Share(1, 3)
+
+    def test_meetings_held_are_counted_per_instance(self, records):
+        from appui.core.indicators import instance_counts
+
+        assert instance_counts(records.meetings, DAY) == {"council": 2, "board": 1}
+        assert headline_values(records)["instances"] == 3
+
+    def test_no_ap_teacher_gives_no_rate(self):
+        assert headline_values(ScopeRecords(as_of=DAY))["training"] == Share(0, 0)
+        assert Share(0, 0).rate is None
+
+    def test_an_unknown_status_is_refused(self):
+        from appui.core.indicators import TrainingRecord, training_counts
+
+        with pytest.raises(ValueError):
+            training_counts([TrainingRecord(1, "maybe")])
+
+    def test_training_takes_targets_and_instances_are_a_count(self):
+        assert INDICATORS["training"] in target_indicators()
+        assert INDICATORS["instances"].unit is Unit.COUNT
+        assert "instances" in {s.key for s in academy_indicators()}

@@ -35,7 +35,8 @@ The package is split by domain; every public name is importable from here:
 * ``records``: the plain input records;
 * the formulas: ``hours``; ``activity`` (modules, staff, attendance, tutoring); ``learning``
   (needs served, progress, marks); ``groups`` (renewal, never offered); ``outcomes``
-  (surveys, end-of-year outcomes, milestones);
+  (surveys, end-of-year outcomes, milestones); ``pilotage`` (training plan, instances'
+  meetings);
 * ``declarations``: :data:`INDICATORS`, the one declaration of each indicator, and
   :class:`ScopeRecords`, the records of one scope its headline values are measured on.
 
@@ -79,16 +80,26 @@ from appui.core.indicators.outcomes import (
     response_rate,
     satisfaction,
 )
+from appui.core.indicators.pilotage import (
+    TrainingCounts,
+    ap_staff,
+    instance_counts,
+    meetings_held,
+    training_counts,
+    training_reach,
+)
 from appui.core.indicators.records import (
     CoverageRecord,
     DiagnosisResult,
     GroupRecord,
     MarkRecord,
+    MeetingRecord,
     MilestoneRecord,
     OutcomeRecord,
     PeriodSpan,
     StudentPlace,
     SurveyRecord,
+    TrainingRecord,
 )
 from appui.core.indicators.shares import MIN_CELL, Ref, Share, StudentId, is_detailed, suppress
 from appui.core.indicators.targets import Direction, TargetStatus, Unit, target_status
@@ -107,6 +118,7 @@ __all__ = [
     "IndicatorSpec",
     "KindCount",
     "MarkRecord",
+    "MeetingRecord",
     "MilestoneRecord",
     "OutcomeRates",
     "OutcomeRecord",
@@ -117,11 +129,14 @@ __all__ = [
     "StudentId",
     "StudentPlace",
     "TargetStatus",
+    "TrainingCounts",
+    "TrainingRecord",
     "ScopeRecords",
     "SurveyRecord",
     "Unit",
     "Value",
     "academy_indicators",
+    "ap_staff",
     "attendance",
     "attendance_by_period",
     "coverage_by_period",
@@ -130,9 +145,11 @@ __all__ = [
     "group_churn",
     "headline_values",
     "hours_by_unit",
+    "instance_counts",
     "is_detailed",
     "late_milestones",
     "mark_distribution",
+    "meetings_held",
     "modules_run",
     "never_offered",
     "outcome_rates",
@@ -145,6 +162,8 @@ __all__ = [
     "target_indicators",
     "target_status",
     "top_need_served",
+    "training_counts",
+    "training_reach",
     "tutor_allowance",
     "tutoring_coverage",
 ]

@@ -19,15 +19,18 @@ from appui.core.indicators.groups import ChurnRow, never_offered
 from appui.core.indicators.hours import HoursRow, delivered_hours
 from appui.core.indicators.learning import coverage_share, mark_distribution, progress
 from appui.core.indicators.outcomes import late_milestones, outcome_rates
+from appui.core.indicators.pilotage import meetings_held, training_reach
 from appui.core.indicators.records import (
     CoverageRecord,
     DiagnosisResult,
     GroupRecord,
     MarkRecord,
+    MeetingRecord,
     MilestoneRecord,
     OutcomeRecord,
     StudentPlace,
     SurveyRecord,
+    TrainingRecord,
 )
 from appui.core.indicators.shares import Ref, Share, StudentId, is_detailed
 from appui.core.indicators.targets import Direction, Unit
@@ -60,6 +63,8 @@ class ScopeRecords:
     surveys: Sequence[SurveyRecord] = ()
     outcomes: Sequence[OutcomeRecord] = ()
     milestones: Sequence[MilestoneRecord] = ()
+    trainings: Sequence[TrainingRecord] = ()
+    meetings: Sequence[MeetingRecord] = ()
 
     @property
     def students(self) -> list[StudentId]:
@@ -263,6 +268,30 @@ INDICATORS: dict[str, IndicatorSpec] = {
             measure=lambda s: outcome_rates(s.outcomes).further_studies,
             academy=True,
             target=True,
+        ),
+        IndicatorSpec(
+            "training",
+            "Formation des équipes d'AP",
+            "001 (plan de formation des enseignants ; actions de formation prévues/réalisées)",
+            "Enseignants de l'AP (qui animent au moins un groupe publié de l'année) ayant suivi "
+            "au moins une action de formation réalisée cette année ÷ enseignants de l'AP ; "
+            "nombre d'actions prévues, réalisées et annulées.",
+            measure=lambda s: training_reach(s.teachers, s.year_groups, s.trainings),
+            academy=True,
+            target=True,
+        ),
+        IndicatorSpec(
+            "instances",
+            "Instances et réunions tenues",
+            "001 (nature et nombre des instances impliquées : CA, conseil pédagogique, conseil "
+            "d'enseignement… ; nombre et fréquence des réunions, par instance)",
+            "Réunions tenues depuis la rentrée (datées au plus tard d'aujourd'hui), par "
+            "instance ; valeur principale : toutes instances confondues.",
+            Unit.COUNT,
+            None,
+            measure=lambda s: meetings_held(s.meetings, s.as_of),
+            academy=True,
+            people=False,
         ),
         IndicatorSpec(
             "milestones",

@@ -112,3 +112,25 @@ class SurveyRecord:
 
     respondents: int
     satisfied: Share
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """A staff training action of the year: its status (planned, done, cancelled) and the
+    staff registered (planned) or who took part (done)."""
+
+    id: Ref
+    status: str
+    participants: frozenset[Ref] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "participants", frozenset(self.participants))
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A dated meeting of one of the school's instances (its kind: CA, conseil pédagogique…)."""
+
+    id: Ref
+    kind: str
+    date: dt.date
