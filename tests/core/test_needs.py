@@ -61,18 +61,35 @@ def need(results, observations=(), interviews=(), code="FR.ECR"):
 
 
 @pytest.mark.parametrize(
-    ("value", "level", "kind"),
+    ("value", "support", "level", "kind"),
     [
-        (1, 3, NeedKind.REMEDIATION),
-        (2, 2, NeedKind.REMEDIATION),
-        (3, 1, NeedKind.REMEDIATION),
-        (4, 1, NeedKind.DEEPENING),  # strong: the student can go further (seed 004)
+        (1, 3, 3, NeedKind.REMEDIATION),
+        (2, 2, 2, NeedKind.REMEDIATION),
+        (3, 0, 0, NeedKind.REMEDIATION),  # satisfactory: no need, and no reason to deepen
+        (4, 0, 1, NeedKind.DEEPENING),  # strong: the student can go further (seed 004)
     ],
 )
-def test_a_result_sets_the_need_level(value, level, kind):
+def test_a_result_sets_the_need_level(value, support, level, kind):
     found = need([result(value)])
     assert (found.level, found.kind) == (level, kind)
-    assert found.support_level == 4 - value
+    assert found.support_level == support
+
+
+def test_a_satisfactory_result_is_not_a_need():
+    profile = compute_profile("s1", [result(3)])
+    found = profile.need("FR.ECR")
+    assert found is not None
+    assert (found.level, found.priority) == (0, None)
+    assert profile.priorities() == ()
+    assert found.reason == (
+        "Dernier résultat : maîtrise satisfaisante (MS), test de positionnement du 10/09/2026 "
+        "→ aucun besoin (0). Aucun besoin retenu."
+    )
+
+
+def test_a_satisfactory_result_with_strengths_observed_since_is_deepening():
+    found = need([result(3)], [seen(Signal.STRENGTH, NOV)])
+    assert (found.support_level, found.level, found.kind) == (0, 1, NeedKind.DEEPENING)
 
 
 def test_the_most_recent_campaign_sets_the_level():
@@ -88,11 +105,11 @@ def test_results_given_in_any_order_give_the_same_need():
 
 
 def test_several_results_on_one_date_are_averaged_upwards():
-    same_day = [result(1, campaign=1), result(3, campaign=2)]  # needs 3 and 1: mean 2
-    assert need(same_day).level == 2
-    rounded_up = [result(2, campaign=1), result(3, campaign=2)]  # needs 2 and 1: 1.5 -> 2
+    same_day = [result(1, campaign=1), result(2, campaign=2)]  # needs 3 and 2: 2.5 -> 3
+    assert need(same_day).level == 3
+    rounded_up = [result(2, campaign=1), result(3, campaign=2)]  # needs 2 and 0: mean 1
     found = need(rounded_up)
-    assert found.level == 2
+    assert found.level == 1
     assert "Derniers résultats du 10/09/2026 : MF, MS" in found.reason
 
 
@@ -102,12 +119,14 @@ def test_several_results_on_one_date_are_averaged_upwards():
 @pytest.mark.parametrize(
     ("before", "after", "support"),
     [
-        (1, 3, 2),  # two steps of progress: one kept
-        (1, 4, 1),  # three steps: one kept
+        (1, 3, 1),  # need 3 then none: one step kept
+        (1, 4, 1),
         (2, 4, 1),
-        (2, 3, 1),  # one step: nothing kept
+        (2, 3, 1),  # need 2 then none: one step kept
+        (1, 2, 2),  # one step of progress: nothing kept
         (4, 1, 3),  # a drop is taken at once
-        (3, 3, 1),
+        (3, 3, 0),  # a second satisfactory result in a row: no need left
+        (4, 3, 0),
     ],
 )
 def test_rapid_progress_keeps_one_step_of_need(before, after, support):
@@ -131,9 +150,9 @@ def test_the_reason_explains_the_progress_rule():
     found = need([result(1, day=SEPT), result(3, day=NOV, campaign=2)])
     assert found.reason == (
         "Dernier résultat : maîtrise satisfaisante (MS), re-diagnostic de fin de période du "
-        "10/11/2026 → besoin léger (1). Progrès rapide depuis le 10/09/2026 (MI) : un cran de "
-        "besoin est maintenu pour consolider → besoin marqué (2). Besoin retenu : soutien / "
-        "remédiation, marqué (2)."
+        "10/11/2026 → aucun besoin (0). Progrès rapide depuis le 10/09/2026 (MI) : un cran de "
+        "besoin est maintenu pour consolider → besoin léger (1). Besoin retenu : soutien / "
+        "remédiation, léger (1)."
     )
 
 
@@ -172,7 +191,7 @@ def test_balanced_observations_change_nothing():
 
 def test_observations_move_the_level_one_step_at_most():
     observations = [seen(Signal.DIFFICULTY, NOV, author) for author in ("A", "B", "C")]
-    assert need([result(3)], observations).level == 2
+    assert need([result(3)], observations).level == 1
     found = need([result(1)], observations)
     assert found.level == 3
     assert "besoin confirmé" in found.reason
@@ -257,22 +276,33 @@ def test_aiming_higher_adds_deepening_on_disciplinary_competencies(project):
     )
 
 
-def test_a_satisfactory_student_aiming_at_further_studies_deepens_not_remediates():
+def test_a_satisfactory_student_aiming_at_further_studies_deepens():
     found = need([result(3)], interviews=[interview(Project.FURTHER_STUDIES)])
     assert (found.level, found.kind) == (1, NeedKind.DEEPENING)
-    assert found.support_level == 1
+    assert found.support_level == 0
+
+
+def test_a_light_need_aiming_at_further_studies_deepens_not_remediates():
+    found = need([result(3)], [seen(Signal.DIFFICULTY, NOV)], [interview(Project.FURTHER_STUDIES)])
+    assert (found.support_level, found.level, found.kind) == (1, 1, NeedKind.DEEPENING)
 
 
 def test_the_project_does_not_turn_transversal_support_into_deepening():
     found = need(
+        [result(2, code="ME.ORG")], interviews=[interview(Project.FURTHER_STUDIES)], code="ME.ORG"
+    )
+    assert (found.level, found.kind) == (2, NeedKind.REMEDIATION)
+    satisfactory = need(
         [result(3, code="ME.ORG")], interviews=[interview(Project.FURTHER_STUDIES)], code="ME.ORG"
     )
-    assert (found.level, found.kind) == (1, NeedKind.REMEDIATION)
+    assert satisfactory.level == 0
 
 
 def test_an_insertion_project_does_not_trigger_deepening():
     found = need([result(3)], interviews=[interview(Project.INSERTION)])
-    assert (found.level, found.kind) == (1, NeedKind.REMEDIATION)
+    assert found.level == 0
+    light = need([result(3)], [seen(Signal.DIFFICULTY, NOV)], [interview(Project.INSERTION)])
+    assert (light.level, light.kind) == (1, NeedKind.REMEDIATION)
 
 
 def test_a_wish_to_deepen_does_not_hide_a_difficulty():
@@ -319,9 +349,10 @@ def test_needs_are_ranked_by_level_then_kind_then_code():
             result(1, code="FR.LEC"),
             result(2, code="FR.ECR"),
             result(4, code="MA.GEO"),
-            result(3, code="ME.ORG"),
+            result(3, code="MA.PRO"),  # satisfactory: deepening only for the project
+            result(3, code="NU.OUT"),  # satisfactory: no need, no rank
         ],
-        [],
+        [seen(Signal.DIFFICULTY, NOV, code="ME.ORG")],
         [interview(Project.FURTHER_STUDIES, {"MA.GEO"})],
     )
     ranked = [(n.priority, n.competency, int(n.level), n.kind.value) for n in profile.needs]
@@ -332,8 +363,10 @@ def test_needs_are_ranked_by_level_then_kind_then_code():
         (4, "MA.CAL", 2, "remediation"),
         (5, "OR.ETU", 2, "orientation"),
         (6, "ME.ORG", 1, "remediation"),
+        (7, "MA.PRO", 1, "deepening"),
+        (None, "NU.OUT", 0, "remediation"),
     ]
-    assert profile.priorities() == profile.needs
+    assert profile.priorities() == profile.needs[:-1]
 
 
 def test_level_zero_needs_have_no_priority_and_come_last():
@@ -451,6 +484,15 @@ def test_level_summary_counts_students_per_level_and_kind():
     assert french.total == 4
     assert summary["ME.ORG"].by_level == (0, 0, 0, 0)
     assert summary["ME.ORG"].no_data == 4
+
+
+def test_satisfactory_results_leave_the_heatmap_and_the_solver_uncoloured():
+    profiles = compute_profiles(
+        [result(3, student="a"), result(3, student="b"), result(2, student="c")]
+    )
+    assert level_summary(profiles.values())["FR.ECR"].by_level == (2, 0, 1, 0)
+    assert solver_needs(profiles["a"]) == {"FR.ECR": 0}
+    assert solver_needs(profiles["c"]) == {"FR.ECR": 2}
 
 
 # --------------------------------------------------------------------------- records, rules

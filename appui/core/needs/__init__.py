@@ -23,10 +23,14 @@ Why these rules (the seeds):
 
 The rules, in order (``L`` is the *support level*, computed from results and observations):
 
-R1 — last result. ``L = 4 − value`` of the most recent assessed result (1 → 3, 2 → 2, 3 → 1,
-     4 → 0). Several results on that same date: mean of their needs, rounded up (caution).
-R2 — rapid progress. If the previous campaign's need was at least two steps higher, one step is
-     kept (``L + 1``): one good result is not enough to stop support. A drop is taken at once.
+R1 — last result. ``L`` is the need of the most recent assessed result: MI → 3, MF → 2, and
+     MS (« maîtrise satisfaisante ») → 0 like TBM → 0: a satisfactory result is not a need
+     (seed 003, § 2: AP helps the pupil « retrouver une image positive de lui-même »). The
+     table is ``compute.NEED_OF_RESULT``, the only place that says so. Several results on that
+     same date: mean of their needs, rounded up (caution).
+R2 — rapid progress. If the previous campaign's need was at least two steps higher (MI → MS,
+     MF → MS, MF → TBM…), one step is kept (``L + 1``): one good result is not enough to stop
+     support; a second satisfactory result in a row ends it. A drop is taken at once.
 R3 — observations dated on or after the last result: more difficulties than strengths adds one
      step, more strengths than difficulties removes one; at most one step either way; 0–3.
 R4 — no result at all: difficulties minus strengths ≥ 2, seen by two people or more → 2;
@@ -35,8 +39,8 @@ R5 — orientation competencies (domain ``OR``): kind *orientation*; level is th
      ``L``, the project's level for its target competency (undecided → ``OR.PRJ`` 2, further
      studies → ``OR.ETU`` 2, bridge → ``OR.PAS`` 2, insertion → ``OR.INS`` 1) and 1 when the
      student asked to work on it.
-R6 — deepening. When ``L`` is 0 and the student is strong (a result, or more strengths than
-     difficulties observed), or asked to deepen the competency, or aims at further studies / a
+R6 — deepening. When ``L`` is 0 and the student is strong (latest results all TBM, or more
+     strengths than difficulties observed), or asked to deepen the competency, or aims at further studies / a
      bridge and the competency is disciplinary; or when ``L`` is 1 and one of the last two holds:
      kind *deepening*, level = strong + wish + ambitious project (at least 1, at most 3).
 R7 — otherwise kind *remediation* (soutien) with level ``L``.

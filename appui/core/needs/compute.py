@@ -50,8 +50,24 @@ def _phrase(level: NeedLevel) -> str:
     return "aucun besoin (0)" if level == 0 else f"besoin {level.label} ({int(level)})"
 
 
+NEED_OF_RESULT: dict[LsuLevel, int] = {
+    LsuLevel.INSUFFICIENT: 3,
+    LsuLevel.FRAGILE: 2,
+    LsuLevel.SATISFACTORY: 0,
+    LsuLevel.VERY_GOOD: 0,
+}
+"""Rule R1's table, the one place that says which result is a need: MI → 3, MF → 2, and
+« maîtrise satisfaisante » (MS) is *not* a need (0), like « très bonne maîtrise » (TBM).
+
+MS is mastery in the LSU's own terms; counting it as a light need coloured almost every cell
+of the heatmaps and told pupils and families that a satisfactory result was a problem, when AP
+should help the pupil « retrouver une image positive de lui-même » and is never « une
+punition » (seed 003, § 2 « Les objectifs » and § 9 « Conclusion »)."""
+
+
 def _need_of(value: LsuLevel) -> int:
-    return 4 - int(value)
+    """Rule R1: the need a result stands for (:data:`NEED_OF_RESULT`)."""
+    return NEED_OF_RESULT[value]
 
 
 def _mean_up(values: Sequence[int]) -> int:
@@ -237,7 +253,8 @@ def _last_result(latest: Sequence[ResultRecord], day: dt.date, work: _Work) -> N
 def _rapid_progress(
     base: NeedLevel, previous: Sequence[ResultRecord], day: dt.date, work: _Work
 ) -> NeedLevel:
-    """R2: after a drop of two steps or more since the campaign before, one step is kept."""
+    """R2: after a drop of two steps of need or more since the campaign before (MI → MS,
+    MF → MS, MF → TBM…), one step is kept to consolidate."""
     if not previous:
         return base
     before = _mean_up([_need_of(r.value) for r in previous if isinstance(r.value, LsuLevel)])
@@ -290,7 +307,11 @@ def _support(
         level = _rapid_progress(level, previous, dates[1], work)
     if counted:
         level = _observed_since(level, n_diff - n_strength, observed, work)
-    return level, True, level == NeedLevel.NONE
+    # At ease (rule R6): no need left, and either every latest result is « très bonne
+    # maîtrise » or strengths were observed since. A satisfactory result alone is no need,
+    # and no reason to deepen either.
+    top = all(r.value is LsuLevel.VERY_GOOD for r in latest)
+    return level, True, level == NeedLevel.NONE and (top or n_strength > n_diff)
 
 
 def _orientation_level(
