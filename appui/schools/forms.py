@@ -27,12 +27,57 @@ class LevelSettingsForm(VersionedForm):
     separate_schemes = forms.BooleanField(
         label=_("Keep special schemes (SEGPA, ULIS, UPE2A) apart in need groups"), required=False
     )
+    # The split between the strands (seed 000): optional, all three or none.
+    consolidation_hours = forms.DecimalField(
+        label=_("Of which consolidation (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        required=False,
+        localize=True,
+    )
+    personalised_hours = forms.DecimalField(
+        label=_("Of which personalised support (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        required=False,
+        localize=True,
+    )
+    orientation_hours = forms.DecimalField(
+        label=_("Of which orientation support (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        required=False,
+        localize=True,
+        help_text=_(
+            "Optional: how the yearly volume is split between the three strands; the three "
+            "add up to the volume."
+        ),
+    )
+    group_by_parcours = forms.BooleanField(
+        label=_("Group pupils by their terminale parcours (insertion / further studies)"),
+        required=False,
+    )
+
+    def __init__(self, *args, level: Level | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if level is not None and not level.has_parcours:
+            del self.fields["group_by_parcours"]
 
 
 class LevelSchemesForm(VersionedForm):
-    """A coordinator of the level changes only this rule (the head has the whole form)."""
+    """A coordinator of the level changes only the grouping rules (the head has the whole
+    form); the parcours rule only on a terminale."""
 
     separate_schemes = LevelSettingsForm.base_fields["separate_schemes"]
+    group_by_parcours = LevelSettingsForm.base_fields["group_by_parcours"]
+
+    def __init__(self, *args, level: Level | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if level is not None and not level.has_parcours:
+            del self.fields["group_by_parcours"]
 
 
 class LevelMappingForm(VersionedForm):

@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from appui.core import hours as core_hours
 from appui.core import needs as core_needs
+from appui.core import parcours as core_parcours
 from appui.core.io import mef as core_mef
 from appui.core.io import values as core_values
 from appui.core.text import fold
@@ -34,6 +36,40 @@ class Academy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AcademyMembership(models.Model):
+    """What one user may do across one académie: every school of the académie, now and later.
+
+    An inspector (IEN, rectorat) reads the académie's aggregated indicators for each of its
+    schools, never a pupil's name; an administrator also adds the académie's schools (a
+    SIECLE import of a UAI not yet in appui creates the school, see docs/imports.md).
+    """
+
+    class Role(models.TextChoices):
+        INSPECTOR = "inspector", _("inspector")
+        ADMINISTRATOR = "administrator", _("académie administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_memberships"
+    )
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        _("role"), max_length=15, choices=Role.choices, default=Role.INSPECTOR
+    )
+
+    class Meta:
+        verbose_name = _("académie membership")
+        verbose_name_plural = _("académie memberships")
+        ordering = ["academy", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "academy", "role"], name="unique_academy_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.academy.code}"
 
 
 class School(models.Model):
@@ -216,6 +252,38 @@ class Level(models.Model):
     separate_schemes = models.BooleanField(
         _("keep special schemes apart in need groups"), default=True
     )
+    # How the yearly volume is split between the three strands (seed 000, « Les trois volets
+    # du dispositif d'accompagnement »): the school's choice, optional; when set, the three
+    # add up to ``ap_hours`` (the rule is ``appui.core.hours.HourVolume``).
+    consolidation_hours = models.DecimalField(
+        _("consolidation hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    personalised_hours = models.DecimalField(
+        _("personalised support hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    orientation_hours = models.DecimalField(
+        _("orientation hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    # Terminale: need groups keep pupils of the two parcours (insertion / further studies)
+    # apart (seed 001); off by default, the coordinator switches it on.
+    group_by_parcours = models.BooleanField(
+        _("group pupils by their terminale parcours"), default=False
+    )
     # Audit, as other changes: who last changed the row and when (set by services).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -232,6 +300,42 @@ class Level(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def strand_split(self) -> core_hours.ByStrand | None:
+        """The planned minutes per strand, or None when the school set no split."""
+        parts = (self.consolidation_hours, self.personalised_hours, self.orientation_hours)
+        if any(part is None for part in parts):
+            return None
+        return core_hours.ByStrand(*(core_hours.hours_to_minutes(part) for part in parts))
+
+    @property
+    def has_parcours(self) -> bool:
+        """Whether its pupils choose a terminale parcours (Bac Pro terminale)."""
+        return core_parcours.has_parcours(self.track, self.year_in_cycle)
+
+    def hour_volume(self) -> core_hours.HourVolume:
+        """The level's yearly volume with its split; raises ``ValueError`` (French message)
+        when the split does not add up to the volume."""
+        return core_hours.HourVolume(
+            level=str(self.pk),
+            label=self.name,
+            due_minutes=core_hours.hours_to_minutes(self.ap_hours),
+            reference=self.hours_reference,
+            split=self.strand_split,
+            official=False,
+        )
+
+    def clean(self) -> None:
+        parts = (self.consolidation_hours, self.personalised_hours, self.orientation_hours)
+        if any(part is not None for part in parts) and any(part is None for part in parts):
+            raise ValidationError(
+                _("Give the hours of the three strands, or leave all three empty.")
+            )
+        try:
+            self.hour_volume()
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
 
     def matches_mef(self, mef: str) -> bool:
         mask = self.mef_mask
@@ -428,6 +532,16 @@ class Student(PostalAddress):
         return self.exit_date is not None
 
 
+class Parcours(models.TextChoices):
+    # Values from the core vocabulary (appui.core.parcours.Parcours); labels here.
+    UNDECIDED = core_parcours.Parcours.UNDECIDED.value, _("not chosen yet")
+    INSERTION = core_parcours.Parcours.INSERTION.value, _("preparing for professional insertion")
+    FURTHER_STUDIES = (
+        core_parcours.Parcours.FURTHER_STUDIES.value,
+        _("preparing for further studies"),
+    )
+
+
 class Enrolment(models.Model):
     """A pupil's year in the school: their division (or none), MEF, scheme, entry and exit.
 
@@ -457,6 +571,14 @@ class Enrolment(models.Model):
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
     # Same level as the year before (SIECLE has no repeater flag in every BEE version).
     repeating = models.BooleanField(_("repeating the year"), default=False)
+    # Terminale parcours personnalisé (seed 001): chosen each year, with who set it and when.
+    parcours = models.CharField(
+        _("terminale parcours"), max_length=20, choices=Parcours.choices, blank=True, default=""
+    )
+    parcours_set_at = models.DateTimeField(_("parcours set at"), null=True, blank=True)
+    parcours_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("enrolment")

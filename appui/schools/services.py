@@ -249,8 +249,14 @@ def level_settings_save(
     hours_reference: str,
     has_ap: bool,
     separate_schemes: bool,
+    group_by_parcours: bool = False,
+    consolidation_hours: Decimal | None = None,
+    personalised_hours: Decimal | None = None,
+    orientation_hours: Decimal | None = None,
 ) -> Level:
-    """Save a level's AP settings, refused (``EditConflict``) if it changed meanwhile."""
+    """Save a level's AP settings, refused (``EditConflict``) if it changed meanwhile. The
+    split between the three strands is optional; when given it must add up to the volume
+    (``Level.clean``). A level without AP keeps no split."""
     return _audited_update(
         level,
         version=version,
@@ -259,17 +265,30 @@ def level_settings_save(
         hours_reference=hours_reference,
         has_ap=has_ap,
         separate_schemes=separate_schemes,
+        group_by_parcours=group_by_parcours,
+        consolidation_hours=consolidation_hours if has_ap else None,
+        personalised_hours=personalised_hours if has_ap else None,
+        orientation_hours=orientation_hours if has_ap else None,
     )
 
 
 @transaction.atomic
 def level_separate_schemes_set(
-    *, level: Level, version: str, user: User, separate_schemes: bool
+    *,
+    level: Level,
+    version: str,
+    user: User,
+    separate_schemes: bool,
+    group_by_parcours: bool | None = None,
 ) -> Level:
-    """Whether need groups keep special schemes (SEGPA, ULIS, UPE2A) apart on this level: the
-    one setting a coordinator of the level may change (the head changes it with the others).
-    Refused (``EditConflict``) if the level changed meanwhile."""
-    return _audited_update(level, version=version, user=user, separate_schemes=separate_schemes)
+    """Whether need groups keep special schemes (SEGPA, ULIS, UPE2A) apart on this level, and
+    (``group_by_parcours``, None: unchanged) the two terminale parcours: the grouping rules a
+    coordinator of the level may change (the head changes them with the others). Refused
+    (``EditConflict``) if the level changed meanwhile."""
+    rules = {"separate_schemes": separate_schemes}
+    if group_by_parcours is not None:
+        rules["group_by_parcours"] = group_by_parcours
+    return _audited_update(level, version=version, user=user, **rules)
 
 
 @transaction.atomic

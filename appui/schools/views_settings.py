@@ -260,8 +260,13 @@ def _level_form(
             "ap_hours": level.ap_hours,
             "hours_reference": level.hours_reference,
             "separate_schemes": level.separate_schemes,
+            "consolidation_hours": level.consolidation_hours,
+            "personalised_hours": level.personalised_hours,
+            "orientation_hours": level.orientation_hours,
+            "group_by_parcours": level.group_by_parcours,
             "version": version,
         },
+        level=level,
     )
 
 
@@ -296,7 +301,12 @@ def _level_schemes_form(access: SchoolAccess, level: Level, version: str):
     """A coordinator of the level sets its special schemes rule (the head, in its form)."""
     if not access.is_head and access.can_coordinate_level(level.pk):
         return LevelSchemesForm(
-            initial={"separate_schemes": level.separate_schemes, "version": version}
+            initial={
+                "separate_schemes": level.separate_schemes,
+                "group_by_parcours": level.group_by_parcours,
+                "version": version,
+            },
+            level=level,
         )
     return None
 
@@ -306,7 +316,7 @@ def _level_schemes_save(request, access: SchoolAccess, level: Level):
     schemes apart; the rest of the level stays the head's."""
     if not access.can_coordinate_level(level.pk):
         raise PermissionDenied
-    form = LevelSchemesForm(request.POST)
+    form = LevelSchemesForm(request.POST, level=level)
     if form.is_valid():
         try:
             services.level_separate_schemes_set(

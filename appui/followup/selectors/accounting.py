@@ -18,13 +18,19 @@ from .sessions import monday_of
 
 
 def level_volume(level: Level) -> hours.HourVolume:
-    return hours.HourVolume(
-        level=str(level.pk),
-        label=level.name,
-        due_minutes=hours.hours_to_minutes(level.ap_hours),
-        reference=level.hours_reference,
-        official=False,
-    )
+    """The level's yearly volume with its split between the strands. A split that no
+    longer adds up (the volume was changed by an import since) is left out, not fatal: the
+    settings page refuses it at the next save."""
+    try:
+        return level.hour_volume()
+    except ValueError:
+        return hours.HourVolume(
+            level=str(level.pk),
+            label=level.name,
+            due_minutes=hours.hours_to_minutes(level.ap_hours),
+            reference=level.hours_reference,
+            official=False,
+        )
 
 
 def remaining_slot_weeks(level: Level, today: dt.date) -> tuple[int, int]:
@@ -124,9 +130,12 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
     )
     divisions = {d.pk: d for d in Division.objects.filter(pk__in=report.divisions)}
     current = [h for pk, h in report.students.items() if pk in roster_ids]
+    # Per strand: planned by the level's split (None without one), scheduled (sessions not
+    # cancelled) and delivered, as ranges over the level's pupils.
     strands = [
         {
             "strand": strand,
+            "split": volume.split.get(strand) if volume.split else None,
             "planned": hours.MinuteRange.of(h.planned.get(strand) for h in current),
             "delivered": hours.MinuteRange.of(h.delivered.get(strand) for h in current),
         }
