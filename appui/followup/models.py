@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appui.core import hours as core_hours
 from appui.core import scales as core_scales
-from appui.planning.models import Group
+from appui.planning.models import Group, Partner, Resource
 from appui.schools.models import Period, Staff, Student
 
 
@@ -51,6 +51,14 @@ class Session(models.Model):
         _("co-evaluation open"),
         default=False,
         help_text=_("Students of the group may assess a classmate's progress."),
+    )
+    # Partners who came and resources used in this session (seed 001), beside those of the
+    # whole module (``Module.partners``/``resources``).
+    partners = models.ManyToManyField(
+        Partner, related_name="sessions", verbose_name=_("partners"), blank=True
+    )
+    resources = models.ManyToManyField(
+        Resource, related_name="sessions", verbose_name=_("resources"), blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -7,7 +7,7 @@ groups mixing divisions of a level, re-formed every period, never frozen (002, 0
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +87,75 @@ class Slot(models.Model):
             raise ValidationError(_("A slot must end after it starts."))
 
 
+class Partner(models.Model):
+    """An organisation outside the school that takes part in AP modules or sessions: France
+    Travail and the missions locales (Avenir Pro in terminale), companies, associations (seed
+    001: « la mobilisation de partenaires extérieurs à l'établissement »)."""
+
+    class Kind(models.TextChoices):
+        FRANCE_TRAVAIL = "france_travail", _("France Travail")
+        MISSION_LOCALE = "mission_locale", _("mission locale")
+        COMPANY = "entreprise", _("company")
+        ASSOCIATION = "association", _("association")
+        OTHER = "autre", _("other partner")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    contact = models.CharField(
+        _("contact"),
+        max_length=300,
+        blank=True,
+        help_text=_("Person to contact, e-mail or phone (never shown on public pages)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="unique_partner_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    """A resource mobilised in AP: the Avenir(s) platform, a website, a document, a tool (seed
+    001: « les ressources de la plateforme Avenir… les autres ressources mobilisables »)."""
+
+    class Kind(models.TextChoices):
+        AVENIRS = "avenirs", _("Avenir(s) platform")
+        WEBSITE = "site", _("website")
+        DOCUMENT = "document", _("document")
+        TOOL = "outil", _("digital tool")
+        OTHER = "autre", _("other resource")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(
+        _("address (URL)"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "title"], name="unique_resource_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Module(models.Model):
     """A short sequence with one precise objective, reusable across periods and years."""
 
@@ -118,6 +187,29 @@ class Module(models.Model):
     )
     room_needs = models.CharField(_("room needs"), max_length=200, blank=True)
     active = models.BooleanField(_("offered"), default=True)
+    partners = models.ManyToManyField(
+        Partner, related_name="modules", verbose_name=_("partners"), blank=True
+    )
+    resources = models.ManyToManyField(
+        Resource, related_name="modules", verbose_name=_("resources"), blank=True
+    )
+    # « Action remarquable » (seed 000: actions « remarquables, innovantes, inspirantes »
+    # valued on the school's site): a public page at /actions/<public_slug>/ while
+    # ``remarkable`` is on and ``public_since`` is set (the coordinator published it).
+    remarkable = models.BooleanField(
+        _("remarkable action"),
+        default=False,
+        help_text=_("An innovative, inspiring action the school may show on a public page."),
+    )
+    public_summary = models.TextField(
+        _("public description"),
+        blank=True,
+        help_text=_("Shown on the public page: describe the action without naming anyone."),
+    )
+    public_slug = models.SlugField(
+        _("public address"), max_length=80, unique=True, null=True, blank=True, editable=False
+    )
+    public_since = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("module")
@@ -132,6 +224,11 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether its public page is shown: a remarkable action the coordinator published."""
+        return self.remarkable and self.public_since is not None and bool(self.public_slug)
 
     @property
     def sessions_warning(self) -> bool:
