@@ -12,3 +12,6 @@ class TutoringConfig(AppConfig):
 
         # This app's partials on the school pages (see appui.schools.panels).
         panels.register("student_detail", "tutoring/_portfolio.html", order=30)
+        # Study help: the pupil's (or guardian's) next sign-ups, the supervisor's slots.
+        panels.register("home", "tutoring/_study_help_home.html", order=20)
+        panels.register("home_staff", "tutoring/_study_help_staff.html", order=30)

@@ -2,9 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appui.schools.models import Level, Staff
 from appui.schools.services import row_version
 
-from .models import MAX_TUTEES_LIMIT, Tutor, TutoringPolicy, TutorMeeting
+from .models import (
+    MAX_TUTEES_LIMIT,
+    STUDY_HELP_MAX_SEATS,
+    Tutor,
+    TutoringPolicy,
+    TutorMeeting,
+)
 
 
 class PolicyForm(forms.ModelForm):
@@ -65,3 +72,67 @@ class MeetingForm(forms.ModelForm):
 
 class EndForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class StudyHelpSlotForm(forms.Form):
+    """Open a study-help slot, once or every week until a date (« tous les mardis … »)."""
+
+    first_date = forms.DateField(
+        label=_("Date (first one when repeated)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    last_date = forms.DateField(
+        label=_("Repeat every week until"),
+        required=False,
+        help_text=_(
+            "Leave empty for a single slot. School holidays and public holidays are skipped."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    theme = forms.CharField(
+        label=_("Subject or theme"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, e.g. « Maths » or « Méthodes de travail »."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Seats"), min_value=1, max_value=STUDY_HELP_MAX_SEATS, initial=12
+    )
+    supervisors = forms.ModelMultipleChoiceField(
+        label=_("Supervised by"), queryset=Staff.objects.none()
+    )
+    levels = forms.ModelMultipleChoiceField(
+        label=_("Open to levels"),
+        queryset=Level.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: open to every level."),
+    )
+
+    def __init__(self, *args, staff=None, levels=None, levels_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff is not None:
+            self.fields["supervisors"].queryset = staff
+        if levels is not None:
+            self.fields["levels"].queryset = levels
+        if levels_required:
+            # A coordinator limited to levels opens slots for those levels only.
+            self.fields["levels"].required = True
+            self.fields["levels"].help_text = _("Slots you open are for your levels.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The slot ends after it starts."))
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last and last < first:
+            self.add_error("last_date", _("The last date comes before the first one."))
+        return data

@@ -21,9 +21,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from appui.schools.models import SchoolYear, Staff, Student
+from appui.core import hours as core_hours
+from appui.schools.models import Level, SchoolYear, Staff, Student
 
 MAX_TUTEES_LIMIT = 30
+STUDY_HELP_MAX_SEATS = 200
 
 
 class TutoringPolicy(models.Model):
@@ -167,3 +169,95 @@ class TutorMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tutorship} — {self.date:%d/%m/%Y}"
+
+
+# --------------------------------------------------------------------------- study help
+
+
+class StudyHelpSlot(models.Model):
+    """An open study-help slot outside class that pupils sign up for (seed 000, « Modalités »:
+    « Une aide au travail personnel hors la classe est-elle mise en place ? Quelle en est
+    l'organisation ? »).
+
+    The room is a name: planning's rooms belong to a higher layer than tutoring. ``taken``
+    counts the sign-ups; the services change it with one conditional ``UPDATE`` (``taken <
+    capacity``), and the database refuses a row with more seats taken than offered, so two
+    pupils taking the last seat at once never both get it.
+    """
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="study_help_slots")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    theme = models.CharField(_("subject or theme"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(STUDY_HELP_MAX_SEATS)]
+    )
+    taken = models.PositiveSmallIntegerField(_("seats taken"), default=0)
+    supervisors = models.ManyToManyField(
+        Staff, related_name="study_help_slots", verbose_name=_("supervised by")
+    )
+    # No level: open to every pupil of the school.
+    levels = models.ManyToManyField(
+        Level, blank=True, related_name="study_help_slots", verbose_name=_("open to levels")
+    )
+    # The slots created together by one weekly repetition share it.
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("study-help slot")
+        verbose_name_plural = _("study-help slots")
+        ordering = ["date", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("capacity")), name="study_help_within_capacity"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="study_help_capacity_1"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="study_help_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "date"], name="study_help_year_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
+class StudyHelpSignup(models.Model):
+    """A pupil signed up for a study-help slot, and their attendance once it started."""
+
+    class Status(models.TextChoices):
+        # Values from the core vocabulary (appui.core.hours.Attendance), as follow-up's.
+        PRESENT = core_hours.Attendance.PRESENT.value, _("present")
+        ABSENT = core_hours.Attendance.ABSENT.value, _("absent")
+        EXCUSED = core_hours.Attendance.EXCUSED.value, _("excused")
+
+    slot = models.ForeignKey(StudyHelpSlot, on_delete=models.CASCADE, related_name="signups")
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="study_help_signups"
+    )
+    signed_up_at = models.DateTimeField(auto_now_add=True)
+    attendance = models.CharField(_("attendance"), max_length=8, choices=Status.choices, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("study-help sign-up")
+        verbose_name_plural = _("study-help sign-ups")
+        ordering = ["slot__date", "slot__start_time", "student__last_name", "student__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "student"], name="one_signup_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.slot}"

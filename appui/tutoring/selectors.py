@@ -1,12 +1,15 @@
 """Reads of the tutoring app."""
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from appui.core.indicators import tutor_allowance
-from appui.schools.models import SchoolYear, Student, Teaching
+from appui.schools.models import SchoolYear, Staff, Student, Teaching
 from appui.schools.selectors import current_students, current_year
 
-from .models import Tutor, TutorMeeting, Tutorship
+from .models import StudyHelpSignup, StudyHelpSlot, Tutor, TutorMeeting, Tutorship
 from .services import policy_for
 from .suggest import Pupil, Seat, suggest
 
@@ -169,3 +172,112 @@ def allowances(year: SchoolYear) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------------- study help
+
+
+def study_help_when(now: dt.datetime, prefix: str = "") -> dict[str, Q]:
+    """Filters on a slot (``prefix``: the path to it, e.g. ``"slot__"``) against ``now``."""
+    local = timezone.localtime(now)
+    today, time = local.date(), local.time()
+
+    def on(**lookups) -> Q:
+        return Q(**{prefix + key: value for key, value in lookups.items()})
+
+    return {
+        "not_started": on(date__gt=today) | on(date=today, start_time__gt=time),
+        "started": on(date__lt=today) | on(date=today, start_time__lte=time),
+        "not_ended": on(date__gt=today) | on(date=today, end_time__gt=time),
+    }
+
+
+def study_help_slots(year: SchoolYear, staff: Staff | None = None) -> QuerySet[StudyHelpSlot]:
+    """The year's slots (those ``staff`` supervises when given), with their supervisors,
+    levels and the sign-ups still without attendance."""
+    slots = StudyHelpSlot.objects.filter(year=year)
+    if staff is not None:
+        slots = slots.filter(supervisors=staff)
+    return slots.prefetch_related("supervisors", "levels").annotate(
+        unrecorded=Count("signups", filter=Q(signups__attendance=""))
+    )
+
+
+def study_help_open_for(student: Student, now: dt.datetime) -> list[StudyHelpSlot]:
+    """The slots not started yet that the pupil may take: of their school's current year,
+    open to their level; each with ``signup`` (the pupil's sign-up or None)."""
+    year = current_year(student.school)
+    if year is None:
+        return []
+    level_id = student.division.level_id if student.division is not None else None
+    open_to = Q(levels__isnull=True)
+    if level_id is not None:
+        open_to |= Q(levels=level_id)
+    slots = list(
+        StudyHelpSlot.objects.filter(year=year)
+        .filter(study_help_when(now)["not_started"])
+        .filter(pk__in=StudyHelpSlot.objects.filter(open_to).values("pk"))
+        .prefetch_related("supervisors", "levels")
+        .order_by("date", "start_time", "pk")[:60]
+    )
+    mine = {
+        s.slot_id: s
+        for s in StudyHelpSignup.objects.filter(student=student, slot__in=[x.pk for x in slots])
+    }
+    for slot in slots:
+        slot.signup = mine.get(slot.pk)
+    return slots
+
+
+def study_help_signups_of(
+    students, now: dt.datetime, *, upcoming: bool = True, limit: int | None = None
+) -> QuerySet[StudyHelpSignup]:
+    """The pupils' sign-ups of slots not ended yet (``upcoming``, soonest first) or ended
+    (latest first)."""
+    not_ended = study_help_when(now, "slot__")["not_ended"]
+    signups = StudyHelpSignup.objects.filter(student__in=students).select_related("slot", "student")
+    if upcoming:
+        signups = signups.filter(not_ended).order_by(
+            "slot__date", "slot__start_time", "student__last_name"
+        )
+    else:
+        signups = signups.exclude(not_ended).order_by(
+            "-slot__date", "-slot__start_time", "student__last_name"
+        )
+    return signups[:limit] if limit else signups
+
+
+def study_help_supervisor_home(staff: Staff, now: dt.datetime) -> dict:
+    """For the staff home: the supervisor's slots with attendance to take (started, some
+    sign-up unrecorded) and their next slots."""
+    slots = StudyHelpSlot.objects.filter(supervisors=staff)
+    to_record = (
+        slots.filter(study_help_when(now)["started"], signups__attendance="")
+        .distinct()
+        .order_by("-date", "-start_time")[:5]
+    )
+    upcoming = slots.filter(study_help_when(now)["not_started"]).order_by("date", "start_time")[:3]
+    return {"to_record": list(to_record), "upcoming": list(upcoming)}
+
+
+def study_help_summary(year: SchoolYear) -> dict:
+    """The school's figures of the year's study help: slots, seats offered, sign-ups, pupils
+    who signed up, attendance recorded, present, and the attendance rate (present among the
+    recorded, in %, None before any call)."""
+    slots = StudyHelpSlot.objects.filter(year=year).aggregate(
+        slots=Count("pk"), seats=Sum("capacity")
+    )
+    signups = StudyHelpSignup.objects.filter(slot__year=year).aggregate(
+        signups=Count("pk"),
+        pupils=Count("student", distinct=True),
+        recorded=Count("pk", filter=~Q(attendance="")),
+        present=Count("pk", filter=Q(attendance=StudyHelpSignup.Status.PRESENT)),
+        excused=Count("pk", filter=Q(attendance=StudyHelpSignup.Status.EXCUSED)),
+    )
+    recorded = signups["recorded"]
+    return {
+        "slots": slots["slots"],
+        "seats": slots["seats"] or 0,
+        **signups,
+        "attendance_rate": round(100 * signups["present"] / recorded) if recorded else None,
+    }

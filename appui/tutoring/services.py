@@ -1,17 +1,28 @@
 """Writes of the tutoring app. Every rule of seed 003 that can be checked is checked here."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appui.audit import trail
-from appui.schools.models import Enrolment, Membership, SchoolYear, Staff, Student
+from appui.core.calendar import school_days
+from appui.schools.models import Enrolment, Level, Membership, SchoolYear, Staff, Student
 from appui.schools.services import lock_row_version
 
-from .models import Tutor, TutoringPolicy, TutorMeeting, Tutorship
+from .models import (
+    StudyHelpSignup,
+    StudyHelpSlot,
+    Tutor,
+    TutoringPolicy,
+    TutorMeeting,
+    Tutorship,
+)
 
 
 def policy_for(year: SchoolYear) -> TutoringPolicy:
@@ -339,3 +350,193 @@ def tutorship_decline(*, tutorship: Tutorship) -> None:
     deleted, _detail = Tutorship.objects.filter(pk=tutorship.pk, proposed=True).delete()
     if not deleted:
         raise ValidationError(_("Only a proposed tutorship can be declined."))
+
+
+# --------------------------------------------------------------------------- study help
+
+# A weekly repetition makes at most this many slots (a school year has about 36 weeks).
+STUDY_HELP_MAX_REPEAT = 45
+
+
+def study_help_start(slot: StudyHelpSlot) -> dt.datetime:
+    """When the slot starts, in the school's time zone (the project's ``TIME_ZONE``)."""
+    return timezone.make_aware(dt.datetime.combine(slot.date, slot.start_time))
+
+
+def study_help_has_started(slot: StudyHelpSlot, now: dt.datetime) -> bool:
+    return now >= study_help_start(slot)
+
+
+def study_help_dates(*, year: SchoolYear, first: dt.date, last: dt.date | None) -> list[dt.date]:
+    """``first``, or every week on ``first``'s weekday from ``first`` to ``last`` skipping the
+    school holidays and public holidays of the school's zone (« tous les mardis du … au … »)."""
+    if last is None or last == first:
+        return [first]
+    if last < first:
+        raise ValidationError(_("The last date comes before the first one."))
+    return list(school_days(year.school.holiday_zone, first, last, first.weekday()))
+
+
+@transaction.atomic
+def study_help_slots_create(
+    *,
+    year: SchoolYear,
+    first_date: dt.date,
+    last_date: dt.date | None = None,
+    start_time: dt.time,
+    end_time: dt.time,
+    capacity: int,
+    supervisors: list[Staff],
+    levels: list[Level] | None = None,
+    room: str = "",
+    theme: str = "",
+    user=None,
+    today: dt.date,
+) -> list[StudyHelpSlot]:
+    """Open one study-help slot on ``first_date``, or one a week until ``last_date``."""
+    levels = list(levels or [])
+    if not supervisors:
+        raise ValidationError(_("Choose at least one staff member to supervise the slot."))
+    if any(s.school_id != year.school_id or s.exit_date is not None for s in supervisors):
+        raise ValidationError(_("Supervisors are present staff members of the school."))
+    if any(level.year_id != year.pk for level in levels):
+        raise ValidationError(_("These levels belong to another school year."))
+    if end_time <= start_time:
+        raise ValidationError(_("The slot ends after it starts."))
+    if first_date < today:
+        raise ValidationError(_("A study-help slot is opened for today or a later day."))
+    dates = study_help_dates(year=year, first=first_date, last=last_date)
+    if not dates:
+        raise ValidationError(_("No school day in these dates: every week falls in holidays."))
+    if dates[0] < year.start_date or dates[-1] > year.end_date:
+        raise ValidationError(_("The dates lie outside the school year."))
+    if len(dates) > STUDY_HELP_MAX_REPEAT:
+        raise ValidationError(
+            _("At most %(count)s slots at once: shorten the repetition.")
+            % {"count": STUDY_HELP_MAX_REPEAT}
+        )
+    series = uuid.uuid4() if len(dates) > 1 else None
+    slots = []
+    for day in dates:
+        slot = StudyHelpSlot(
+            year=year,
+            date=day,
+            start_time=start_time,
+            end_time=end_time,
+            capacity=capacity,
+            room=room.strip(),
+            theme=theme.strip(),
+            series=series,
+            created_by=user,
+        )
+        slot.full_clean()
+        slot.save()
+        slot.supervisors.set(supervisors)
+        slot.levels.set(levels)
+        slots.append(slot)
+    return slots
+
+
+@transaction.atomic
+def study_help_slot_delete(
+    *, slot: StudyHelpSlot, now: dt.datetime, following: bool = False
+) -> int:
+    """Remove a slot that has not started (its sign-ups with it); with ``following``, also
+    the later slots of its weekly series that have not started. Returns the slots removed."""
+    slot = StudyHelpSlot.objects.select_for_update().get(pk=slot.pk)
+    if study_help_has_started(slot, now):
+        raise ValidationError(_("This slot has started: it stays, with its attendance."))
+    doomed = [slot.pk]
+    if following and slot.series is not None:
+        doomed += [
+            other.pk
+            for other in StudyHelpSlot.objects.select_for_update().filter(
+                series=slot.series, date__gt=slot.date
+            )
+            if not study_help_has_started(other, now)
+        ]
+    StudyHelpSlot.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+def study_help_level_ok(slot: StudyHelpSlot, student: Student) -> bool:
+    """Whether the slot is open to the pupil's level (a slot without level is open to all)."""
+    level_ids = {level.pk for level in slot.levels.all()}
+    if not level_ids:
+        return True
+    division = student.division
+    return division is not None and division.level_id in level_ids
+
+
+@transaction.atomic
+def study_help_signup(
+    *, slot: StudyHelpSlot, student: Student, now: dt.datetime
+) -> StudyHelpSignup:
+    """Sign the pupil up for a slot that has not started, if a seat is left.
+
+    The seat is taken by one conditional ``UPDATE`` (``taken < capacity``) under a lock on the
+    slot's row: of two pupils taking the last seat at once, the second finds it taken.
+    """
+    slot = StudyHelpSlot.objects.select_for_update().select_related("year").get(pk=slot.pk)
+    if student.school_id != slot.year.school_id:
+        raise ValidationError(_("This student belongs to another school."))
+    if student.exit_date is not None:
+        raise ValidationError(_("This student has left the school."))
+    if study_help_has_started(slot, now):
+        raise ValidationError(_("This slot has started: sign-ups are closed."))
+    if not study_help_level_ok(slot, student):
+        raise ValidationError(_("This slot is not open to your level."))
+    if StudyHelpSignup.objects.filter(slot=slot, student=student).exists():
+        raise ValidationError(_("You are already signed up for this slot."))
+    taken = StudyHelpSlot.objects.filter(pk=slot.pk, taken__lt=F("capacity")).update(
+        taken=F("taken") + 1
+    )
+    if not taken:
+        raise ValidationError(_("This slot is full."))
+    signup = StudyHelpSignup(slot=slot, student=student)
+    signup.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            signup.save()
+    except IntegrityError as error:
+        # The same pupil signed up at the same moment from another tab.
+        raise ValidationError(_("You are already signed up for this slot.")) from error
+    return signup
+
+
+@transaction.atomic
+def study_help_cancel(*, signup: StudyHelpSignup, now: dt.datetime) -> None:
+    """The pupil withdraws until the slot starts; the seat is free again."""
+    slot = StudyHelpSlot.objects.select_for_update().get(pk=signup.slot_id)
+    if study_help_has_started(slot, now):
+        raise ValidationError(_("This slot has started: the sign-up can no longer be cancelled."))
+    deleted, _detail = StudyHelpSignup.objects.filter(pk=signup.pk).delete()
+    if deleted:
+        StudyHelpSlot.objects.filter(pk=slot.pk).update(taken=F("taken") - 1)
+
+
+@transaction.atomic
+def study_help_attendance_set(
+    *, slot: StudyHelpSlot, marks: dict[int, str], user=None, now: dt.datetime
+) -> int:
+    """Record the attendance of the pupils signed up (``marks``: student id → status), once
+    the slot has started. Returns the sign-ups changed."""
+    slot = StudyHelpSlot.objects.select_for_update().get(pk=slot.pk)
+    if not study_help_has_started(slot, now):
+        raise ValidationError(_("Attendance is taken once the slot has started."))
+    signups = {s.student_id: s for s in slot.signups.select_for_update()}
+    if set(marks) - set(signups):
+        raise ValidationError(_("Only the pupils signed up for the slot have an attendance."))
+    valid = set(StudyHelpSignup.Status.values) | {""}
+    changed = []
+    for student_id, status in marks.items():
+        if status not in valid:
+            raise ValidationError(_("Unknown attendance: %(value)s.") % {"value": status})
+        signup = signups[student_id]
+        if signup.attendance != status:
+            signup.attendance = status
+            signup.attendance_by = user
+            changed.append(signup)
+    for signup in changed:
+        signup.save(update_fields=["attendance", "attendance_by"])
+    return len(changed)

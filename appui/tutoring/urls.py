@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_study_help
 
 app_name = "tutoring"
 
@@ -28,4 +28,19 @@ urlpatterns = [
         name="proposal-decline",
     ),
     path("tutorat/eleves/<int:pk>/", views.student_tutoring, name="student"),
+]
+
+urlpatterns += [
+    path("etude/", views_study_help.slot_list, name="study-help"),
+    path("etude/nouveau/", views_study_help.slot_create, name="study-help-create"),
+    path("etude/<int:pk>/", views_study_help.slot_detail, name="study-help-detail"),
+    path("etude/<int:pk>/appel/", views_study_help.slot_attendance, name="study-help-attendance"),
+    path("etude/<int:pk>/supprimer/", views_study_help.slot_delete, name="study-help-delete"),
+    path("etude/<int:pk>/inscription/", views_study_help.signup, name="study-help-signup"),
+    path("etude/inscriptions/", views_study_help.pupil_page, name="study-help-pupil"),
+    path(
+        "etude/inscriptions/<int:pk>/annuler/",
+        views_study_help.cancel,
+        name="study-help-cancel",
+    ),
 ]
