@@ -53,7 +53,9 @@ Results marked absent, exempt or not evaluated carry no information and are igno
 
 The package, by step: ``vocabulary`` (enums), ``records`` (inputs and the profile),
 ``rules`` (what the rules know of the framework), ``compute`` (R1–R7), ``keys`` (the solver key
-``C+`` of a deepening need) and ``consumers`` (what the solver and charts read).
+``C+`` of a deepening need), ``consumers`` (what the solver and charts read) and ``strengths``
+(the positive summary pupils and families see first: strengths, progress, current goals, then
+what the pupil works on, without levels).
 
 Plain Python: this package never imports Django.
 """
@@ -70,6 +72,17 @@ from .records import (
     ResultRecord,
 )
 from .rules import DEFAULT_RULES, DEFAULT_TARGETS, NeedRules, ProjectTarget
+from .strengths import (
+    Measure,
+    MeasureSource,
+    ModuleGoal,
+    PositiveSummary,
+    Progress,
+    Strength,
+    WorkItem,
+    WorkNeed,
+    positive_summary,
+)
 from .vocabulary import (
     AMBITIOUS_PROJECTS,
     CampaignKind,
@@ -93,20 +106,29 @@ __all__ = [
     "EvidenceSource",
     "Interview",
     "LevelSummary",
+    "Measure",
+    "MeasureSource",
+    "ModuleGoal",
     "NeedKind",
     "NeedLevel",
     "NeedProfile",
     "NeedRules",
     "Observation",
+    "PositiveSummary",
+    "Progress",
     "Project",
     "ProjectTarget",
     "ResultRecord",
     "Signal",
+    "Strength",
+    "WorkItem",
+    "WorkNeed",
     "compute_profile",
     "compute_profiles",
     "level_summary",
     "need_key",
     "parse_need_key",
+    "positive_summary",
     "profile_history",
     "solver_needs",
 ]
