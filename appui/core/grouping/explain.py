@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..text import elide
-from .instance import Group, Instance, scheme_label
+from .instance import Group, Instance, parcours_label, scheme_label
 from .solution import Solution
 
 _ORDINALS = {2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième"}
@@ -65,6 +65,8 @@ def explain(instance: Instance, plan: Solution | Sequence[Group], student: str) 
             besides.append(f"ton vœu {wish_rank[g.module]} est respecté")
         if instance.separate_schemes and s.scheme:
             besides.append(f"avec les élèves du dispositif {scheme_label(s.scheme)}")
+        if instance.separate_parcours and s.parcours:
+            besides.append(f"avec les élèves de ton parcours ({parcours_label(s.parcours)})")
         together = sorted(partners & set(g.students))
         if together:
             besides.append(f"avec {', '.join(together)}, comme prévu")

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
-from .instance import Group, scheme_label
-from .prepare import Prepared
-from .validation import mixed_schemes
+from .instance import Group, parcours_label, scheme_label
+from .prepare import Prepared, key_parts
+from .validation import mixed_parcours, mixed_schemes
 
 
 def precheck(prep: Prepared) -> list[str]:
@@ -94,8 +94,8 @@ def precheck(prep: Prepared) -> list[str]:
 
 
 def _schemes(prep: Prepared) -> list[str]:
-    """Schemes kept apart: "together" lists and locked groups within one scheme, and in
-    each slot enough students of each scheme to fill a group of their own."""
+    """Schemes (and terminale parcours) kept apart: "together" lists and locked groups within
+    one kind, and in each slot enough students of each kind to fill a group of their own."""
     if not prep.mixed_schemes:
         return []
     out: list[str] = []
@@ -103,16 +103,25 @@ def _schemes(prep: Prepared) -> list[str]:
     for pair in prep.instance.together:
         schemes = {prep.scheme_of(s) for s in pair}
         if len(schemes) > 1:
+            kinds = ", ".join(_key_label(k) for k in sorted(schemes))
             out.append(
                 f"Les élèves {', '.join(pair)} doivent être ensemble mais relèvent de "
-                f"dispositifs différents ({', '.join(scheme_label(k) for k in sorted(schemes))})."
+                f"{_kinds(prep)} différents ({kinds})."
             )
-    for g in prep.instance.locked_groups:
-        message = mixed_schemes(
-            prep.instance, g, name=f"Groupe verrouillé {g.module} ({name[g.slot]})"
+    instance = prep.instance
+    checks = [
+        mixed
+        for mixed, on in (
+            (mixed_schemes, instance.separate_schemes),
+            (mixed_parcours, instance.separate_parcours),
         )
-        if message:
-            out.append(message)
+        if on
+    ]
+    for g in instance.locked_groups:
+        for mixed in checks:
+            message = mixed(instance, g, name=f"Groupe verrouillé {g.module} ({name[g.slot]})")
+            if message:
+                out.append(message)
     for t in prep.slot_ids:
         by_scheme: dict[str, list[str]] = defaultdict(list)
         for s in prep.free[t]:
@@ -130,13 +139,32 @@ def _schemes(prep: Prepared) -> list[str]:
                     f"Barrette {name[t]} : {len(members)} {who} {_scheme_name(k)} "
                     f"({', '.join(members)}), moins que la plus petite taille minimale de "
                     f"leurs modules ({smallest}) : ils ne peuvent pas former un groupe à "
-                    "part et les dispositifs ne se mélangent pas."
+                    f"part et les {_kinds(prep)} ne se mélangent pas."
                 )
     return out
 
 
-def _scheme_name(scheme: str) -> str:
-    return f"du dispositif {scheme_label(scheme)}" if scheme else "sans dispositif"
+def _scheme_name(key: str) -> str:
+    scheme, parcours = key_parts(key)
+    if parcours is None:
+        return f"du dispositif {scheme_label(scheme)}" if scheme else "sans dispositif"
+    named = f"du parcours {parcours_label(parcours)}" if parcours else "sans parcours choisi"
+    return f"{named} (dispositif {scheme_label(scheme)})" if scheme else named
+
+
+def _key_label(key: str) -> str:
+    scheme, parcours = key_parts(key)
+    if parcours is None:
+        return scheme_label(scheme)
+    named = f"parcours {parcours_label(parcours)}"
+    return f"{named}, dispositif {scheme_label(scheme)}" if scheme else named
+
+
+def _kinds(prep: Prepared) -> str:
+    """What is kept apart, for messages."""
+    if prep.instance.separate_parcours and prep.instance.separate_schemes:
+        return "dispositifs et parcours"
+    return "parcours" if prep.instance.separate_parcours else "dispositifs"
 
 
 def _slot_capacity(prep: Prepared, t: str) -> list[str]:
@@ -269,7 +297,7 @@ _RULE_MESSAGES = {
     "staff_limits": "le nombre maximal de groupes par intervenant sur la période",
     "module_limits": "le nombre maximal de groupes par module",
     "apart": "les élèves à séparer",
-    "schemes": "la séparation des dispositifs (SEGPA, ULIS, UPE2A)",
+    "schemes": "la séparation des dispositifs (SEGPA, ULIS, UPE2A) ou des parcours de terminale",
     "locks": "les verrous de la coordination",
 }
 

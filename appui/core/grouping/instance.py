@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from appui.core.io.mef import Scheme
+from appui.core.parcours import Parcours
 
 #: Special schemes a student may carry ("" is none); see ``Instance.separate_schemes``.
 SCHEMES: tuple[str, ...] = tuple(s.value for s in Scheme)
@@ -28,6 +29,16 @@ SCHEMES: tuple[str, ...] = tuple(s.value for s in Scheme)
 def scheme_label(scheme: str) -> str:
     """French name of a scheme, for messages ("sans dispositif" for none)."""
     return Scheme(scheme).label if scheme else "sans dispositif"
+
+
+#: Terminale parcours a student may carry ("" is not chosen yet); see
+#: ``Instance.separate_parcours``.
+PARCOURS: tuple[str, ...] = tuple(p.value for p in Parcours)
+
+
+def parcours_label(parcours: str) -> str:
+    """French name of a terminale parcours, for messages."""
+    return Parcours(parcours).label
 
 
 #: Need levels run from 0 (no need) to 3 (strong need).
@@ -56,6 +67,10 @@ class Student:
     #: Special scheme (``Scheme`` value: "" none, "segpa", "ulis", "upe2a"); when the
     #: instance keeps schemes apart, no group mixes pupils of different schemes.
     scheme: str = ""
+    #: Terminale parcours (``Parcours`` value: "" not chosen, "insertion",
+    #: "further_studies"); when the instance keeps parcours apart, no group mixes pupils of
+    #: different parcours (pupils who have not chosen form a third kind).
+    parcours: str = ""
 
     def level(self, competency: str | None) -> int:
         """Need level for a competency (0 when unknown or for modules without a competency)."""
@@ -319,6 +334,9 @@ class Instance:
     #: No group mixes students of different special schemes (SEGPA, ULIS, UPE2A and none):
     #: need groups must not mix different kinds of need (circulaire de rentrée 2025).
     separate_schemes: bool = False
+    #: No group mixes students of different terminale parcours (insertion, further studies,
+    #: not chosen): the level's « regrouper selon le parcours de terminale » (seed 001).
+    separate_parcours: bool = False
 
     def __post_init__(self) -> None:
         errors = _check(self)
@@ -373,6 +391,8 @@ class Instance:
         data["competencies"] = list(self.competencies)
         if self.separate_schemes:
             data["separate_schemes"] = True
+        if self.separate_parcours:
+            data["separate_parcours"] = True
         if self.competency_labels:
             data["competency_labels"] = dict(self.competency_labels)
         data["students"] = [_student_to_dict(s) for s in self.students]
@@ -450,8 +470,11 @@ def describe_error(error: BaseException) -> str:
 TOP_KEYS = (
     "name", "competencies", "competency_labels", "students", "slots", "modules", "together",
     "apart", "previous_groups", "locked", "locked_groups", "weights", "separate_schemes",
+    "separate_parcours",
 )  # fmt: skip
-STUDENT_KEYS = ("id", "name", "division", "needs", "wishes", "unavailable_slots", "scheme")
+STUDENT_KEYS = (
+    "id", "name", "division", "needs", "wishes", "unavailable_slots", "scheme", "parcours",
+)  # fmt: skip
 SLOT_KEYS = ("id", "label", "staff", "rooms")
 STAFF_KEYS = ("id", "competencies", "name", "max_groups")
 ROOM_KEYS = ("id", "capacity", "label")
@@ -560,6 +583,8 @@ def _student_to_dict(student: Student) -> dict[str, Any]:
     )
     if student.scheme:
         data["scheme"] = student.scheme
+    if student.parcours:
+        data["parcours"] = student.parcours
     return data
 
 
@@ -610,12 +635,13 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _scheme(value: Any) -> str:
-    # Kept as given when it is a string: _check names an unknown scheme with its student.
+def _scheme(value: Any, what: str = "Dispositif") -> str:
+    # Kept as given when it is a string: _check names an unknown scheme (or parcours) with
+    # its student.
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InstanceError([f"Dispositif : texte attendu, pas {value!r}."])
+        raise InstanceError([f"{what} : texte attendu, pas {value!r}."])
     return value
 
 
@@ -637,6 +663,7 @@ def _from_dict(data: Mapping[str, Any]) -> Instance:
             unavailable_slots=frozenset(str(t) for t in s.get("unavailable_slots", [])),
             name=None if s.get("name") is None else str(s["name"]),
             scheme=_scheme(s.get("scheme")),
+            parcours=_scheme(s.get("parcours"), "Parcours"),
         )
         for s in data["students"]
     )
@@ -704,6 +731,7 @@ def _from_dict(data: Mapping[str, Any]) -> Instance:
         apart=tuple(tuple(str(s) for s in p) for p in data.get("apart", [])),
         previous_groups=tuple(previous),
         separate_schemes=_flag(data.get("separate_schemes", False), "separate_schemes"),
+        separate_parcours=_flag(data.get("separate_parcours", False), "separate_parcours"),
         weights=Weights.from_dict(data.get("weights")),
         locked=tuple(
             Lock(student=str(k["student"]), slot=str(k["slot"]), module=str(k["module"]))
@@ -752,6 +780,11 @@ def _check(inst: Instance) -> list[str]:
             errors.append(
                 f"Élève {s.id} : dispositif inconnu « {s.scheme} » "
                 f"(attendu : {', '.join(SCHEMES[1:])} ou rien)."
+            )
+        if s.parcours not in PARCOURS:
+            errors.append(
+                f"Élève {s.id} : parcours inconnu « {s.parcours} » "
+                f"(attendu : {', '.join(PARCOURS[1:])} ou rien)."
             )
         errors.extend(
             f"Élève {s.id} : vœu pour un module inconnu {w}."

@@ -29,6 +29,18 @@ class Block:
         return len(self.members)
 
 
+def group_key(scheme: str, parcours: str | None = None) -> str:
+    """The key of a kind of pupils kept apart: the scheme ("" for none), followed by
+    ``/parcours`` when parcours are kept apart (``parcours`` not None)."""
+    return scheme if parcours is None else f"{scheme}/{parcours}"
+
+
+def key_parts(key: str) -> tuple[str, str | None]:
+    """The scheme and parcours (None when parcours are not kept apart) of a ``group_key``."""
+    scheme, _sep, parcours = key.partition("/")
+    return scheme, (parcours if _sep else None)
+
+
 def _find(parent: dict[str, str], s: str) -> str:
     """Union-find root of ``s`` (with path halving)."""
     while parent[s] != s:
@@ -146,11 +158,15 @@ class Prepared:
         return self.students[student].level(self.modules[module].competency)
 
     def scheme_of(self, student: str) -> str:
-        """The student's scheme when the instance keeps schemes apart, else "" for all:
-        students of one key may share a group, students of two keys never do."""
-        if not self.instance.separate_schemes:
-            return ""
-        return self.students[student].scheme
+        """The student's kind of group: their scheme when the instance keeps schemes apart,
+        joined with their terminale parcours when it keeps parcours apart (``group_key``),
+        else "" for all: students of one key may share a group, students of two keys never
+        do. Every rule that keeps kinds of pupils apart reads this one key."""
+        student_ = self.students[student]
+        return group_key(
+            student_.scheme if self.instance.separate_schemes else "",
+            student_.parcours if self.instance.separate_parcours else None,
+        )
 
     @cached_property
     def mixed_schemes(self) -> bool:

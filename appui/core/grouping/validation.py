@@ -15,7 +15,7 @@ from typing import Any
 from . import metrics as plan_metrics
 from . import start as start_plan
 from .bounds import relative_gap
-from .instance import Group, Instance, scheme_label
+from .instance import Group, Instance, parcours_label, scheme_label
 from .solution import Solution
 
 
@@ -99,6 +99,10 @@ def violations(instance: Instance, groups: Sequence[Group]) -> list[Violation]:
             message = mixed_schemes(instance, g)
             if message:
                 add("schemes", message)
+        if instance.separate_parcours:
+            message = mixed_parcours(instance, g)
+            if message:
+                add("parcours", message)
         for sid in g.students:
             student = students.get(sid)
             if student is None:
@@ -210,6 +214,21 @@ def mixed_schemes(instance: Instance, group: Group, *, name: str | None = None) 
         f"{scheme_label(k)} : {', '.join(ids)}" for k, ids in sorted(members.items())
     )
     return f"{name or _group_name(instance, group)} : dispositifs mélangés ({parts})."
+
+
+def mixed_parcours(instance: Instance, group: Group, *, name: str | None = None) -> str | None:
+    """French message when ``group`` holds students of different terminale parcours (not
+    chosen counts as one), else None."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for sid in group.students:
+        if sid in instance._students_by_id:
+            members[instance.student(sid).parcours].append(sid)
+    if len(members) < 2:
+        return None
+    parts = " ; ".join(
+        f"{parcours_label(k)} : {', '.join(ids)}" for k, ids in sorted(members.items())
+    )
+    return f"{name or _group_name(instance, group)} : parcours de terminale mélangés ({parts})."
 
 
 def _same_group(a: Group, b: Group) -> bool:
