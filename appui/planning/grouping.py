@@ -99,6 +99,9 @@ def plan_students(plan: Plan):
         # Their scheme that year (a pupil may have joined or left a SEGPA, ULIS… since).
         enrolment = Enrolment.objects.filter(year=year, student=OuterRef("pk"))
         students = students.annotate(year_scheme=Subquery(enrolment.values("scheme")[:1]))
+    # Their terminale parcours that year (chosen each year, kept on the enrolment).
+    chosen = Enrolment.objects.filter(year=year, student=OuterRef("pk")).values("parcours")
+    students = students.annotate(year_parcours=Subquery(chosen[:1]))
     return students.order_by("last_name", "first_name")
 
 
@@ -212,6 +215,9 @@ def build_instance(plan: Plan, today: dt.date | None = None) -> Instance:
         competency_labels={module_competency(m): m.competency.label for m in modules},
         # SEGPA, ULIS and UPE2A pupils get groups of their own unless the level says not.
         separate_schemes=plan.level.separate_schemes,
+        # Terminale: the two parcours (and pupils who have not chosen) in groups of their own
+        # when the level says so (seed 001; off by default).
+        separate_parcours=plan.level.group_by_parcours,
     )
 
 
@@ -340,6 +346,7 @@ def _core_student(
         name=f"{student.first_name} {student.last_name}",
         scheme=student.scheme if scheme is None else scheme,
         wishes=wished,
+        parcours=getattr(student, "year_parcours", None) or "",
     )
 
 
