@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # RQ workers on Redis (TASKS_BACKEND=rq): `manage.py rqworker` and the backend's checks.
+    "django_rq",
+    "django_tasks_rq",
     # Logins: throttling and lockout (axes), two-step login (django-otp: TOTP, backup codes).
     "axes",
     "django_otp",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     # Audit trail (docs/rgpd.md): django-auditlog's entries, indexed by pupil (appui.audit).
     "auditlog",
     "appui.audit",
+    "appui.jobs",
     "appui.accounts",
     "appui.schools",
     "appui.diagnostics",
@@ -150,13 +154,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Long work (solving need groups, big imports) runs as background tasks stored in the
-# database: `manage.py db_worker` executes them (`make demo` starts one).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# Long work (solving need groups, big imports) runs as background tasks (docs/deploiement.md).
+# TASKS_BACKEND: "db" (default: stored in the database, `manage.py db_worker`, no extra
+# server) or "rq" (RQ on Redis at REDIS_URL, `manage.py rqworker`, workers on any number of
+# machines sharing the database and Redis); a dotted backend path is taken as is.
+# `make worker` starts the right worker. Every task is followed by an appui.jobs Job.
+TASKS_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip() or "db"
+TASKS_BACKEND = TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# One RQ queue; a job may run this long (seconds) before RQ stops it (a solve is bounded by
+# GROUPING_TIME_LIMIT; an académie batch takes longer).
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "3600"))}
+}
+RQ = {
+    # Tasks are enqueued by transaction.on_commit already: RQ must not wait again.
+    "COMMIT_MODE": "auto",
+    # Every job carries RQ's Retry (JOBS_MAX_ATTEMPTS): a failure, or a worker that died
+    # mid-job, runs it again on another worker.
+    "QUEUE_CLASS": "appui.jobs.rq.RetryingQueue",
+}
+# Jobs (appui.jobs): attempts in all (RQ retries; the database backend has no retry), the
+# pause before each retry (seconds, RQ with `--with-scheduler`), how often a running job
+# writes its heartbeat, and when a running job without heartbeat counts as abandoned.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+JOBS_RETRY_DELAYS = [
+    int(x) for x in os.environ.get("JOBS_RETRY_DELAYS", "10,60").split(",") if x.strip()
+]
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "60"))
 # Seconds the grouping solver may spend on one plan.
 GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "10"))
 # Largest file any import accepts from the web (every kind: SIECLE, STS-web, spreadsheets,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("appui.steering.urls")),
     path("", include("appui.reports.urls")),
     path("", include("appui.schools.urls")),
+    path("", include("appui.jobs.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
+from appui.jobs.services import start_job
 from appui.schools.models import Level, Period, SchoolYear
 from appui.schools.services import ChangedMeanwhile, EditConflict, text_version
 
@@ -122,8 +123,20 @@ def plan_solve(
     plan.progress = {"started": timezone.now().isoformat(), "mode": mode}
     if getattr(user, "is_authenticated", False):
         plan.progress["by"] = user.pk  # the author of the version the solve records
+    # A background job (appui.jobs: its page shows the steps) per plan revision: a second
+    # request for the same revision gets the job already running.
+    job = start_job(
+        "planning.solve",
+        f"planning.solve:{plan.pk}:r{locked.revision}",
+        solve_plan,
+        plan.pk,
+        title=_("Forming the groups — %(level)s, %(period)s")
+        % {"level": plan.level.name, "period": plan.period.name},
+        school=plan.level.year.school,
+        user=user,
+    )
+    plan.progress["job"] = job.pk
     plan.save(update_fields=["status", "solver_message", "progress"])
-    transaction.on_commit(lambda: solve_plan.enqueue(plan.pk))
     return plan
 
 

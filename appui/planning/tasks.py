@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -9,6 +10,7 @@ from django_tasks import task
 from appui.core.grouping import validation
 from appui.core.grouping.instance import Group as CoreGroup
 from appui.core.grouping.solver import solve
+from appui.jobs.services import job_progress
 
 from . import grouping, versions
 from .models import Plan
@@ -18,7 +20,7 @@ TOLERANCE = 1e-6
 
 
 @task()
-def solve_plan(plan_id: int) -> str:
+def solve_plan(plan_id: int, job_id: int | None = None) -> str:
     """Solve one plan with the CP-SAT model and store the proposed groups.
 
     The plan's ``progress["mode"]`` (set by ``services.plan_solve``) says how: ``fresh``
@@ -27,32 +29,59 @@ def solve_plan(plan_id: int) -> str:
     current plan when the result is not better on the objective, or is the same plan: the
     page then says the solver found nothing better. Every stored result is recorded as a
     version, with the version it started from, for the before/after shown on the page.
+
+    Run as the job ``job_id`` (``appui.jobs``): its page shows the steps. Safe to run twice:
+    a plan no longer "solving" (solved already, or given back) is left alone, and the groups
+    are written in one transaction at the end, so a worker killed mid-solve wrote nothing
+    and the job can simply run again. A failure gives the plan back (editable, unchanged)
+    only on the last attempt: before that, the backend retries.
     """
-    plan = Plan.objects.select_related("level__year__school", "period").get(pk=plan_id)
+    with job_progress(job_id) as job:
+        if job.skip:
+            return "skipped"
+        plan = Plan.objects.select_related("level__year__school", "period").get(pk=plan_id)
+        url = reverse("planning:plan-detail", args=[plan.pk])
+        if plan.status != Plan.Status.SOLVING:
+            job.finish(url=url, summary=_("Nothing to do: this plan was not waiting for a solve."))
+            return "skipped"
+        status, kept = _solve(plan, job)
+        job.finish(url=url, summary=_summary(plan, kept))
+        return status
+
+
+def _solve(plan: Plan, job) -> tuple[str, bool]:
+    """The solver's status, and whether the current plan was kept (nothing better)."""
     progress = dict(plan.progress or {})
-    mode = progress.get("mode", "fresh")
     try:
-        before = versions.ensure_recorded(plan, _author(plan))
-        start = grouping.current_groups(plan) if mode != "fresh" else []
-        instance = grouping.build_instance(plan)
-        solution = solve(
-            instance,
-            time_limit=settings.GROUPING_TIME_LIMIT,
-            seed=plan.pk,
-            start=start or None,
-            minimal_change=mode == "minimal",
-        )
-        kept = bool(start) and not _improves(instance, start, solution)
+        return _solve_and_store(plan, job, progress)
     except Exception:
-        _give_back(plan, progress)
+        if not job.retries_follow:
+            _give_back(plan, progress)
         raise
-    if kept:
+
+
+def _solve_and_store(plan: Plan, job, progress: dict) -> tuple[str, bool]:
+    mode = progress.get("mode", "fresh")
+    job.step(1, 3, _("Reading the needs, the slots and the modules"))
+    before = versions.ensure_recorded(plan, _author(plan))
+    start = grouping.current_groups(plan) if mode != "fresh" else []
+    instance = grouping.build_instance(plan)
+    job.step(2, 3, _("Searching for the best groups"))
+    solution = solve(
+        instance,
+        time_limit=settings.GROUPING_TIME_LIMIT,
+        seed=plan.pk,
+        start=start or None,
+        minimal_change=mode == "minimal",
+    )
+    job.step(3, 3, _("Saving the groups"))
+    if bool(start) and not _improves(instance, start, solution):
         _keep_current(plan, progress, solution, before)
-        return solution.status
+        return solution.status, True
     with transaction.atomic():
         grouping.store_solution(plan, solution)
         if not solution.is_plan:
-            return solution.status
+            return solution.status, False
         versions.bump_revision(plan)
         origin = versions.Origin.MINIMAL if mode == "minimal" else versions.Origin.SOLVE
         after = versions.record(plan, origin, _author(plan), based_on=before)
@@ -62,7 +91,15 @@ def solve_plan(plan_id: int) -> str:
             "after": after.pk,
         }
         plan.save(update_fields=["progress"])
-    return solution.status
+    return solution.status, False
+
+
+def _summary(plan: Plan, kept: bool) -> str:
+    if kept:
+        return _("The solver found nothing better: the plan is unchanged.")
+    if plan.groups.exists():
+        return _("The groups are formed: review them, then publish the plan.")
+    return _("No plan could be formed: the plan page says why.")
 
 
 def _author(plan: Plan):
