@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from appui.audit import trail
+from appui.core import needs as core_needs
 from appui.schools.models import Division, Level, School, Student
 from appui.schools.selectors import students_of, with_division_of
 
@@ -274,3 +275,42 @@ def student_notes(
             [*interviews.filter(restricted=True), *observations.filter(restricted=True)]
         )
     return interviews, observations
+
+
+# --------------------------------------------------------------------------- family view
+
+
+def positive_inputs(
+    student: Student,
+) -> tuple[list[core_needs.Measure], list[core_needs.WorkNeed], dict[str, str]]:
+    """What the positive summary of pupils and families reads from the diagnosis: the
+    student's results as measures, the stored profile's needs in priority order, and the
+    labels of the school's competencies (the newest framework's label wins). Three queries."""
+    measures = [
+        core_needs.Measure(code, day, value)
+        for code, day, value in Result.objects.filter(
+            student=student, value__isnull=False
+        ).values_list("competency__code", "campaign__date", "value")
+    ]
+    stored = NeedProfile.objects.filter(student=student).values_list("needs", flat=True).first()
+    ranked = sorted(
+        (stored or {}).items(),
+        key=lambda item: (item[1].get("priority") is None, item[1].get("priority") or 0, item[0]),
+    )
+    needs = [
+        core_needs.WorkNeed(code, need.get("kind", "remediation"), int(need.get("level", 0)))
+        for code, need in ranked
+    ]
+    labels = dict(
+        Competency.objects.filter(framework__school_id=student.school_id)
+        .order_by("framework__created_at", "pk")
+        .values_list("code", "label")
+    )
+    return measures, needs, labels
+
+
+def positive_summary(student: Student) -> core_needs.PositiveSummary:
+    """The pupil's strengths, progress and aims from the diagnosis alone (follow-up adds the
+    teacher's marks and the current modules' goals on the student page)."""
+    measures, needs, labels = positive_inputs(student)
+    return core_needs.positive_summary(measures, needs, labels=labels)

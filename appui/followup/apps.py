@@ -23,3 +23,6 @@ class FollowupConfig(AppConfig):
         panels.register("home_staff", "followup/_staff_today.html", order=10)
         panels.register("student_detail", "followup/_student_followup.html", order=20)
         panels.register("student_detail", "followup/_progress_student.html", order=25)
+        # Pupils and families: strengths and goals first (issue 18, item 3).
+        panels.register("student_detail_top", "followup/_positive_student.html", order=10)
+        panels.register("home", "followup/_positive_home.html", order=1)

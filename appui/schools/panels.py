@@ -6,7 +6,9 @@ registers its partials here in its ``AppConfig.ready()``; the page renders whate
 registered for a place with ``{% load panels %}{% panels "student_detail" %}``, in ``order``,
 with the page's context (plus the panel's own ``context``).
 
-Places: ``home`` (everyone), ``home_staff`` (staff members only), ``student_detail``,
+Places: ``home`` (everyone), ``home_staff`` (staff members only), ``student_detail_top`` (the
+head of the student page, before identity: what the pupil and family see first),
+``student_detail``,
 ``student_list``, ``division_detail``, ``settings_home`` (the year's settings) and
 ``plan_publish`` (planning's publication confirmation, where follow-up says which past
 sessions a publication will create).
@@ -22,6 +24,7 @@ PLACES = frozenset(
         "home",
         "home_staff",
         "student_detail",
+        "student_detail_top",
         "student_list",
         "division_detail",
         "settings_home",
