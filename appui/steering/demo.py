@@ -14,6 +14,7 @@ from appui.schools.models import Level, School, Staff
 
 from . import services
 from .models import Meeting, Milestone, Question, Survey
+from .survey_templates import NO, YES
 
 TARGETS = [
     ("attendance", "90"),
@@ -190,7 +191,6 @@ def _surveys(rng, school, year, today, staff) -> None:
     survey = services.survey_create(
         year=year,
         template=Survey.Template.STAFF,
-        title="L'avis des équipes sur l'accompagnement personnalisé",
         opens_on=opens,
         closes_on=today,
         for_staff=True,
@@ -205,6 +205,8 @@ def _surveys(rng, school, year, today, staff) -> None:
             if question.kind == Question.Kind.SCALE:
                 if rng.random() < 0.95:
                     answers[question.pk] = rng.choices([1, 2, 3, 4], weights=[6, 18, 48, 28])[0]
+            elif question.kind == Question.Kind.YES_NO:
+                answers[question.pk] = rng.choices([YES, NO], weights=[55, 45])[0]
             elif rng.random() < 0.3:
                 answers[question.pk] = rng.choice(COMMENTS)
         if answers:
@@ -216,7 +218,6 @@ def _surveys(rng, school, year, today, staff) -> None:
     open_survey = services.survey_create(
         year=year,
         template=Survey.Template.STUDENTS,
-        title="Votre avis sur l'accompagnement personnalisé",
         opens_on=today - timedelta(days=2),
         closes_on=today + timedelta(days=21),
         for_students=True,

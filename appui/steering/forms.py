@@ -9,7 +9,6 @@ from appui.schools.models import Level, Staff
 from appui.schools.services import row_version
 
 from .models import Action, Decision, Meeting, Milestone, Question, Survey, Target
-from .survey_templates import TEMPLATES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -141,16 +140,12 @@ class ActionForm(forms.ModelForm):
 
 
 class SurveyForm(YearFormMixin, forms.ModelForm):
-    template = forms.ChoiceField(
-        label=_("Start from the questions for"),
-        choices=[(key, label) for key, label in Survey.Template.choices if key in TEMPLATES],
-    )
+    """A new survey: each audience ticked starts with its own catalogue questions."""
 
     class Meta:
         model = Survey
         fields = [
-            "template",
-            "title",
+            "custom_title",
             "for_students",
             "for_guardians",
             "for_staff",
@@ -163,11 +158,7 @@ class SurveyForm(YearFormMixin, forms.ModelForm):
             "closes_on": DATE,
             "levels": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"title": _("Leave empty to use the template's title.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
+        help_texts = {"custom_title": _("Leave empty to use the template's title.")}
 
     def clean(self):
         data = super().clean()
@@ -177,9 +168,24 @@ class SurveyForm(YearFormMixin, forms.ModelForm):
 
 
 class QuestionForm(forms.ModelForm):
+    """A typed question, asked to one of the survey's audiences only."""
+
     class Meta:
         model = Question
-        fields = ["text", "kind"]
+        fields = ["text", "kind", "audience"]
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = set(survey.audiences)
+        self.fields["audience"].choices = [
+            (value, label)
+            for value, label in Question._meta.get_field("audience").choices
+            if value in wanted
+        ]
+        # A survey for one audience only: its questions are for that audience.
+        self.fields["audience"].required = len(wanted) > 1
+        if len(wanted) == 1:
+            self.fields["audience"].initial = survey.audiences[0]
 
 
 class OutcomeForm(forms.Form):

@@ -32,6 +32,8 @@ from appui.core.indicators import INDICATORS, Direction
 from appui.planning.models import Group
 from appui.schools.models import Level, School, SchoolYear, Staff
 
+from . import survey_templates as catalogue
+
 
 class Target(models.Model):
     """A target indicator for the year (e.g. 90 % attendance), for the school or one level."""
@@ -222,11 +224,23 @@ class Action(models.Model):
 
 
 class Survey(models.Model):
-    """A satisfaction survey, open to an audience for a time window."""
+    """A satisfaction survey, open to one or more audiences for a time window.
+
+    Each audience answers its own questions only (``Question.audience``). The title is the
+    one typed, or else the template's, translated when shown (``title``).
+    """
 
     class Template(models.TextChoices):
         STUDENTS = "students", _("students")
         GUARDIANS = "guardians", _("guardians")
+class Audience(models.TextChoices):
+    """Who a survey question is for, and under which audience someone answered."""
+
+    STUDENT = catalogue.STUDENT, _("student")
+    GUARDIAN = catalogue.GUARDIAN, _("guardian")
+    STAFF = catalogue.STAFF, _("staff")
+
+
         STAFF = "staff", _("staff")
 
     class Status(models.TextChoices):
@@ -236,7 +250,7 @@ class Survey(models.Model):
         CLOSED = "closed", _("closed")
 
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="surveys")
-    title = models.CharField(_("title"), max_length=200)
+    custom_title = models.CharField(_("title"), max_length=200, blank=True)
     template = models.CharField(_("template"), max_length=10, choices=Template.choices)
     for_students = models.BooleanField(_("students"), default=False)
     for_guardians = models.BooleanField(_("guardians"), default=False)
@@ -279,6 +293,24 @@ class Survey(models.Model):
         if not (self.for_students or self.for_guardians or self.for_staff):
             raise ValidationError(_("Choose who the survey is for."))
 
+    @property
+    def title(self) -> str:
+        """The typed title, or else the template's in the reader's language."""
+        if self.custom_title:
+            return self.custom_title
+        template = catalogue.TEMPLATES.get(self.template)
+        return str(template.title) if template else ""
+
+    @property
+    def audiences(self) -> list[str]:
+        """The audiences the survey is for, in a fixed order (students, guardians, staff)."""
+        wanted = [
+            (self.for_students, Audience.STUDENT),
+            (self.for_guardians, Audience.GUARDIAN),
+            (self.for_staff, Audience.STAFF),
+        ]
+        return [audience.value for chosen, audience in wanted if chosen]
+
     def status(self, today=None) -> str:
         today = today or timezone.localdate()
         if self.published_at is None:
@@ -300,11 +332,20 @@ class Survey(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SCALE = "scale", _("four-point agreement scale")
-        TEXT = "text", _("free comment")
+        SCALE = catalogue.SCALE, _("four-point agreement scale")
+        YES_NO = catalogue.YES_NO, _("yes or no")
+        TEXT = catalogue.TEXT, _("free comment")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    """A question of a survey, of one type, for one of the survey's audiences.
+
+    A question taken from the catalogue keeps its ``template_key`` and is shown in the
+    catalogue's words, translated when displayed (``label``); ``text`` then holds the
+    catalogue's English text, used only if the key were ever withdrawn. A typed question has
+    no key and shows its ``text``.
+    """
+
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.SCALE)
 
@@ -313,12 +354,30 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["survey", "order", "pk"]
 
+    audience = models.CharField(_("asked to"), max_length=8, choices=Audience.choices)
+    template_key = models.CharField(max_length=40, blank=True, editable=False)
     def __str__(self) -> str:
-        return self.text
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The question as shown: the catalogue's, translated now, or the typed text."""
+        question = catalogue.QUESTIONS.get(self.template_key)
+        return str(question.text) if question else self.text
+
+    def clean(self) -> None:
+        if self.survey_id and self.audience and self.audience not in self.survey.audiences:
+            raise ValidationError(
+                {"audience": _("This survey is not for the people this question is asked to.")}
+            )
 
 
 class ScaleCount(models.Model):
-    """How many people gave one value (1–4) to one question. Only ever incremented."""
+    """How many people gave one value to one question. Only ever incremented.
+
+    Values 1–4 on a scale question (``SCALE_LABELS``), 1 (yes) and 2 (no) on a yes/no one
+    (``YES_NO_LABELS``).
+    """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="counts")
     value = models.PositiveSmallIntegerField(
@@ -361,10 +420,7 @@ class Comment(models.Model):
 class Participation(models.Model):
     """Someone answered a survey (once). Says nothing about the answer, nor when."""
 
-    class Audience(models.TextChoices):
-        STUDENT = "student", _("student")
-        GUARDIAN = "guardian", _("guardian")
-        STAFF = "staff", _("staff")
+    Audience = Audience
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(

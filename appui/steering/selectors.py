@@ -462,7 +462,9 @@ def surveys_to_answer(user, school: School, year: SchoolYear | None, today: dt.d
 
 
 def survey_results(survey) -> dict:
-    """Respondents per audience, response rates' base, and counts per scale question."""
+    """Respondents per audience, response rates' base, counts per scale question (``counts``,
+    the only ones « % de satisfaits » is computed from) and per yes/no question
+    (``yes_no``)."""
     from .models import Question
 
     respondents = dict(
@@ -471,17 +473,19 @@ def survey_results(survey) -> dict:
         .values_list("audience", "n")
     )
     questions = list(survey.questions.prefetch_related("counts").order_by("order", "pk"))
-    counts = {
-        q.pk: {c.value: c.count for c in q.counts.all()}
-        for q in questions
-        if q.kind == Question.Kind.SCALE
-    }
+
+    def counts_of(kind: str) -> dict[int, dict[int, int]]:
+        return {
+            q.pk: {c.value: c.count for c in q.counts.all()} for q in questions if q.kind == kind
+        }
+
     return {
         "respondents": respondents,
         "total": sum(respondents.values()),
         "population": survey_population(survey),
         "questions": questions,
-        "counts": counts,
+        "counts": counts_of(Question.Kind.SCALE),
+        "yes_no": counts_of(Question.Kind.YES_NO),
         "comments": survey_comments(survey),
     }
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appui.core.indicators import INDICATORS
@@ -31,7 +31,7 @@ from .models import (
     Survey,
     Target,
 )
-from .survey_templates import TEMPLATES
+from .survey_templates import SCALE_LABELS, TEMPLATE_OF, TEMPLATES, YES_NO_LABELS
 
 # --------------------------------------------------------------------------- targets
 
@@ -234,7 +234,6 @@ def _require_draft(survey: Survey) -> None:
 def survey_create(
     *,
     year: SchoolYear,
-    template: str,
     opens_on: dt.date,
     closes_on: dt.date,
     for_students: bool = False,
@@ -242,18 +241,20 @@ def survey_create(
     for_staff: bool = False,
     levels: list[Level] | None = None,
     title: str = "",
+    template: str = "",
     user=None,
 ) -> Survey:
-    """A draft survey with the template's questions (in the language of the request)."""
-    if template not in TEMPLATES:
-        raise ValidationError(_("Unknown survey template."))
+    """A draft survey with, for each audience it is for, that audience's catalogue questions.
+
+    The questions keep their catalogue key and are shown translated (``Question.label``);
+    ``template`` (the first audience's by default) gives the title when none is typed.
+    """
     levels = list(levels or [])
     for level in levels:
         _same_year(year, level)
     survey = Survey(
         year=year,
-        template=template,
-        title=title or str(TEMPLATES[template].title),
+        custom_title=title.strip(),
         opens_on=opens_on,
         closes_on=closes_on,
         for_students=for_students,
@@ -263,19 +264,48 @@ def survey_create(
     )
     survey.full_clean()
     survey.save()
+    audiences = survey.audiences
+    template = template or (TEMPLATE_OF[audiences[0]] if audiences else "")
+    if template not in TEMPLATES:
+        raise ValidationError(_("Unknown survey template."))
+    if audiences and TEMPLATES[template].audience not in audiences:
+        raise ValidationError(_("This template's questions are for people the survey is not for."))
+    survey.template = template
     survey.levels.set(levels)
-    Question.objects.bulk_create(
-        Question(survey=survey, order=n, kind=kind, text=str(text))
-        for n, (kind, text) in enumerate(TEMPLATES[template].questions, 1)
-    )
+    rows = [
+        (audience, question)
+        for audience in audiences
+        for question in TEMPLATES[TEMPLATE_OF[audience]].questions
+    ]
+    # The catalogue's English text is kept only as a fallback; the key is what is shown.
+    with translation.override(None):
+        Question.objects.bulk_create(
+            Question(
+                survey=survey,
+                order=n,
+                kind=question.kind,
+                audience=audience,
+                template_key=question.key,
+                text=str(question.text),
+            )
+            for n, (audience, question) in enumerate(rows, 1)
+        )
     return survey
 
 
 @transaction.atomic
-def question_add(*, survey: Survey, text: str, kind: str = Question.Kind.SCALE) -> Question:
+def question_add(
+    *, survey: Survey, text: str, kind: str = Question.Kind.SCALE, audience: str = ""
+) -> Question:
+    """A typed question (shown as typed) for one of the survey's audiences (its only one by
+    default)."""
     _require_draft(survey)
     last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
-    question = Question(survey=survey, text=text.strip(), kind=kind, order=last + 1)
+    question = Question(
+        survey=survey, text=text.strip(), kind=kind, audience=audience, order=last + 1
+    )
+    if not audience and len(survey.audiences) == 1:
+        audience = survey.audiences[0]
     question.full_clean()
     question.save()
     return question
@@ -298,9 +328,17 @@ def survey_publish(*, survey: Survey) -> Survey:
         raise ValidationError(_("Add at least one question before publishing."))
     ScaleCount.objects.bulk_create(
         ScaleCount(question=q, value=v)
+    asked = {q.audience for q in questions}
+    for audience in survey.audiences:
+        if audience not in asked:
+            raise ValidationError(
+                _("Add at least one question asked to %(audience)s before publishing.")
+                % {"audience": Survey.Template(TEMPLATE_OF[audience]).label}
+            )
+    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
         for q in questions
-        if q.kind == Question.Kind.SCALE
-        for v in range(1, 5)
+        if q.kind in values
+        for v in values[q.kind]
     )
     survey.published_at = timezone.now()
     survey.save(update_fields=["published_at"])
@@ -321,9 +359,10 @@ def survey_close(*, survey: Survey) -> Survey:
 def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | None]) -> None:
     """Record one person's answers, anonymously, once.
 
-    ``answers`` maps question ids to a value 1–4 (scale) or a text (comment); questions left
-    out are skipped. The participation row and the anonymous increments are written in one
-    transaction: either the person has answered and their answers count, or neither.
+    ``answers`` maps question ids to a value 1–4 (scale), 1 or 2 (yes, no) or a text
+    (comment); questions left out are skipped. Only the questions asked to the person's
+    audience may be answered. The participation row and the anonymous increments are written
+    in one transaction: either the person has answered and their answers count, or neither.
     """
     # Locked: the pending comments are read then rewritten (see _store_comments).
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -335,19 +374,22 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
     questions = {q.pk: q for q in survey.questions.all()}
     scale: list[tuple[int, int]] = []
     comments: list[Comment] = []
+    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
     for question_id, raw in answers.items():
         question = questions.get(question_id)
         if question is None:
             raise ValidationError(_("This answer is for a question of another survey."))
-        if question.kind == Question.Kind.SCALE:
+        if question.audience != audience:
+            raise ValidationError(_("This answer is for a question asked to other people."))
+        if question.kind in values:
             if raw is None or raw == "":
                 continue
             try:
                 value = int(raw)
             except (TypeError, ValueError) as error:
-                raise ValidationError(_("Answers go from 1 to 4.")) from error
-            if not 1 <= value <= 4:
-                raise ValidationError(_("Answers go from 1 to 4."))
+                raise ValidationError(_("This answer is not one of the choices.")) from error
+            if value not in values[question.kind]:
+                raise ValidationError(_("This answer is not one of the choices."))
             scale.append((question.pk, value))
         else:
             text = str(raw or "").strip()[:2000]

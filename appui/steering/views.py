@@ -40,7 +40,7 @@ from .forms import (
     TargetForm,
 )
 from .models import Action, Decision, Meeting, Milestone, Outcome, Question, Survey, Target
-from .survey_templates import SCALE_LABELS
+from .survey_templates import SCALE_LABELS, YES_NO_LABELS
 
 FORMATS = [ExportFormat.XLSX, ExportFormat.ODS]
 
@@ -570,8 +570,7 @@ def survey_create(request):
         try:
             survey = services.survey_create(
                 year=year,
-                template=data["template"],
-                title=data["title"],
+                title=data["custom_title"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 for_students=data["for_students"],
@@ -604,7 +603,7 @@ def survey_detail(request, pk: int):
             **dashboard.survey_report(survey),
             "survey": survey,
             "status": survey.current_status,
-            "question_form": QuestionForm(),
+            "question_form": QuestionForm(survey=survey),
             "formats": FORMATS,
         },
     )
@@ -614,23 +613,26 @@ def survey_detail(request, pk: int):
 @require_POST
 def question_add(request, pk: int):
     survey = _survey_for_steering(request, pk)
-    form = QuestionForm(request.POST)
+    form = QuestionForm(request.POST, survey=survey)
     if form.is_valid():
         try:
             services.question_add(
-                survey=survey, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"]
+                survey=survey, text=data["text"], kind=data["kind"], audience=data["audience"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("steering:survey-detail", survey.pk)
 
 
+        data = form.cleaned_data
 @login_required
 @require_POST
 def question_delete(request, pk: int):
     question = get_or_404(Question, pk, select=("survey__year__school",))
     object_access(request, question.survey.year.school, lambda a: a.coordinates_whole_school)
     try:
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         services.question_delete(question=question)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -671,10 +673,12 @@ def survey_export(request, pk: int):
 def survey_answer(request, pk: int):
     survey = get_or_404(Survey, pk, select=("year__school",))
     require_member(request, survey.year.school)
-    if selectors.survey_audience_for(survey, request.user) is None:
+    audience = selectors.survey_audience_for(survey, request.user)
+    if audience is None:
         raise PermissionDenied
     already = survey.participations.filter(user=request.user).exists()
-    questions = list(survey.questions.order_by("order", "pk"))
+    # Only the questions asked to this person's audience.
+    questions = list(survey.questions.filter(audience=audience).order_by("order", "pk"))
     if request.method == "POST" and not already:
         answers = {}
         for question in questions:
@@ -705,6 +709,7 @@ def survey_answer(request, pk: int):
 
 
 @login_required
+            "yes_no": list(YES_NO_LABELS.items()),
 def outcomes(request):
     access = require_steering(request)
     year = _year(request, access.school)

@@ -134,7 +134,7 @@ class TestSurveysAndMilestones:
         services.survey_answer(
             survey=survey,
             user=world.users["student"],
-            answers={q.pk: 4 for q in survey.questions.filter(kind="scale")},
+            answers={q.pk: 4 for q in survey.questions.filter(kind="scale", audience="student")},
         )
         results = dashboard.compute(scope_for(world))
         (data,) = results.surveys

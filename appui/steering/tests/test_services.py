@@ -24,8 +24,9 @@ from appui.steering.models import (
 pytestmark = pytest.mark.django_db
 
 
-def scale_answers(survey, value):
-    return {q.pk: value for q in survey.questions.filter(kind=Question.Kind.SCALE)}
+def scale_answers(survey, value, audience="student"):
+    questions = survey.questions.filter(kind=Question.Kind.SCALE, audience=audience)
+    return {q.pk: value for q in questions}
 
 
 class TestSurveyAnonymity:
@@ -34,12 +35,16 @@ class TestSurveyAnonymity:
             survey=survey, user=world.users["student"], answers=scale_answers(survey, 4)
         )
         services.survey_answer(
-            survey=survey, user=world.users["guardian"], answers=scale_answers(survey, 2)
+            survey=survey,
+            user=world.users["guardian"],
+            answers=scale_answers(survey, 2, audience="guardian"),
         )
         results = selectors.survey_results(survey)
         assert results["respondents"] == {"student": 1, "guardian": 1}
-        question = survey.questions.filter(kind=Question.Kind.SCALE).first()
-        assert results["counts"][question.pk] == {1: 0, 2: 1, 3: 0, 4: 1}
+        scale = survey.questions.filter(kind=Question.Kind.SCALE)
+        pupils, guardians = scale.filter(audience="student"), scale.filter(audience="guardian")
+        assert results["counts"][pupils.first().pk] == {1: 0, 2: 0, 3: 0, 4: 1}
+        assert results["counts"][guardians.first().pk] == {1: 0, 2: 1, 3: 0, 4: 0}
 
     def test_a_second_answer_is_refused_and_counts_nothing(self, world, survey):
         services.survey_answer(
@@ -71,7 +76,7 @@ class TestSurveyAnonymity:
         assert names == {"id", "survey", "user", "audience"}
 
     def test_comments_have_random_keys(self, world, survey):
-        text_question = survey.questions.get(kind=Question.Kind.TEXT)
+        text_question = survey.questions.get(kind=Question.Kind.TEXT, audience="student")
         services.survey_answer(
             survey=survey, user=world.users["student"], answers={text_question.pk: "Plus d'oral"}
         )
