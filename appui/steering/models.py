@@ -223,6 +223,14 @@ class Action(models.Model):
         return self.description
 
 
+class Audience(models.TextChoices):
+    """Who a survey question is for, and under which audience someone answered."""
+
+    STUDENT = catalogue.STUDENT, _("student")
+    GUARDIAN = catalogue.GUARDIAN, _("guardian")
+    STAFF = catalogue.STAFF, _("staff")
+
+
 class Survey(models.Model):
     """A satisfaction survey, open to one or more audiences for a time window.
 
@@ -233,14 +241,6 @@ class Survey(models.Model):
     class Template(models.TextChoices):
         STUDENTS = "students", _("students")
         GUARDIANS = "guardians", _("guardians")
-class Audience(models.TextChoices):
-    """Who a survey question is for, and under which audience someone answered."""
-
-    STUDENT = catalogue.STUDENT, _("student")
-    GUARDIAN = catalogue.GUARDIAN, _("guardian")
-    STAFF = catalogue.STAFF, _("staff")
-
-
         STAFF = "staff", _("staff")
 
     class Status(models.TextChoices):
@@ -287,12 +287,6 @@ class Audience(models.TextChoices):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError(_("A survey cannot close before it opens."))
-        if not (self.for_students or self.for_guardians or self.for_staff):
-            raise ValidationError(_("Choose who the survey is for."))
-
     @property
     def title(self) -> str:
         """The typed title, or else the template's in the reader's language."""
@@ -310,6 +304,12 @@ class Audience(models.TextChoices):
             (self.for_staff, Audience.STAFF),
         ]
         return [audience.value for chosen, audience in wanted if chosen]
+
+    def clean(self) -> None:
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError(_("A survey cannot close before it opens."))
+        if not (self.for_students or self.for_guardians or self.for_staff):
+            raise ValidationError(_("Choose who the survey is for."))
 
     def status(self, today=None) -> str:
         today = today or timezone.localdate()
@@ -331,13 +331,6 @@ class Audience(models.TextChoices):
 
 
 class Question(models.Model):
-    class Kind(models.TextChoices):
-        SCALE = catalogue.SCALE, _("four-point agreement scale")
-        YES_NO = catalogue.YES_NO, _("yes or no")
-        TEXT = catalogue.TEXT, _("free comment")
-
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     """A question of a survey, of one type, for one of the survey's audiences.
 
     A question taken from the catalogue keeps its ``template_key`` and is shown in the
@@ -346,16 +339,23 @@ class Question(models.Model):
     no key and shows its ``text``.
     """
 
+    class Kind(models.TextChoices):
+        SCALE = catalogue.SCALE, _("four-point agreement scale")
+        YES_NO = catalogue.YES_NO, _("yes or no")
+        TEXT = catalogue.TEXT, _("free comment")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.SCALE)
+    audience = models.CharField(_("asked to"), max_length=8, choices=Audience.choices)
+    template_key = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["survey", "order", "pk"]
 
-    audience = models.CharField(_("asked to"), max_length=8, choices=Audience.choices)
-    template_key = models.CharField(max_length=40, blank=True, editable=False)
     def __str__(self) -> str:
         return self.label
 

@@ -239,9 +239,9 @@ def survey_create(
     for_students: bool = False,
     for_guardians: bool = False,
     for_staff: bool = False,
+    template: str = "",
     levels: list[Level] | None = None,
     title: str = "",
-    template: str = "",
     user=None,
 ) -> Survey:
     """A draft survey with, for each audience it is for, that audience's catalogue questions.
@@ -262,8 +262,6 @@ def survey_create(
         for_staff=for_staff,
         created_by=user,
     )
-    survey.full_clean()
-    survey.save()
     audiences = survey.audiences
     template = template or (TEMPLATE_OF[audiences[0]] if audiences else "")
     if template not in TEMPLATES:
@@ -271,6 +269,8 @@ def survey_create(
     if audiences and TEMPLATES[template].audience not in audiences:
         raise ValidationError(_("This template's questions are for people the survey is not for."))
     survey.template = template
+    survey.full_clean()
+    survey.save()
     survey.levels.set(levels)
     rows = [
         (audience, question)
@@ -300,12 +300,12 @@ def question_add(
     """A typed question (shown as typed) for one of the survey's audiences (its only one by
     default)."""
     _require_draft(survey)
+    if not audience and len(survey.audiences) == 1:
+        audience = survey.audiences[0]
     last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
     question = Question(
         survey=survey, text=text.strip(), kind=kind, audience=audience, order=last + 1
     )
-    if not audience and len(survey.audiences) == 1:
-        audience = survey.audiences[0]
     question.full_clean()
     question.save()
     return question
@@ -326,8 +326,6 @@ def survey_publish(*, survey: Survey) -> Survey:
     questions = list(survey.questions.all())
     if not questions:
         raise ValidationError(_("Add at least one question before publishing."))
-    ScaleCount.objects.bulk_create(
-        ScaleCount(question=q, value=v)
     asked = {q.audience for q in questions}
     for audience in survey.audiences:
         if audience not in asked:
@@ -336,6 +334,8 @@ def survey_publish(*, survey: Survey) -> Survey:
                 % {"audience": Survey.Template(TEMPLATE_OF[audience]).label}
             )
     values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
+    ScaleCount.objects.bulk_create(
+        ScaleCount(question=q, value=v)
         for q in questions
         if q.kind in values
         for v in values[q.kind]
@@ -372,9 +372,9 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
     if audience is None:
         raise ValidationError(_("This survey is not meant for you."))
     questions = {q.pk: q for q in survey.questions.all()}
+    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
     scale: list[tuple[int, int]] = []
     comments: list[Comment] = []
-    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
     for question_id, raw in answers.items():
         question = questions.get(question_id)
         if question is None:

@@ -615,24 +615,24 @@ def question_add(request, pk: int):
     survey = _survey_for_steering(request, pk)
     form = QuestionForm(request.POST, survey=survey)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.question_add(
                 survey=survey, text=data["text"], kind=data["kind"], audience=data["audience"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("steering:survey-detail", survey.pk)
 
 
-        data = form.cleaned_data
 @login_required
 @require_POST
 def question_delete(request, pk: int):
     question = get_or_404(Question, pk, select=("survey__year__school",))
     object_access(request, question.survey.year.school, lambda a: a.coordinates_whole_school)
     try:
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         services.question_delete(question=question)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -700,6 +700,7 @@ def survey_answer(request, pk: int):
             "questions": questions,
             "already": already,
             "scale": list(SCALE_LABELS.items()),
+            "yes_no": list(YES_NO_LABELS.items()),
             "is_open": survey.is_open,
         },
     )
@@ -709,7 +710,6 @@ def survey_answer(request, pk: int):
 
 
 @login_required
-            "yes_no": list(YES_NO_LABELS.items()),
 def outcomes(request):
     access = require_steering(request)
     year = _year(request, access.school)
