@@ -15,3 +15,9 @@ class SchoolsConfig(AppConfig):
         from .logins import totp_required_for
 
         require_totp_when(totp_required_for)
+
+        # The terminale parcours (schools' own partials, placed like the other apps' panels).
+        from . import panels
+
+        panels.register("student_detail", "schools/_student_parcours.html", order=5)
+        panels.register("division_detail", "schools/_division_parcours.html", order=5)

@@ -7,7 +7,8 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level, School
+from .models import Level, Parcours, School
+from .services import parcours_version
 
 
 class VersionedForm(forms.Form):
@@ -141,3 +142,37 @@ class PeriodForm(forms.Form):
 
 
 PeriodFormSet = forms.formset_factory(PeriodForm, extra=1)
+
+
+class ParcoursForm(forms.Form):
+    """The terminale parcours of some pupils: one choice and the version it was opened on per
+    enrolment (fields ``parcours-<id>`` and ``version-<id>``), for one pupil or a division."""
+
+    def __init__(self, *args, enrolments=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for enrolment in enrolments:
+            choice = forms.ChoiceField(
+                label=str(enrolment.student),
+                choices=Parcours.choices,
+                required=False,
+                initial=enrolment.parcours,
+            )
+            version = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=parcours_version(enrolment)
+            )
+            self.fields[f"parcours-{enrolment.pk}"] = choice
+            self.fields[f"version-{enrolment.pk}"] = version
+            self.rows.append(
+                (enrolment, self[f"parcours-{enrolment.pk}"], self[f"version-{enrolment.pk}"])
+            )
+
+    def choices(self) -> dict[int, tuple[str, str]]:
+        """What the service takes: enrolment id → (parcours, version)."""
+        return {
+            enrolment.pk: (
+                self.cleaned_data[f"parcours-{enrolment.pk}"],
+                self.cleaned_data[f"version-{enrolment.pk}"],
+            )
+            for enrolment, _choice, _version in self.rows
+        }

@@ -54,9 +54,7 @@ class AcademyMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_memberships"
     )
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(
-        _("role"), max_length=15, choices=Role.choices, default=Role.INSPECTOR
-    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.INSPECTOR)
 
     class Meta:
         verbose_name = _("académie membership")

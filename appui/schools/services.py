@@ -607,3 +607,69 @@ def year_make_current(*, year: SchoolYear, user: User | None = None) -> SchoolYe
         year.save(update_fields=["is_current"])
     enrolments_sync(year=year)
     return year
+
+
+# Terminale parcours (seed 001) --------------------------------------------------------------
+
+
+def parcours_version(enrolment: Enrolment) -> str:
+    """The version a parcours form carries for one pupil: when the choice was last set."""
+    return enrolment.parcours_set_at.isoformat() if enrolment.parcours_set_at else ""
+
+
+class ParcoursChangedMeanwhile(ChangedMeanwhile):
+    """Someone set this pupil's parcours after the form was opened: nothing was written."""
+
+    message = _(
+        "The parcours was changed by %(name)s at %(time)s while you were editing it: nothing "
+        "was saved. The page now shows their choice; make your change again."
+    )
+    message_unnamed = _(
+        "The parcours was changed by someone else while you were editing it: nothing was "
+        "saved. The page now shows their choice; make your change again."
+    )
+
+    def __init__(self, enrolment: Enrolment) -> None:
+        super().__init__()
+        who, when = enrolment.parcours_set_by, enrolment.parcours_set_at
+        self.name = (who.get_full_name() or who.username) if who else ""
+        self.time = f"{timezone.localtime(when):%H:%M}" if when else ""
+
+
+@transaction.atomic
+def enrolments_parcours_set(
+    *, choices: dict[int, tuple[str, str]], user: User, year: SchoolYear | None = None
+) -> int:
+    """Set the terminale parcours of some pupils' enrolments in one transaction.
+
+    ``choices`` maps an enrolment id to ``(parcours, version)``, the version being the
+    ``parcours_version`` the form was opened on. Only enrolments of a level with a parcours
+    (``Level.has_parcours``) and, with ``year``, of that year are changed; a choice equal to
+    the stored one is left alone. If any changed row was set by someone else meanwhile,
+    nothing is written (``ParcoursChangedMeanwhile``). Returns how many pupils changed.
+    """
+    rows = (
+        Enrolment.objects.select_for_update()
+        .select_related("division__level", "parcours_set_by")
+        .filter(pk__in=choices)
+    )
+    if year is not None:
+        rows = rows.filter(year=year)
+    changed = []
+    now = timezone.now()
+    for enrolment in rows.order_by("pk"):
+        parcours, version = choices[enrolment.pk]
+        if enrolment.division is None or not enrolment.division.level.has_parcours:
+            continue
+        if enrolment.parcours == parcours:
+            continue
+        if parcours_version(enrolment) != version:
+            raise ParcoursChangedMeanwhile(enrolment)
+        enrolment.parcours = parcours
+        enrolment.parcours_set_at = now
+        enrolment.parcours_set_by = user
+        enrolment.full_clean(exclude=["student", "year", "division"])
+        changed.append(enrolment)
+    trail.record_updates(changed, ["parcours"])
+    Enrolment.objects.bulk_update(changed, ["parcours", "parcours_set_at", "parcours_set_by"])
+    return len(changed)

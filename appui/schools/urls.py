@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_logins, views_settings
+from . import views, views_audit, views_logins, views_parcours, views_settings
 
 app_name = "schools"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("etablissement/", views.school_detail, name="school-detail"),
     path("divisions/<int:pk>/", views.division_detail, name="division-detail"),
     path("eleves/", views.student_list, name="student-list"),
+    # Terminale parcours (seed 001): per pupil, and for a whole division.
+    path("eleves/<int:pk>/parcours/", views_parcours.student_parcours, name="student-parcours"),
+    path(
+        "divisions/<int:pk>/parcours/",
+        views_parcours.division_parcours,
+        name="division-parcours",
+    ),
     path("eleves/<int:pk>/", views.student_detail, name="student-detail"),
     # Audit trail (docs/rgpd.md): the pupil's history, for the head.
     path("eleves/<int:pk>/historique/", views_audit.student_history, name="student-history"),

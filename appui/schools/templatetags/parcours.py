@@ -1,0 +1,18 @@
+"""``{% parcours_enrolment student as enrolment %}``: the pupil's terminale enrolment, whose
+parcours the pupil page shows (a panel of schools itself, so the view stays as it is)."""
+
+from django import template
+
+from ..forms import ParcoursForm
+from ..views_parcours import parcours_enrolment
+
+register = template.Library()
+
+
+@register.simple_tag
+def terminale_parcours(student):
+    """The pupil's latest terminale enrolment and its one-row form, or None."""
+    enrolment = parcours_enrolment(student)
+    if enrolment is None:
+        return None
+    return {"enrolment": enrolment, "form": ParcoursForm(enrolments=[enrolment])}
