@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_partners
 
 app_name = "followup"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("suivi/seances/<int:pk>/annuler/", views.session_cancel, name="session-cancel"),
     path("suivi/seances/<int:pk>/deplacer/", views.session_reschedule, name="session-reschedule"),
     path("suivi/seances/<int:pk>/retablir/", views.session_restore, name="session-restore"),
+    path(
+        "suivi/seances/<int:pk>/partenaires/",
+        views_partners.session_partners,
+        name="session-partners",
+    ),
     path(
         "suivi/seances/<int:pk>/mon-evaluation/",
         views.student_mark_save,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from appui.diagnostics.models import Competency
 from appui.schools.models import Division, Period, Staff
 
-from .models import Module, Room, Slot
+from .models import Module, Partner, Resource, Room, Slot
 from .services import catalogue_version
 
 
@@ -62,10 +62,17 @@ class ModuleForm(VersionedForm):
             "staff",
             "room_needs",
             "active",
+            "partners",
+            "resources",
+            "remarkable",
+            "public_summary",
         ]
         widgets = {
             "staff": forms.CheckboxSelectMultiple,
             "success_indicators": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.CheckboxSelectMultiple,
+            "resources": forms.CheckboxSelectMultiple,
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, school, **kwargs):
@@ -76,6 +83,8 @@ class ModuleForm(VersionedForm):
         ).select_related("domain")
         self.fields["staff"].queryset = Staff.objects.filter(school=school).order_by("last_name")
         self.fields["staff"].required = False
+        self.fields["partners"].queryset = Partner.objects.filter(school=school)
+        self.fields["resources"].queryset = Resource.objects.filter(school=school)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -90,3 +99,49 @@ class ModuleForm(VersionedForm):
         if low is not None and high is not None and high < low:
             self.add_error("max_size", _("The maximum size must be at least the minimum size."))
         return data
+
+
+class PartnerForm(VersionedForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "contact", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Partner.objects.filter(school=self.school, name__iexact=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another partner already has this name."))
+        return name
+
+
+class ResourceForm(VersionedForm):
+    # Only web addresses (the model's validator refuses any other scheme); a bare
+    # « avenirs.onisep.fr » is read as https.
+    url = forms.URLField(
+        label=_("address (URL)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["title", "kind", "url", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        others = Resource.objects.filter(school=self.school, title__iexact=title)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another resource already has this title."))
+        return title

@@ -16,7 +16,7 @@ from appui.schools.models import Level, Period, SchoolYear
 from appui.schools.services import ChangedMeanwhile, EditConflict, text_version
 
 from . import grouping, versions
-from .models import Assignment, Group, Module, Plan, Slot
+from .models import Assignment, Group, Module, Partner, Plan, Resource, Slot
 
 
 @transaction.atomic
@@ -339,7 +339,7 @@ def slot_periods_set(*, year: SchoolYear, version: str, chosen: dict[int, set[in
 # Modules and slots: two coordinators may edit one at once. ---------------------------------
 
 
-def catalogue_version(row: Module | Slot) -> str:
+def catalogue_version(row: Module | Slot | Partner | Resource) -> str:
     """The version a module's or slot's form carries: a fingerprint of every stored value of
     the row and of its many-to-many links (these models keep no last-change time)."""
     values: list[object] = [field.value_from_object(row) for field in row._meta.concrete_fields]
@@ -349,10 +349,11 @@ def catalogue_version(row: Module | Slot) -> str:
 
 
 @transaction.atomic
-def catalogue_save(*, form, version: str | None) -> Module | Slot:
-    """Save a module's or slot's bound, valid ``form``. Editing an existing row is refused
-    (``ChangedMeanwhile``, nothing written) if the stored row no longer matches ``version``,
-    the ``catalogue_version`` its form was opened on; ``None`` skips the check."""
+def catalogue_save(*, form, version: str | None) -> Module | Slot | Partner | Resource:
+    """Save a module's, slot's, partner's or resource's bound, valid ``form``. Editing an
+    existing row is refused (``ChangedMeanwhile``, nothing written) if the stored row no
+    longer matches ``version``, the ``catalogue_version`` its form was opened on; ``None``
+    skips the check."""
     row = form.instance
     if row.pk is not None:
         stored = type(row).objects.select_for_update().get(pk=row.pk)

@@ -4,6 +4,7 @@ from . import (
     views,
     views_board,
     views_catalogue,
+    views_partners,
     views_rounds,
     views_slot_periods,
     views_versions,
@@ -62,6 +63,17 @@ urlpatterns = [
     path("modules/nouveau/", views_catalogue.module_edit, name="module-create"),
     path("modules/<int:pk>/", views_catalogue.module_edit, name="module-edit"),
     path("modules/<int:copy_of>/dupliquer/", views_catalogue.module_edit, name="module-copy"),
+    # Partners, resources, remarkable actions (views_partners.py).
+    path(
+        "modules/<int:pk>/publication/",
+        views_partners.module_publication,
+        name="module-publication",
+    ),
+    path("partenaires/", views_partners.partner_list, name="partner-list"),
+    path("partenaires/nouveau/", views_partners.partner_edit, name="partner-create"),
+    path("partenaires/<int:pk>/", views_partners.partner_edit, name="partner-edit"),
+    path("ressources/nouvelle/", views_partners.resource_edit, name="resource-create"),
+    path("ressources/<int:pk>/", views_partners.resource_edit, name="resource-edit"),
     # Pupils' wishes (views_wishes.py).
     path("voeux/", views_wishes.wish_index, name="wish-index"),
     path(
