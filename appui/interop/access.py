@@ -2,9 +2,11 @@
 
 - Imports: each kind of the registry says who may use it (``ImportKind.allowed``): the
   school's head for the school-wide files (SIECLE, STS-web, spreadsheets, LSU reports), the
-  head and the level's coordinators for a campaign's results. On an installation where the
-  user has no school yet, a Django superuser may run the first SIECLE import, which creates
-  the school and makes them its head.
+  head and the level's coordinators for a campaign's results.
+- Adding a school: a Django superuser, or an académie administrator for their académie,
+  uploads a SIECLE file at any time (« Add a school »); the UAI of the file decides: a school
+  appui does not know is created (its creator becomes its head until they hand the role
+  over), a school it knows is imported into only by its own head.
 - Exports give what the user may already see on screen: students through
   ``SchoolAccess.visible_students`` (never for the académie, which sees no names), staff for
   the head and coordinators, a campaign's results for those who may open the campaign, the
@@ -15,31 +17,64 @@ school outside their role answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from appui.schools.access import SchoolAccess, require_member, school_access
+from appui.schools.access import SchoolAccess, access_for, require_member, school_access
+from appui.schools.models import Academy, School
+from appui.schools.selectors import administered_academies
 
 from .models import ImportBatch
 from .registry import ImportKind, kinds_for
 
 
 def may_create_school(request) -> bool:
-    """A superuser with no school yet may create one with a SIECLE import."""
-    return request.school is None and request.user.is_superuser
+    """A superuser, or an académie administrator, may add a school with a SIECLE import."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or administered_academies(user).exists()
+
+
+def creation_academies(request) -> QuerySet[Academy]:
+    """The académies a school added by this user may belong to."""
+    if request.user.is_superuser:
+        return Academy.objects.order_by("name")
+    return administered_academies(request.user).order_by("name")
 
 
 def import_page_access(request) -> SchoolAccess | None:
-    """The imports home: whoever may use one kind here (None: a superuser with no school)."""
+    """The imports home: whoever may use one kind here, or add a school (None: no school, or
+    none of its kinds for this user, who may add one)."""
     if may_create_school(request):
-        return None
+        if request.school is None:
+            return None
+        access = access_for(request, request.school)
+        return access if kinds_for(access) else None
     return school_access(request, lambda access: bool(kinds_for(access)))
 
 
+def is_creating(request, entry: ImportKind) -> bool:
+    """Adding a school: the SIECLE upload with no school yet, or asked for (``?nouveau=1``)."""
+    if not (entry.creates_school and may_create_school(request)):
+        return False
+    return request.school is None or request.GET.get("nouveau") == "1"
+
+
 def import_access_for(request, entry: ImportKind) -> SchoolAccess | None:
-    """The access of a user importing ``entry``; None when a SIECLE import creates the school."""
-    if entry.creates_school and may_create_school(request):
+    """The access of a user importing ``entry``; None when a SIECLE import adds a school."""
+    if is_creating(request, entry):
         return None
     return school_access(request, entry.allowed)
+
+
+def may_import_into(request, entry: ImportKind):
+    """For a school the file names: may this user import ``entry`` into it (its head)?"""
+
+    def allowed(school: School) -> bool:
+        return entry.allowed(access_for(request, school))
+
+    return allowed
 
 
 def get_batch_for(request, pk: int) -> ImportBatch:
@@ -51,8 +86,8 @@ def get_batch_for(request, pk: int) -> ImportBatch:
     if batch is None:
         raise Http404
     if batch.school is None:
-        # The first import of a school not created yet: its uploader's alone.
-        if request.user.is_superuser and batch.uploaded_by_id == request.user.pk:
+        # The import of a school not created yet: its uploader's alone.
+        if may_create_school(request) and batch.uploaded_by_id == request.user.pk:
             return batch
         raise Http404
     access = require_member(request, batch.school)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from appui.diagnostics.access import can_manage_campaign
 from appui.diagnostics.models import Campaign
-from appui.schools.models import Period, School, Staff
+from appui.schools.models import Academy, Period, School, Staff
 from appui.schools.selectors import current_year
 
 from .models import LsuSettings
@@ -41,7 +41,16 @@ class UploadForm(forms.Form):
 
     file = forms.FileField()
 
-    def __init__(self, *args, creating: bool = False, school=None, access=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        creating: bool = False,
+        school=None,
+        access=None,
+        academies=None,
+        academy_required: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
         self.access = access
@@ -84,12 +93,36 @@ class SiecleForm(UploadForm):
         help_text=gettext_lazy("Sets the dates of the school year and of the AP periods."),
     )
 
-    def __init__(self, *args, creating: bool = False, **kwargs) -> None:
+    academy = forms.ModelChoiceField(
+        label=gettext_lazy("Académie"),
+        queryset=Academy.objects.none(),
+        required=False,
+        help_text=gettext_lazy("The académie of the school, if the file adds a new one."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        creating: bool = False,
+        academies=None,
+        academy_required: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, creating=creating, **kwargs)
         self.creating = creating
         if not creating:
             del self.fields["school_name"]
             del self.fields["holiday_zone"]
+            del self.fields["academy"]
+            return
+        # Adding a school: the file's UAI decides which; a new one joins one of the académies
+        # this user may add schools to (an académie administrator must choose one of theirs).
+        field = self.fields["academy"]
+        field.queryset = academies if academies is not None else Academy.objects.none()
+        options = list(field.queryset[:2])
+        if len(options) == 1:
+            field.initial = options[0].pk
+        field.required = academy_required
 
     def clean_nomenclature(self):
         return _checked_size(self.cleaned_data.get("nomenclature"))
@@ -105,9 +138,11 @@ class SiecleForm(UploadForm):
     def options(self) -> dict:
         if not self.creating:
             return {}
+        academy = self.cleaned_data.get("academy")
         return {
             "school_name": self.cleaned_data["school_name"],
             "holiday_zone": self.cleaned_data.get("holiday_zone") or School.Zone.B,
+            "academy": academy.pk if academy else None,
         }
 
 

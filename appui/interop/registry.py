@@ -26,7 +26,7 @@ from appui.core.io.tabular import read_table
 from appui.diagnostics.access import can_manage_campaign
 from appui.diagnostics.models import Campaign
 from appui.schools.access import SchoolAccess
-from appui.schools.models import School
+from appui.schools.models import Academy, School
 
 from . import forms
 from .ent_accounts import EntAccountsForm, EntAccountsImport, analyse_ent_accounts
@@ -97,6 +97,8 @@ def _chosen_school(school) -> School:
 
 
 def analyse_siecle(*, school, content, file_name, extra_content, extra_name, options):
+    """``school=FROM_FILE`` (adding a school): the file's UAI decides, an existing school is
+    imported into and an unknown one is created, in the académie of ``options``."""
     export = parse_siecle(content, file_name)
     nomenclature = (
         parse_nomenclature(extra_content, extra_name or "Nomenclature.xml")
@@ -109,6 +111,9 @@ def analyse_siecle(*, school, content, file_name, extra_content, extra_name, opt
         nomenclature=nomenclature,
         school_name=options.get("school_name", ""),
         holiday_zone=options.get("holiday_zone", ""),
+        academy=Academy.objects.filter(pk=options["academy"]).first()
+        if options.get("academy")
+        else None,
     )
 
 

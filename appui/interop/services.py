@@ -93,8 +93,14 @@ def import_preview(
     extra_content: bytes | None = None,
     extra_name: str = "",
     options: dict | None = None,
+    may_import_into: Callable[[School], bool] | None = None,
 ) -> ImportBatch:
-    """Read and plan the file, keep it with its preview; raises ImportRefused."""
+    """Read and plan the file, keep it with its preview; raises ImportRefused.
+
+    With ``school=FROM_FILE`` the file's school is imported into only if
+    ``may_import_into`` allows it; a SIECLE file of an unknown UAI plans to create it (the
+    batch has no school until it is applied).
+    """
     importer = analyse(
         kind,
         school=school,
@@ -104,11 +110,18 @@ def import_preview(
         extra_name=extra_name,
         options=options,
     )
+    if school is FROM_FILE:
+        school = None if getattr(importer, "creates_school", False) else importer.school
+        if school is not None and may_import_into is not None and not may_import_into(school):
+            raise ImportRefused(
+                f"L'établissement {school.uai} ({school.name}) existe déjà dans appui : son "
+                "chef d'établissement seul y importe ce fichier. Rien n'a été importé."
+            )
     return _new_batch(
         importer=importer,
         kind=kind,
         user=user,
-        school=school if school is not FROM_FILE else importer.school,
+        school=school,
         file_name=file_name[:255],
         content=content,
         extra_name=extra_name[:255],

@@ -26,7 +26,15 @@ from appui.schools.models import Period, Staff
 from appui.schools.selectors import current_year
 
 from . import selectors, services
-from .access import can_export_staff, get_batch_for, import_access_for, import_page_access
+from .access import (
+    can_export_staff,
+    creation_academies,
+    get_batch_for,
+    import_access_for,
+    import_page_access,
+    may_create_school,
+    may_import_into,
+)
 from .exporters import (
     HoursDivisionsExporter,
     HoursLevelsExporter,
@@ -51,6 +59,8 @@ def import_home(request):
         {
             "school": school,
             "kinds": kinds_for(access),
+            # « Add a school » beside the school's own imports (superuser, académie admin).
+            "add_school": school is not None and may_create_school(request),
             "batches": selectors.recent_batches(school=school, user=request.user),
         },
     )
@@ -63,6 +73,7 @@ def import_upload(request, slug: str):
         raise Http404
     access = import_access_for(request, entry)
     school = access.school if access else None
+    creating = school is None
     initial = {
         "period": _int_or_none(request.GET.get("periode")),
         "campaign": _int_or_none(request.GET.get("campagne")),
@@ -70,10 +81,13 @@ def import_upload(request, slug: str):
     form = entry.form(
         request.POST or None,
         request.FILES or None,
-        creating=school is None,
+        creating=creating,
         school=school,
         access=access,
         initial=initial,
+        academies=creation_academies(request) if creating else None,
+        # An académie administrator adds schools to their académie; a superuser to any.
+        academy_required=creating and not request.user.is_superuser,
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -81,7 +95,9 @@ def import_upload(request, slug: str):
         try:
             batch = services.import_preview(
                 kind=entry.key,
-                school=school,
+                # Adding a school: the file's UAI decides which (new, or one the user heads).
+                school=services.FROM_FILE if creating else school,
+                may_import_into=may_import_into(request, entry),
                 user=request.user,
                 content=upload.read(),
                 file_name=upload.name,

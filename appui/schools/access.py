@@ -4,7 +4,8 @@ Rules (issue "Foundation", DESIGN.md "Who uses it"):
 - head: the whole school; coordinator: the school, or only the levels they are limited to;
 - teacher (and tutor): students of the divisions they teach;
 - student: only themself; guardian: only their children;
-- académie: aggregates, never a student's name.
+- académie: aggregates, never a student's name; an académie account
+  (``AcademyMembership``) holds this role in every school of its académie and in no other.
 
 An object of a school the user has no role in answers 404 (its existence is not revealed);
 an object of their school that their role does not cover answers 403.
@@ -21,7 +22,16 @@ from django.http import Http404
 
 from appui.accounts.models import User
 
-from .models import Division, Enrolment, Membership, School, SchoolYear, Staff, Student
+from .models import (
+    AcademyMembership,
+    Division,
+    Enrolment,
+    Membership,
+    School,
+    SchoolYear,
+    Staff,
+    Student,
+)
 
 Role = Membership.Role
 STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
@@ -48,6 +58,12 @@ class SchoolAccess:
                 # One coordinator membership per school (unique constraint); no level: all.
                 level_ids = {level.pk for level in membership.levels.all()}
                 access.coordinator_level_ids = level_ids or None
+        if (
+            school.academy_id is not None
+            and AcademyMembership.objects.filter(user=user, academy_id=school.academy_id).exists()
+        ):
+            # An académie account reads every school of its académie, as the académie.
+            access.roles.add(Role.ACADEMY)
         return access
 
     @property

@@ -127,3 +127,9 @@ class StudentGroupAdmin(admin.ModelAdmin):
     search_fields = ["code", "label"]
     filter_horizontal = ["divisions", "students"]
     inlines = [GroupTeachingInline]
+
+
+@admin.register(models.AcademyMembership)
+class AcademyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "academy", "role"]
+    list_filter = ["academy", "role"]

@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from appui.core.text import fold
 
 from .models import (
+    Academy,
+    AcademyMembership,
     Division,
     Enrolment,
     Guardian,
@@ -25,23 +27,39 @@ YEAR_SESSION_KEY = "year_ids"
 
 
 def schools_of(user) -> QuerySet[School]:
+    """Every school the user holds a role in: their memberships, and each school of the
+    académies they belong to (``AcademyMembership``), however many."""
     if not getattr(user, "is_authenticated", False):
         return School.objects.none()
-    return School.objects.filter(memberships__user=user).distinct().order_by("name")
+    return School.objects.filter(
+        Q(pk__in=Membership.objects.filter(user=user).values("school_id"))
+        | Q(academy__in=AcademyMembership.objects.filter(user=user).values("academy_id"))
+    ).order_by("name", "pk")
+
+
+def search_schools(queryset: QuerySet[School], query: str = "") -> QuerySet[School]:
+    """The schools matching every word of ``query`` in their name, UAI or city (the school
+    switcher's search; case ignored)."""
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(name__icontains=word) | Q(uai__iexact=word) | Q(city__icontains=word)
+        )
+    return queryset
 
 
 def current_school_for(request) -> School | None:
+    """The school chosen with the switcher (kept in the session) if it is still one of the
+    user's, else their first; one query either way, whatever their number of schools."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    schools = list(schools_of(user)[:50])
-    if not schools:
-        return None
+    schools = schools_of(user).select_related("academy")
     wanted = request.session.get(SESSION_KEY)
-    for school in schools:
-        if school.pk == wanted:
-            return school
-    return schools[0]
+    if isinstance(wanted, int):
+        chosen = schools.filter(pk=wanted).first()
+        if chosen is not None:
+            return chosen
+    return schools.first()
 
 
 def current_year(school: School) -> SchoolYear | None:
@@ -232,9 +250,24 @@ def search_students(
 
 
 def academy_schools(user) -> QuerySet[School]:
-    """Schools where the user has an académie role."""
+    """The schools the user reads as the académie: every school of the académies they belong
+    to, and the schools where they were given the académie role one by one (an IEN's)."""
     return School.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.ACADEMY
+        Q(
+            pk__in=Membership.objects.filter(user=user, role=Membership.Role.ACADEMY).values(
+                "school_id"
+            )
+        )
+        | Q(academy__in=AcademyMembership.objects.filter(user=user).values("academy_id"))
+    )
+
+
+def administered_academies(user) -> QuerySet[Academy]:
+    """The académies whose schools the user may add (administrators)."""
+    if not getattr(user, "is_authenticated", False):
+        return Academy.objects.none()
+    return Academy.objects.filter(
+        memberships__user=user, memberships__role=AcademyMembership.Role.ADMINISTRATOR
     ).distinct()
 
 

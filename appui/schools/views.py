@@ -38,10 +38,19 @@ def home(request):
     return render(request, "schools/home.html", context)
 
 
+SCHOOLS_PER_PAGE = 25
+
+
 @login_required
 def school_list(request):
-    schools = selectors.schools_of(request.user)
-    return render(request, "schools/school_list.html", {"schools": schools})
+    """The school switcher: every school of the user, searched by name, UAI or city, a page
+    at a time (no cap: an académie account may have hundreds)."""
+    query = request.GET.get("q", "").strip()
+    schools = selectors.search_schools(selectors.schools_of(request.user), query)
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query}
+    template = "schools/_school_results.html" if request.htmx else "schools/school_list.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -92,8 +92,8 @@ class SiecleAnalysis(SiecleNextYear):
             facts.append(
                 (
                     "Établissement",
-                    f"{self.school.name} ({self.school.uai}) — nouvel établissement, "
-                    "créé par cet import",
+                    f"{self.school.name} ({self.school.uai}) — nouvel établissement, qui sera "
+                    "créé par cet import" + (f", {self.academy.name}" if self.academy else ""),
                 )
             )
         else:
@@ -211,6 +211,7 @@ class SiecleAnalysis(SiecleNextYear):
         if school is None:
             other = School.objects.filter(uai=params.uai).first()
             if other is not None:
+                # Created meanwhile (another import of the same UAI applied first).
                 raise ImportRefused(
                     f"L'établissement {params.uai} ({other.name}) existe déjà dans appui : "
                     "ce fichier doit être importé par son chef d'établissement, connecté à "
@@ -226,6 +227,7 @@ class SiecleAnalysis(SiecleNextYear):
                 uai=params.uai,
                 name=self.school_name or params.uai,
                 holiday_zone=self.holiday_zone or School.Zone.B,
+                academy=self.academy,
             )
             self.creates_school = True
             self._new_year()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from appui.core.io.errors import ImportIssue, Severity
 from appui.core.io.siecle import Nomenclature, SiecleExport, SiecleStudent
 from appui.schools.models import (
+    Academy,
     Division,
     Enrolment,
     Period,
@@ -51,12 +52,15 @@ class SiecleBase(Importer):
         nomenclature: Nomenclature | None = None,
         school_name: str = "",
         holiday_zone: str = "",
+        academy: Academy | None = None,
         today: date | None = None,
     ) -> None:
         self.export = export
         self.nomenclature = nomenclature
         self.school_name = school_name.strip()
         self.holiday_zone = holiday_zone
+        #: The académie of a school this import creates (chosen on the upload form).
+        self.academy = academy
         self.today = today or timezone.localdate()
         self.plan = Plan("siecle", export.file_name)
         self.creates_school = False

@@ -114,7 +114,7 @@ class TestFirstImport:
         assert counts(outcome.plan, "levels") == {"new": 4}
         assert counts(outcome.plan, "divisions") == {"new": 4}
         text = "\n".join(outcome.plan.lines())
-        assert "nouvel établissement, créé par cet import" in text
+        assert "nouvel établissement, qui sera créé par cet import" in text
         assert "+ DUPRÉ Hélène (2PRO-A)" in text
         assert not School.objects.exists() and not Student.objects.exists()
         assert not ImportBatch.objects.exists()
