@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from appui.schools.demo import demo_username
 from appui.schools.models import School, Staff, Student
 
 from . import selectors, services
@@ -44,14 +45,17 @@ def extend_demo(school: School, rng: random.Random) -> None:
         .select_related("user")
         .order_by("last_name", "first_name", "pk")
     )
-    tuteur = next(t for t in teachers if t.user.username == "tuteur")
-    others = rng.sample([t for t in teachers if t.user.username not in {"tuteur"}], k=5)
+    tuteur_name = demo_username(school, "tuteur")
+    tuteur = next(t for t in teachers if t.user.username == tuteur_name)
+    others = rng.sample([t for t in teachers if t.user.username != tuteur_name], k=5)
     tutors = {
         staff.pk: services.tutor_volunteer(staff=staff, year=year, today=start)
         for staff in [tuteur, *others]
     }
 
-    own = Student.objects.filter(user__username="eleve", school=school).first()
+    own = Student.objects.filter(
+        user__username=demo_username(school, "eleve"), school=school
+    ).first()
     if own is not None:
         services.tutorship_create(tutor=tutors[tuteur.pk], student=own, today=start)
 
