@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_modules
 
 app_name = "reports"
 
@@ -21,5 +21,17 @@ urlpatterns = [
         "documents/groupes/<int:pk>/emargement.pdf",
         views.attendance_sheet_pdf,
         name="attendance-sheet-pdf",
+    ),
+    path(
+        "documents/modules/<int:pk>/fiche-action.pdf",
+        views_modules.module_fiche_pdf,
+        name="module-fiche-pdf",
+    ),
+    # Public pages of remarkable actions: no login, no name of any person.
+    path("actions/<slug:slug>/", views_modules.remarkable_action, name="remarkable-action"),
+    path(
+        "actions/<slug:slug>.pdf",
+        views_modules.remarkable_action_pdf,
+        name="remarkable-action-pdf",
     ),
 ]
