@@ -189,7 +189,7 @@ def test_two_pupils_taking_the_last_seat_at_once_never_both_get_it(world, superv
         barrier = threading.Barrier(2)
         outcomes: dict[str, str] = {}
 
-        def run(name, student):
+        def run(name, student, barrier=barrier, outcomes=outcomes):
             try:
                 copy = stored(slot)
                 assert copy.seats_left == 1
