@@ -36,9 +36,7 @@ class TestAnonymous:
 
 class TestWrongRole:
     @pytest.mark.parametrize("username", ["student", "guardian", "academy"])
-    def test_the_staff_list_refuses_pupils_guardians_and_the_academie(
-        self, world, login, username
-    ):
+    def test_the_staff_list_refuses_pupils_guardians_and_the_academie(self, world, login, username):
         assert login(world.users[username]).get(reverse("tutoring:study-help")).status_code == 403
 
     @pytest.mark.parametrize("username", ["teacher", "student"])
@@ -50,9 +48,7 @@ class TestWrongRole:
         url = reverse("tutoring:study-help-detail", args=[slot.pk])
         assert login(world.users["teacher"]).get(url).status_code == 403
 
-    def test_a_level_coordinator_does_not_manage_another_level_slot(
-        self, world, supervisor, login
-    ):
+    def test_a_level_coordinator_does_not_manage_another_level_slot(self, world, supervisor, login):
         (slot,) = open_slots(world, supervisor, levels=[world.level])
         client = login(world.users["level_coordinator"])
         assert client.get(reverse("tutoring:study-help-detail", args=[slot.pk])).status_code == 403
@@ -130,9 +126,7 @@ class TestPages:
         assert StudyHelpSlot.objects.count() == 5
         assert {s.levels.get() for s in StudyHelpSlot.objects.all()} == {world.level}
 
-    def test_a_level_coordinator_opens_slots_for_their_levels_only(
-        self, world, supervisor, login
-    ):
+    def test_a_level_coordinator_opens_slots_for_their_levels_only(self, world, supervisor, login):
         data = {
             "first_date": "2026-10-06",
             "start_time": "17:00",
