@@ -209,3 +209,61 @@ class TestThePilotageIndicators:
         assert INDICATORS["training"] in target_indicators()
         assert INDICATORS["instances"].unit is Unit.COUNT
         assert "instances" in {s.key for s in academy_indicators()}
+
+
+class TestPartners:
+    """Partners and resources mobilised (seed 001): by module or by session, per kind."""
+
+    GROUPS = [
+        GroupRecord(1, "p1", "L", "m1", "orientation", students={"a", "b"}),
+        GroupRecord(2, "p1", "L", "m2", "soutien", students={"c"}),
+        GroupRecord(3, "p1", "L", "m1", "orientation", students={"b", "d"}),
+    ]
+
+    def test_a_group_mobilises_its_module_partners_and_its_sessions_ones(self):
+        from appui.core.indicators import MobilisationRecord, Mobilised, partner_mobilisation
+
+        P, R = Mobilised.PARTNER, Mobilised.RESOURCE
+        records = [
+            # France Travail attached to module m1: groups 1 and 3.
+            MobilisationRecord(P, "ft", "france_travail", 1),
+            MobilisationRecord(P, "ft", "france_travail", 3),
+            # The mission locale came to two sessions of group 1 and one of group 3.
+            MobilisationRecord(P, "ml", "mission_locale", 1, session="s1"),
+            MobilisationRecord(P, "ml", "mission_locale", 1, session="s2"),
+            MobilisationRecord(P, "ml", "mission_locale", 3, session="s9"),
+            # France Travail also came to session s1: one intervention, not two.
+            MobilisationRecord(P, "ft", "france_travail", 1, session="s1"),
+            MobilisationRecord(R, "avenirs", "avenirs", 2),
+            # A group outside the scope is ignored.
+            MobilisationRecord(P, "co", "entreprise", 99, session="s7"),
+        ]
+        summary = partner_mobilisation(self.GROUPS, records)
+        assert summary.groups_with_partner == Share(2, 3)
+        assert summary.groups_with_resource == Share(1, 3)
+        assert (summary.partners, summary.resources, summary.interventions) == (2, 1, 3)
+        kinds = {k.kind: k for k in summary.partner_kinds}
+        assert set(kinds) == {"france_travail", "mission_locale"}
+        ml, ft = kinds["mission_locale"], kinds["france_travail"]
+        assert (ml.items, ml.groups, ml.sessions, ml.students) == (1, 2, 3, 3)
+        assert (ft.items, ft.groups, ft.sessions, ft.students) == (1, 2, 1, 3)
+        [avenirs] = summary.resource_kinds
+        assert (avenirs.kind, avenirs.groups, avenirs.sessions, avenirs.students) == (
+            "avenirs",
+            1,
+            0,
+            1,
+        )
+
+    def test_nothing_mobilised_gives_empty_counts(self):
+        from appui.core.indicators import partner_mobilisation
+
+        summary = partner_mobilisation(self.GROUPS, [])
+        assert summary.groups_with_partner == Share(0, 3) and summary.interventions == 0
+        assert summary.partner_kinds == [] == summary.resource_kinds
+
+    def test_it_is_declared_as_a_count_of_its_own_section(self):
+        spec = INDICATORS["partners"]
+        assert spec.unit is Unit.COUNT and spec.section == "partners" and not spec.headline
+        assert "001" in spec.seeds
+        assert spec not in target_indicators()

@@ -36,7 +36,7 @@ The package is split by domain; every public name is importable from here:
 * the formulas: ``hours``; ``activity`` (modules, staff, attendance, tutoring); ``learning``
   (needs served, progress, marks); ``groups`` (renewal, never offered); ``outcomes``
   (surveys, end-of-year outcomes, milestones); ``pilotage`` (training plan, instances'
-  meetings);
+  meetings); ``partners`` (partners and resources mobilised);
 * ``declarations``: :data:`INDICATORS`, the one declaration of each indicator, and
   :class:`ScopeRecords`, the records of one scope its headline values are measured on.
 
@@ -80,6 +80,13 @@ from appui.core.indicators.outcomes import (
     response_rate,
     satisfaction,
 )
+from appui.core.indicators.partners import (
+    KindUse,
+    MobilisationRecord,
+    Mobilised,
+    PartnerSummary,
+    partner_mobilisation,
+)
 from appui.core.indicators.pilotage import (
     TrainingCounts,
     ap_staff,
@@ -117,11 +124,15 @@ __all__ = [
     "HoursRow",
     "IndicatorSpec",
     "KindCount",
+    "KindUse",
     "MarkRecord",
     "MeetingRecord",
     "MilestoneRecord",
+    "MobilisationRecord",
+    "Mobilised",
     "OutcomeRates",
     "OutcomeRecord",
+    "PartnerSummary",
     "PeriodSpan",
     "ProgressSummary",
     "Ref",
@@ -148,6 +159,7 @@ __all__ = [
     "instance_counts",
     "is_detailed",
     "late_milestones",
+    "partner_mobilisation",
     "mark_distribution",
     "meetings_held",
     "modules_run",

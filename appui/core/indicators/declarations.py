@@ -193,6 +193,19 @@ INDICATORS: dict[str, IndicatorSpec] = {
             None,
         ),
         IndicatorSpec(
+            "partners",
+            "Partenaires et ressources mobilisés",
+            "001 (partenaires extérieurs, plateforme Avenir(s), Avenir Pro avec France Travail "
+            "et les missions locales)",
+            "Dans les groupes publiés de la période choisie (ou de l'année) : un groupe mobilise "
+            "un partenaire ou une ressource attaché à son module ou à l'une de ses séances non "
+            "annulées ; groupes avec un partenaire ÷ groupes ; interventions = séances avec au "
+            "moins un partenaire ; par nature : partenaires (ressources) distincts, groupes, "
+            "séances et élèves distincts de ces groupes.",
+            Unit.COUNT,
+            None,
+        ),
+        IndicatorSpec(
             "staff",
             "Part des enseignants impliqués dans l'AP",
             "000 (proportion des enseignants impliqués), 001 (acteurs)",
