@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appui.core.needs import (
+    GoalTiming,
     Measure,
     MeasureSource,
     ModuleGoal,
@@ -75,6 +76,25 @@ def test_a_teacher_mark_counts_as_progress_before_any_new_diagnosis():
     assert [(p.competency, p.steps) for p in summary.progress] == [("MA.CAL", 1)]
 
 
+def test_progress_starts_from_the_first_diagnosis_not_an_earlier_mark():
+    summary = positive_summary(
+        [mark("MA.CAL", 4, SEPT - dt.timedelta(days=7)), diagnosis("MA.CAL", 2), mark("MA.CAL", 4)]
+    )
+    (found,) = summary.progress
+    assert (found.first, found.first_date, found.last) == (
+        LsuLevel.FRAGILE,
+        SEPT,
+        LsuLevel.VERY_GOOD,
+    )
+
+
+def test_without_diagnosis_progress_starts_from_the_first_mark():
+    summary = positive_summary([mark("MA.CAL", 1, SEPT), mark("MA.CAL", 2, NOV)])
+    assert [(p.first, p.last) for p in summary.progress] == [
+        (LsuLevel.INSUFFICIENT, LsuLevel.FRAGILE)
+    ]
+
+
 def test_on_one_day_the_teacher_mark_comes_after_the_diagnosis():
     summary = positive_summary([mark("MA.CAL", 2, NOV), diagnosis("MA.CAL", 4, NOV)])
     assert summary.strengths == ()
@@ -121,6 +141,18 @@ def test_needs_become_plain_aims_without_levels():
         assert "besoin" not in item.text
 
 
+def test_a_soutien_need_on_a_mastered_competency_reads_as_consolidating_what_is_gained():
+    summary = positive_summary(
+        [diagnosis("FR.ECR", 1, SEPT), diagnosis("FR.ECR", 3, NOV), diagnosis("MA.CAL", 2)],
+        [WorkNeed("MA.CAL", NeedKind.REMEDIATION, 2), WorkNeed("FR.ECR", NeedKind.REMEDIATION, 1)],
+        labels=LABELS,
+    )
+    assert [w.text for w in summary.working_on] == [
+        "Nombres et calcul : consolider les bases",
+        "S'exprimer à l'écrit : consolider ses acquis",
+    ]
+
+
 def test_the_profile_order_is_kept_and_a_competency_appears_once():
     summary = positive_summary(
         [],
@@ -149,6 +181,13 @@ def test_current_goals_are_kept_once_and_mark_the_aims_they_serve():
         ("FR.ECR", True),
         ("ME.ORG", False),
     ]
+
+
+def test_a_module_that_ended_is_a_goal_but_no_longer_in_progress():
+    ended = ModuleGoal("Écrire", "Rédiger", "FR.ECR", timing=GoalTiming.LAST)
+    summary = positive_summary([], [WorkNeed("FR.ECR", NeedKind.REMEDIATION, 2)], [ended])
+    assert summary.goals[0].timing is GoalTiming.LAST
+    assert not summary.working_on[0].in_module
 
 
 def test_an_empty_record_gives_an_empty_summary():

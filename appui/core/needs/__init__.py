@@ -73,6 +73,7 @@ from .records import (
 )
 from .rules import DEFAULT_RULES, DEFAULT_TARGETS, NeedRules, ProjectTarget
 from .strengths import (
+    GoalTiming,
     Measure,
     MeasureSource,
     ModuleGoal,
@@ -104,6 +105,7 @@ __all__ = [
     "Evidence",
     "EvidenceRole",
     "EvidenceSource",
+    "GoalTiming",
     "Interview",
     "LevelSummary",
     "Measure",

@@ -10,8 +10,11 @@ oeuvre »). So the summary built here leads with:
 
 1. **strengths** — competencies whose latest assessment (diagnosis or the teacher's progress
    mark) is « maîtrise satisfaisante » or « très bonne maîtrise »;
-2. **progress** — competencies whose latest assessment is above the first one;
-3. **goals** — the objectives of the modules the pupil follows now;
+2. **progress** — competencies whose latest assessment is above the starting point: the first
+   diagnosis (AP starts from it, seed 003, § 4 « La mise en œuvre »), or the first assessment
+   when there is no diagnosis;
+3. **goals** — the objectives of the modules the pupil follows now (or, between two periods,
+   the next ones, else the last ones);
 
 and only then **what the pupil works on**: the needs above 0, in the profile's order, phrased
 as an aim in plain words, without levels, numbers or ranks.
@@ -32,6 +35,7 @@ from appui.core.scales import LsuLevel
 from .vocabulary import NeedKind
 
 __all__ = [
+    "GoalTiming",
     "Measure",
     "MeasureSource",
     "ModuleGoal",
@@ -77,15 +81,27 @@ class WorkNeed:
         object.__setattr__(self, "kind", NeedKind(self.kind))
 
 
+class GoalTiming(StrEnum):
+    """When the module of a goal runs, seen from today."""
+
+    CURRENT = "current"
+    NEXT = "next"  # no module runs today; this one comes next
+    LAST = "last"  # no module runs or comes; this one ended last
+
+
 @dataclass(frozen=True)
 class ModuleGoal:
-    """The objective of a module the pupil follows now."""
+    """The objective of a module of the pupil's."""
 
     title: str
     objective: str
     competency: str | None = None
     label: str = ""
     """The competency's label, for display."""
+    timing: GoalTiming = GoalTiming.CURRENT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "timing", GoalTiming(self.timing))
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,10 @@ _AIMS = {
 }
 """What a need of each kind becomes for the pupil and the family: an aim, not a deficit."""
 
+_CONSOLIDATE = "consolider ses acquis"
+"""The aim of a soutien need on a competency the latest assessment shows mastered (a rapid
+progress kept one step, rule R2; or a teacher's mark ahead of the next diagnosis)."""
+
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -142,10 +162,15 @@ class WorkItem:
     kind: NeedKind
     in_module: bool = False
     """A module the pupil follows now works on this competency."""
+    mastered: bool = False
+    """The latest assessment shows the competency mastered (it is among the strengths)."""
 
     @property
     def aim(self) -> str:
-        """``consolider les bases``, ``aller plus loin`` or ``avancer dans son projet``."""
+        """``consolider les bases`` (``consolider ses acquis`` once mastered), ``aller plus
+        loin`` or ``avancer dans son projet``."""
+        if self.kind is NeedKind.REMEDIATION and self.mastered:
+            return _CONSOLIDATE
         return _AIMS[self.kind]
 
     @property
@@ -197,8 +222,8 @@ def positive_summary(
 
     ``measures``: diagnoses and the teacher's progress marks, in any order. ``needs``: the
     profile's needs in priority order (level-0 ones are skipped). ``goals``: the modules the
-    pupil follows now. ``labels`` maps competency codes to labels (the code is shown when
-    missing).
+    pupil follows now (or next, or last: see :class:`GoalTiming`). ``labels`` maps competency
+    codes to labels (the code is shown when missing).
 
     On one day, a teacher's mark counts after the diagnosis and, between two assessments of
     the same source, the lower one counts (a strength is never claimed on the best of two
@@ -217,7 +242,9 @@ def positive_summary(
     progress: list[Progress] = []
     for code, found in by_code.items():
         ordered = sorted(found, key=_chronological)
-        first, last = ordered[0], ordered[-1]
+        last = ordered[-1]
+        diagnoses = [m for m in ordered if m.source is MeasureSource.DIAGNOSIS]
+        first = diagnoses[0] if diagnoses else ordered[0]
         if last.value >= LsuLevel.SATISFACTORY:
             strengths.append(Strength(code, label(code), last.value, last.date))
         if last.value > first.value:
@@ -231,8 +258,9 @@ def positive_summary(
     for goal in goals:
         if goal not in chosen_goals:
             chosen_goals.append(goal)
-    worked = {g.competency for g in chosen_goals if g.competency}
+    worked = {g.competency for g in chosen_goals if g.competency and g.timing is GoalTiming.CURRENT}
 
+    mastered = {s.competency for s in strengths}
     working_on: list[WorkItem] = []
     seen: set[str] = set()
     for need in needs:
@@ -240,7 +268,13 @@ def positive_summary(
             continue
         seen.add(need.competency)
         working_on.append(
-            WorkItem(need.competency, label(need.competency), need.kind, need.competency in worked)
+            WorkItem(
+                need.competency,
+                label(need.competency),
+                need.kind,
+                in_module=need.competency in worked,
+                mastered=need.competency in mastered,
+            )
         )
 
     return PositiveSummary(

@@ -26,7 +26,8 @@ def is_family_viewer(access: SchoolAccess) -> bool:
 
 def current_goals(student: Student, today: dt.date) -> list[core_needs.ModuleGoal]:
     """The modules of the pupil's published groups running today; failing that, the next
-    ones to start. One query."""
+    ones to start; failing that, the last ones that ended (between two periods the family
+    still sees what the pupil worked towards). One query."""
     spans = []
     for assignment in Assignment.objects.filter(
         student=student, group__plan__status=Plan.Status.PUBLISHED
@@ -37,16 +38,23 @@ def current_goals(student: Student, today: dt.date) -> list[core_needs.ModuleGoa
         else:
             start, end = group.plan.period.start_date, group.plan.period.end_date
         spans.append((start, end, group.module))
+    timing = core_needs.GoalTiming.CURRENT
     chosen = [s for s in spans if s[0] <= today <= s[1]]
-    if not chosen:
-        starts = [s[0] for s in spans if s[0] > today]
-        chosen = [s for s in spans if starts and s[0] == min(starts)]
+    if not chosen and any(s[0] > today for s in spans):
+        timing = core_needs.GoalTiming.NEXT
+        first = min(s[0] for s in spans if s[0] > today)
+        chosen = [s for s in spans if s[0] == first]
+    elif not chosen and spans:
+        timing = core_needs.GoalTiming.LAST
+        last = max(s[1] for s in spans)
+        chosen = [s for s in spans if s[1] == last]
     return [
         core_needs.ModuleGoal(
             title=module.title,
             objective=module.objective,
             competency=module.competency.code,
             label=module.competency.label,
+            timing=timing,
         )
         for _start, _end, module in sorted(chosen, key=lambda s: (s[0], s[2].title))
     ]

@@ -102,18 +102,19 @@ class TestSelector:
         # is TBM, to deepen.
         assert [(w.competency, w.aim) for w in items] == [
             ("MA.CAL", "consolider les bases"),
-            ("FR.LEC", "consolider les bases"),
+            ("FR.LEC", "consolider ses acquis"),
             ("FR.ECR", "aller plus loin"),
         ]
         assert not any(ch.isdigit() for w in items for ch in w.text)
 
-    def test_the_next_module_is_the_goal_when_none_runs_today(self, record, ap):
-        assert [g.title for g in current_goals(record, ap.period2.start_date)] == [
-            "Calculer sans peur"
-        ]
-        assert [g.title for g in current_goals(record, datetime.date(2026, 8, 20))] == [
-            "Lire pour comprendre"
-        ]
+    def test_the_next_then_the_last_module_is_the_goal_when_none_runs_today(self, record, ap):
+        def goals(day):
+            return [(g.title, g.timing.value) for g in current_goals(record, day)]
+
+        assert goals(ap.period2.start_date) == [("Calculer sans peur", "current")]
+        assert goals(datetime.date(2026, 8, 20)) == [("Lire pour comprendre", "next")]
+        assert goals(datetime.date(2026, 10, 25)) == [("Calculer sans peur", "next")]
+        assert goals(datetime.date(2027, 1, 10)) == [("Calculer sans peur", "last")]
 
 
 class TestStudentPage:
