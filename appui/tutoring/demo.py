@@ -3,8 +3,14 @@ account and five other volunteer teachers, tutees chosen among students with a p
 further studies, a bridge or no project yet (seed 003: AP for « ceux qui souhaitent profiter
 des passerelles … ou ceux qui ont un projet de poursuite d'études »), assigned by the
 suggestion rules, the « eleve » account's student followed by « tuteur », meetings since the
-start of the year, and most guardians informed."""
+start of the year, and most guardians informed.
 
+Study help (seed 000, « aide au travail personnel hors la classe »): every Tuesday 17:00–18:00
+at the CDI from the third week of the year, supervised by « tuteur » and another teacher, with
+a few sign-ups and their attendance on past Tuesdays, and sign-ups for next week (« eleve »
+among them); today's slot is left open for the pupil to sign up."""
+
+import datetime as dt
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +21,7 @@ from appui.schools.demo import demo_username
 from appui.schools.models import School, Staff, Student
 
 from . import selectors, services
-from .models import Tutorship
+from .models import StudyHelpSignup, Tutorship
 
 TOPICS = [
     "Point sur le projet d'orientation ; recherche de fiches métiers sur l'ONISEP.",
@@ -90,6 +96,9 @@ def extend_demo(school: School, rng: random.Random) -> None:
                 today=today,
             )
 
+    # Last, so that the draws above stay what they were before study help existed.
+    _study_help(school, year, rng, today, supervisors=[tuteur, others[0]])
+
 
 def _meeting_days(rng: random.Random, start: date, today: date) -> list[date]:
     span = (today - start).days
@@ -97,3 +106,51 @@ def _meeting_days(rng: random.Random, start: date, today: date) -> list[date]:
         return []
     count = min(3, 1 + span // 40)
     return sorted({start + timedelta(days=rng.randint(0, span)) for _ in range(count)})
+
+
+def _study_help(school: School, year, rng: random.Random, today: date, supervisors) -> None:
+    first = year.start_date + timedelta(days=14)
+    first += timedelta(days=(1 - first.weekday()) % 7)  # the next Tuesday
+    if first > year.end_date:
+        return
+    # Opened at the start of the year (the service refuses a first date already past).
+    slots = services.study_help_slots_create(
+        year=year,
+        first_date=first,
+        last_date=min(year.end_date, first + timedelta(weeks=services.STUDY_HELP_MAX_REPEAT - 1)),
+        start_time=dt.time(17),
+        end_time=dt.time(18),
+        capacity=12,
+        supervisors=supervisors,
+        room="CDI",
+        theme="Aide aux devoirs",
+        today=first,
+    )
+    pupils = list(
+        Student.objects.filter(school=school, exit_date__isnull=True, division__year=year)
+        .exclude(user__username="eleve")
+        .order_by("pk")
+    )
+    own = Student.objects.filter(user__username="eleve", school=school).first()
+    statuses = [StudyHelpSignup.Status.PRESENT] * 8 + [
+        StudyHelpSignup.Status.ABSENT,
+        StudyHelpSignup.Status.EXCUSED,
+    ]
+    past = [s for s in slots if s.date < today]
+    upcoming = [s for s in slots if s.date > today]
+    for slot in [*past, *upcoming[:1]]:
+        chosen = rng.sample(pupils, k=min(len(pupils), rng.randint(3, 7)))
+        if own is not None and (slot in upcoming or rng.random() < 0.4):
+            chosen.append(own)
+        before = timezone.make_aware(
+            dt.datetime.combine(slot.date - timedelta(days=1), dt.time(12))
+        )
+        for pupil in chosen:
+            services.study_help_signup(slot=slot, student=pupil, now=before)
+        if slot in past:
+            services.study_help_attendance_set(
+                slot=slot,
+                marks={pupil.pk: rng.choice(statuses) for pupil in chosen},
+                user=supervisors[0].user,
+                now=services.study_help_start(slot) + timedelta(hours=1),
+            )
