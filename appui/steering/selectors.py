@@ -19,6 +19,8 @@ from appui.core.indicators import (
     DiagnosisResult,
     GroupRecord,
     MarkRecord,
+    MobilisationRecord,
+    Mobilised,
     PeriodSpan,
     Ref,
     StudentId,
@@ -503,3 +505,43 @@ def survey_comments(survey) -> dict[int, list[str]]:
     for question_id, text in comments.order_by("id").values_list("question_id", "text"):
         shown.setdefault(question_id, []).append(text)
     return shown
+
+
+# --------------------------------------------------------------------------- partners
+
+
+def partner_records(groups: GroupData) -> list[MobilisationRecord]:
+    """The partners and resources the scope's published groups mobilise: those of each
+    group's module, and those of its sessions that were not cancelled (5 queries)."""
+    from appui.followup.models import Session
+    from appui.planning.models import Module
+
+    group_ids = list(groups.members)
+    module_of = dict(Group.objects.filter(pk__in=group_ids).values_list("pk", "module_id"))
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for group_id, module_id in module_of.items():
+        groups_of[module_id].append(group_id)
+    records: list[MobilisationRecord] = []
+    for what, through, field_name in (
+        (Mobilised.PARTNER, Module.partners.through, "partner"),
+        (Mobilised.RESOURCE, Module.resources.through, "resource"),
+    ):
+        for module_id, ref, kind in through.objects.filter(
+            module_id__in=list(groups_of)
+        ).values_list("module_id", f"{field_name}_id", f"{field_name}__kind"):
+            records.extend(
+                MobilisationRecord(what, ref, kind, group_id) for group_id in groups_of[module_id]
+            )
+    for what, through, field_name in (
+        (Mobilised.PARTNER, Session.partners.through, "partner"),
+        (Mobilised.RESOURCE, Session.resources.through, "resource"),
+    ):
+        for group_id, session_id, ref, kind in (
+            through.objects.filter(session__group_id__in=group_ids)
+            .exclude(session__status=Session.Status.CANCELLED)
+            .values_list(
+                "session__group_id", "session_id", f"{field_name}_id", f"{field_name}__kind"
+            )
+        ):
+            records.append(MobilisationRecord(what, ref, kind, group_id, session_id))
+    return records

@@ -40,6 +40,7 @@ class Results:
     decisions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     meetings: dict[str, int] = field(default_factory=dict)
+    partners: list[ind.MobilisationRecord] = field(default_factory=list)
     # Filled on first use by the headlines: hours per level and division, and the plain
     # records of the scope (key None) or of one of its levels.
     hours: tuple[list[ind.HoursRow], list[ind.HoursRow]] | None = None
@@ -103,6 +104,7 @@ def compute(scope: selectors.Scope) -> Results:
     results.targets = selectors.targets(scope)
     results.decisions, results.actions = selectors.open_decisions(scope)
     results.meetings = selectors.meetings_by_kind(scope)
+    results.partners = selectors.partner_records(results.groups)
     return results
 
 
