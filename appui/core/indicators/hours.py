@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from appui.core.hours import SessionRecord, SessionStatus
+from appui.core.hours import ByStrand, SessionRecord, SessionStatus, Strand
 from appui.core.indicators.records import StudentPlace
 from appui.core.indicators.shares import Ref, Share, StudentId, ref_order
 
@@ -18,7 +18,10 @@ class HoursRow:
     """Hours of one level or division, in minutes **per student** (means, rounded).
 
     ``due`` is the level's yearly volume; ``planned`` and ``delivered`` are the means over
-    the unit's present students (see :mod:`appui.core.hours` for planned and delivered).
+    the unit's present students (see :mod:`appui.core.hours` for planned and delivered),
+    ``planned_by_strand`` and ``delivered_by_strand`` the same per strand (seed 000, « Les
+    trois volets »; each mean rounded on its own, so their sum may differ from the total by
+    a minute).
     """
 
     unit: Ref
@@ -27,6 +30,8 @@ class HoursRow:
     due: int
     planned: int
     delivered: int
+    planned_by_strand: ByStrand = ByStrand()
+    delivered_by_strand: ByStrand = ByStrand()
 
     @property
     def planned_share(self) -> Share:
@@ -62,31 +67,41 @@ def hours_by_unit(
     """
     roster = list(places)
     present = frozenset(p.student for p in roster)
-    planned: Counter[StudentId] = Counter()
-    delivered: Counter[StudentId] = Counter()
+    planned: dict[Strand, Counter[StudentId]] = {s: Counter() for s in Strand}
+    delivered: dict[Strand, Counter[StudentId]] = {s: Counter() for s in Strand}
     # Plain integer sums: this runs over every session of a school year on each dashboard.
     for session in sessions:
         if session.status is SessionStatus.CANCELLED:
             continue
         held = session.counts_as_held(as_of)
+        strand_planned, strand_delivered = planned[session.strand], delivered[session.strand]
         for student in session.students & present:
-            planned[student] += session.duration_minutes
+            strand_planned[student] += session.duration_minutes
             if held:
-                delivered[student] += session.duration_minutes
+                strand_delivered[student] += session.duration_minutes
     by_level: dict[Ref, list[StudentPlace]] = defaultdict(list)
     by_division: dict[Ref, list[StudentPlace]] = defaultdict(list)
     for place in roster:
         by_level[place.level].append(place)
         by_division[place.division].append(place)
 
+    def means(minutes: dict[Strand, Counter[StudentId]], members: list[StudentPlace]):
+        sums = {s: sum(minutes[s][p.student] for p in members) for s in Strand}
+        total = _mean(sum(sums.values()), len(members))
+        return total, ByStrand(*(_mean(sums[s], len(members)) for s in Strand))
+
     def row(unit: Ref, level: Ref, members: list[StudentPlace]) -> HoursRow:
+        planned_total, planned_strands = means(planned, members)
+        delivered_total, delivered_strands = means(delivered, members)
         return HoursRow(
             unit=unit,
             level=level,
             students=len(members),
             due=due.get(level, 0),
-            planned=_mean(sum(planned[p.student] for p in members), len(members)),
-            delivered=_mean(sum(delivered[p.student] for p in members), len(members)),
+            planned=planned_total,
+            delivered=delivered_total,
+            planned_by_strand=planned_strands,
+            delivered_by_strand=delivered_strands,
         )
 
     levels = [row(level, level, by_level[level]) for level in sorted(by_level, key=ref_order)]

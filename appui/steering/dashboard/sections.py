@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from appui.core import hours as core_hours
 from appui.core import indicators as ind
 from appui.core.hours import format_minutes
 from appui.core.indicators import Share, TargetStatus
@@ -46,6 +47,36 @@ def _level_name(r: Results, level: ind.Ref) -> str:
     return r.level_names.get(level, "—")
 
 
+def _strand_columns() -> list[Column]:
+    labels = {
+        core_hours.Strand.CONSOLIDATION: (
+            _("Consolidation planned (h)"),
+            _("Consolidation delivered (h)"),
+        ),
+        core_hours.Strand.PERSONALISED: (
+            _("Personalised support planned (h)"),
+            _("Personalised support delivered (h)"),
+        ),
+        core_hours.Strand.ORIENTATION: (
+            _("Orientation planned (h)"),
+            _("Orientation delivered (h)"),
+        ),
+    }
+    return [
+        Column(f"{strand.value}_{kind}", label)
+        for strand, pair in labels.items()
+        for kind, label in zip(("planned", "delivered"), pair, strict=True)
+    ]
+
+
+def _strand_cells(row: ind.HoursRow, split: core_hours.ByStrand | None) -> dict[str, float | None]:
+    cells: dict[str, float | None] = {}
+    for strand in core_hours.Strand:
+        cells[f"{strand.value}_planned"] = None if split is None else _hours(split.get(strand))
+        cells[f"{strand.value}_delivered"] = _hours(row.delivered_by_strand.get(strand))
+    return cells
+
+
 @draws("hours")
 def hours_section(r: Results) -> Section:
     levels_rows, division_rows = hours_rows(r)
@@ -74,6 +105,9 @@ def hours_section(r: Results) -> Section:
                 },
             )
         )
+    # The three strands (seed 000): delivered per strand, and planned by the level's split
+    # when the school set one (empty otherwise).
+    splits = {level.pk: level.strand_split for level in r.levels}
     table = [
         {
             "level": _level_name(r, row.level),
@@ -83,10 +117,18 @@ def hours_section(r: Results) -> Section:
             "planned": _hours(row.planned),
             "delivered": _hours(row.delivered),
             "share": _float(row.delivered_share.rate),
+            **_strand_cells(row, splits.get(row.level)),
         }
         for row in levels_rows + division_rows
     ]
     notes = [_("Per student, over the school year; planned hours include the sessions to come.")]
+    notes.append(
+        _(
+            "Per strand: planned is the level's split of the yearly volume between the strands "
+            "(empty when none is set); the hour accounting pages also show the sessions "
+            "scheduled per strand."
+        )
+    )
     if not r.recorded_sessions:
         notes.append(
             _(
@@ -108,6 +150,7 @@ def hours_section(r: Results) -> Section:
             Column("planned", _("Planned (h)")),
             Column("delivered", _("Delivered (h)")),
             Column("share", _("Delivered of due (%)")),
+            *_strand_columns(),
         ],
         rows=table,
         notes=notes,
