@@ -92,3 +92,11 @@ class ReviewForm(forms.ModelForm):
             "next_objectives": forms.Textarea(attrs={"rows": 3}),
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class DigestPreferenceForm(forms.Form):
+    """Opt in to (or out of) the weekly e-mail digest of one's reminders."""
+
+    weekly = forms.BooleanField(
+        label=_("Send me the weekly e-mail digest of my reminders"), required=False
+    )

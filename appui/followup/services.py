@@ -16,7 +16,14 @@ from appui.schools.models import Period, Staff, Student
 from appui.schools.services import ChangedMeanwhile, lock_text_versions, lock_version
 
 from . import selectors
-from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
+from .models import (
+    Attendance,
+    CalendarFeed,
+    DigestPreference,
+    ProgressMark,
+    Session,
+    StageReview,
+)
 
 # --------------------------------------------------------------------------- sessions
 
@@ -505,3 +512,11 @@ def calendar_feed_renew(*, staff: Staff) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     CalendarFeed.objects.filter(staff=staff).delete()
     return CalendarFeed.objects.create(staff=staff)
+
+
+def digest_preference_set(*, user, weekly: bool) -> DigestPreference:
+    """Opt ``user`` in to (or out of) the weekly e-mail digest of their reminders."""
+    preference, _created = DigestPreference.objects.update_or_create(
+        user=user, defaults={"weekly": weekly}
+    )
+    return preference

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("suivi/groupes/<int:pk>/seances/", views.group_sessions, name="group-sessions"),
     path("suivi/semaine/", views.staff_week, name="staff-week"),
+    path("suivi/courriel-hebdomadaire/", views.digest_preference, name="digest-preference"),
     path("suivi/agenda/", views.agenda, name="agenda"),
     path("agenda/<str:token>.ics", views.ical_feed, name="ical-feed"),
     path("eleves/<int:pk>/emploi-du-temps/", views.student_timetable, name="student-timetable"),

@@ -38,6 +38,7 @@ from .access import (
 from .forms import (
     AttendanceForm,
     CancelForm,
+    DigestPreferenceForm,
     GroupMarkForm,
     MarkForm,
     RescheduleForm,
@@ -45,7 +46,14 @@ from .forms import (
     StudentMarkForm,
     TextsForm,
 )
-from .models import Attendance, CalendarFeed, ProgressMark, Session, StageReview
+from .models import (
+    Attendance,
+    CalendarFeed,
+    DigestPreference,
+    ProgressMark,
+    Session,
+    StageReview,
+)
 
 # (value, LSU code, label): the four buttons of the progress scale.
 LEVELS = [(value, LsuLevel(value).code, label) for value, label in ProgressMark.Level.choices]
@@ -804,4 +812,31 @@ def portfolio(request, pk: int):
             "access": access,
             "level_labels": dict(ProgressMark.Level.choices),
         },
+    )
+
+
+@login_required
+def digest_preference(request):
+    """A staff member opts in to (or out of) the weekly e-mail digest of their reminders
+    (``manage.py send_digests``), and sees the address it goes to. Any staff role: the head
+    and coordinators get the to-do list without running groups themselves."""
+    access = school_access(request, lambda a: a.is_staff_member)
+    preference = DigestPreference.objects.filter(user=request.user).first()
+    # Not ``request.POST or None``: an unticked box posts nothing but the token.
+    form = DigestPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"weekly": bool(preference and preference.weekly)},
+    )
+    if request.method == "POST" and form.is_valid():
+        weekly = form.cleaned_data["weekly"]
+        services.digest_preference_set(user=request.user, weekly=weekly)
+        if weekly:
+            messages.success(request, _("You will receive the weekly digest of your reminders."))
+        else:
+            messages.success(request, _("You will no longer receive the weekly digest."))
+        return redirect("followup:digest-preference")
+    return render(
+        request,
+        "followup/digest_preference.html",
+        {"form": form, "preference": preference, "access": access},
     )
