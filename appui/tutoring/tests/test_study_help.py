@@ -302,3 +302,15 @@ class TestSelectors:
         assert not selectors.study_help_signups_of([world.student], after).exists()
         past = selectors.study_help_signups_of([world.student], after, upcoming=False)
         assert [s.slot_id for s in past] == [slot.pk]
+
+
+def test_attendance_values_come_from_the_core_vocabulary():
+    from appui.core.hours import Attendance
+
+    # Present, absent, excused: the follow-up vocabulary without « late » (a study-help slot
+    # is open, a pupil comes for the time they need).
+    assert set(StudyHelpSignup.Status.values) == {
+        Attendance.PRESENT.value,
+        Attendance.ABSENT.value,
+        Attendance.EXCUSED.value,
+    }
