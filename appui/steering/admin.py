@@ -3,7 +3,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .forms import target_choices
-from .models import Action, Decision, Meeting, Milestone, Outcome, Question, Survey, Target
+from .models import (
+    Action,
+    Decision,
+    Meeting,
+    Milestone,
+    Outcome,
+    PilotageRole,
+    Question,
+    Survey,
+    Target,
+    TrainingAction,
+)
 
 
 class TargetAdminForm(forms.ModelForm):
@@ -62,3 +73,16 @@ class SurveyAdmin(admin.ModelAdmin):
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
     list_display = ["label", "start_year", "enrolled", "repeating", "candidates", "passed"]
+
+
+@admin.register(TrainingAction)
+class TrainingActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "organiser", "date", "status", "year"]
+    list_filter = ["status", "organiser"]
+    filter_horizontal = ["participants"]
+
+
+@admin.register(PilotageRole)
+class PilotageRoleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "staff", "name", "level", "year"]
+    list_filter = ["kind"]

@@ -134,10 +134,16 @@ class Milestone(models.Model):
 
 
 class Meeting(models.Model):
-    """A pedagogical council, a regulation meeting of the AP staff, or a team meeting."""
+    """A meeting of one of the school's instances (seed 001: « Nature et nombre des instances
+    impliquées (CA, Conseil pédagogique, conseil d'enseignement…) »), a regulation meeting of
+    the AP staff, or a team meeting. The stored values of the first kinds never change (data
+    written before the instances were added keeps its meaning)."""
 
     class Kind(models.TextChoices):
+        BOARD = "board", _("board of governors")
         COUNCIL = "council", _("pedagogical council")
+        TEACHING = "teaching", _("subject teachers' council")
+        CLASS = "class", _("class council")
         REGULATION = "regulation", _("regulation meeting")
         TEAM = "team", _("teaching team meeting")
         OTHER = "other", _("other")
@@ -494,3 +500,154 @@ class Outcome(models.Model):
         errors = [message for failed, message in checks if failed]
         if errors:
             raise ValidationError(errors)
+
+
+class TrainingAction(models.Model):
+    """A staff training action of the year's training plan (seed 001: « Un plan de formation
+    des enseignants est-il établi à l'échelle de l'établissement ou de l'académie ? » ;
+    « Actions de formation prévues/réalisées »).
+
+    ``participants`` are the staff registered while it is planned, and those who actually
+    took part once it is recorded as done (the indicator counts these)."""
+
+    class Organiser(models.TextChoices):
+        ACADEMY = "academy", _("académie (EAFC)")
+        SCHOOL = "school", _("the school")
+        AREA = "area", _("school area (bassin)")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="trainings")
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(
+        _("theme"), max_length=200, blank=True, help_text=_("E.g. assessing by competencies.")
+    )
+    organiser = models.CharField(
+        _("organised by"), max_length=10, choices=Organiser.choices, default=Organiser.SCHOOL
+    )
+    date = models.DateField(_("date"))
+    end_date = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("For a training over several days.")
+    )
+    hours = models.DecimalField(
+        _("duration (hours)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    participants = models.ManyToManyField(
+        Staff, blank=True, related_name="trainings", verbose_name=_("participants")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("training action")
+        verbose_name_plural = _("training actions")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="training_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        if self.date and self.end_date and self.end_date < self.date:
+            raise ValidationError(_("A training cannot end before it starts."))
+
+
+class PilotageRole(models.Model):
+    """One role of the year's pilotage organigram (seed 001: « Organigramme de pilotage » ;
+    « Y a-t-il un pilote ou un référent désigné … ? D'autres personnes ressources sont-elles
+    identifiées ? »): a staff member, or someone from outside named in full.
+
+    The AP coordinators are not stored here: they are the accounts with the AP coordinator
+    role (``schools.Membership``, limited to levels or not), the one record that also gives
+    them their rights; the organigram shows them from there (``selectors.level_coordinators``).
+    """
+
+    class Kind(models.TextChoices):
+        HEAD = "head", _("head of school")
+        DEPUTY = "deputy", _("deputy head")
+        DDFPT = "ddfpt", _("director of vocational training (DDFPT)")
+        DROPOUT = "dropout", _("dropout prevention referent")
+        ORIENTATION = "orientation", _("orientation referent (Psy-EN)")
+        DIGITAL = "digital", _("digital referent")
+        INCLUSION = "inclusion", _("disability and inclusion referent")
+        OTHER = "other", _("other resource person")
+
+    #: The kinds that make up the school's management, shown first.
+    MANAGEMENT = (Kind.HEAD, Kind.DEPUTY, Kind.DDFPT)
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="pilotage_roles")
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    title = models.CharField(
+        _("precise title"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. « Psy-EN of the CIO », « referent for work placements »."),
+    )
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pilotage_roles",
+        verbose_name=_("level"),
+        help_text=_("Leave empty for the whole school."),
+    )
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pilotage_roles",
+        verbose_name=_("staff member"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For someone outside the school (partner, CIO…)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilotage role")
+        verbose_name_plural = _("pilotage roles")
+        ordering = ["kind", "level__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff__isnull=False) | ~Q(name=""), name="pilotage_role_names_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.person}"
+
+    @property
+    def person(self) -> str:
+        return str(self.staff) if self.staff_id else self.name
+
+    def clean(self) -> None:
+        if self.staff_id is None and not self.name.strip():
+            raise ValidationError(_("Choose a staff member or write the person's name."))
+        if self.staff_id is not None and self.name.strip():
+            raise ValidationError(_("Choose a staff member or write a name, not both."))

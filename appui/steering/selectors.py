@@ -19,12 +19,15 @@ from appui.core.indicators import (
     DiagnosisResult,
     GroupRecord,
     MarkRecord,
+    MeetingRecord,
     MobilisationRecord,
     Mobilised,
     PeriodSpan,
     Ref,
     StudentId,
     StudentPlace,
+    TrainingRecord,
+    instance_counts,
     top_need_served,
 )
 from appui.diagnostics.models import NeedProfile, Result
@@ -363,15 +366,75 @@ def open_decisions(scope: Scope):
     )
 
 
-def meetings_by_kind(scope: Scope) -> dict[str, int]:
+def meeting_records(scope: Scope) -> list[MeetingRecord]:
+    """Every meeting of the year (held or to come), as dated records of its instance."""
     from .models import Meeting
 
-    return dict(
-        Meeting.objects.filter(year=scope.year, date__lte=scope.today)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
+    rows = Meeting.objects.filter(year=scope.year).order_by("date", "pk")
+    return [
+        MeetingRecord(pk, kind, day) for pk, kind, day in rows.values_list("pk", "kind", "date")
+    ]
+
+
+def training_records(scope: Scope) -> list[TrainingRecord]:
+    """The year's training actions with their participants (two queries)."""
+    from .models import TrainingAction
+
+    actions = TrainingAction.objects.filter(year=scope.year)
+    participants: dict[int, set[int]] = defaultdict(set)
+    for action_id, staff_id in TrainingAction.participants.through.objects.filter(
+        trainingaction__in=actions
+    ).values_list("trainingaction_id", "staff_id"):
+        participants[action_id].add(staff_id)
+    return [
+        TrainingRecord(pk, status, frozenset(participants[pk]))
+        for pk, status in actions.order_by("date", "pk").values_list("pk", "status")
+    ]
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    """An AP coordinator as the organigram shows them: a name, and their staff record if any."""
+
+    name: str
+    staff_id: int | None = None
+
+
+def level_coordinators(year: SchoolYear) -> tuple[list[Coordinator], dict[int, list[Coordinator]]]:
+    """Who coordinates AP, as the accounts' roles say (``Membership``, the one record that
+    also gives the rights): the coordinators of the whole school, and those of each level
+    (level id → coordinators), each named by their staff record when they have one."""
+    memberships = list(
+        Membership.objects.filter(school_id=year.school_id, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+        .prefetch_related("levels")
     )
+    staff = {
+        s.user_id: s
+        for s in Staff.objects.filter(
+            school_id=year.school_id, user_id__in=[m.user_id for m in memberships]
+        )
+    }
+
+    def coordinator(membership) -> Coordinator:
+        user, record = membership.user, staff.get(membership.user_id)
+        if record is not None:
+            return Coordinator(str(record), record.pk)
+        return Coordinator(user.get_full_name() or user.get_username())
+
+    whole_school: list[Coordinator] = []
+    per_level: dict[int, list[Coordinator]] = defaultdict(list)
+    for membership in memberships:
+        levels = [lv.pk for lv in membership.levels.all()]
+        if not levels:
+            whole_school.append(coordinator(membership))
+        for level_id in levels:
+            per_level[level_id].append(coordinator(membership))
+
+    def by_name(items: list[Coordinator]) -> list[Coordinator]:
+        return sorted(items, key=lambda c: c.name)
+
+    return by_name(whole_school), {pk: by_name(items) for pk, items in per_level.items()}
 
 
 def outcomes(school: School, start_year: int, scope_levels: list[Level] | None):
@@ -505,6 +568,70 @@ def survey_comments(survey) -> dict[int, list[str]]:
     for question_id, text in comments.order_by("id").values_list("question_id", "text"):
         shown.setdefault(question_id, []).append(text)
     return shown
+
+
+# --------------------------------------------------------------------------- organigram
+
+
+@dataclass
+class LevelCoordination:
+    """A level of the organigram: its coordinators, and whether it lacks one though it has AP."""
+
+    level: Level
+    coordinators: list[Coordinator]
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.level.ap_hours) and not self.coordinators
+
+
+@dataclass
+class Organigram:
+    """The pilotage of one school year (seed 001: « Organigramme de pilotage »): the
+    management, the AP coordination (school, then one coordinator per level, seed 004), the
+    referents and other resource persons, and the instances with their meetings counted."""
+
+    management: list = field(default_factory=list)
+    school_coordinators: list[Coordinator] = field(default_factory=list)
+    levels: list[LevelCoordination] = field(default_factory=list)
+    referents: list[tuple[str, list]] = field(default_factory=list)
+    instances: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def levels_without_coordinator(self) -> list[Level]:
+        return [item.level for item in self.levels if item.missing]
+
+
+def organigram(year: SchoolYear, today: dt.date) -> Organigram:
+    """The organigram of ``year`` in a fixed number of queries."""
+    from .models import Meeting, PilotageRole
+
+    order = {kind: n for n, kind in enumerate(PilotageRole.Kind.values)}
+    roles = sorted(
+        PilotageRole.objects.filter(year=year).select_related("staff", "level"),
+        key=lambda r: (order[r.kind], r.level.order if r.level else -1, r.pk),
+    )
+    whole_school, per_level = level_coordinators(year)
+    held = instance_counts(
+        meeting_records(Scope(school=year.school, year=year, today=today)), today
+    )
+    labels = dict(PilotageRole.Kind.choices)
+    referents: dict[str, list] = {}
+    for role in roles:
+        if role.kind not in PilotageRole.MANAGEMENT:
+            referents.setdefault(role.kind, []).append(role)
+    return Organigram(
+        management=[r for r in roles if r.kind in PilotageRole.MANAGEMENT],
+        school_coordinators=whole_school,
+        levels=[
+            LevelCoordination(level, per_level.get(level.pk, []))
+            for level in year.levels.order_by("order", "name")
+        ],
+        referents=[(str(labels[kind]), items) for kind, items in referents.items()],
+        instances=[
+            (str(label), held.get(kind, 0)) for kind, label in Meeting.Kind.choices if kind in held
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- partners

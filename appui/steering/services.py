@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from appui.core.indicators import INDICATORS
 from appui.planning.models import Group
-from appui.schools.models import Level, School, SchoolYear, Staff
+from appui.schools.models import Level, Membership, School, SchoolYear, Staff
 from appui.schools.services import ChangedMeanwhile, lock_row_version, text_version
 
 from . import selectors
@@ -26,10 +26,12 @@ from .models import (
     Milestone,
     Outcome,
     Participation,
+    PilotageRole,
     Question,
     ScaleCount,
     Survey,
     Target,
+    TrainingAction,
 )
 from .survey_templates import SCALE_LABELS, TEMPLATE_OF, TEMPLATES, YES_NO_LABELS
 
@@ -483,3 +485,154 @@ def outcome_set(
     outcome.full_clean(validate_constraints=False)
     outcome.save()
     return outcome
+
+
+# --------------------------------------------------------------------------- training plan
+
+
+def _check_staff(year: SchoolYear, staff: list[Staff]) -> None:
+    if any(s.school_id != year.school_id for s in staff):
+        raise ValidationError(_("Participants must be staff of the school."))
+
+
+@transaction.atomic
+def training_save(
+    *,
+    year: SchoolYear,
+    title: str,
+    date: dt.date,
+    theme: str = "",
+    organiser: str = TrainingAction.Organiser.SCHOOL,
+    end_date: dt.date | None = None,
+    hours: Decimal | None = None,
+    status: str = TrainingAction.Status.PLANNED,
+    participants: list[Staff] | None = None,
+    notes: str = "",
+    user=None,
+    training: TrainingAction | None = None,
+    version: str | None = None,
+) -> TrainingAction:
+    """Create a training action of the plan, or update ``training`` when given. An update is
+    refused (``ChangedMeanwhile``, nothing written) if the action changed since ``version``
+    (its ``row_version`` when the form was opened)."""
+    if training is not None:
+        lock_row_version(training, version)
+    participants = list(participants or [])
+    _check_staff(year, participants)
+    training = training or TrainingAction(year=year, created_by=user)
+    training.title, training.theme, training.organiser = title.strip(), theme.strip(), organiser
+    training.date, training.end_date, training.hours = date, end_date, hours
+    training.status, training.notes = status, notes
+    if status == TrainingAction.Status.DONE and date > timezone.localdate():
+        raise ValidationError(_("A training action to come cannot be recorded as done."))
+    training.full_clean()
+    training.save()
+    training.participants.set(participants)
+    return training
+
+
+@transaction.atomic
+def training_record_done(
+    *,
+    training: TrainingAction,
+    participants: list[Staff],
+    date: dt.date,
+    end_date: dt.date | None = None,
+    hours: Decimal | None = None,
+    version: str | None = None,
+) -> TrainingAction:
+    """Record that the action took place: its actual dates and duration, and the staff who
+    actually took part (they replace those registered). Refused like ``training_save`` if the
+    action changed since ``version``."""
+    lock_row_version(training, version)
+    return training_save(
+        year=training.year,
+        title=training.title,
+        theme=training.theme,
+        organiser=training.organiser,
+        date=date,
+        end_date=end_date,
+        hours=hours if hours is not None else training.hours,
+        status=TrainingAction.Status.DONE,
+        participants=participants,
+        notes=training.notes,
+        training=training,
+        version=None,
+    )
+
+
+@transaction.atomic
+def training_delete(*, training: TrainingAction) -> None:
+    training.delete()
+
+
+# --------------------------------------------------------------------------- organigram
+
+
+@transaction.atomic
+def pilotage_role_save(
+    *,
+    year: SchoolYear,
+    kind: str,
+    staff: Staff | None = None,
+    name: str = "",
+    title: str = "",
+    level: Level | None = None,
+    role: PilotageRole | None = None,
+    version: str | None = None,
+) -> PilotageRole:
+    """Name someone (a staff member, or an outsider by name) to a role of the organigram, or
+    change ``role`` when given (refused with ``ChangedMeanwhile`` if it changed since
+    ``version``)."""
+    if role is not None:
+        lock_row_version(role, version)
+    _same_year(year, level)
+    if staff is not None and staff.school_id != year.school_id:
+        raise ValidationError(_("Choose a staff member of the school."))
+    role = role or PilotageRole(year=year)
+    role.kind, role.staff, role.name = kind, staff, name.strip()
+    role.title, role.level = title.strip(), level
+    role.full_clean()
+    role.save()
+    return role
+
+
+@transaction.atomic
+def pilotage_role_delete(*, role: PilotageRole) -> None:
+    role.delete()
+
+
+@transaction.atomic
+def level_coordinator_add(*, level: Level, staff: Staff) -> Membership:
+    """Make ``staff`` an AP coordinator of ``level``: their account's coordinator role,
+    limited to their levels (``Membership``), is what both the organigram shows and the rights
+    follow. A coordinator of the whole school already coordinates every level: refused, as
+    limiting them to one level would take the others away."""
+    if staff.school_id != level.year.school_id:
+        raise ValidationError(_("Choose a staff member of the school."))
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user_id=staff.user_id, school_id=staff.school_id, role=Membership.Role.COORDINATOR
+    )
+    if not created and not membership.levels.exists():
+        raise ValidationError(
+            _("%(name)s already coordinates the whole school, every level included.")
+            % {"name": staff}
+        )
+    membership.levels.add(level)
+    return membership
+
+
+@transaction.atomic
+def level_coordinator_remove(*, level: Level, staff: Staff) -> None:
+    """``staff`` no longer coordinates ``level``. Their coordinator role goes with their last
+    level: a coordinator role without levels would mean the whole school."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user_id=staff.user_id, school_id=staff.school_id, role=Membership.Role.COORDINATOR)
+        .first()
+    )
+    if membership is None or not membership.levels.filter(pk=level.pk).exists():
+        raise ValidationError(_("This person does not coordinate this level."))
+    membership.levels.remove(level)
+    if not membership.levels.exists():
+        membership.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pilotage
 
 app_name = "steering"
 
@@ -27,6 +27,45 @@ urlpatterns = [
     path("pilotage/decisions/<int:pk>/fait/", views.decision_done, name="decision-done"),
     path("pilotage/actions/<int:pk>/fait/", views.action_done, name="action-done"),
     path("pilotage/bilans/", views.outcomes, name="outcomes"),
+    path("pilotage/formation/", views_pilotage.trainings, name="trainings"),
+    path("pilotage/formation/nouvelle/", views_pilotage.training_create, name="training-create"),
+    path(
+        "pilotage/formation/<int:pk>/modifier/", views_pilotage.training_edit, name="training-edit"
+    ),
+    path(
+        "pilotage/formation/<int:pk>/realisee/", views_pilotage.training_done, name="training-done"
+    ),
+    path(
+        "pilotage/formation/<int:pk>/supprimer/",
+        views_pilotage.training_delete,
+        name="training-delete",
+    ),
+    path("pilotage/organigramme/", views_pilotage.organigram, name="organigram"),
+    path(
+        "pilotage/organigramme/modifier/",
+        views_pilotage.organigram_edit,
+        name="organigram-edit",
+    ),
+    path(
+        "pilotage/organigramme/roles/<int:pk>/",
+        views_pilotage.pilotage_role_edit,
+        name="pilotage-role-edit",
+    ),
+    path(
+        "pilotage/organigramme/roles/<int:pk>/supprimer/",
+        views_pilotage.pilotage_role_delete,
+        name="pilotage-role-delete",
+    ),
+    path(
+        "pilotage/organigramme/coordinateurs/",
+        views_pilotage.level_coordinator_add,
+        name="level-coordinator-add",
+    ),
+    path(
+        "pilotage/organigramme/coordinateurs/retirer/",
+        views_pilotage.level_coordinator_remove,
+        name="level-coordinator-remove",
+    ),
     path("enquetes/", views.surveys, name="surveys"),
     path("enquetes/nouvelle/", views.survey_create, name="survey-create"),
     path("enquetes/<int:pk>/", views.survey_detail, name="survey-detail"),

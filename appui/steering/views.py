@@ -171,7 +171,9 @@ def _dashboard_context(request, access, scope, *, export_url: str) -> dict:
         "decisions": results.decisions,
         "actions": results.actions,
         "meetings_by_kind": [
-            (Meeting.Kind(kind).label, count) for kind, count in sorted(results.meetings.items())
+            (label, results.meetings[kind])
+            for kind, label in Meeting.Kind.choices
+            if kind in results.meetings
         ],
         "access": access,
         "can_steer": access.coordinates_whole_school,
@@ -406,10 +408,17 @@ def meetings(request):
         .annotate(open_decisions=Count("decisions", filter=Q(decisions__done_on__isnull=True)))
         .order_by("-date", "-pk")
     )
+    # Grouped by instance (seed 001: « par instances et équipes »), in the kinds' order.
+    by_kind: dict[str, list[Meeting]] = {}
+    for meeting in items:
+        by_kind.setdefault(meeting.kind, []).append(meeting)
+    instances = [
+        (kind, label, by_kind[kind]) for kind, label in Meeting.Kind.choices if kind in by_kind
+    ]
     return render(
         request,
         "steering/meetings.html",
-        {"meetings": items, "year": year, "can_write": access.can_coordinate},
+        {"instances": instances, "year": year, "can_write": access.can_coordinate},
     )
 
 

@@ -33,6 +33,9 @@ from .sections import (
 )
 from .surveys import survey_report, survey_section
 
+# Registers the pilotage sections (training plan, instances) with ``sections.draws``.
+from . import pilotage  # noqa: E402, F401  isort: skip
+
 # Registers the partners and resources section with ``sections.draws``.
 from . import partners  # noqa: E402, F401  isort: skip
 

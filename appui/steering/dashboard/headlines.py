@@ -99,6 +99,8 @@ def scope_records(r: Results, level: int | None = None) -> ind.ScopeRecords:
         surveys=[ind.SurveyRecord(s["total"], s["satisfaction"]) for s in r.surveys],
         outcomes=_outcome_records(r, level)[1],
         milestones=[ind.MilestoneRecord(m.pk, m.due_date, m.done_on) for m in r.milestones],
+        trainings=r.trainings,
+        meetings=r.meeting_records,
     )
     return r.records[level]
 

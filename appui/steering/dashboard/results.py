@@ -40,6 +40,8 @@ class Results:
     decisions: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     meetings: dict[str, int] = field(default_factory=dict)
+    meeting_records: list[ind.MeetingRecord] = field(default_factory=list)
+    trainings: list[ind.TrainingRecord] = field(default_factory=list)
     partners: list[ind.MobilisationRecord] = field(default_factory=list)
     # Filled on first use by the headlines: hours per level and division, and the plain
     # records of the scope (key None) or of one of its levels.
@@ -103,7 +105,9 @@ def compute(scope: selectors.Scope) -> Results:
     results.milestones = selectors.milestones(scope)
     results.targets = selectors.targets(scope)
     results.decisions, results.actions = selectors.open_decisions(scope)
-    results.meetings = selectors.meetings_by_kind(scope)
+    results.meeting_records = selectors.meeting_records(scope)
+    results.meetings = ind.instance_counts(results.meeting_records, scope.today)
+    results.trainings = selectors.training_records(scope)
     results.partners = selectors.partner_records(results.groups)
     return results
 
