@@ -13,7 +13,7 @@ from django.utils import timezone
 from appui.schools.models import Level, School, Staff
 
 from . import services
-from .models import Meeting, Milestone, Question, Survey
+from .models import Meeting, Milestone, PilotageRole, Question, Survey, TrainingAction
 from .survey_templates import NO, YES
 
 TARGETS = [
@@ -72,6 +72,9 @@ def extend_demo(school: School, rng: random.Random) -> None:
     _outcomes(rng, school, year, levels)
 
 
+    _instances(rng, year, levels, today, head, coordinator, teachers)
+    _trainings(rng, year, today, teachers)
+    _organigram(rng, year, levels, staff, teachers)
 def _done(due: date, today: date, late: bool = False) -> date | None:
     if due >= today or late:
         return None
@@ -249,3 +252,139 @@ def _outcomes(rng, school, year, levels) -> None:
                 leavers=leavers,
                 further_studies=further,
             )
+
+
+# --------------------------------------------------------------------------- pilotage (seed 001)
+
+
+def _instances(rng, year, levels, today, head, coordinator, teachers) -> None:
+    """One meeting of each instance besides the council and the regulation meetings: the
+    board of governors, two subject teachers' councils, the class councils, a team meeting."""
+    if head is None:
+        return
+    start = year.start_date
+    items = [
+        (
+            Meeting.Kind.BOARD,
+            start + timedelta(days=45),
+            "Conseil d'administration : l'AP dans le projet d'établissement",
+            [head],
+        ),
+        (
+            Meeting.Kind.TEACHING,
+            start + timedelta(days=25),
+            "Conseil d'enseignement de lettres-histoire : objectifs de l'AP",
+            [coordinator, *rng.sample(teachers, k=min(3, len(teachers)))],
+        ),
+        (
+            Meeting.Kind.TEACHING,
+            start + timedelta(days=27),
+            "Conseil d'enseignement de mathématiques-sciences : tests de positionnement",
+            rng.sample(teachers, k=min(3, len(teachers))),
+        ),
+        (
+            Meeting.Kind.CLASS,
+            start + timedelta(days=105),
+            "Conseils de classe du premier trimestre",
+            [head, *rng.sample(teachers, k=min(4, len(teachers)))],
+        ),
+        (
+            Meeting.Kind.TEAM,
+            start + timedelta(days=60),
+            "Équipe de 2nde pro : bilan des groupes de besoins",
+            rng.sample(teachers, k=min(4, len(teachers))),
+        ),
+    ]
+    for kind, day, title, attendees in items:
+        services.meeting_save(
+            year=year,
+            kind=kind,
+            date=day,
+            title=title,
+            agenda="1. Point sur l'accompagnement personnalisé\n2. Questions diverses",
+            minutes="" if day > today else "Le point sur l'AP est fait ; voir les décisions.",
+            attendees=[a for a in attendees if a is not None],
+            levels=levels[:1] if kind == Meeting.Kind.TEAM else [],
+        )
+
+
+def _ap_teachers(year, teachers) -> list:
+    """Teachers running a published group of the year (the indicator's population), else all."""
+    from appui.planning.models import Group
+
+    running = set(
+        Group.staff.through.objects.filter(
+            group__plan__level__year=year, group__plan__status="published"
+        ).values_list("staff_id", flat=True)
+    )
+    return [t for t in teachers if t.pk in running] or list(teachers)
+
+
+def _trainings(rng, year, today, teachers) -> None:
+    """Two training actions done with their participants, one planned with those registered."""
+    pool = _ap_teachers(year, teachers)
+    if not pool:
+        return
+    first = min(year.start_date + timedelta(days=30), today - timedelta(days=7))
+    services.training_save(
+        year=year,
+        title="Évaluer par compétences en accompagnement personnalisé",
+        theme="Évaluation par compétences, échelle du LSU",
+        organiser=TrainingAction.Organiser.ACADEMY,
+        date=first,
+        hours=Decimal("6"),
+        status=TrainingAction.Status.DONE,
+        participants=rng.sample(pool, k=min(5, len(pool))),
+        notes="Formation d'initiative locale inscrite au plan académique (EAFC).",
+    )
+    services.training_save(
+        year=year,
+        title="Conduire un entretien d'orientation",
+        theme="Entretiens personnalisés, projet de l'élève",
+        organiser=TrainingAction.Organiser.SCHOOL,
+        date=today - timedelta(days=2),
+        hours=Decimal("3"),
+        status=TrainingAction.Status.DONE,
+        participants=rng.sample(pool, k=min(3, len(pool))),
+    )
+    services.training_save(
+        year=year,
+        title="Différencier dans les groupes de besoins",
+        theme="Groupes de besoins, différenciation",
+        organiser=TrainingAction.Organiser.AREA,
+        date=today + timedelta(days=30),
+        hours=Decimal("6"),
+        participants=rng.sample(pool, k=min(4, len(pool))),
+    )
+
+
+def _organigram(rng, year, levels, staff, teachers) -> None:
+    """The management, referents (one from outside), and a coordinator for each level, chosen
+    among teachers without a demo login so that the demo accounts keep their roles."""
+    direction = [s for s in staff if s.function == Staff.Function.DIRECTION]
+    for kind, person in zip(
+        (PilotageRole.Kind.HEAD, PilotageRole.Kind.DEPUTY, PilotageRole.Kind.DDFPT),
+        direction,
+        strict=False,
+    ):
+        services.pilotage_role_save(year=year, kind=kind, staff=person)
+    cpe = next((s for s in staff if s.function == Staff.Function.CPE), None)
+    psyen = next((s for s in staff if s.function == Staff.Function.PSYEN), None)
+    if cpe is not None:
+        services.pilotage_role_save(year=year, kind=PilotageRole.Kind.DROPOUT, staff=cpe)
+    if psyen is not None:
+        services.pilotage_role_save(year=year, kind=PilotageRole.Kind.ORIENTATION, staff=psyen)
+    services.pilotage_role_save(
+        year=year,
+        kind=PilotageRole.Kind.OTHER,
+        name="Mme Rolland",
+        title="Conseillère de la mission locale (Avenir Pro)",
+    )
+    plain = [t for t in teachers if not t.user.has_usable_password()]
+    rng.shuffle(plain)
+    for kind in (PilotageRole.Kind.DIGITAL, PilotageRole.Kind.INCLUSION):
+        if plain:
+            services.pilotage_role_save(year=year, kind=kind, staff=plain.pop())
+    for level in levels:
+        if plain:
+            services.level_coordinator_add(level=level, staff=plain.pop())

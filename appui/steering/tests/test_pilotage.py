@@ -333,3 +333,29 @@ class TestForms:
         assert response.status_code == 200
         assert "Mine" in body(response)
         assert TrainingAction.objects.get(pk=training.pk).title == "Changed"
+
+
+class TestDemo:
+    def test_the_demo_has_trainings_an_organigram_and_every_instance(self, world, groups):
+        import random
+
+        from appui.steering.demo import extend_demo
+
+        teachers = [f.StaffFactory(school=world.school) for _n in range(6)]
+        for teacher in teachers:
+            teacher.user.set_unusable_password()
+            teacher.user.save()
+        extend_demo(world.school, random.Random(5))
+        trainings = TrainingAction.objects.filter(year=world.year)
+        done = trainings.filter(status="done")
+        assert done.count() == 2 and trainings.filter(status="planned").count() == 1
+        assert all(t.participants.exists() for t in trainings)
+        assert set(Meeting.Kind.values) - {"other"} <= set(
+            Meeting.objects.filter(year=world.year).values_list("kind", flat=True)
+        )
+        chart = selectors.organigram(world.year, TODAY)
+        assert all(item.coordinators for item in chart.levels)
+        assert chart.referents
+        # The AP teacher of the groups took part in the trainings done: the indicator shows it.
+        results = dashboard.compute(scope(world))
+        assert dashboard.headline_shares(results)["training"] == Share(1, 1)
