@@ -70,11 +70,11 @@ def extend_demo(school: School, rng: random.Random) -> None:
     _meetings(rng, year, periods, levels, today, head, coordinator, teachers)
     _surveys(rng, school, year, today, staff)
     _outcomes(rng, school, year, levels)
-
-
     _instances(rng, year, levels, today, head, coordinator, teachers)
     _trainings(rng, year, today, teachers)
     _organigram(rng, year, levels, staff, teachers)
+
+
 def _done(due: date, today: date, late: bool = False) -> date | None:
     if due >= today or late:
         return None
