@@ -1,18 +1,26 @@
 """Page timings and query counts on a large demo school (1,500 students by default).
 
-Builds the demo school in a throwaway SQLite database (or BENCH_DATABASE_URL), logs in as
-the demo accounts and requests each main page N times through the full Django stack,
-printing the median, p95 and the number of SQL queries per page.
-Run: .venv/bin/python bench/pages.py [--students 1500] [--repeat 20]
+Builds, in a throwaway SQLite database (or BENCH_DATABASE_URL), one school of the académie
+demo (``manage.py demo --schools 1``: staff and rooms scaled to its pupils, so every level
+has published plans) with a year of sessions, attendance and marks played up to ``--until``
+(by default a week before the school year ends); prints those counts, then, with the clock at
+that date, logs in as the school's demo accounts and requests each main page N times through
+the full Django stack, printing the median, p95 and the number of SQL queries per page.
+Run: .venv/bin/python bench/pages.py [--students 1500] [--repeat 20] [--until 2027-06-21]
 """
 
 import argparse
+import datetime
+import io
 import os
 import statistics
 import sys
 import tempfile
 import time
+import zoneinfo
 from pathlib import Path
+
+import time_machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
@@ -24,70 +32,124 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 
-def pages():
+def pages(school):
     from appui.diagnostics.models import Campaign
     from appui.planning.models import Plan
+    from appui.schools.demo import demo_username
     from appui.schools.models import Division, Level, Student
+
+    coordination, professeur, eleve = (
+        demo_username(school, name) for name in ("coordination", "professeur", "eleve")
+    )
 
     division = Division.objects.order_by("-pk").first()
     student = Student.objects.filter(exit_date__isnull=True).order_by("pk").first()
-    level = Level.objects.get(short_name="2NDPRO")
+    level = Level.objects.get(year__school=school, short_name="2NDPRO")
     campaign = Campaign.objects.filter(level=level).order_by("-date").first()
     grid_division = level.divisions.order_by("code").first()
     plan = Plan.objects.filter(level=level).order_by("-pk").first()
-    yield "coordination", "accueil", "/"
-    yield "coordination", "établissement", "/etablissement/"
-    yield "coordination", "élèves (liste)", "/eleves/"
-    yield "coordination", "élèves (recherche)", "/eleves/?q=mar"
-    yield "coordination", "division", f"/divisions/{division.pk}/"
-    yield "coordination", "élève", f"/eleves/{student.pk}/"
-    yield "coordination", "profil de besoins", f"/eleves/{student.pk}/besoins/"
-    yield "coordination", "besoins du niveau", f"/diagnostic/besoins/niveaux/{level.pk}/"
-    yield "coordination", "campagne", f"/diagnostic/campagnes/{campaign.pk}/"
+    yield coordination, "accueil", "/"
+    yield coordination, "établissement", "/etablissement/"
+    yield coordination, "élèves (liste)", "/eleves/"
+    yield coordination, "élèves (recherche)", "/eleves/?q=mar"
+    yield coordination, "division", f"/divisions/{division.pk}/"
+    yield coordination, "élève", f"/eleves/{student.pk}/"
+    yield coordination, "profil de besoins", f"/eleves/{student.pk}/besoins/"
+    yield coordination, "besoins du niveau", f"/diagnostic/besoins/niveaux/{level.pk}/"
+    yield coordination, "campagne", f"/diagnostic/campagnes/{campaign.pk}/"
     yield (
-        "coordination",
+        coordination,
         "grille",
         f"/diagnostic/campagnes/{campaign.pk}/divisions/{grid_division.pk}/",
     )
     if plan:
-        yield "coordination", "plan de groupes", f"/groupes/plans/{plan.pk}/"
-    yield "coordination", "barrettes", "/barrettes/"
-    yield "professeur", "accueil (professeur)", "/"
-    yield "eleve", "accueil (élève)", "/"
+        yield coordination, "plan de groupes", f"/groupes/plans/{plan.pk}/"
+    yield coordination, "barrettes", "/barrettes/"
+    yield professeur, "accueil (professeur)", "/"
+    yield eleve, "accueil (élève)", "/"
+
+
+def default_until() -> datetime.date:
+    """A week before the current school year ends (zone A): every period has begun."""
+    from django.utils import timezone
+
+    from appui.core import calendar
+
+    start_year = calendar.school_year_start(timezone.localdate())
+    return calendar.year_bounds("A", start_year)[1] - datetime.timedelta(days=7)
+
+
+def data_counts(school) -> dict[str, int]:
+    from appui.followup.models import Attendance, ProgressMark, Session
+    from appui.planning.models import Plan
+
+    return {
+        "published plans": Plan.objects.filter(
+            level__year__school=school, status=Plan.Status.PUBLISHED
+        ).count(),
+        "levels without a published plan": school.years.get(is_current=True)
+        .levels.exclude(plans__status=Plan.Status.PUBLISHED)
+        .count(),
+        "sessions": Session.objects.filter(group__plan__level__year__school=school).count(),
+        "attendances": Attendance.objects.filter(
+            session__group__plan__level__year__school=school
+        ).count(),
+        "marks": ProgressMark.objects.filter(
+            session__group__plan__level__year__school=school
+        ).count(),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--until", type=datetime.date.fromisoformat, default=None)
     args = parser.parse_args()
     setup_test_environment()
-    settings.DEMO_SOLVE_SECONDS = 3.0
     call_command("migrate", verbosity=0)
-    from appui.schools.demo import build_demo
+    from appui.schools.models import School
 
+    until = args.until or default_until()
     started = time.perf_counter()
-    build_demo(seed=1, students=args.students)
-    print(
-        f"demo school with {args.students} students built in {time.perf_counter() - started:.1f} s"
+    call_command(
+        "demo",
+        "--schools=1",
+        f"--students={args.students}",
+        f"--until={until.isoformat()}",
+        "--solve-seconds=3",
+        "--insecure-demo-passwords",
+        stdout=io.StringIO(),
     )
+    school = School.objects.get()
+    print(
+        f"demo school with {args.students} students built in "
+        f"{time.perf_counter() - started:.1f} s, played up to {until:%d/%m/%Y}"
+    )
+    for name, count in data_counts(school).items():
+        print(f"  {name}: {count}")
+    noon = datetime.datetime.combine(until, datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris"))
+    with time_machine.travel(noon, tick=True):
+        measure(school, args.repeat)
+
+
+def measure(school, repeat: int) -> None:
     clients: dict[str, Client] = {}
     print(f"{'page':<24} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     worst = 0.0
-    for user, name, url in list(pages()):
+    for user, name, url in list(pages(school)):
         client = clients.get(user)
         if client is None:
             client = clients[user] = Client()
             client.login(username=user, password="demo")
         timings = []
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
                 t0 = time.perf_counter()
                 response = client.get(url)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from appui.planning.models import Assignment, Group, Plan
+from appui.schools.demo import demo_username
 from appui.schools.models import School, Student
 
 from . import services
@@ -204,7 +205,9 @@ def _validated_reviews(school: School, plans, today: date, rng: random.Random) -
     if not ended:
         return
     period = ended[0]
-    own = Student.objects.filter(school=school, user__username="eleve").first()
+    own = Student.objects.filter(
+        school=school, user__username=demo_username(school, "eleve")
+    ).first()
     division_id = own.division_id if own else None
     candidates = list(
         Student.objects.filter(

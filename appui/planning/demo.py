@@ -8,7 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from appui.diagnostics.models import Competency
-from appui.schools.models import Level, School, Staff
+from appui.schools.demo import demo_username
+from appui.schools.models import Level, School, Staff, Student
 
 from .models import Module, Room, Slot
 
@@ -321,11 +322,33 @@ MODULES = [
 ]
 
 
+def rooms_for(largest_level: int) -> list[tuple[str, int, str]]:
+    """The demo's rooms, and more classrooms of 24 seats when its rooms are too few for the
+    largest level in one slot: enough seats (1.2 × its pupils, the margin the slots keep) and
+    enough rooms (a group of about twelve each; see ``needed`` below)."""
+    rooms = list(ROOMS)
+    needed_rooms = max(3, round(largest_level / 12) + 2)
+    number = 300
+    while sum(r[1] for r in rooms) < 1.2 * largest_level or len(rooms) < needed_rooms:
+        number += 1
+        rooms.append((f"C{number}", 24, ""))
+    return rooms
+
+
 def extend_demo(school: School, rng: random.Random) -> None:
     year = school.years.get(is_current=True)
+    largest = max(
+        (
+            Student.objects.filter(
+                school=school, exit_date__isnull=True, division__level=level
+            ).count()
+            for level in Level.objects.filter(year=year)
+        ),
+        default=0,
+    )
     rooms = [
         Room.objects.create(school=school, name=name, capacity=capacity, features=features)
-        for name, capacity, features in ROOMS
+        for name, capacity, features in rooms_for(largest)
     ]
     competencies = {c.code: c for c in Competency.objects.filter(framework__school=school)}
     teachers = list(
@@ -373,10 +396,9 @@ def extend_demo(school: School, rng: random.Random) -> None:
             # The demo accounts' teachers are free in the 2nde slots, so that logging in
             # as « professeur » or « tuteur » shows groups they run.
             if level.short_name == "2NDPRO":
+                accounts = {demo_username(school, name) for name in ("professeur", "tuteur")}
                 available += [
-                    t
-                    for t in teachers
-                    if t.user.username in {"professeur", "tuteur"} and t not in available
+                    t for t in teachers if t.user.username in accounts and t not in available
                 ]
             slot.staff.set(available)
             chosen, capacity = [], 0

@@ -3,6 +3,10 @@
 Deterministic for a seed. Rebuilding removes the demo school (found by its UAI) and the
 accounts that belonged only to it, and never touches another school. Other apps extend the
 demo by providing `appui.<app>.demo.extend_demo(school, rng)`; they run in INSTALLED_APPS order.
+
+:func:`build_academy_demo` builds, with the same builders, an académie of many fictitious
+schools for demos and benches: valid distinct UAIs, staff and rooms scaled to the pupils, and
+their demo accounts named ``<account>-<uai>`` (:func:`demo_username`).
 """
 
 import random
@@ -23,8 +27,10 @@ from appui.core import calendar
 from appui.core.identifiers import uai_check_letter
 
 from . import demo_data as data
+from . import demo_strands
 from .models import (
     Academy,
+    AcademyMembership,
     Division,
     Guardian,
     Level,
@@ -44,6 +50,14 @@ from .services import enrolments_record
 DEMO_UAI_DIGITS = "0219990"
 DEMO_UAI = DEMO_UAI_DIGITS + uai_check_letter(DEMO_UAI_DIGITS)
 DEMO_PASSWORD = "demo"
+#: The pupils the demo's fixed staff serve; a larger school gets proportionally more teachers.
+BASE_STUDENTS = 500
+#: The académie of the many-schools demo: UAIs 0218001…0218999 (département 021, Côte-d'Or).
+ACADEMY_UAI_BASE = 218000
+ACADEMY_ACCOUNTS = {
+    "academie-demo": "Inspecteur, vue académique de tous les établissements de démonstration",
+    "admin-academie": "Administrateur académique (ajoute des établissements par import SIECLE)",
+}
 DEMO_ACCOUNTS = {
     "direction": "Chef d'établissement",
     "coordination": "Coordination AP (tout l'établissement)",
@@ -68,9 +82,22 @@ def _slug(text: str) -> str:
     return "".join(c for c in plain.lower().replace(" ", "-") if c.isalnum() or c == "-")
 
 
-def remove_demo_school() -> None:
-    """Delete the demo school and the accounts that belonged to it alone."""
-    school = School.objects.filter(uai=DEMO_UAI).first()
+def demo_username(school: School, account: str) -> str:
+    """The username of one of :data:`DEMO_ACCOUNTS` in ``school``: the account itself in the
+    demo school (``direction``), ``<account>-<uai in lower case>`` in the schools of the
+    académie demo (``direction-0218001h``)."""
+    return account if school.uai == DEMO_UAI else f"{account}-{school.uai.lower()}"
+
+
+def academy_demo_uai(number: int) -> str:
+    """The UAI of the académie demo's school ``number`` (1…999), with its check letter."""
+    digits = f"{ACADEMY_UAI_BASE + number:07d}"
+    return digits + uai_check_letter(digits)
+
+
+def remove_demo_school(uai: str = DEMO_UAI) -> None:
+    """Delete the demo school of ``uai`` and the accounts that belonged to it alone."""
+    school = School.objects.filter(uai=uai).first()
     if school is None:
         return
     User = get_user_model()
@@ -100,21 +127,69 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     The steps run in this order and draw from one generator; then each other app extends
     the demo with its own generator (see :func:`_extend_by_apps`).
     """
+    remove_demo_school()
+    school = _create_school()
+    return _build_school(school, seed=seed, students=students, today=today)
+
+
+@transaction.atomic
+def build_academy_demo(
+    *, schools: int, students: int, seed: int = 2026, today: date | None = None
+) -> list[DemoResult]:
+    """An académie of ``schools`` fictitious schools of ``students`` pupils each, rebuilt.
+
+    School ``n`` has the UAI :func:`academy_demo_uai` (n), its own generator (``seed`` and
+    ``n``) and the demo accounts named by :func:`demo_username`; the académie has an
+    inspector (``academie-demo``) and an administrator (``admin-academie``), who see every
+    school of it. Staff and rooms grow with the pupils (:func:`staff_scale`, and the rooms of
+    ``appui.planning.demo``), so every level's plans can be published.
+    """
+    if not 1 <= schools <= 999:
+        raise ValueError("Between 1 and 999 schools.")
+    academy = _demo_academy()
+    results = []
+    for number in range(1, schools + 1):
+        uai = academy_demo_uai(number)
+        remove_demo_school(uai)
+        town, city = data.ACADEMY_SCHOOL_NAMES[(number - 1) % len(data.ACADEMY_SCHOOL_NAMES)]
+        school = School(
+            uai=uai,
+            name=f"Lycée professionnel {town} (démo {number})",
+            city=city,
+            academy=academy,
+            holiday_zone=School.Zone.A,
+            ent_oidc_claim="preferred_username",
+        )
+        school.full_clean()
+        school.save()
+        results.append(
+            _build_school(school, seed=seed * 1000 + number, students=students, today=today)
+        )
+    _create_academy_accounts(academy, results)
+    return results
+
+
+def staff_scale(students: int) -> int:
+    """How many times the demo's staff a school of ``students`` pupils has (1 up to 500)."""
+    return max(1, -(-students // BASE_STUDENTS))
+
+
+def _build_school(
+    school: School, *, seed: int, students: int, today: date | None = None
+) -> DemoResult:
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    remove_demo_school()
-
-    school = _create_school()
     result = DemoResult(school=school)
     year = _create_year(school, today)
     levels = _create_levels(year)
     subjects = _create_subjects(school)
     divisions = _create_divisions(year, levels)
 
-    staff_by_subject = _create_staff(rng, school, subjects, result)
+    staff_by_subject = _create_staff(rng, school, subjects, result, scale=staff_scale(students))
     _create_teachings(rng, divisions, subjects, staff_by_subject)
     all_students = _create_students(rng, school, year, divisions, students)
     _create_ulis_group(year, divisions, all_students)
+    demo_strands.extend(levels, year, seed)
     _create_guardians(rng, school, all_students)
     _create_demo_accounts(school, levels, divisions, staff_by_subject, all_students, result)
     _link_ent_identities(school, result)
@@ -132,9 +207,33 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     return result
 
 
+def _demo_academy() -> Academy:
+    """The demo's académie (created if needed, shared with real schools)."""
+    academy, _ = Academy.objects.get_or_create(code="DIJON", defaults={"name": "Académie de Dijon"})
+    return academy
+
+
+def _create_academy_accounts(academy: Academy, results: list[DemoResult]) -> None:
+    """The académie demo's inspector and administrator: every school of the académie."""
+    roles = {
+        "academie-demo": AcademyMembership.Role.INSPECTOR,
+        "admin-academie": AcademyMembership.Role.ADMINISTRATOR,
+    }
+    User = get_user_model()
+    for username, role in roles.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name="Compte", last_name="Académique")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        AcademyMembership.objects.get_or_create(user=user, academy=academy, role=role)
+        for result in results:
+            result.accounts[username] = ACADEMY_ACCOUNTS[username]
+
+
 def _create_school() -> School:
     """The fictitious lycée, in its academy (created if needed, shared with real schools)."""
-    academy, _ = Academy.objects.get_or_create(code="DIJON", defaults={"name": "Académie de Dijon"})
+    academy = _demo_academy()
     school = School(
         uai=DEMO_UAI,
         name="Lycée professionnel Les Tilleuls (démo)",
@@ -242,8 +341,10 @@ def _person(rng: random.Random, female: bool) -> tuple[str, str]:
 def _add_staff(rng, school, function, subjects=(), female=None, civility=None):
     female = rng.random() < 0.55 if female is None else female
     first, last = _person(rng, female)
+    # The académie demo's staff carry their school's UAI: names repeat across many schools.
+    prefix = "demo" if school.uai == DEMO_UAI else school.uai.lower()
     user = _new_user(
-        f"demo.{_slug(first)}.{_slug(last)}",
+        f"{prefix}.{_slug(first)}.{_slug(last)}",
         first,
         last,
         f"{_slug(first)}.{_slug(last)}@tilleuls-demo.example.org",
@@ -263,10 +364,12 @@ def _add_staff(rng, school, function, subjects=(), female=None, civility=None):
     return staff
 
 
-def _create_staff(rng, school, subjects, result) -> dict[str, list[Staff]]:
+def _create_staff(rng, school, subjects, result, scale: int = 1) -> dict[str, list[Staff]]:
+    """The direction, school life and teachers; ``scale`` times the teachers of each subject
+    (and of school life) for a school that many times larger than the demo's."""
     for _ in range(3):  # proviseur, proviseur adjoint, DDFPT
         _add_staff(rng, school, Staff.Function.DIRECTION)
-    for _ in range(2):
+    for _ in range(2 * scale):
         _add_staff(rng, school, Staff.Function.CPE)
     _add_staff(rng, school, Staff.Function.PSYEN)
     for _ in range(2):
@@ -274,7 +377,8 @@ def _create_staff(rng, school, subjects, result) -> dict[str, list[Staff]]:
     by_subject: dict[str, list[Staff]] = {}
     for code, count in data.TEACHERS_PER_SUBJECT.items():
         by_subject[code] = [
-            _add_staff(rng, school, Staff.Function.TEACHER, [subjects[code]]) for _ in range(count)
+            _add_staff(rng, school, Staff.Function.TEACHER, [subjects[code]])
+            for _ in range(count * scale)
         ]
     return by_subject
 
@@ -486,11 +590,12 @@ def _link_ent_identities(school: School, result: DemoResult) -> None:
     )
 
 
-def _set_account(user, username: str, result: DemoResult) -> None:
+def _set_account(user, account: str, result: DemoResult) -> None:
+    username = demo_username(result.school, account)
     user.username = username
     user.set_password(DEMO_PASSWORD)
     user.save()
-    result.accounts[username] = DEMO_ACCOUNTS[username]
+    result.accounts[username] = DEMO_ACCOUNTS[account]
 
 
 def _claim_username(username: str) -> None:
@@ -508,8 +613,8 @@ def _claim_username(username: str) -> None:
 
 def _create_demo_accounts(school, levels, divisions, staff_by_subject, students, result) -> None:
     User = get_user_model()
-    for username in DEMO_ACCOUNTS:
-        _claim_username(username)
+    for account in DEMO_ACCOUNTS:
+        _claim_username(demo_username(school, account))
 
     head = Staff.objects.filter(school=school, function=Staff.Function.DIRECTION).first()
     assert head is not None  # _create_staff made three direction staff
@@ -519,7 +624,13 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
     Membership.objects.create(user=coordinator.user, school=school, role=Role.COORDINATOR)
     _set_account(coordinator.user, "coordination", result)
 
-    teacher = staff_by_subject["MATH-SC"][0]
+    # The first maths teacher with a 2nde pro (the first of all in the usual demo; a larger
+    # school spreads its divisions over more teachers).
+    teacher = next(
+        t
+        for t in staff_by_subject["MATH-SC"]
+        if Division.objects.filter(teachings__staff=t, level__short_name="2NDPRO").exists()
+    )
     _set_account(teacher.user, "professeur", result)
 
     tutor = staff_by_subject["LET-HG"][1]
@@ -527,7 +638,7 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
     _set_account(tutor.user, "tuteur", result)
 
     taught = Division.objects.filter(teachings__staff=teacher, level__short_name="2NDPRO").first()
-    assert taught is not None  # _create_teachings: the first maths teacher has a 2nde pro
+    assert taught is not None  # chosen above for it
     student = next(s for s in students if s.division_id == taught.pk and s.exit_date is None)
     student_user = User(first_name=student.first_name, last_name=student.last_name)
     _set_account(student_user, "eleve", result)
@@ -542,6 +653,9 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
     guardian.save(update_fields=["user"])
     Membership.objects.create(user=parent_user, school=school, role=Role.GUARDIAN)
 
+    if school.uai != DEMO_UAI:
+        # The académie demo's schools share one académie account (_create_academy_accounts).
+        return
     inspector = User(first_name="Claire", last_name="Vasseur")
     _set_account(inspector, "academie", result)
     Membership.objects.create(user=inspector, school=school, role=Role.ACADEMY)

@@ -421,3 +421,19 @@ STREETS = [
     "rue Jean Jaurès",
     "impasse des Lilas",
 ]
+# The académie demo's schools (appui.schools.demo.build_academy_demo): (name, city), fictitious
+# schools named after people, in towns of the académie de Dijon.
+ACADEMY_SCHOOL_NAMES = [
+    ("Les Tanneries", "Dijon"),
+    ("Marie Marvingt", "Beaune"),
+    ("Gustave Eiffel", "Chenôve"),
+    ("Les Marronniers", "Auxonne"),
+    ("Simone Veil", "Montbard"),
+    ("Henri Vincenot", "Nuits-Saint-Georges"),
+    ("Les Combes", "Is-sur-Tille"),
+    ("Colette", "Auxerre"),
+    ("Vauban", "Avallon"),
+    ("Nicéphore Niépce", "Chalon-sur-Saône"),
+    ("Lamartine", "Mâcon"),
+    ("Les Charmilles", "Nevers"),
+]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from appui.schools.demo import demo_username
 from appui.schools.models import Level, School, Staff
 
 from . import services
@@ -56,8 +57,9 @@ def extend_demo(school: School, rng: random.Random) -> None:
     periods = list(year.periods.order_by("number"))
     levels = list(Level.objects.filter(year=year).order_by("order"))
     staff = list(Staff.objects.filter(school=school).select_related("user").order_by("pk"))
-    head = next((s for s in staff if s.user.username == "direction"), staff[0] if staff else None)
-    coordinator = next((s for s in staff if s.user.username == "coordination"), head)
+    head_name, coordinator_name = (demo_username(school, a) for a in ("direction", "coordination"))
+    head = next((s for s in staff if s.user.username == head_name), staff[0] if staff else None)
+    coordinator = next((s for s in staff if s.user.username == coordinator_name), head)
     teachers = [s for s in staff if s.function == Staff.Function.TEACHER]
 
     for key, value in TARGETS:
