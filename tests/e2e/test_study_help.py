@@ -1,0 +1,72 @@
+"""Study help in the browser, at 375 px: the pupil sees their next sign-up on the home page,
+signs up for this evening's slot; at 17:15 the supervisor finds the call on their home page
+and takes the attendance. Every page axe clean, none scrolls sideways."""
+
+import datetime
+import re
+import zoneinfo
+
+from playwright.sync_api import expect
+
+from .test_followup import PHONE
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+TODAY = datetime.date(2026, 11, 24)
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
+
+
+def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, page, clock):
+    from appui.tutoring.models import StudyHelpSignup, StudyHelpSlot
+
+    slot = StudyHelpSlot.objects.get(year__school=demo.school, date=TODAY)
+    page.set_viewport_size(PHONE)
+
+    app.login("eleve")
+    panel = page.locator("#study-help-home")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("mardi 1 décembre")  # the demo's sign-up for next week
+    _fits(page)
+    app.assert_accessible()
+
+    panel.get_by_role("button", name="Voir les créneaux et s'inscrire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aide au travail personnel")
+    _fits(page)
+    app.assert_accessible()
+    page.locator(f"#creneau-{slot.pk}").get_by_role(
+        "button", name="M'inscrire pour le mardi 24 novembre"
+    ).click()
+    expect(page.locator(".messages")).to_contain_text("Tu es inscrit pour le mardi 24 novembre")
+    expect(
+        page.locator(f"#creneau-{slot.pk}").get_by_role("button", name=re.compile("Annuler"))
+    ).to_be_visible()
+    _fits(page)
+    app.assert_accessible()
+    signup = StudyHelpSignup.objects.get(slot=slot, student__user__username="eleve")
+    assert signup.attendance == ""
+
+    # This evening, a quarter of an hour into the slot: the supervisor's call.
+    clock.move_to(datetime.datetime.combine(TODAY, datetime.time(17, 15), PARIS))
+    page.context.clear_cookies()
+    app.login("tuteur")
+    staff_panel = page.locator("#study-help-staff")
+    expect(staff_panel).to_be_visible()
+    _fits(page)
+    app.assert_accessible()
+    staff_panel.locator(f"a[href='/etude/{slot.pk}/']").first.click()
+    form = page.locator("#study-help-attendance")
+    expect(form).to_be_visible()
+    _fits(page)
+    app.assert_accessible()
+    form.locator(f"#eleve-{signup.student_id}").get_by_label("Présent").check()
+    form.get_by_role("button", name="Enregistrer l'appel").click()
+    expect(page.locator(".messages")).to_contain_text("Appel enregistré")
+    signup.refresh_from_db()
+    assert signup.attendance == "present"
+
+    app.open("/etude/")
+    expect(page.locator("#study-help-upcoming")).to_be_visible()
+    _fits(page)
+    app.assert_accessible()
