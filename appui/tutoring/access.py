@@ -167,8 +167,11 @@ def own_pupil(access: SchoolAccess) -> Student | None:
 
 def get_own_signup(request, pk: int) -> tuple[StudyHelpSignup, SchoolAccess]:
     """A sign-up, for the pupil it belongs to only."""
-    signup = StudyHelpSignup.objects.select_related("slot__year__school", "student").filter(pk=pk)
-    signup = signup.first()
+    signup = (
+        StudyHelpSignup.objects.select_related("slot__year__school", "student")
+        .filter(pk=pk)
+        .first()
+    )
     if signup is None:
         raise Http404
     access = require_member(request, signup.slot.year.school)

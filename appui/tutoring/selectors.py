@@ -225,7 +225,7 @@ def study_help_open_for(student: Student, now: dt.datetime) -> list[StudyHelpSlo
         for s in StudyHelpSignup.objects.filter(student=student, slot__in=[x.pk for x in slots])
     }
     for slot in slots:
-        slot.signup = mine.get(slot.pk)
+        slot.signup = mine.get(slot.pk)  # type: ignore[attr-defined]
     return slots
 
 
