@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appui.core.indicators import INDICATORS, Direction
 from appui.planning.models import Group
@@ -517,9 +518,9 @@ class TrainingAction(models.Model):
         OTHER = "other", _("other")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
+        PLANNED = "planned", pgettext_lazy("training action", "planned")
+        DONE = "done", pgettext_lazy("training action", "done")
+        CANCELLED = "cancelled", pgettext_lazy("training action", "cancelled")
 
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="trainings")
     title = models.CharField(_("title"), max_length=200)

@@ -31,13 +31,16 @@ def training_section(r: Results) -> Section:
     return Section.of(
         "training",
         percent(share),
-        detail=_("%(part)s of %(whole)s AP teachers trained; %(done)s done, %(planned)s planned")
+        detail=_("%(part)s of %(whole)s AP teachers trained; %(done)s, %(planned)s")
         % {
             "part": share.part,
             "whole": share.whole,
-            "done": ngettext("%(n)s action", "%(n)s actions", counts.done) % {"n": counts.done},
-            "planned": ngettext("%(n)s action", "%(n)s actions", counts.planned)
-            % {"n": counts.planned},
+            "done": ngettext("%(counter)s action done", "%(counter)s actions done", counts.done)
+            % {"counter": counts.done},
+            "planned": ngettext(
+                "%(counter)s action planned", "%(counter)s actions planned", counts.planned
+            )
+            % {"counter": counts.planned},
         },
         bars=[
             Bar(_("AP teachers trained"), share.rate, percent(share)),
