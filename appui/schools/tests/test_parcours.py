@@ -154,3 +154,16 @@ def test_the_division_table_is_for_the_schools_staff(terminale, login, role, sta
 def test_anonymous_users_are_redirected_to_login(terminale, client):
     url = reverse("schools:division-parcours", args=[terminale.division.pk])
     assert client.get(url).status_code == 302
+
+
+def test_a_choice_recorded_without_its_author_still_shows(terminale, login):
+    # Imports and the demo record a choice with its date only.
+    from django.utils import timezone
+
+    Enrolment.objects.filter(student=terminale.student).update(
+        parcours="insertion", parcours_set_at=timezone.now()
+    )
+    client = login(terminale.users["teacher"])
+    assert "choisi le" in page(client, terminale.student)
+    url = reverse("schools:division-parcours", args=[terminale.division.pk])
+    assert client.get(url).status_code == 200
