@@ -659,12 +659,12 @@ def partner_records(groups: GroupData) -> list[MobilisationRecord]:
             records.extend(
                 MobilisationRecord(what, ref, kind, group_id) for group_id in groups_of[module_id]
             )
-    for what, through, field_name in (
+    for what, session_through, field_name in (
         (Mobilised.PARTNER, Session.partners.through, "partner"),
         (Mobilised.RESOURCE, Session.resources.through, "resource"),
     ):
         for group_id, session_id, ref, kind in (
-            through.objects.filter(session__group_id__in=group_ids)
+            session_through.objects.filter(session__group_id__in=group_ids)
             .exclude(session__status=Session.Status.CANCELLED)
             .values_list(
                 "session__group_id", "session_id", f"{field_name}_id", f"{field_name}__kind"
