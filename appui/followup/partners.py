@@ -38,7 +38,8 @@ def session_set_links(
     if links_version(session) != version:
         raise ChangedMeanwhile()
     school_id = session.group.plan.level.year.school_id
-    if any(row.school_id != school_id for row in [*partners, *resources]):
+    schools = {p.school_id for p in partners} | {r.school_id for r in resources}
+    if schools - {school_id}:
         raise ValidationError(_("Choose partners and resources of this school."))
     session.partners.set(partners)
     session.resources.set(resources)

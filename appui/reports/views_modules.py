@@ -29,7 +29,9 @@ from .rendering import render_pdf
 
 def _levels() -> list[tuple[int, str, str]]:
     """(value, LSU code, label) of the four levels, MI to TBM."""
-    return [(value, LsuLevel(value).code, label) for value, label in ProgressMark.Level.choices]
+    return [
+        (value, LsuLevel(value).code, str(label)) for value, label in ProgressMark.Level.choices
+    ]
 
 
 @login_required
