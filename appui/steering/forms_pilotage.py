@@ -81,7 +81,7 @@ class TrainingDoneForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "version": row_version(training),
+                "version": row_version(training),  # type: ignore[arg-type]
                 "date": training.date,
                 "end_date": training.end_date,
                 "hours": training.hours,
@@ -89,7 +89,9 @@ class TrainingDoneForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = present_staff(training.year.school)
+        participants = self.fields["participants"]
+        assert isinstance(participants, forms.ModelMultipleChoiceField)
+        participants.queryset = present_staff(training.year.school)
 
     def clean(self):
         data = super().clean()
