@@ -70,3 +70,37 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
     expect(page.locator("#study-help-upcoming")).to_be_visible()
     _fits(page)
     app.assert_accessible()
+
+
+def test_the_coordinator_opens_a_weekly_slot(demo, app, page):
+    from appui.tutoring.models import StudyHelpSlot
+
+    page.set_viewport_size(PHONE)
+    app.login("coordination")
+    page.locator("#study-help-staff").get_by_role("link", name="Tous les créneaux").click()
+    expect(page.locator("#study-help-summary")).to_be_visible()
+    _fits(page)
+    app.assert_accessible()
+
+    page.locator("#study-help-create").click()
+    form = page.locator("#study-help-form")
+    form.get_by_label("Date (la première en cas de répétition)").fill("2026-12-03")
+    form.get_by_label("Répéter chaque semaine jusqu'au").fill("2027-01-14")
+    form.get_by_label("Heure de début").fill("12:30")
+    form.get_by_label("Heure de fin").fill("13:20")
+    form.get_by_label("Salle").fill("B12")
+    form.get_by_label("Discipline ou thème").fill("Français")
+    form.get_by_label("Encadré par").select_option(index=0)
+    _fits(page)
+    app.assert_accessible()
+    form.get_by_role("button", name="Ouvrir les créneaux").click()
+    # Thursdays 3, 10 and 17 December, 7 and 14 January: the Christmas holidays are skipped.
+    expect(page.locator(".messages")).to_contain_text("5 créneaux d'aide ouverts")
+    dates = set(StudyHelpSlot.objects.filter(room="B12").values_list("date", flat=True))
+    assert dates == {
+        datetime.date(2026, 12, 3),
+        datetime.date(2026, 12, 10),
+        datetime.date(2026, 12, 17),
+        datetime.date(2027, 1, 7),
+        datetime.date(2027, 1, 14),
+    }
