@@ -12,12 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules
 APT_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: help demo serve audit test lint check messages system-deps venv venv-dev clean
+.PHONY: help demo serve worker audit test lint check messages system-deps venv venv-dev clean
 
 help:
 	@echo "make demo   installe, migre la base SQLite, charge l'établissement de démo et sert l'application"
 	@echo "make test   installe (avec les outils de développement) et lance toute la suite de tests"
 	@echo "make serve  production : migre, collecte les fichiers statiques, lance gunicorn et le(s) worker(s) de tâches (docs/deploiement.md)"
+	@echo "make worker lance le(s) worker(s) de tâches seuls (base de données, ou RQ sur Redis si TASKS_BACKEND=rq), ici ou sur une autre machine (docs/deploiement.md)"
 	@echo "make audit  cherche les vulnérabilités connues des paquets installés (pip-audit, accès Internet requis)"
 
 $(BIN)/python:
@@ -71,12 +72,28 @@ demo: system-deps $(VENV)/.installed
 # lines, read literally; variables already set in the environment win). DEBUG stays off.
 ENV_FILE ?= .env
 TASK_WORKERS ?= 1
+# PIN_WORKERS=1 pins worker i to CPU i-1 (taskset): one worker per core, and each solve uses
+# the one core of its worker (the solver counts the CPUs of its affinity).
+PIN_WORKERS ?= 0
 LOAD_ENV := if [ -f "$(ENV_FILE)" ]; then \
 	  while IFS= read -r line || [ -n "$$line" ]; do \
 	    case "$$line" in ""|"\#"*) continue;; esac; \
 	    key="$${line%%=*}"; [ -n "$${!key+x}" ] || export "$$line"; \
 	  done < "$(ENV_FILE)"; \
 	fi
+
+# Starts TASK_WORKERS workers in the background (after LOAD_ENV): RQ's rqworker (with its
+# scheduler, for the delayed retries) when TASKS_BACKEND is rq, db_worker otherwise. Names are
+# unique per machine and start, as RQ requires of workers sharing one Redis.
+START_WORKERS := for i in $$(seq 1 $(TASK_WORKERS)); do \
+	  pin=""; if [ "$(PIN_WORKERS)" = 1 ]; then pin="taskset -c $$(( (i - 1) % $$(nproc) ))"; fi; \
+	  case "$${TASKS_BACKEND:-db}" in \
+	    rq|django_tasks_rq.RQBackend) \
+	      $$pin $(BIN)/python manage.py rqworker default --job-class django_tasks_rq.Job \
+	        --with-scheduler --name "$$(hostname)-$$$$-$$i" & ;; \
+	    *) $$pin $(BIN)/python manage.py db_worker --no-reload --worker-id "$$(hostname)-$$i" & ;; \
+	  esac; \
+	done
 
 serve: $(VENV)/.installed
 	@$(LOAD_ENV); set -e; \
@@ -86,10 +103,17 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v0; \
 	echo "appui : gunicorn et $(TASK_WORKERS) worker(s) de tâches ; Ctrl-C ou SIGTERM arrête tout"; \
 	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	for i in $$(seq 1 $(TASK_WORKERS)); do \
-	  $(BIN)/python manage.py db_worker --no-reload --worker-id "$$(hostname)-$$i" & \
-	done; \
+	$(START_WORKERS); \
 	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py & \
+	wait -n
+
+# Task workers only: on a machine that serves no pages, with the same settings (DATABASE_URL,
+# and for RQ TASKS_BACKEND=rq and REDIS_URL). Any number of machines may run it at once.
+worker: $(VENV)/.installed
+	@$(LOAD_ENV); set -e; \
+	echo "appui : $(TASK_WORKERS) worker(s) de tâches ($${TASKS_BACKEND:-db}) ; Ctrl-C ou SIGTERM arrête tout"; \
+	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	$(START_WORKERS); \
 	wait -n
 
 # Known vulnerabilities of the installed packages (needs Internet; not part of CI).
