@@ -1,15 +1,18 @@
-"""Who may follow a job: the person who started it, and the head and coordinators of its
-school (a solve started by a colleague is linked from the plan page they share).
+"""Who may follow a job: the person who started it, and the head and the whole-school
+coordinators of its school (a solve started by a colleague is linked from the plan page they
+share). Anyone else gets a 404.
 
-jobs sits below schools: the memberships are read by their field names, not imported.
+jobs sits below schools: the memberships are read by their field names (``role``,
+``levels``, the ``schools.Membership.Role`` values), not imported.
 """
 
+from django.db.models import Q
 from django.http import Http404
 
 from .models import Job
 
-#: ``schools.Membership.Role`` values that see every job of their school.
-SCHOOL_WIDE_ROLES = ("head", "coordinator")
+#: Members who see every job of their school: the head, a coordinator without level limits.
+SCHOOL_WIDE = Q(role="head") | Q(role="coordinator", levels__isnull=True)
 
 
 def can_view(user, job: Job) -> bool:
@@ -18,7 +21,7 @@ def can_view(user, job: Job) -> bool:
     if job.started_by_id == user.pk:
         return True
     return job.school_id is not None and (
-        user.memberships.filter(school_id=job.school_id, role__in=SCHOOL_WIDE_ROLES).exists()
+        user.memberships.filter(SCHOOL_WIDE, school_id=job.school_id).exists()
     )
 
 
