@@ -1,7 +1,7 @@
 """The pilotage on a 375 px phone (seed 001): the head plans a training action, records it
 as done with an AP teacher who took part, sees the training indicator move on the dashboard,
-then reads the organigram and the meetings grouped by instance — no sideways scrolling, axe
-clean on every page."""
+then reads the organigram (and its edit page) and the meetings grouped by instance — no
+sideways scrolling, axe clean on every page."""
 
 from playwright.sync_api import expect
 
@@ -102,6 +102,13 @@ def test_the_head_records_a_training_and_reads_the_organigram(demo_with_plans, a
     expect(page.locator("#organigram")).to_contain_text("conseil d'administration".capitalize())
     expect(page.locator("#organigram")).to_contain_text("Mme Rolland")
     expect(page.locator("button[data-print]")).to_be_visible()
+    _fits_the_screen(page)
+    app.assert_accessible()
+
+    # Its edit page: the roles, and the head's form naming a level coordinator.
+    page.locator("#edit-organigram").click()
+    expect(page.locator("#roles tbody tr").first).to_be_visible()
+    expect(page.locator("#coordinator-form")).to_be_visible()
     _fits_the_screen(page)
     app.assert_accessible()
 
