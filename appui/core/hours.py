@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from appui.core.text import plural
+
 __all__ = [
     "BAC_PRO_1RE",
     "BAC_PRO_2NDE",
@@ -571,7 +573,8 @@ def check_reachable(
             HourWarning(
                 WarningCode.UNREACHABLE,
                 f"{volume.label} : au rythme des barrettes ({format_minutes(weekly_slot_minutes)} "
-                f"par semaine, {remaining_weeks} semaine(s) restante(s)), le volume dû "
+                f"par semaine, {plural(remaining_weeks, 'semaine restante', 'semaines restantes')}"
+                "), le volume dû "
                 f"({format_minutes(volume.due_minutes)}) ne sera pas atteint pour "
                 f"{_students(len(short))} : au mieux {format_minutes(worst)}, "
                 f"il manquera {format_minutes(volume.due_minutes - worst)}.",

@@ -500,7 +500,9 @@ def division_timetable(request, pk: int):
             selectors.sessions_of_division(division),
             access,
             division=division,
-            title=_("AP timetable of %(division)s") % {"division": division.code},
+            title=with_elision(
+                _("AP timetable of %(division)s") % {"division": division.code}, division.code
+            ),
             print_url=reverse("followup:division-timetable-print", args=[division.pk]),
         ),
     )

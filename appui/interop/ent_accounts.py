@@ -35,6 +35,7 @@ from appui.core.io.tabular import (
     read_table,
 )
 from appui.core.io.values import ValueProblem, as_text, fold
+from appui.core.text import plural
 from appui.schools.models import Guardian, School, Staff, Student
 
 from .forms import TableForm
@@ -315,7 +316,11 @@ class EntAccountsImport(Importer):
         return self.school
 
     def done_text(self) -> str:
-        return f"{len(self.links)} compte(s) relié(s), {len(self.relinks)} lien(s) modifié(s)."
+        linked, relinked = len(self.links), len(self.relinks)
+        return (
+            f"{plural(linked, 'compte relié', 'comptes reliés')}, "
+            f"{plural(relinked, 'lien modifié', 'liens modifiés')}."
+        )
 
 
 def analyse_ent_accounts(*, school, content, file_name, options, **_files) -> EntAccountsImport:

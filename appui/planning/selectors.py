@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 
 from appui.core.needs import NeedKind, parse_need_key
+from appui.core.text import plural
 from appui.diagnostics.models import Competency, NeedProfile
 from appui.schools.models import Level, Period, Student
 
@@ -30,8 +31,8 @@ def plan_inputs(level: Level, period: Period) -> dict:
     missing = [s for s in students if s.pk not in profiled]
     if missing:
         warnings.append(
-            f"{len(missing)} élève(s) sans profil de besoins (aucun résultat de diagnostic) : "
-            "ils seront placés selon la taille des groupes seulement."
+            f"{plural(len(missing), 'élève', 'élèves')} sans profil de besoins (aucun résultat "
+            "de diagnostic) : placement selon la taille des groupes seulement."
         )
     if not slots:
         warnings.append(f"Aucune barrette n'est définie pour {level.name} en {period.name}.")
@@ -65,8 +66,8 @@ def plan_inputs(level: Level, period: Period) -> dict:
     for competency, count in demand.most_common():
         if competency not in offered:
             warnings.append(
-                f"{count} élève(s) ont pour premier besoin « {describe(competency)} », "
-                "qu'aucun module ne travaille."
+                f"{plural(count, 'élève a', 'élèves ont')} pour premier besoin "
+                f"« {describe(competency)} », qu'aucun module ne travaille."
             )
     demand_rows = [(describe(key), count) for key, count in demand.most_common()]
     return {

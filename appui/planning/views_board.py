@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from appui.core.text import with_elision
+
 from . import grouping, selectors, services, versions
 from .access import get_plan_for
 from .models import Assignment, Group, Plan
@@ -202,10 +204,16 @@ def board_lock(request, pk: int):
             group_id, focus = assignment.group_id, f"a-{assignment.pk}"
             name = assignment.student.first_name
             code = assignment.group.module.code
-            message = (_("%(name)s locked in %(code)s.") if locked else _("%(name)s unlocked.")) % {
-                "name": name,
-                "code": code,
-            }
+            # « La place d'Alexis » : the place, not the pupil, is locked (no « verrouillé(e) »).
+            message = with_elision(
+                (
+                    _("%(name)s's place locked in %(code)s.")
+                    if locked
+                    else _("%(name)s's place unlocked.")
+                )
+                % {"name": name, "code": code},
+                name,
+            )
         else:
             group = (
                 Group.objects.select_related("module")

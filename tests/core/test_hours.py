@@ -273,8 +273,8 @@ def test_it_warns_when_the_volume_cannot_be_reached():
     assert warning.students == ("a", "b")
     # b: 40 h delivered + 10 weeks x 2 h 30 = 65 h, 25 h short of 90 h.
     assert warning.message == (
-        "2nde professionnelle : au rythme des barrettes (2 h 30 par semaine, 10 semaine(s) "
-        "restante(s)), le volume dû (90 h) ne sera pas atteint pour 2 élèves : au mieux 65 h, "
+        "2nde professionnelle : au rythme des barrettes (2 h 30 par semaine, 10 semaines "
+        "restantes), le volume dû (90 h) ne sera pas atteint pour 2 élèves : au mieux 65 h, "
         "il manquera 25 h."
     )
     assert check_reachable(volume, per_student, remaining_weeks=20, weekly_slot_minutes=150) == []

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from appui.core.text import plural
+
 from .explain import explain
 from .generator import PRESETS, preset
 from .instance import Group, Instance, InstanceError
@@ -145,7 +147,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     solution = _load_solution(args.solution)
     report = check(instance, solution)
     if report.violations:
-        print(f"{len(report.violations)} règle(s) enfreinte(s) :", file=out)
+        count = len(report.violations)
+        print(f"{plural(count, 'règle enfreinte', 'règles enfreintes')} :", file=out)
         for v in report.violations:
             print(f"  - {v.message}", file=out)
     else:

@@ -231,8 +231,8 @@ class TestCommand:
         first = self.run("create_guardian_accounts", "--school", imported.uai)
         second = self.run("create_guardian_accounts", "--school", imported.uai)
 
-        assert "2 compte(s)" in first
-        assert "0 compte(s)" in second
+        assert "2 comptes de responsable créés" in first
+        assert "0 compte de responsable créé" in second
         mother = Guardian.objects.get(siecle_id="9001")
         assert mother.user.username == "sophie.dupre"
         assert not mother.user.has_usable_password()

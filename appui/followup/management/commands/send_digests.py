@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from appui.core.text import plural
 from appui.followup.models import DigestPreference
 from appui.followup.selectors.reminders import DigestSection, digest_sections
 
@@ -80,4 +81,4 @@ class Command(BaseCommand):
                 preference.last_sent_at = timezone.now()
                 preference.save(update_fields=["last_sent_at"])
                 sent += 1
-        self.stdout.write(f"{sent} digest(s) sent.")
+        self.stdout.write(f"{plural(sent, 'récapitulatif envoyé', 'récapitulatifs envoyés')}.")

@@ -7,6 +7,7 @@ does. Running it again creates nothing.
 
 from django.core.management.base import BaseCommand
 
+from appui.core.text import plural
 from appui.schools.selectors import guardians_without_account
 from appui.schools.services import guardian_accounts_create
 
@@ -29,8 +30,8 @@ class Command(BaseCommand):
             for guardian in guardians:
                 self.stdout.write(f"  {guardian}")
             self.stdout.write(
-                f"{len(guardians)} responsable(s) sans compte. Essai à blanc (--dry-run) : "
-                "aucun compte créé."
+                f"{plural(len(guardians), 'responsable', 'responsables')} sans compte. "
+                "Essai à blanc (--dry-run) : aucun compte créé."
             )
             return
         created = guardian_accounts_create(school=target, guardians=guardians)
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {guardian} : compte « {guardian.user.username} »")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(created)} compte(s) de responsable créé(s), sans mot de passe."
+                f"{plural(len(created), 'compte', 'comptes')} de responsable "
+                f"{'créés' if len(created) > 1 else 'créé'}, sans mot de passe."
             )
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from appui.core.text import plural
 from appui.interop.lsu import lsu_preview
 from appui.schools.models import Period
 
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             for gap in preview.gaps:
                 self.stdout.write(f"  [manque] {gap}")
             raise CommandError(
-                f"Le LSU exige {len(preview.gaps)} élément(s) qu'appui n'a pas : "
+                f"Le LSU exige {plural(len(preview.gaps), 'élément', 'éléments')} qu'appui "
+                "n'a pas : "
                 "aucun fichier n'a été écrit."
             )
         xml = preview.build()

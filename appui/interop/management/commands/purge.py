@@ -8,8 +8,14 @@ prints what would be done and changes nothing. Meant to run from cron, e.g. ever
 
 from django.core.management.base import BaseCommand, CommandError
 
+from appui.core.text import plural
 from appui.interop.retention import purge_apply, purge_plan
 from appui.schools.models import School
+
+
+def _agreed(count: int, participle: str) -> str:
+    """A past participle agreeing with a count, as French does: « 1 supprimé », « 3 supprimés »."""
+    return participle + ("s" if count > 1 else "")
 
 
 def _size(count: int) -> str:
@@ -48,17 +54,18 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(
             f"Élèves partis avant le {plan.pupils_before:%d/%m/%Y} "
-            f"(plus de {plan.years} an(s)) à {verb} : {len(plan.pupils)}"
+            f"(plus de {plural(plan.years, 'an', 'ans')}) à {verb} : {len(plan.pupils)}"
         )
         for left in plan.pupils:
             student = left.student
             out(
                 f"  - #{student.pk} {student.full_name} ({student.school.uai}), "
-                f"parti(e) le {left.left_on:%d/%m/%Y}"
+                f"départ le {left.left_on:%d/%m/%Y}"
             )
         out(
-            f"Fichiers importés avant le {plan.uploads_before:%d/%m/%Y} (plus de {plan.days} "
-            f"jour(s)) à vider : {len(plan.uploads)}, {_size(plan.upload_bytes)}"
+            f"Fichiers importés avant le {plan.uploads_before:%d/%m/%Y} (plus de "
+            f"{plural(plan.days, 'jour', 'jours')}) à vider : {len(plan.uploads)}, "
+            f"{_size(plan.upload_bytes)}"
         )
         for batch in plan.uploads:
             uai = batch.school.uai if batch.school else "—"
@@ -72,9 +79,12 @@ class Command(BaseCommand):
         done = purge_apply(plan, delete=delete)
         out(
             self.style.SUCCESS(
-                f"Fait : {done.pupils} élève(s) {'supprimé(s)' if delete else 'anonymisé(s)'}, "
-                f"{done.guardians} responsable(s) et {done.accounts} compte(s) supprimés, "
-                f"{done.notes} note(s) effacée(s), {done.audit_entries} entrée(s) du journal "
-                f"effacée(s), {done.uploads} fichier(s) vidé(s) ({_size(done.upload_bytes)})."
+                f"Fait : {plural(done.pupils, 'élève', 'élèves')} "
+                f"{_agreed(done.pupils, 'supprimé' if delete else 'anonymisé')} ; supprimés : "
+                f"{plural(done.guardians, 'responsable', 'responsables')}, "
+                f"{plural(done.accounts, 'compte', 'comptes')} ; effacées : "
+                f"{plural(done.notes, 'note', 'notes')}, "
+                f"{plural(done.audit_entries, 'entrée', 'entrées')} du journal ; vidés : "
+                f"{plural(done.uploads, 'fichier', 'fichiers')} ({_size(done.upload_bytes)})."
             )
         )
