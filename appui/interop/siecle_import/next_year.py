@@ -95,6 +95,11 @@ class SiecleNextYear(SieclePupils):
             level.ap_hours = old.ap_hours
             level.has_ap = old.has_ap
             level.separate_schemes = old.separate_schemes
+            # The split between the three strands and the terminale parcours rule too.
+            level.consolidation_hours = old.consolidation_hours
+            level.personalised_hours = old.personalised_hours
+            level.orientation_hours = old.orientation_hours
+            level.group_by_parcours = old.group_by_parcours
 
     def _plan_next_students(self, section) -> None:
         """The pupils of the next year: continuing, repeating, arriving; those of the
