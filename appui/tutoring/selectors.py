@@ -203,9 +203,14 @@ def study_help_slots(year: SchoolYear, staff: Staff | None = None) -> QuerySet[S
     )
 
 
+# The pupil's page lists the slots of the next weeks only; later ones appear as time goes by.
+STUDY_HELP_PUPIL_WEEKS = 4
+
+
 def study_help_open_for(student: Student, now: dt.datetime) -> list[StudyHelpSlot]:
-    """The slots not started yet that the pupil may take: of their school's current year,
-    open to their level; each with ``signup`` (the pupil's sign-up or None)."""
+    """The slots not started yet, within ``STUDY_HELP_PUPIL_WEEKS``, that the pupil may take:
+    of their school's current year, open to their level; each with ``signup`` (the pupil's
+    sign-up or None)."""
     year = current_year(student.school)
     if year is None:
         return []
@@ -216,6 +221,9 @@ def study_help_open_for(student: Student, now: dt.datetime) -> list[StudyHelpSlo
     slots = list(
         StudyHelpSlot.objects.filter(year=year)
         .filter(study_help_when(now)["not_started"])
+        .filter(
+            date__lte=timezone.localtime(now).date() + dt.timedelta(weeks=STUDY_HELP_PUPIL_WEEKS)
+        )
         .filter(pk__in=StudyHelpSlot.objects.filter(open_to).values("pk"))
         .prefetch_related("supervisors", "levels")
         .order_by("date", "start_time", "pk")[:60]

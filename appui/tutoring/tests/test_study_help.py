@@ -297,6 +297,12 @@ class TestSelectors:
         assert [s.pk for s in slots] == [mine.pk]
         assert slots[0].signup is not None
 
+    def test_the_pupil_sees_four_weeks_ahead(self, world, supervisor):
+        slots = open_slots(world, supervisor, last=datetime.date(2026, 11, 17))
+        listed = [s.date for s in selectors.study_help_open_for(world.student, NOW)]
+        # Up to Monday 2 November: the two Tuesdays before the autumn holidays.
+        assert listed == [slots[0].date, slots[1].date]
+
     def test_upcoming_and_past_sign_ups(self, world, slot, clock):
         services.study_help_signup(slot=slot, student=world.student, now=NOW)
         assert list(selectors.study_help_signups_of([world.student], at(TUESDAY, 17, 30)))
