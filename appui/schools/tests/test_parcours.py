@@ -167,3 +167,14 @@ def test_a_choice_recorded_without_its_author_still_shows(terminale, login):
     assert "choisi le" in page(client, terminale.student)
     url = reverse("schools:division-parcours", args=[terminale.division.pk])
     assert client.get(url).status_code == 200
+
+
+def test_an_outsider_cannot_set_a_parcours_nor_learn_the_pupil_exists(terminale, login, client):
+    assert (
+        post_one(login(terminale.users["outsider"]), terminale.student, "insertion").status_code
+        == 404
+    )
+    client.logout()
+    url = reverse("schools:student-parcours", args=[terminale.student.pk])
+    assert client.post(url, {}).status_code == 302
+    assert enrolment(terminale.student).parcours == ""
