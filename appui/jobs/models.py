@@ -18,7 +18,7 @@ class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
         RUNNING = "running", _("running")
-        DONE = "done", _("done")
+        DONE = "done", _("completed")
         FAILED = "failed", _("failed")
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
@@ -45,9 +45,9 @@ class Job(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     done = models.PositiveIntegerField(default=0)

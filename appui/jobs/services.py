@@ -156,8 +156,10 @@ class Progress:
         self.result_url, self.result_summary = url, summary
 
     def _write(self, *, beat: bool) -> None:
+        if self.job_id is None:
+            return
         with self._lock:
-            fields = {"done": self.done, "total": self.total, "message": self.message}
+            fields: dict = {"done": self.done, "total": self.total, "message": self.message}
         if beat:
             fields["heartbeat_at"] = timezone.now()
         Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(**fields)
