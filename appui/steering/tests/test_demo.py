@@ -24,6 +24,8 @@ INDICATORS = [
     "tutoring",
     "satisfaction",
     "outcomes",
+    "training",
+    "instances",
     "milestones",
 ]
 
