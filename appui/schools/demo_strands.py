@@ -21,7 +21,7 @@ SPLITS = {
 }
 
 #: Parcours chosen by project at the interview; pupils without a clear project are split.
-_BY_PROJECT = {
+_BY_PROJECT: dict[str, str] = {
     Student.Project.INSERTION: Parcours.INSERTION,
     Student.Project.FURTHER_STUDIES: Parcours.FURTHER_STUDIES,
 }

@@ -302,10 +302,10 @@ class Level(models.Model):
     @property
     def strand_split(self) -> core_hours.ByStrand | None:
         """The planned minutes per strand, or None when the school set no split."""
-        parts = (self.consolidation_hours, self.personalised_hours, self.orientation_hours)
-        if any(part is None for part in parts):
+        c, p, o = self.consolidation_hours, self.personalised_hours, self.orientation_hours
+        if c is None or p is None or o is None:
             return None
-        return core_hours.ByStrand(*(core_hours.hours_to_minutes(part) for part in parts))
+        return core_hours.ByStrand(*(core_hours.hours_to_minutes(part) for part in (c, p, o)))
 
     @property
     def has_parcours(self) -> bool:
