@@ -3,9 +3,9 @@
 Runs after the planning and follow-up demos (INSTALLED_APPS order), since it attaches
 partners to the sessions they generated; it draws nothing from the generator, so the rest of
 the demo stays as it was. Partners: the local France Travail agency and the mission locale
-(Avenir Pro, in the insertion module), a company (in the project module); resources: the
-Avenir(s) platform and ONISEP's job sheets. « Construire son projet » is a published
-remarkable action.
+(Avenir Pro, in the insertion module), a company (in the project and workplace modules);
+resources: the Avenir(s) platform and ONISEP's job sheets. The first held sessions of the
+orientation groups had a partner. « Posture en entreprise » is a published remarkable action.
 """
 
 import random
@@ -52,14 +52,22 @@ RESOURCES = [
     ),
 ]
 # Module code → (partners, resources) by their rank in the lists above.
-ATTACHED = {"INS-O": ([0, 1], [0]), "PRJ-O": ([2], [0, 1]), "ETU-O": ([], [0])}
-# Module code → the partner who came to its groups' first held sessions, in turn.
-CAME = {"INS-O": [1, 0], "PRJ-O": [2]}
-REMARKABLE = "PRJ-O"
+ATTACHED = {
+    "INS-O": ([0, 1], [0]),
+    "PRJ-O": ([2], [0, 1]),
+    "ETU-O": ([], [0]),
+    "POS-P": ([2, 0], [1]),
+}
+# Module code → the partners who came to its groups' first held sessions, in turn; the
+# groups of the other orientation modules had France Travail at their first held session.
+CAME = {"INS-O": [1, 0], "PRJ-O": [2], "POS-P": [2, 0]}
+DEFAULT_CAME = [0]
+REMARKABLE = "POS-P"
 PUBLIC_SUMMARY = (
-    "Chaque élève de première explore deux métiers avec la plateforme Avenir(s), puis les "
-    "confronte à la réalité lors d'une rencontre avec une entreprise partenaire. Le module "
-    "se termine par une fiche projet argumentée présentée au groupe."
+    "Avant leur période de formation en milieu professionnel, les élèves préparent leur arrivée "
+    "avec une entreprise partenaire : se présenter, adopter la bonne posture, poser des "
+    "questions. Un responsable d'atelier vient jouer les entretiens d'accueil en classe, puis "
+    "France Travail présente les métiers qui recrutent autour du lycée."
 )
 
 
@@ -77,19 +85,23 @@ def extend_demo(school: School, rng: random.Random) -> None:
         if code in modules:
             modules[code].partners.set([partners[i] for i in partner_ranks])
             modules[code].resources.set([resources[i] for i in resource_ranks])
-    for code, ranks in CAME.items():
-        held = Session.objects.filter(
-            group__module__code=code,
+    held = (
+        Session.objects.filter(
             group__module__school=school,
+            group__module__kind=Module.Kind.ORIENTATION,
             status=Session.Status.DONE,
-        ).order_by("group_id", "date")
-        seen: dict[int, int] = {}
-        for session in held:
-            turn = seen.get(session.group_id, 0)
-            if turn < len(ranks):
-                session.partners.add(partners[ranks[turn]])
-                session.resources.add(resources[0])
-            seen[session.group_id] = turn + 1
+        )
+        .select_related("group__module")
+        .order_by("group_id", "date")
+    )
+    seen: dict[int, int] = {}
+    for session in held:
+        ranks = CAME.get(session.group.module.code, DEFAULT_CAME)
+        turn = seen.get(session.group_id, 0)
+        if turn < len(ranks):
+            session.partners.add(partners[ranks[turn]])
+            session.resources.add(resources[0])
+        seen[session.group_id] = turn + 1
     module = modules.get(REMARKABLE)
     if module is not None:
         module.remarkable = True
