@@ -83,10 +83,18 @@ def _slug(text: str) -> str:
 
 
 def demo_username(school: School, account: str) -> str:
-    """The username of one of :data:`DEMO_ACCOUNTS` in ``school``: the account itself in the
-    demo school (``direction``), ``<account>-<uai in lower case>`` in the schools of the
-    académie demo (``direction-0218001h``)."""
-    return account if school.uai == DEMO_UAI else f"{account}-{school.uai.lower()}"
+    """The username of one of :data:`DEMO_ACCOUNTS` in ``school``: ``<account>-<uai in lower
+    case>`` in the schools of the académie demo (``direction-0218001h``), the account itself
+    in any other (``direction``, the demo school's)."""
+    if is_academy_demo_school(school):
+        return f"{account}-{school.uai.lower()}"
+    return account
+
+
+def is_academy_demo_school(school: School) -> bool:
+    """One of the académie demo's schools (UAIs 0218001…0218999)."""
+    digits = school.uai[:7]
+    return digits.isdigit() and 0 < int(digits) - ACADEMY_UAI_BASE < 1000
 
 
 def academy_demo_uai(number: int) -> str:
@@ -342,7 +350,7 @@ def _add_staff(rng, school, function, subjects=(), female=None, civility=None):
     female = rng.random() < 0.55 if female is None else female
     first, last = _person(rng, female)
     # The académie demo's staff carry their school's UAI: names repeat across many schools.
-    prefix = "demo" if school.uai == DEMO_UAI else school.uai.lower()
+    prefix = school.uai.lower() if is_academy_demo_school(school) else "demo"
     user = _new_user(
         f"{prefix}.{_slug(first)}.{_slug(last)}",
         first,
@@ -508,8 +516,11 @@ def _address(rng) -> dict[str, str]:
 
 def _create_guardians(rng, school, students) -> None:
     """One or two legal guardians a pupil (rank 1 and 2, as SIECLE's RESP_LEGAL), most living
-    together at the pupil's address; now and then a grandparent to contact (rank 0)."""
+    together at the pupil's address; now and then a grandparent to contact (rank 0).
+
+    Guardians are inserted in bulk, in the order they are drawn (so with the same keys)."""
     links = []
+    guardians: list[Guardian] = []
     for student in students:
         home = _address(rng)
         for field_name, value in home.items():
@@ -521,7 +532,7 @@ def _create_guardians(rng, school, students) -> None:
             last = student.last_name if rng.random() < 0.8 else rng.choice(data.LAST_NAMES)
             # Separated parents: the second guardian lives elsewhere.
             address = home if index == 0 or rng.random() < 0.75 else _address(rng)
-            guardian = Guardian.objects.create(
+            guardian = Guardian(
                 school=school,
                 civility="Mme" if female else "M.",
                 last_name=last,
@@ -530,6 +541,7 @@ def _create_guardians(rng, school, students) -> None:
                 phone=f"06 39 98 {rng.randrange(100):02d} {rng.randrange(100):02d}",
                 **address,
             )
+            guardians.append(guardian)
             relationship = (
                 StudentGuardian.Relationship.MOTHER
                 if female
@@ -548,7 +560,7 @@ def _create_guardians(rng, school, students) -> None:
                 )
             )
         if rng.random() < 0.08:
-            grandmother = Guardian.objects.create(
+            grandmother = Guardian(
                 school=school,
                 civility="Mme",
                 last_name=student.last_name,
@@ -557,6 +569,7 @@ def _create_guardians(rng, school, students) -> None:
                 f"{rng.randrange(100):02d}",
                 **_address(rng),
             )
+            guardians.append(grandmother)
             links.append(
                 StudentGuardian(
                     student=student,
@@ -566,6 +579,9 @@ def _create_guardians(rng, school, students) -> None:
                     contact=True,
                 )
             )
+    Guardian.objects.bulk_create(guardians, batch_size=500)
+    for link in links:
+        link.guardian_id = link.guardian.pk  # set by bulk_create after the link was made
     StudentGuardian.objects.bulk_create(links, batch_size=500)
     Student.objects.bulk_update(
         students, ["address_lines", "postal_code", "city", "country"], batch_size=500
@@ -653,7 +669,7 @@ def _create_demo_accounts(school, levels, divisions, staff_by_subject, students,
     guardian.save(update_fields=["user"])
     Membership.objects.create(user=parent_user, school=school, role=Role.GUARDIAN)
 
-    if school.uai != DEMO_UAI:
+    if is_academy_demo_school(school):
         # The académie demo's schools share one académie account (_create_academy_accounts).
         return
     inspector = User(first_name="Claire", last_name="Vasseur")
