@@ -139,6 +139,18 @@ class TestYesNoQuestions:
         with pytest.raises(ValidationError):
             services.survey_answer(survey=survey, user=staff.user, answers={training.pk: 3})
 
+    def test_a_staff_member_answers_yes_on_the_answer_page(self, world, login):
+        survey = staff_survey(world)
+        services.survey_publish(survey=survey)
+        training = survey.questions.get(template_key="staff.training")
+        client = login(world.users["teacher"])
+        url = reverse("steering:survey-answer", args=[survey.pk])
+        text = body(client.get(url))
+        assert f'name="q{training.pk}" value="{YES}"> oui' in text
+        assert f'name="q{training.pk}" value="{NO}"> non' in text
+        client.post(url, {f"q{training.pk}": str(YES)})
+        assert dict(training.counts.values_list("value", "count")) == {YES: 1, NO: 0}
+
     def test_the_results_page_shows_the_share_of_yes(self, world, login):
         survey, _training = self.answered(world, [YES, YES, YES, NO, NO])
         text = body(
