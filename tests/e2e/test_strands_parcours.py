@@ -65,7 +65,9 @@ def test_the_coordinator_sets_a_terminale_pupils_parcours(demo, app, page):
     expect(section.locator("strong")).to_have_text("pas encore choisi")
     _fits_the_screen(page)
     app.assert_accessible()
-    section.get_by_label("Parcours", exact=True).select_option(label="préparation à la poursuite d'études")
+    section.get_by_label("Parcours", exact=True).select_option(
+        label="préparation à la poursuite d'études"
+    )
     section.get_by_role("button", name="Enregistrer le parcours").click()
     expect(page.get_by_text("Le parcours de 1 élève a été enregistré.")).to_be_visible()
     expect(section.locator("strong")).to_have_text("préparation à la poursuite d'études")
@@ -79,5 +81,19 @@ def test_the_coordinator_sets_a_terminale_pupils_parcours(demo, app, page):
     expect(
         page.get_by_role("heading", name=re.compile("^Parcours de terminale"), level=1)
     ).to_be_visible()
+    _fits_the_screen(page)
+    app.assert_accessible()
+
+
+def test_the_dashboard_breaks_the_hours_down_by_strand(demo, app, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    app.login("direction")
+    app.open("/pilotage/")
+    hours = page.locator("#ind-hours")
+    hours.locator("summary", has_text="Tableau").click()
+    expect(
+        hours.get_by_role("columnheader", name="Aide à l'orientation prévue (h)")
+    ).to_be_visible()
+    expect(hours.get_by_role("columnheader", name="Consolidation assurée (h)")).to_be_visible()
     _fits_the_screen(page)
     app.assert_accessible()
