@@ -51,6 +51,11 @@ PK_KINDS = {
     "planning:group-detail": "group",
     "planning:slot-edit": "slot",
     "planning:module-edit": "module",
+    "planning:module-publication": "module",
+    "planning:partner-edit": "partner",
+    "planning:resource-edit": "resource",
+    "followup:session-partners": "session",
+    "reports:module-fiche-pdf": "module",
     "followup:session-detail": "session",
     "followup:attendance": "session",
     "followup:all-present": "session",
@@ -124,6 +129,7 @@ ARG_KINDS = {
     "copy_of": "module",
     "number": "snapshot",
     "token": "token",
+    "slug": "public_slug",
 }
 
 

@@ -30,8 +30,10 @@ from appui.planning.models import (
     Assignment,
     Group,
     Module,
+    Partner,
     Plan,
     PlanSnapshot,
+    Resource,
     Room,
     Round,
     Slot,
@@ -129,6 +131,13 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
         max_size=12,
     )
     module.staff.set([staff])
+    # Partners and resources (edited in the catalogue); the module is a published remarkable
+    # action, whose public page answers everyone.
+    partner = Partner.objects.create(school=school, name=f"Partenaire {code}", kind="autre")
+    resource = Resource.objects.create(school=school, title=f"Ressource {code}", kind="site")
+    Module.objects.filter(pk=module.pk).update(
+        remarkable=True, public_slug=f"action-{code.lower()}", public_since=timezone.now()
+    )
     slot = Slot.objects.create(
         year=year,
         level=level,
@@ -221,6 +230,9 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
         campaign=campaign,
         batch=batch,
         module=module,
+        partner=partner,
+        resource=resource,
+        public_slug=f"action-{code.lower()}",
         slot=slot,
         round=round_,
         plan=plan,
