@@ -152,7 +152,14 @@ def module_edit(request, pk: int | None = None, copy_of: int | None = None):
                 "active",
             ]
         }
-        initial.update(code=f"{source.code}-2", staff=list(source.staff.all()))
+        initial.update(
+            code=f"{source.code}-2",
+            staff=list(source.staff.all()),
+            # A copy works with the same partners and resources; it is not a remarkable action
+            # until the coordinator says so.
+            partners=list(source.partners.all()),
+            resources=list(source.resources.all()),
+        )
     form = ModuleForm(request.POST or None, instance=module, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

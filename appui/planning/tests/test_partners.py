@@ -201,3 +201,15 @@ class TestPublication:
         assert login(world.users["outsider"]).post(url, {"action": "publish"}).status_code == 404
         module.refresh_from_db()
         assert not module.is_public
+
+
+def test_a_copy_keeps_partners_and_resources_but_is_not_remarkable(
+    world, planning, mission_locale, login
+):
+    source = planning["modules"][0]
+    source.partners.add(mission_locale)
+    Module.objects.filter(pk=source.pk).update(remarkable=True, public_summary="Texte public")
+    page = login(world.users["coordinator"]).get(reverse("planning:module-copy", args=[source.pk]))
+    form = page.context["form"]
+    assert form.initial["partners"] == [mission_locale]
+    assert not form.initial.get("remarkable") and not form.initial.get("public_summary")
