@@ -172,3 +172,56 @@ class TestPages:
         url = reverse("jobs:job-restart", args=[job.pk])
         assert login(world.users["coordinator"]).get(url).status_code == 405
         assert login(world.users["outsider"]).post(url).status_code == 404
+
+
+class TestSolveJob:
+    def test_a_solve_is_a_job_and_running_it_again_changes_nothing(
+        self, world, planning, django_capture_on_commit_callbacks
+    ):
+        from appui.planning import services
+        from appui.planning.models import Plan, PlanSnapshot
+        from appui.planning.tasks import solve_plan
+
+        coordinator = world.users["coordinator"]
+        plan = services.plan_for_editing(level=world.level, period=planning["period"], user=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.plan_solve(plan=plan, user=coordinator)
+        plan.refresh_from_db()
+        job = Job.objects.get(pk=plan.progress["job"])
+        assert plan.status == Plan.Status.PROPOSED
+        assert job.key == f"planning.solve:{plan.pk}:r0" and job.kind == "planning.solve"
+        assert job.status == Job.Status.DONE and (job.done, job.total) == (3, 3)
+        assert job.title == "Formation des groupes — 2nde pro, " + planning["period"].name
+        assert job.result_url == reverse("planning:plan-detail", args=[plan.pk])
+        revision, versions = plan.revision, PlanSnapshot.objects.filter(level=plan.level).count()
+
+        # Delivered again (the same job, or no job at all): the plan is not "solving" any more.
+        assert solve_plan.call(plan.pk, job_id=job.pk) == "skipped"
+        assert solve_plan.call(plan.pk) == "skipped"
+        plan.refresh_from_db()
+        assert plan.revision == revision
+        assert PlanSnapshot.objects.filter(level=plan.level).count() == versions
+
+    @pytest.mark.parametrize("retry", [False, True])
+    def test_a_failed_solve_gives_the_plan_back_only_on_its_last_attempt(
+        self, world, planning, django_capture_on_commit_callbacks, monkeypatch, retry
+    ):
+        from appui.jobs import services as job_services
+        from appui.planning import services, tasks
+        from appui.planning.models import Plan
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("solveur en panne")
+
+        monkeypatch.setattr(tasks, "solve", broken)
+        monkeypatch.setattr(job_services, "_retries_follow", lambda: retry)
+        plan = services.plan_for_editing(level=world.level, period=planning["period"], user=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.plan_solve(plan=plan, user=world.users["coordinator"])
+        plan.refresh_from_db()
+        job = Job.objects.get(pk=plan.progress["job"])
+        if retry:  # the backend runs it again: the plan waits, still "solving"
+            assert plan.status == Plan.Status.SOLVING and job.status == Job.Status.QUEUED
+        else:
+            assert plan.status == Plan.Status.DRAFT and plan.solver_message
+            assert job.status == Job.Status.FAILED and "solveur en panne" in job.error
