@@ -76,3 +76,13 @@ def test_the_period_filter_keeps_its_groups(world, groups, mobilised):
 def test_it_is_on_the_school_dashboard(world, groups, mobilised):
     keys = [s.key for s in dashboard.school_sections(dashboard.compute(scope_for(world)))]
     assert "partners" in keys
+
+
+def test_the_dashboard_page_and_download_show_it(world, groups, mobilised, client):
+    from django.urls import reverse
+
+    client.force_login(world.users["head"])
+    body = client.get(reverse("steering:dashboard")).content.decode()
+    assert 'data-indicator="partners"' in body and "Mission locale" not in body
+    response = client.get(reverse("steering:export", args=["partners"]), {"format": "xlsx"})
+    assert response.status_code == 200
