@@ -49,3 +49,17 @@ class PlanAdmin(admin.ModelAdmin):
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["student", "group", "locked", "lock_reason"]
     raw_id_fields = ["student", "group"]
+
+
+@admin.register(models.Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "school"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "url", "school"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
