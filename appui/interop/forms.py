@@ -118,8 +118,10 @@ class SiecleForm(UploadForm):
         # Adding a school: the file's UAI decides which; a new one joins one of the académies
         # this user may add schools to (an académie administrator must choose one of theirs).
         field = self.fields["academy"]
-        field.queryset = academies if academies is not None else Academy.objects.none()
-        options = list(field.queryset[:2])
+        assert isinstance(field, forms.ModelChoiceField)
+        choices = academies if academies is not None else Academy.objects.none()
+        field.queryset = choices
+        options = list(choices[:2])
         if len(options) == 1:
             field.initial = options[0].pk
         field.required = academy_required
