@@ -42,6 +42,9 @@ class Job(models.Model):
     # The task and its arguments, to run it again after a worker died.
     task_path = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)
+    # The backend's id of the last enqueued task (to ask the queue whether it still holds it).
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

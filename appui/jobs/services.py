@@ -34,12 +34,15 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from .models import Job
 
@@ -58,7 +61,7 @@ def start_job(kind: str, key: str, task, *args, title: str = "", school=None, us
             Job.objects.select_for_update().filter(key=key, status__in=Job.UNFINISHED).first()
         )
         if existing is not None:
-            if existing.is_stale:
+            if job_is_abandoned(existing):
                 _requeue(existing)
             return existing
         try:
@@ -78,11 +81,32 @@ def start_job(kind: str, key: str, task, *args, title: str = "", school=None, us
     return job
 
 
+def job_is_abandoned(job: Job) -> bool:
+    """Whether nothing will ever finish ``job`` unless it is queued again: running without
+    heartbeat (its worker died, ``Job.is_stale``), or queued for ``JOBS_STALE_SECONDS`` while
+    the queue no longer holds its task, or holds it as finished (Redis restarted without
+    it, RQ gave up on it before it began)."""
+    if job.is_stale:
+        return True
+    if job.status != Job.Status.QUEUED or not job.task_id:
+        return False
+    since = job.queued_at or job.created_at
+    if since > timezone.now() - timedelta(seconds=settings.JOBS_STALE_SECONDS):
+        return False
+    try:
+        result = default_task_backend.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return True
+    except Exception:  # a backend that keeps no results, or a queue unreachable right now
+        return False
+    return result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+
+
 @transaction.atomic
 def job_restart(*, job: Job) -> bool:
-    """Queue again a job its worker abandoned; False (nothing done) for any other job."""
+    """Queue again an abandoned job (``job_is_abandoned``); False (nothing done) otherwise."""
     locked = Job.objects.select_for_update().get(pk=job.pk)
-    if not locked.is_stale:
+    if not job_is_abandoned(locked):
         return False
     _requeue(locked)
     job.refresh_from_db()
@@ -104,8 +128,9 @@ def _enqueue_on_commit(job: Job) -> None:
 
 def _enqueue(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
+    queued_at = timezone.now()
     try:
-        import_string(job.task_path).enqueue(*job.args, job_id=job.pk)
+        result = import_string(job.task_path).enqueue(*job.args, job_id=job.pk)
     except Exception as error:  # the queue is unreachable (Redis down…): say so on the page
         logger.exception("Job %s could not be enqueued", job.pk)
         Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
@@ -114,6 +139,11 @@ def _enqueue(job_id: int) -> None:
             error=_("The job could not be queued (%(error)s): try again later.")
             % {"error": type(error).__name__},
         )
+        return
+    # The immediate backend has run the task already: only a job still queued is updated.
+    Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        task_id=result.id, queued_at=queued_at
+    )
 
 
 class Progress:
@@ -154,6 +184,10 @@ class Progress:
     def finish(self, *, url: str = "", summary: str = "") -> None:
         """The page to go to next and a one-line result, shown when the job is done."""
         self.result_url, self.result_summary = url, summary
+
+    def link(self, url: str) -> None:
+        """The page the job is about, linked from the job's page even if it fails."""
+        self.result_url = url
 
     def _write(self, *, beat: bool) -> None:
         if self.job_id is None:
@@ -216,7 +250,7 @@ def job_progress(job_id: int | None) -> Iterator[Progress]:
         yield progress
     except BaseException as error:
         progress._stop_heartbeat()
-        _record_failure(job_id, error, retry=progress.retries_follow)
+        _record_failure(job_id, error, retry=progress.retries_follow, url=progress.result_url)
         raise
     progress._stop_heartbeat()
     now = timezone.now()
@@ -261,7 +295,7 @@ def _retries_follow() -> bool:
     return bool(current is not None and (current.retries_left or 0) > 0)
 
 
-def _record_failure(job_id: int, error: BaseException, *, retry: bool) -> None:
+def _record_failure(job_id: int, error: BaseException, *, retry: bool, url: str) -> None:
     if retry:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.QUEUED,
@@ -273,6 +307,7 @@ def _record_failure(job_id: int, error: BaseException, *, retry: bool) -> None:
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
         message="",
+        result_url=url,
         error=_("The job stopped on an error (%(error)s).") % {"error": _describe(error)},
     )
 

@@ -15,13 +15,18 @@ def job_list(request):
 
 @login_required
 def job_detail(request, pk: int):
-    return render(request, "jobs/job_detail.html", {"job": get_job_for(request, pk)})
+    return render(request, "jobs/job_detail.html", _status_context(get_job_for(request, pk)))
 
 
 @login_required
 def job_status(request, pk: int):
     """Polled by the job page every 2 s while the job is unfinished."""
-    return render(request, "jobs/_job_status.html", {"job": get_job_for(request, pk)})
+    return render(request, "jobs/_job_status.html", _status_context(get_job_for(request, pk)))
+
+
+def _status_context(job) -> dict:
+    abandoned = services.job_is_abandoned(job)
+    return {"job": job, "abandoned": abandoned, "state": "stale" if abandoned else job.status}
 
 
 @login_required

@@ -41,6 +41,7 @@ def solve_plan(plan_id: int, job_id: int | None = None) -> str:
             return "skipped"
         plan = Plan.objects.select_related("level__year__school", "period").get(pk=plan_id)
         url = reverse("planning:plan-detail", args=[plan.pk])
+        job.link(url)
         if plan.status != Plan.Status.SOLVING:
             job.finish(url=url, summary=_("Nothing to do: this plan was not waiting for a solve."))
             return "skipped"

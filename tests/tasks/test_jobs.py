@@ -225,3 +225,4 @@ class TestSolveJob:
         else:
             assert plan.status == Plan.Status.DRAFT and plan.solver_message
             assert job.status == Job.Status.FAILED and "solveur en panne" in job.error
+            assert job.result_url == reverse("planning:plan-detail", args=[plan.pk])

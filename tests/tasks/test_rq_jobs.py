@@ -1,11 +1,13 @@
 """Jobs on a real Redis with real RQ workers: progress, retry, a killed worker, idempotency."""
 
 import time
+from datetime import timedelta
 
 import django_rq
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.jobs.models import Job
 from appui.jobs.services import start_job
@@ -147,3 +149,30 @@ def test_a_solve_runs_on_a_worker_and_links_the_plan(rq, world, planning, client
     assert plan.status == Plan.Status.PROPOSED and plan.groups.exists()
     assert job.status == Job.Status.DONE and (job.done, job.total) == (3, 3)
     assert job.result_url == reverse("planning:plan-detail", args=[plan.pk])
+
+
+def test_a_queued_job_the_queue_lost_can_be_run_again(rq, redis_url, client):
+    import redis
+
+    from appui.jobs.services import job_is_abandoned
+
+    user = UserFactory()
+    job = start_job("test.count", "lost", count_steps, "lost", 1, user=user)
+    job.refresh_from_db()
+    assert job.task_id and django_rq.get_queue("default").count == 1
+    long_ago = timezone.now() - timedelta(seconds=STALE_SECONDS + 1)
+    Job.objects.filter(pk=job.pk).update(queued_at=long_ago)
+    job.refresh_from_db()
+    assert not job_is_abandoned(job)  # waiting its turn: the queue still holds it
+
+    redis.Redis.from_url(redis_url).flushdb()  # Redis restarted without its data
+    assert job_is_abandoned(job)
+    client.force_login(user)
+    page = client.get(reverse("jobs:job-status", args=[job.pk])).content.decode()
+    assert 'data-state="stale"' in page and "Perdue par la file" in page
+
+    again = start_job("test.count", "lost", count_steps, "lost", 1, user=user)
+    assert again.pk == job.pk and django_rq.get_queue("default").count == 1
+    rq.run()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and groups("lost-") == ["lost-0"]
