@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
-# System packages: Chromium (browser tests), gettext (compilemessages), Pango (WeasyPrint PDFs).
+# System packages: Chromium (browser tests), gettext (compilemessages), Pango (WeasyPrint PDFs),
+# Redis (the RQ task tests start their own redis-server).
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules
-APT_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+APT_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core redis-server
 
 .PHONY: help demo serve worker audit test lint check messages system-deps venv venv-dev clean
 
@@ -43,6 +44,7 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installation des paquets système :$$missing"; \
