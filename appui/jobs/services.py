@@ -114,9 +114,12 @@ def job_restart(*, job: Job) -> bool:
 
 
 def _requeue(job: Job) -> None:
+    if job.status == Job.Status.RUNNING:
+        job.message = _("Its worker stopped: the job was queued again.")
+    else:  # lost by the queue
+        job.message = _("The job was queued again.")
     job.status = Job.Status.QUEUED
     job.heartbeat_at = None
-    job.message = _("Its worker stopped: the job was queued again.")
     job.save(update_fields=["status", "heartbeat_at", "message"])
     _enqueue_on_commit(job)
 
