@@ -489,3 +489,7 @@ class Wish(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.module} ({self.rank})"
+
+
+# The académie's shared catalogue (issue 19, item 7), in its own module.
+from .models_sharing import SharedModule, SharedModuleCopy  # noqa: E402, F401
