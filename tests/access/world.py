@@ -26,6 +26,7 @@ from appui.diagnostics import services as diagnostics
 from appui.diagnostics.models import Campaign, Framework
 from appui.followup.models import CalendarFeed, Session, StageReview
 from appui.interop.models import ImportBatch
+from appui.jobs.models import Job
 from appui.planning.models import (
     Assignment,
     Group,
@@ -42,8 +43,8 @@ from appui.planning.models import (
 from appui.schools.models import Membership, Period, Staff, StudentGuardian, Teaching
 from appui.schools.tests import factories as f
 from appui.steering import services as steering
-from appui.steering.models import Survey
-from appui.tutoring.models import Tutor, Tutorship
+from appui.steering.models import PilotageRole, Survey, TrainingAction
+from appui.tutoring.models import StudyHelpSignup, StudyHelpSlot, Tutor, Tutorship
 
 Role = Membership.Role
 
@@ -219,6 +220,26 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
     )
     steering.survey_publish(survey=survey)
     feed = CalendarFeed.objects.create(staff=staff)
+    # Study help: tomorrow's slot, supervised by the branch's teacher, the pupil signed up.
+    study_slot = StudyHelpSlot.objects.create(
+        year=year,
+        date=TODAY + datetime.timedelta(days=1),
+        start_time=datetime.time(17),
+        end_time=datetime.time(18),
+        capacity=10,
+        taken=1,
+    )
+    study_slot.supervisors.set([staff])
+    study_slot.levels.set([level])
+    study_signup = StudyHelpSignup.objects.create(slot=study_slot, student=student)
+    training = TrainingAction.objects.create(year=year, title=f"Formation {code}", date=TODAY)
+    pilotage_role = PilotageRole.objects.create(
+        year=year, kind=PilotageRole.Kind.DIGITAL, staff=staff
+    )
+    # A finished background job of the school, started by nobody in particular.
+    job = Job.objects.create(
+        kind="world", key=f"world:{code}", school=school, task_path="x", status=Job.Status.DONE
+    )
     world.add(
         branch,
         school=school,
@@ -251,6 +272,11 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
         survey=survey,
         question=survey.questions.first(),
         token=feed.token,
+        study_slot=study_slot,
+        study_signup=study_signup,
+        training=training,
+        pilotage_role=pilotage_role,
+        job=job,
     )
 
 
