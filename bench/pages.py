@@ -111,6 +111,11 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--until", type=datetime.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the school already built in BENCH_DATABASE_URL (migrated, not rebuilt)",
+    )
     args = parser.parse_args()
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -118,6 +123,17 @@ def main() -> None:
 
     until = args.until or default_until()
     started = time.perf_counter()
+    if args.reuse and School.objects.exists():
+        school = School.objects.get()
+        print(f"reusing {school} ({os.environ['DATABASE_URL']})")
+        for name, count in data_counts(school).items():
+            print(f"  {name}: {count}")
+        noon = datetime.datetime.combine(
+            until, datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris")
+        )
+        with time_machine.travel(noon, tick=True):
+            measure(school, args.repeat)
+        return
     call_command(
         "demo",
         "--schools=1",
