@@ -59,6 +59,9 @@ class Job(models.Model):
     result_url = models.CharField(max_length=300, blank=True)
     result_summary = models.TextField(_("result"), blank=True)
     error = models.TextField(_("error"), blank=True)
+    # What a job that starts other jobs records of them (``appui.planning.batch``: one entry
+    # per school and level, with the child job's id or the reason it could not start).
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     views,
+    views_batch,
     views_board,
     views_catalogue,
     views_partners,
@@ -97,4 +98,9 @@ urlpatterns = [
         name="wish-entry-row",
     ),
     path("mes-voeux/", views_wishes.wish_mine, name="wish-mine"),
+    # Batch regrouping: the next period of every level, of a school or an académie.
+    path("groupes/lot/", views_batch.batch_school, name="batch-school"),
+    path("groupes/lot/academie/", views_batch.batch_academy, name="batch-academy"),
+    path("groupes/lots/<int:pk>/", views_batch.batch_detail, name="batch-detail"),
+    path("groupes/lots/<int:pk>/etat/", views_batch.batch_poll, name="batch-status"),
 ]
