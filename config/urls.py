@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("appui.tutoring.urls")),
     path("", include("appui.steering.urls")),
     path("", include("appui.reports.urls")),
+    path("", include("appui.reports.urls_sharing")),
     path("", include("appui.schools.urls")),
     path("", include("appui.jobs.urls")),
     path("admin/", admin.site.urls),

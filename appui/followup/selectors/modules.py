@@ -78,17 +78,19 @@ class ModuleResults:
         return Share(sum(self.after[2:]), sum(self.after))
 
 
-def held_groups(module: Module, year: SchoolYear):
-    """The module's groups of ``year`` that ran or run: in a published plan, or in a plan it
+def held(groups):
+    """Of ``groups`` (a queryset), those that ran or run: in a published plan, or in a plan it
     replaced if they met (as the portfolio and the progress graphs count them)."""
-    return (
-        Group.objects.filter(module=module, plan__level__year=year)
-        .filter(
-            Q(plan__status=Plan.Status.PUBLISHED)
-            | Q(plan__status__in=HELD_PLAN_STATUSES, sessions__status=Session.Status.DONE)
-        )
-        .select_related("module__competency", "plan__level", "plan__period", "round")
-        .distinct()
+    return groups.filter(
+        Q(plan__status=Plan.Status.PUBLISHED)
+        | Q(plan__status__in=HELD_PLAN_STATUSES, sessions__status=Session.Status.DONE)
+    ).distinct()
+
+
+def held_groups(module: Module, year: SchoolYear):
+    """The module's groups of ``year`` that ran or run (:func:`held`)."""
+    return held(Group.objects.filter(module=module, plan__level__year=year)).select_related(
+        "module__competency", "plan__level", "plan__period", "round"
     )
 
 
