@@ -70,6 +70,24 @@ def pages(school):
     )
     if plan:
         yield coordination, "plan de groupes", f"/groupes/plans/{plan.pk}/"
+    published = (
+        Plan.objects.filter(level=level, status=Plan.Status.PUBLISHED).order_by("-pk").first()
+    )
+    if published:
+        # The plan being prepared from the published one (made once, like « Ajuster »).
+        from appui.planning.services import plan_for_editing
+
+        proposed = plan_for_editing(level=level, period=published.period, user=None)
+        group = published.groups.order_by("pk").first()
+        yield coordination, "plan publié", f"/groupes/plans/{published.pk}/"
+        yield coordination, "plan proposé", f"/groupes/plans/{proposed.pk}/"
+        yield coordination, "versions du plan", f"/groupes/plans/{proposed.pk}/versions/"
+        if group:
+            yield coordination, "groupe", f"/groupes/{group.pk}/"
+    yield coordination, "besoins (division)", f"/diagnostic/besoins/divisions/{grid_division.pk}/"
+    yield coordination, "tutorat", "/tutorat/"
+    yield coordination, "tutorat (suggestions)", "/tutorat/suggestions/"
+    yield coordination, "modules", "/modules/"
     yield coordination, "barrettes", "/barrettes/"
     yield professeur, "accueil (professeur)", "/"
     yield eleve, "accueil (élève)", "/"
