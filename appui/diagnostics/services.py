@@ -16,6 +16,7 @@ from appui.audit import trail
 from appui.core import frameworks as core_frameworks
 from appui.core import needs as core_needs
 from appui.core.scales import LsuLevel, NotAssessed, Scale, ScaleError, parse_assessment
+from appui.schools.changes import mark_changed
 from appui.schools.models import Level, Period, School, Staff, Student
 from appui.schools.selectors import students_of
 from appui.schools.services import lock_text_versions
@@ -522,6 +523,7 @@ def profiles_recompute(*, students) -> int:
         [(before.pop(p.student_id, None), p) for p in created]
         + [(old, None) for old in before.values()]
     )
+    mark_changed(students[0].school_id)  # bulk writes send no model signals
     return len(profiles)
 
 

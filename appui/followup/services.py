@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from appui.audit import trail
 from appui.core.calendar import school_days
 from appui.planning.models import Plan
+from appui.schools.changes import mark_changed
 from appui.schools.models import Period, Staff, Student
 from appui.schools.services import ChangedMeanwhile, lock_text_versions, lock_version
 
@@ -76,6 +77,7 @@ def sessions_generate_for_plan(*, plan: Plan, today: dt.date | None = None) -> l
             for day in dates[key]
             if (group.pk, day) not in existing
         )
+    mark_changed(plan.level.year.school_id)  # bulk writes send no model signals
     return Session.objects.bulk_create(new)
 
 
@@ -229,6 +231,7 @@ def attendance_all_present(*, session: Session, user, today: dt.date | None = No
         for pk in members
     ]
     trail.record_created(Attendance.objects.bulk_create(rows))
+    mark_changed(session.group.module.school_id)  # bulk_create sends no post_save
     return len(rows)
 
 
@@ -306,6 +309,7 @@ def marks_set_unmarked(*, session: Session, level: int, user, today: dt.date | N
         for pk in members
     ]
     trail.record_created(ProgressMark.objects.bulk_create(rows))
+    mark_changed(session.group.module.school_id)  # bulk_create sends no post_save
     return len(rows)
 
 

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from appui.core.io.errors import ImportFileError
+from appui.schools.changes import mark_changed
 from appui.schools.models import Period, School
 from appui.schools.services import ChangedMeanwhile, text_version
 
+from .analyze import analyze_after_import
 from .models import ImportBatch, LsuCouncil, LsuSettings
 from .plan import Importer, ImportRefused, Plan
 from .registry import FROM_FILE, KINDS
@@ -163,6 +165,13 @@ def import_apply(
     return importer
 
 
+def _after_write(school) -> None:
+    """An import wrote in bulk (no model signals): the school's dashboards are stale, and
+    the database's statistics are refreshed once the import's transaction commits."""
+    mark_changed(getattr(school, "pk", None))
+    transaction.on_commit(analyze_after_import)
+
+
 @transaction.atomic
 def _apply(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> Importer:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -184,6 +193,7 @@ def _apply(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> 
     if refusal:
         raise ImportRefused(*refusal)
     school = importer.write(user=user)
+    _after_write(school)
     summary = plan.summary()
     summary["applied"] = True
     summary["skipped_rows"] = len(plan.skippable_lines)
@@ -256,6 +266,7 @@ def import_run(
         if dry_run:
             return RunOutcome(plan=plan, applied=False, school=importer.school, importer=importer)
         written = importer.write(user=user)
+        _after_write(written)
         summary = plan.summary()
         summary["applied"] = True
         summary["skipped_rows"] = len(plan.skippable_lines)

@@ -12,3 +12,8 @@ class SteeringConfig(AppConfig):
 
         # This app's partials on the school pages (see appui.schools.panels).
         panels.register("home", "steering/_home_entries.html", order=10)
+
+        from . import summaries
+
+        # The dashboards' summaries go stale when a record the indicators read changes.
+        summaries.connect_signals()

@@ -652,3 +652,49 @@ class PilotageRole(models.Model):
             raise ValidationError(_("Choose a staff member or write the person's name."))
         if self.staff_id is not None and self.name.strip():
             raise ValidationError(_("Choose a staff member or write a name, not both."))
+
+
+class SummaryState(models.Model):
+    """A school's data version: bumped (one ``UPDATE``) whenever a record an indicator reads
+    changes, so a :class:`Summary` computed from an older version is known to be stale."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.school_id} v{self.version}"
+
+
+class Summary(models.Model):
+    """The dashboard of one scope (school year, optionally a level, division or period) as
+    computed at ``data_version`` for the day ``as_of``: every indicator's headline value and
+    the sections drawn from them (see ``steering.summaries``). Read instead of the raw records
+    while fresh."""
+
+    key = models.CharField(max_length=120, unique=True)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey("schools.SchoolYear", on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(
+        "schools.Level", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    division = models.ForeignKey(
+        "schools.Division", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period = models.ForeignKey(
+        "schools.Period", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=12)
+    as_of = models.DateField()
+    data_version = models.PositiveBigIntegerField()
+    computed_at = models.DateTimeField()
+    headlines = models.JSONField(default=dict)
+    sections = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "year"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from appui.core.indicators import INDICATORS
 from appui.planning.models import Group
+from appui.schools.changes import mark_changed
 from appui.schools.models import Level, Membership, School, SchoolYear, Staff
 from appui.schools.services import ChangedMeanwhile, lock_row_version, text_version
 
@@ -408,6 +409,7 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
         ScaleCount.objects.filter(question_id=question_id, value=value).update(count=F("count") + 1)
     if comments:
         _store_comments(survey, [(comment.question_id, comment.text) for comment in comments])
+    mark_changed(survey.year.school_id)  # the counters' update() sends no post_save
 
 
 #: Comments released to the dashboard together, at least (all of them at closing).

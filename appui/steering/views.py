@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appui.core import indicators as ind
 from appui.core.io.tabular import ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.access import require_member, school_access
@@ -19,7 +20,7 @@ from appui.schools.models import Division, Level, Period, SchoolYear
 from appui.schools.selectors import academy_schools, current_year, selected_year
 from appui.schools.services import ChangedMeanwhile
 
-from . import dashboard, selectors, services
+from . import dashboard, selectors, services, summaries
 from .access import (
     can_manage_level,
     get_or_404,
@@ -150,8 +151,12 @@ def _query(scope: selectors.Scope) -> str:
 
 
 def _dashboard_context(request, access, scope, *, export_url: str) -> dict:
-    results = dashboard.compute(scope)
-    sections = _with_downloads(dashboard.all_school_sections(results), export_url, _query(scope))
+    # The indicators come from the scope's summary when fresh (see steering.summaries); the
+    # open decisions and the meetings are read live (two small queries).
+    read = summaries.sections_for(scope)
+    sections = _with_downloads(read.sections, export_url, _query(scope))
+    decisions, actions = selectors.open_decisions(scope)
+    meetings = ind.instance_counts(selectors.meeting_records(scope), scope.today)
     years = access.school.years.order_by("-start_year")
     levels = [lv for lv in scope.year.levels.all() if access.can_coordinate_level(lv.pk)]
     divisions = Division.objects.filter(
@@ -160,7 +165,7 @@ def _dashboard_context(request, access, scope, *, export_url: str) -> dict:
     return {
         "scope": scope,
         "sections": sections,
-        "results": results,
+        "summary": read,
         "years": years,
         "periods": scope.year.periods.order_by("number"),
         "levels": levels,
@@ -168,12 +173,10 @@ def _dashboard_context(request, access, scope, *, export_url: str) -> dict:
         "export_url": export_url,
         "query": _query(scope),
         "formats": FORMATS,
-        "decisions": results.decisions,
-        "actions": results.actions,
+        "decisions": decisions,
+        "actions": actions,
         "meetings_by_kind": [
-            (label, results.meetings[kind])
-            for kind, label in Meeting.Kind.choices
-            if kind in results.meetings
+            (label, meetings[kind]) for kind, label in Meeting.Kind.choices if kind in meetings
         ],
         "access": access,
         "can_steer": access.coordinates_whole_school,
@@ -215,7 +218,7 @@ def school_export(request, key: str):
     access = require_steering(request)
     scope = _scope(request, access)
     export_format = _export_format(request)
-    section = _find(dashboard.all_school_sections(dashboard.compute(scope)), key)
+    section = _find(summaries.sections_for(scope).sections, key)
     return _stream(f"{section.title} {scope.year.label}", section, export_format)
 
 
@@ -224,38 +227,32 @@ def level_export(request, pk: int, key: str):
     access, level = _coordinated_level(request, pk)
     scope = _scope(request, access, level=level)
     export_format = _export_format(request)
-    section = _find(dashboard.all_school_sections(dashboard.compute(scope)), key)
+    section = _find(summaries.sections_for(scope).sections, key)
     return _stream(f"{section.title} {level.short_name} {scope.year.label}", section, export_format)
 
 
-def _academy_results(request, access):
+def _academy_entries(request, access) -> list[dashboard.AcademyEntry]:
+    """The schools compared, read from their summaries only (never computed here: a stale
+    one shows its last values while a refresh job runs)."""
     schools = list(academy_schools(request.user).order_by("name"))
     wanted = _int(request.GET.get("etablissement"))
     if wanted:
         schools = [s for s in schools if s.pk == wanted]
         if not schools:
             raise Http404
-    results = []
-    today = timezone.localdate()
-    for school in schools:
-        year = current_year(school)
-        if year is None:
-            continue
-        scope = selectors.Scope(school=school, year=year, today=today)
-        results.append((school, dashboard.compute(scope)))
-    return results
+    return summaries.academy_rows(schools)
 
 
 @login_required
 def academy_dashboard(request):
     access = require_academy(request)
-    results = _academy_results(request, access)
+    entries = _academy_entries(request, access)
     return render(
         request,
         "steering/academy.html",
         {
             "sections": _with_downloads(
-                dashboard.academy_sections(results),
+                dashboard.academy_comparison(entries),
                 reverse("steering:academy-export", args=["KEY"]),
                 urlencode(
                     {"etablissement": request.GET["etablissement"]}
@@ -263,7 +260,8 @@ def academy_dashboard(request):
                     else {}
                 ),
             ),
-            "schools": [school for school, _r in results],
+            "schools": [entry.school for entry in entries],
+            "refreshing": [entry.school for entry in entries if entry.stale],
             "all_schools": academy_schools(request.user).order_by("name"),
             "school_id": _int(request.GET.get("etablissement")),
             "export_url": reverse("steering:academy-export", args=["KEY"]),
@@ -281,7 +279,7 @@ def academy_dashboard(request):
 def academy_export(request, key: str):
     access = require_academy(request)
     export_format = _export_format(request)
-    section = _find(dashboard.academy_sections(_academy_results(request, access)), key)
+    section = _find(dashboard.academy_comparison(_academy_entries(request, access)), key)
     return _stream(f"{section.title} academie", section, export_format)
 
 

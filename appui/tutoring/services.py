@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from appui.audit import trail
 from appui.core.calendar import school_days
+from appui.schools.changes import mark_changed
 from appui.schools.models import Enrolment, Level, Membership, SchoolYear, Staff, Student
 from appui.schools.services import lock_row_version
 
@@ -318,6 +319,7 @@ def tutorships_propose(*, previous: SchoolYear, year: SchoolYear, today: dt.date
         )
         taken.add(tutorship.student_id)
     trail.record_created(Tutorship.objects.bulk_create(proposals))
+    mark_changed(year.school_id)  # bulk_create sends no post_save
     return len(proposals)
 
 

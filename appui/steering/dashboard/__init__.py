@@ -8,7 +8,7 @@ suppressed. The same section objects feed the page and the XLSX/ODS downloads, s
 downloaded is exactly what is shown.
 """
 
-from .academy import academy_sections, comparison_section
+from .academy import AcademyEntry, academy_comparison, academy_sections, comparison_section
 from .display import HUNDRED, Bar, Section, count_text, percent, value_text
 from .headlines import churn_rows, headline_shares, hours_rows, scope_records, target_rows
 from .results import Results, compute
@@ -41,6 +41,8 @@ from . import partners  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "BUILDERS",
+    "AcademyEntry",
+    "academy_comparison",
     "HUNDRED",
     "Bar",
     "Results",
