@@ -63,6 +63,7 @@ __all__ = [
     "HourVolume",
     "HourWarning",
     "LevelHours",
+    "LevelSummary",
     "MinuteRange",
     "SessionRecord",
     "SessionStatus",
@@ -78,6 +79,7 @@ __all__ = [
     "format_minutes",
     "hours_to_minutes",
     "level_report",
+    "level_summary",
     "minutes_to_hours",
     "staff_hours",
     "student_hours",
@@ -624,20 +626,68 @@ def check_unrecorded(sessions: Iterable[SessionRecord], *, as_of: dt.date) -> li
 
 
 @dataclass(frozen=True)
-class LevelHours:
-    """Hours due vs planned and delivered for one level, with its warnings."""
+class LevelSummary:
+    """A level's figures without the per-student detail: due vs planned and delivered, the
+    same per strand, and the warnings (what the hours index shows for each level)."""
 
     volume: HourVolume
-    students: Mapping[StudentId, StudentHours]
-    divisions: Mapping[Ref, DivisionHours]
     planned: MinuteRange
     delivered: MinuteRange
+    planned_by_strand: Mapping[Strand, MinuteRange]
+    """Scheduled minutes of each strand (sessions not cancelled), over the checked students."""
+    delivered_by_strand: Mapping[Strand, MinuteRange]
     warnings: tuple[HourWarning, ...]
 
     @property
     def remaining_minutes(self) -> int:
         """Due minus the smallest planned amount (what is still to plan, at least)."""
         return max(0, self.volume.due_minutes - self.planned.low)
+
+
+@dataclass(frozen=True)
+class LevelHours(LevelSummary):
+    """Hours due vs planned and delivered for one level, with its warnings, per student
+    and per division."""
+
+    students: Mapping[StudentId, StudentHours] = field(default_factory=dict)
+    divisions: Mapping[Ref, DivisionHours] = field(default_factory=dict)
+
+
+def _summarise(
+    volume: HourVolume,
+    sessions: list[SessionRecord],
+    everyone: Mapping[StudentId, StudentHours],
+    roster: set[StudentId],
+    *,
+    as_of: dt.date | None,
+    remaining_weeks: int | None,
+    weekly_slot_minutes: int | None,
+    tolerance_minutes: int,
+) -> dict:
+    """The fields of :class:`LevelSummary` from every student's hours: the one place where a
+    level's ranges and warnings are worked out, for the report and for the summary."""
+    checked = {s: h for s, h in everyone.items() if not roster or s in roster}
+    warnings = check_equal_hours(volume.label, checked, tolerance_minutes=tolerance_minutes)
+    if remaining_weeks is not None and weekly_slot_minutes is not None:
+        warnings += check_reachable(
+            volume,
+            checked,
+            remaining_weeks=remaining_weeks,
+            weekly_slot_minutes=weekly_slot_minutes,
+        )
+    if as_of is not None:
+        warnings += check_unrecorded(sessions, as_of=as_of)
+    rows = checked.values()
+    return {
+        "volume": volume,
+        "planned": MinuteRange.of(h.planned.total for h in rows),
+        "delivered": MinuteRange.of(h.delivered.total for h in rows),
+        "planned_by_strand": {s: MinuteRange.of(h.planned.get(s) for h in rows) for s in Strand},
+        "delivered_by_strand": {
+            s: MinuteRange.of(h.delivered.get(s) for h in rows) for s in Strand
+        },
+        "warnings": tuple(warnings),
+    }
 
 
 def level_report(
@@ -662,24 +712,76 @@ def level_report(
     sessions = list(sessions)
     roster = set(students)
     everyone = student_hours(sessions, students=roster, as_of=as_of)
-    checked = {s: h for s, h in everyone.items() if not roster or s in roster}
-    warnings = check_equal_hours(volume.label, checked, tolerance_minutes=tolerance_minutes)
-    if remaining_weeks is not None and weekly_slot_minutes is not None:
-        warnings += check_reachable(
+    return LevelHours(
+        **_summarise(
             volume,
-            checked,
+            sessions,
+            everyone,
+            roster,
+            as_of=as_of,
             remaining_weeks=remaining_weeks,
             weekly_slot_minutes=weekly_slot_minutes,
-        )
-    if as_of is not None:
-        warnings += check_unrecorded(sessions, as_of=as_of)
-    return LevelHours(
-        volume=volume,
+            tolerance_minutes=tolerance_minutes,
+        ),
         students=everyone,
         divisions=division_hours(everyone, divisions or {}),
-        planned=MinuteRange.of(h.planned.total for h in checked.values()),
-        delivered=MinuteRange.of(h.delivered.total for h in checked.values()),
-        warnings=tuple(warnings),
+    )
+
+
+def _by_members(sessions: list[SessionRecord], as_of: dt.date | None) -> list[SessionRecord]:
+    """One record per set of members, strand and way of counting (cancelled, planned only,
+    delivered by ``as_of``) with the minutes of its sessions, attendance left out: planned,
+    delivered and cancelled minutes are sums per student, so they come out the same."""
+    minutes: dict[tuple[frozenset[StudentId], Strand, SessionStatus], int] = defaultdict(int)
+    for session in sessions:
+        if session.status is SessionStatus.CANCELLED:
+            status = SessionStatus.CANCELLED
+        elif session.counts_as_held(as_of):
+            status = SessionStatus.HELD
+        else:
+            status = SessionStatus.PLANNED
+        minutes[(session.students, session.strand, status)] += session.duration_minutes
+    return [
+        SessionRecord(
+            id=n,
+            date=dt.date.min,
+            duration_minutes=total,
+            group=n,
+            students=members,
+            strand=strand,
+            status=status,
+        )
+        for n, ((members, strand, status), total) in enumerate(minutes.items())
+    ]
+
+
+def level_summary(
+    volume: HourVolume,
+    sessions: Iterable[SessionRecord],
+    *,
+    students: Iterable[StudentId] = (),
+    as_of: dt.date | None = None,
+    remaining_weeks: int | None = None,
+    weekly_slot_minutes: int | None = None,
+    tolerance_minutes: int = 0,
+) -> LevelSummary:
+    """The figures of :func:`level_report` for the same arguments, without the per-student
+    and per-division detail. Attendance is not read: the cost follows the number of groups
+    and members, not sessions times members."""
+    sessions = list(sessions)
+    roster = set(students)
+    everyone = student_hours(_by_members(sessions, as_of), students=roster)
+    return LevelSummary(
+        **_summarise(
+            volume,
+            sessions,
+            everyone,
+            roster,
+            as_of=as_of,
+            remaining_weeks=remaining_weeks,
+            weekly_slot_minutes=weekly_slot_minutes,
+            tolerance_minutes=tolerance_minutes,
+        )
     )
 
 

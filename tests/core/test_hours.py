@@ -32,6 +32,7 @@ from appui.core.hours import (
     format_minutes,
     hours_to_minutes,
     level_report,
+    level_summary,
     minutes_to_hours,
     staff_hours,
     student_hours,
@@ -481,3 +482,46 @@ def test_more_remaining_time_never_adds_an_unreachable_warning(sessions, weeks, 
 
     assert unreachable(weeks + 1, minutes) <= unreachable(weeks, minutes)
     assert unreachable(weeks, minutes + 30) <= unreachable(weeks, minutes)
+
+
+@given(
+    SESSIONS,
+    AS_OF,
+    st.lists(st.sampled_from(STUDENTS), max_size=4),
+    st.one_of(st.none(), st.tuples(st.integers(0, 40), st.integers(0, 300))),
+    st.integers(0, 60),
+)
+def test_the_level_summary_equals_the_detailed_report(
+    sessions, as_of, students, reachability, tolerance
+):
+    weeks, weekly = reachability or (None, None)
+    arguments = {
+        "students": students,
+        "as_of": as_of,
+        "remaining_weeks": weeks,
+        "weekly_slot_minutes": weekly,
+        "tolerance_minutes": tolerance,
+    }
+    volume = HourVolume("x", "Niveau", 180)
+    report = level_report(volume, sessions, **arguments)
+    summary = level_summary(volume, sessions, **arguments)
+    assert summary.planned == report.planned
+    assert summary.delivered == report.delivered
+    assert summary.planned_by_strand == report.planned_by_strand
+    assert summary.delivered_by_strand == report.delivered_by_strand
+    assert summary.warnings == report.warnings
+    assert summary.remaining_minutes == report.remaining_minutes
+
+
+def test_the_level_summary_counts_per_strand_over_the_checked_students():
+    sessions = [
+        SessionRecord(1, DAY, 60, "g1", frozenset({"a", "b"}), Strand.ORIENTATION, HELD),
+        SessionRecord(2, DAY, 30, "g2", frozenset({"a", "z"}), Strand.CONSOLIDATION, HELD),
+        SessionRecord(3, DAY, 90, "g2", frozenset({"a", "z"}), Strand.CONSOLIDATION, CANCELLED),
+    ]
+    summary = level_summary(HourVolume("x", "Niveau", 120), sessions, students=["a", "b"])
+    assert summary.planned == MinuteRange(60, 90)
+    assert summary.planned_by_strand[Strand.CONSOLIDATION] == MinuteRange(0, 30)
+    assert summary.delivered_by_strand[Strand.ORIENTATION] == MinuteRange(60, 60)
+    assert summary.remaining_minutes == 60
+    assert [w.code for w in summary.warnings] == [WarningCode.UNEQUAL]
