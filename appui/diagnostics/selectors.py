@@ -1,10 +1,13 @@
 """Reads of the diagnosis: grids, completion, heatmaps, profiles."""
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -136,7 +139,6 @@ class HeatmapCell(TypedDict):
     kind_label: str
     label: str
     known: bool
-    reason: str
 
 
 @dataclass
@@ -146,15 +148,48 @@ class Heatmap:
     summary: list[dict] = field(default_factory=list)
 
 
+def need_levels(students, codes) -> dict[int, dict[str, dict]]:
+    """Per student (a queryset or ids): for each of ``codes`` in their need profile, its
+    ``level`` and ``kind`` only, ``{student_id: {code: {"level": 2, "kind": "remediation"}}}``.
+
+    Read in SQL from the stored profile: a whole profile (reasons and evidence for every
+    competency) weighs kilobytes a pupil, and decoding hundreds of them took most of the time
+    of the pages that show a level's pupils (heatmaps, the plan board, the solver's input).
+    One query."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    fields: dict = {}
+    for index, code in enumerate(codes):
+        fields[f"level_{index}"] = KeyTextTransform("level", KeyTransform(code, "needs"))
+        fields[f"kind_{index}"] = KeyTextTransform("kind", KeyTransform(code, "needs"))
+    rows = (
+        NeedProfile.objects.filter(student__in=students)
+        .annotate(**fields)
+        .values_list("student_id", *fields)
+    )
+    out: dict[int, dict[str, dict]] = {}
+    for student_id, *values in rows:
+        needs = out[student_id] = {}
+        for index, code in enumerate(codes):
+            level, kind = values[2 * index], values[2 * index + 1]
+            if level is not None:
+                needs[code] = {"level": int(level), "kind": kind or ""}
+    return out
+
+
 def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heatmap:
     """Need levels of students × competencies, and how many students at each level."""
-    student_list = list(students.select_related("division", "need_profile"))
+    student_list = list(students.select_related("division"))
+    levels = need_levels([s.pk for s in student_list], [c.code for c in competencies])
     rows = []
     counts = {c.code: [0, 0, 0, 0] for c in competencies}
     kinds: dict[str, defaultdict[str, int]] = {c.code: defaultdict(int) for c in competencies}
+    # Hundreds of rows: the link to each pupil's profile is reversed once, not once a row.
+    profile_url = reverse("diagnostics:student-profile", args=[_PK]).replace(str(_PK), "{}")
     for student in student_list:
-        profile: NeedProfile | None = getattr(student, "need_profile", None)
-        needs = profile.needs if profile else {}
+        student.profile_url = profile_url.format(student.pk)  # type: ignore[attr-defined]
+        needs = levels.get(student.pk, {})
         cells: list[HeatmapCell] = []
         for competency in competencies:
             need = needs.get(competency.code, {})
@@ -170,7 +205,6 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
                     "kind_label": KIND_LABELS.get(kind, ""),
                     "label": NEED_LABELS[level],
                     "known": competency.code in needs,
-                    "reason": need.get("reason", ""),
                 }
             )
         rows.append((student, cells, _cells_html(cells)))
@@ -188,30 +222,26 @@ def heatmap(students: QuerySet[Student], competencies: list[Competency]) -> Heat
     return Heatmap(competencies, rows, summary)
 
 
+_PK = 987654321  # a placeholder primary key, replaced in reversed URLs
 _MARKS = {"deepening": "▲", "orientation": "◆"}
 
 
 def _cells_html(cells: list[HeatmapCell]) -> str:
     """The row's heatmap cells as HTML, built here: a level holds thousands of cells and
-    rendering each through the template language took most of the page's time."""
-    parts = []
-    for cell in cells:
-        title = cell["label"] + (f" — {cell['kind_label']}" if cell["kind_label"] else "")
-        if cell["known"]:
-            text = str(cell["level"]) + (_MARKS.get(cell["kind"], "") if cell["level"] else "")
-        else:
-            text = "·"
-        parts.append(
-            format_html(
-                '<td class="need need-{}" data-value="{}" title="{}">{}</td>',
-                cell["level"],
-                cell["level"],
-                title,
-                text,
-            )
-        )
+    rendering each through the template language took most of the page's time. A cell
+    depends on its level, kind and whether it is known only: each is formatted once."""
     # Every part comes from format_html, which escapes the values.
-    return mark_safe("".join(parts))
+    return mark_safe("".join(_cell_html(c["level"], c["kind"], c["known"]) for c in cells))
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_html(level: int, kind: str, known: bool) -> str:
+    kind_label = KIND_LABELS.get(kind, "")
+    title = NEED_LABELS[level] + (f" — {kind_label}" if kind_label else "")
+    text = (str(level) + (_MARKS.get(kind, "") if level else "")) if known else "·"
+    return format_html(
+        '<td class="need need-{}" data-value="{}" title="{}">{}</td>', level, level, title, text
+    )
 
 
 def level_competencies(level: Level) -> list[Competency]:

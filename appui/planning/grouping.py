@@ -51,8 +51,8 @@ from appui.core.grouping.instance import (
     Student as CoreStudent,
 )
 from appui.core.grouping.solution import Solution
-from appui.core.needs import NeedKind, need_key
-from appui.diagnostics.models import NeedProfile
+from appui.core.needs import NeedKind, need_key, parse_need_key
+from appui.diagnostics.selectors import need_levels
 from appui.schools.models import Enrolment, Student
 from appui.schools.selectors import students_of, with_division_of
 
@@ -183,9 +183,12 @@ def build_instance(plan: Plan, today: dt.date | None = None) -> Instance:
     staff and rooms (per round when the period is cut), the modules, last period's groups,
     what is locked and whether the level keeps special schemes apart."""
     students = list(plan_students(plan))
-    profiles = {p.student_id: p.needs for p in NeedProfile.objects.filter(student__in=students)}
     modules = list(plan_modules(plan))
     competencies = sorted({module_competency(m) for m in modules})
+    # Only the levels and kinds the modules work on, not each pupil's whole profile.
+    profiles = need_levels(
+        [s.pk for s in students], {parse_need_key(key)[0] for key in competencies}
+    )
     rounds = plan_rounds(plan)
     slots = instance_slots(plan, rounds)
     frozen = frozen_rounds(plan, rounds, today)
@@ -282,17 +285,30 @@ def _core_slots(
     )
 
 
+def _members(groups) -> dict[int, list[tuple[int, bool]]]:
+    """The pupils of ``groups`` (a queryset), by group: ``(student_id, locked)`` in one
+    query, without building an ``Assignment`` a pupil."""
+    members: dict[int, list[tuple[int, bool]]] = {}
+    for group_id, student_id, locked in Assignment.objects.filter(
+        group__in=groups.values("pk")
+    ).values_list("group_id", "student_id", "locked"):
+        members.setdefault(group_id, []).append((student_id, locked))
+    return members
+
+
 def _previous_groups(plan: Plan) -> tuple[PreviousGroup, ...]:
     """Last period's published groups (the solver avoids repeating a module)."""
     previous = previous_plan(plan)
     if previous is None:
         return ()
+    groups = previous.groups.all()
+    members = _members(groups)
     return tuple(
         PreviousGroup(
-            students=tuple(str(a.student_id) for a in group.assignments.all()),
-            module=group.module.code,
+            students=tuple(str(student_id) for student_id, _locked in members.get(pk, ())),
+            module=code,
         )
-        for group in previous.groups.select_related("module").prefetch_related("assignments")
+        for pk, code in groups.values_list("pk", "module__code")
     )
 
 
@@ -304,9 +320,9 @@ def _locks(
     are left out: forming the plan again replaces them."""
     locked: list[Lock] = []
     locked_groups: list[CoreGroup] = []
-    for group in plan.groups.select_related("module", "room").prefetch_related(
-        "assignments", "staff"
-    ):
+    groups = plan.groups.all()
+    members = _members(groups)
+    for group in groups.select_related("module", "room").prefetch_related("staff"):
         if rounded and group.round_id is None:
             continue
         key = group_key(group)
@@ -317,15 +333,15 @@ def _locks(
                     module=group.module.code,
                     staff=tuple(str(s.pk) for s in group.staff.all()),
                     room=str(group.room_id or ""),
-                    students=tuple(str(a.student_id) for a in group.assignments.all()),
+                    students=tuple(str(student) for student, _ in members.get(group.pk, ())),
                     locked=True,
                 )
             )
             continue
         locked.extend(
-            Lock(student=str(assignment.student_id), slot=key, module=group.module.code)
-            for assignment in group.assignments.all()
-            if assignment.locked
+            Lock(student=str(student), slot=key, module=group.module.code)
+            for student, is_locked in members.get(group.pk, ())
+            if is_locked
         )
     return locked, locked_groups
 
@@ -365,6 +381,8 @@ def _core_module(module: Module, slots: frozenset[str] | None = None) -> CoreMod
 
 def current_groups(plan: Plan) -> list[CoreGroup]:
     """The plan's groups as the solver sees them (for checking hand-made changes)."""
+    groups = plan.groups.all()
+    members = _members(groups)
     return [
         CoreGroup(
             id=str(group.pk),
@@ -372,10 +390,10 @@ def current_groups(plan: Plan) -> list[CoreGroup]:
             module=group.module.code,
             staff=tuple(str(s.pk) for s in group.staff.all()),
             room=str(group.room_id or ""),
-            students=tuple(str(a.student_id) for a in group.assignments.all()),
+            students=tuple(str(student) for student, _locked in members.get(group.pk, ())),
             locked=group.locked,
         )
-        for group in plan.groups.select_related("module").prefetch_related("staff", "assignments")
+        for group in groups.select_related("module").prefetch_related("staff")
     ]
 
 

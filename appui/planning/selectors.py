@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from appui.core.needs import NeedKind, parse_need_key
 from appui.core.text import plural
 from appui.diagnostics.models import Competency, NeedProfile
+from appui.diagnostics.selectors import need_levels
 from appui.schools.models import Level, Period, Student
 
 from . import grouping
@@ -192,14 +193,18 @@ def plan_board(plan: Plan, *, breaks: dict | None = None, group_ids=None) -> lis
     into rounds), in time order. Each column is a group with its members (need level on the
     group's focus competency), size, bounds, room capacity and the rule breaks that name it
     (``breaks``: :func:`board_breaks`). ``group_ids`` limits the boards to those groups (the
-    two columns a move changes). Three queries."""
-    assignments = Assignment.objects.select_related(
-        "student__division", "student__need_profile"
-    ).order_by("student__last_name", "student__first_name")
+    two columns a move changes). Four queries, whatever the number of pupils: a chip needs a
+    pupil's name, division and need level only (not their whole profile, nor a model
+    instance a pupil)."""
     groups = plan.groups.select_related("slot", "round", "module__competency", "room")
     if group_ids is not None:
         groups = groups.filter(pk__in=group_ids)
-    groups = groups.prefetch_related("staff", Prefetch("assignments", queryset=assignments))
+    groups = list(groups.prefetch_related("staff"))
+    members = _board_members(groups)
+    levels = need_levels(
+        {m["student"]["pk"] for group_members in members.values() for m in group_members},
+        {parse_need_key(grouping.module_competency(g.module))[0] for g in groups},
+    )
     by_group = (breaks or {}).get("by_group", {})
     boards: dict[tuple[int, int | None], dict] = {}
     ordered = sorted(
@@ -224,25 +229,57 @@ def plan_board(plan: Plan, *, breaks: dict | None = None, group_ids=None) -> lis
                 "breaks": 0,
             },
         )
-        column = board_column(group)
+        column = board_column(group, members.get(group.pk, []), levels)
         column["breaks"] = by_group.get(group.pk, [])
         board["breaks"] += len(column["breaks"])
         board["columns"].append(column)
     return list(boards.values())
 
 
-def board_column(group: Group) -> dict:
-    """One group as a board column (``group`` with its assignments prefetched)."""
+def _board_members(groups: list[Group]) -> dict[int, list[dict]]:
+    """The chips of ``groups``, by group, in name order: plain values (the assignment's
+    ``pk`` and ``locked``, the pupil's ``pk``, names and ``division.code``), one query
+    and no model instance a pupil."""
+    members: dict[int, list[dict]] = {}
+    rows = (
+        Assignment.objects.filter(group__in=[g.pk for g in groups])
+        .order_by("student__last_name", "student__first_name")
+        .values_list(
+            "group_id",
+            "pk",
+            "locked",
+            "student_id",
+            "student__first_name",
+            "student__last_name",
+            "student__division__code",
+        )
+    )
+    for group_id, pk, locked, student_id, first_name, last_name, division in rows:
+        members.setdefault(group_id, []).append(
+            {
+                "assignment": {"pk": pk, "locked": locked},
+                "student": {
+                    "pk": student_id,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "division": {"code": division} if division is not None else None,
+                },
+            }
+        )
+    return members
+
+
+def board_column(group: Group, chips: list[dict], levels: dict[int, dict[str, dict]]) -> dict:
+    """One group as a board column: ``chips`` its pupils (:func:`_board_members`),
+    ``levels`` their needs (:func:`appui.diagnostics.selectors.need_levels`)."""
     code, deepening = parse_need_key(grouping.module_competency(group.module))
     members = []
-    for assignment in group.assignments.all():
-        profile = getattr(assignment.student, "need_profile", None)
-        need = (profile.needs if profile else {}).get(code, {})
+    for chip in chips:
+        need = levels.get(chip["student"]["pk"], {}).get(code, {})
         level = int(need.get("level", 0))
         members.append(
             {
-                "assignment": assignment,
-                "student": assignment.student,
+                **chip,
                 "level": level,
                 "served": bool(level) and (need.get("kind") == NeedKind.DEEPENING) == deepening,
             }
