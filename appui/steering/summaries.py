@@ -127,16 +127,22 @@ def _transaction_memo() -> dict | None:
     if not conn.in_atomic_block:
         return None
     memo = getattr(conn, "_summaries_memo", None)
-    if memo is not None and any(entry[1] is memo["marker"] for entry in conn.run_on_commit):
+    if memo is not None and _pending(memo["marker"]):
         return memo
 
     def marker() -> None:
         conn._summaries_memo = None
 
-    memo = {"marker": marker, "bumped": set(), "schools": {}}
+    memo = {"marker": marker, "bumped": {}, "schools": {}}
     conn._summaries_memo = memo
     transaction.on_commit(marker)
     return memo
+
+
+def _pending(marker) -> bool:
+    """Whether ``marker`` (an ``on_commit`` callback) still waits for the commit: Django drops
+    it when its transaction, or the savepoint it was registered in, is rolled back."""
+    return any(entry[1] is marker for entry in transaction.get_connection().run_on_commit)
 
 
 def school_of(instance: Model) -> int | None:
@@ -170,12 +176,19 @@ def bump(school_id: int) -> None:
     a school being deleted lost its state: nothing to do for either."""
     memo = _transaction_memo()
     if memo is not None:
-        if school_id in memo["bumped"]:
+        done = memo["bumped"].get(school_id)
+        if done is not None and _pending(done):  # bumped, and not rolled back since
             return
-        memo["bumped"].add(school_id)
     SummaryState.objects.filter(school_id=school_id).update(
         version=F("version") + 1, changed_at=timezone.now()
     )
+    if memo is not None:
+
+        def bumped() -> None:
+            """Marks this bump: gone if its savepoint rolls back."""
+
+        memo["bumped"][school_id] = bumped
+        transaction.on_commit(bumped)
 
 
 def _forget_bumps() -> None:

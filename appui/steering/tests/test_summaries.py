@@ -138,6 +138,56 @@ class TestBulkPathsBump:
         assert _version(world.school) > before
 
 
+class TestRollback:
+    def test_a_bump_rolled_back_with_its_savepoint_is_done_again(self, world):
+        from django.db import transaction
+
+        before = _version(world.school)
+        summaries._forget_bumps()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            summaries.bump(world.school.pk)
+            raise RuntimeError
+        assert _version(world.school) == before
+        summaries.bump(world.school.pk)
+        assert _version(world.school) == before + 1
+        summaries.bump(world.school.pk)  # once per transaction until a summary is stored
+        assert _version(world.school) == before + 1
+
+
+class TestComparison:
+    def test_distribution_rank_trend_and_small_cells(self):
+        from types import SimpleNamespace
+
+        from appui.core import indicators as ind
+        from appui.core.indicators import Share
+        from appui.steering.dashboard import AcademyEntry, comparison_section
+
+        spec = ind.INDICATORS["attendance"]
+        schools = [SimpleNamespace(name=f"L{n}", uai=f"000000{n}X") for n in range(5)]
+        values = [Share(9, 10), Share(5, 10), Share(7, 10), Share(1, 3), None]
+        entries = [
+            AcademyEntry(
+                school,
+                None if value is None else {spec.key: value},
+                by_period=[("P1", {spec.key: Share(1, 10)}), ("P2", {spec.key: Share(1, 2)})],
+                stale=school.name == "L2",
+            )
+            for school, value in zip(schools, values, strict=True)
+        ]
+        section = comparison_section(spec, entries)
+        rows = {row["school"]: row for row in section.rows}
+        assert [rows[n]["rank"] for n in ("L0", "L1", "L2")] == [1, 3, 2]
+        # Fewer than 5 people: hidden, not ranked, not in the distribution.
+        assert rows["L3"]["share"] is None and rows["L3"]["rank"] is None
+        assert rows["L0"]["trend"].startswith("P1 : 10,0 %")
+        assert "fewer than 5" in rows["L0"]["trend"] or "moins de 5" in rows["L0"]["trend"]
+        assert rows["L2"]["status"] and not rows["L0"]["status"]
+        assert "L4" not in rows and any("L4" in note for note in section.notes)
+        distribution = section.notes[0]
+        assert "50,0 %" in distribution and "70,0 %" in distribution
+        assert "90,0 %" in distribution
+
+
 class TestAcademy:
     def _schools(self, world, n):
         user = world.users["academy"]
