@@ -133,7 +133,7 @@ def seconds_per_solve() -> float:
         )
         .aggregate(mean=Avg("took"))["mean"]
     )
-    if mean:
+    if mean is not None:
         return max(0.1, mean.total_seconds())
     return float(settings.GROUPING_TIME_LIMIT) + 2.0
 

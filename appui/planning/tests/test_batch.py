@@ -62,6 +62,11 @@ class TestBatchService:
         assert (status.total, status.finished, status.count_failed) == (3, 3, 2)
         assert status.is_finished
         assert "1 calcul lancé" in job.result_summary
+        # The estimate now reads the time the solve took (not the solver's time limit).
+        took = Job.objects.get(kind="planning.solve")
+        assert batch.seconds_per_solve() == pytest.approx(
+            max(0.1, (took.finished_at - took.started_at).total_seconds()), abs=0.01
+        )
 
         # The same batch again: the proposed level is left alone, nothing new is solved.
         jobs_before = solve_jobs()
