@@ -139,7 +139,7 @@ def snapshot_of(
         min_size=module.min_size,
         max_size=module.max_size,
         success_indicators=module.success_indicators,
-        session_plan=session_plan.strip(),
+        session_plan="\n".join(line.rstrip() for line in session_plan.strip().splitlines()),
         # Kinds of the partners (module's and sessions'), sorted, never a name or a contact.
         partner_kinds=sorted({partner.kind for partner in results.partners}),
         results=anonymised_results(module, year, today),
