@@ -22,11 +22,16 @@ def test_every_registered_panel_names_a_template_that_exists():
 def test_the_apps_register_their_partials_in_page_order():
     names = [p.template_name for p in panels.panels_for("student_detail")]
     assert names == [
+        "schools/_student_parcours.html",
         "planning/_student_groups.html",
         "planning/_wish_student.html",
         "followup/_student_followup.html",
         "followup/_progress_student.html",
         "tutoring/_portfolio.html",
+    ]
+    # Pupils and families see their strengths first, above the identity block.
+    assert [p.template_name for p in panels.panels_for("student_detail_top")] == [
+        "followup/_positive_student.html"
     ]
 
 
