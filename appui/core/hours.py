@@ -391,28 +391,50 @@ def student_hours(
     ``as_of`` (usually today) limits *delivered* and *attended* to sessions dated on or before
     it; *planned* always covers the whole year. Keys are in a stable order.
     """
-    planned: dict[StudentId, ByStrand] = defaultdict(ByStrand)
-    delivered: dict[StudentId, ByStrand] = defaultdict(ByStrand)
-    attended: dict[StudentId, ByStrand] = defaultdict(ByStrand)
-    cancelled: dict[StudentId, ByStrand] = defaultdict(ByStrand)
+    # Plain counters per strand (in the order of ByStrand's fields), made ByStrand at the
+    # end: a level's year is tens of thousands of student-sessions.
+    planned: dict[StudentId, list[int]] = defaultdict(_zeros)
+    delivered: dict[StudentId, list[int]] = defaultdict(_zeros)
+    attended: dict[StudentId, list[int]] = defaultdict(_zeros)
+    cancelled: dict[StudentId, list[int]] = defaultdict(_zeros)
     everyone: set[StudentId] = set(students)
     for session in _sorted_sessions(sessions):
-        minutes, strand = session.duration_minutes, session.strand
+        minutes, i = session.duration_minutes, _STRAND_INDEX[session.strand]
+        everyone.update(session.students)
+        if session.status is SessionStatus.CANCELLED:
+            for student in session.students:
+                cancelled[student][i] += minutes
+            continue
+        held = session.counts_as_held(as_of)
         for student in session.students:
-            everyone.add(student)
-            if session.status is SessionStatus.CANCELLED:
-                cancelled[student] = cancelled[student].plus(strand, minutes)
-                continue
-            planned[student] = planned[student].plus(strand, minutes)
-            if session.counts_as_held(as_of):
-                delivered[student] = delivered[student].plus(strand, minutes)
+            planned[student][i] += minutes
+            if held:
+                delivered[student][i] += minutes
                 mark = session.attendance.get(student)
                 if mark is not None and mark.attended:
-                    attended[student] = attended[student].plus(strand, minutes)
+                    attended[student][i] += minutes
     return {
-        s: StudentHours(s, planned[s], delivered[s], attended[s], cancelled[s])
+        s: StudentHours(
+            s,
+            _by_strand(planned.get(s)),
+            _by_strand(delivered.get(s)),
+            _by_strand(attended.get(s)),
+            _by_strand(cancelled.get(s)),
+        )
         for s in sorted(everyone, key=_order)
     }
+
+
+_STRAND_INDEX = {Strand.CONSOLIDATION: 0, Strand.PERSONALISED: 1, Strand.ORIENTATION: 2}
+_NOTHING = ByStrand()
+
+
+def _zeros() -> list[int]:
+    return [0, 0, 0]
+
+
+def _by_strand(counts: list[int] | None) -> ByStrand:
+    return _NOTHING if counts is None else ByStrand(*counts)
 
 
 # --------------------------------------------------------------------------- ranges, divisions

@@ -624,10 +624,9 @@ def hours_index(request):
     access = school_access(request, lambda a: a.can_coordinate)
     year = selected_year(request)
     today = timezone.localdate()
-    summaries = [
-        (level, selectors.level_hours(level, today))
-        for level in selectors.coordinated_levels(access, year)
-    ]
+    levels = selectors.coordinated_levels(access, year)
+    # The index shows each level's ranges and warnings only: no per-student detail.
+    summaries = selectors.level_summaries(year, levels, today) if year else []
     return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from appui.core import hours
 from appui.core.calendar import school_days
@@ -124,6 +124,22 @@ def _attendance(session_ids: list[int]) -> dict[int, dict[int, hours.Attendance]
     return marks
 
 
+#: What :func:`session_records` reads of each group (``_ungenerated`` unpacks it).
+_GROUP_FIELDS = (
+    "pk",
+    "module__kind",
+    "plan__status",
+    "plan__period__start_date",
+    "plan__period__end_date",
+    "plan__level__year__school__holiday_zone",
+    "slot__weekday",
+    "slot__start_time",
+    "slot__end_time",
+    "round__starts_on",
+    "round__ends_on",
+)
+
+
 def session_records(
     groups: Groups,
     *,
@@ -139,19 +155,7 @@ def session_records(
     """
     info = {
         row[0]: row
-        for row in Group.objects.filter(pk__in=_group_ids(groups)).values_list(
-            "pk",
-            "module__kind",
-            "plan__status",
-            "plan__period__start_date",
-            "plan__period__end_date",
-            "plan__level__year__school__holiday_zone",
-            "slot__weekday",
-            "slot__start_time",
-            "slot__end_time",
-            "round__starts_on",
-            "round__ends_on",
-        )
+        for row in Group.objects.filter(pk__in=_group_ids(groups)).values_list(*_GROUP_FIELDS)
     }
     group_ids = list(info)
     rows = list(
@@ -188,6 +192,79 @@ def session_records(
         for group_id, day, minutes in _ungenerated(info.values(), generated)
     ]
     return SessionRecords(recorded, planned)
+
+
+@dataclass(frozen=True)
+class SessionTotals:
+    """The sessions of some groups summed per group and way of counting (:func:`session_totals`)."""
+
+    folded: list[hours.SessionRecord]
+    """As ``fold_records(session_records(groups, attendance=False).all, today)``."""
+    unrecorded: list[hours.SessionRecord]
+    """The recorded sessions dated before ``today`` still neither held nor cancelled."""
+
+
+def session_totals(groups: Groups, today: dt.date) -> SessionTotals:
+    """:func:`session_records` without attendance, folded as :func:`fold_records` folds them,
+    but summed by the database: one row per group, status and slot time instead of one per
+    session (the hours index reads every level's year). Six queries whatever the number of
+    groups; the records are equal to the folded ones (a test checks it)."""
+    ids = _group_ids(groups)
+    info = {row[0]: row for row in Group.objects.filter(pk__in=ids).values_list(*_GROUP_FIELDS)}
+    members = _members(ids)
+    staff = _staff(ids)
+    minutes: dict[tuple[int, hours.SessionStatus], int] = defaultdict(int)
+    totals = (
+        Session.objects.filter(group_id__in=ids)
+        .values("group_id", "status", "start_time", "end_time")
+        .annotate(
+            count=Count("pk"),
+            held=Count("pk", filter=Q(status=Session.Status.DONE, date__lte=today)),
+        )
+        .order_by()
+    )
+    generated = set()
+    for row in totals:
+        group_id, length = row["group_id"], _minutes(row["start_time"], row["end_time"])
+        generated.add(group_id)
+        if row["status"] == Session.Status.CANCELLED:
+            minutes[(group_id, hours.SessionStatus.CANCELLED)] += length * row["count"]
+            continue
+        minutes[(group_id, hours.SessionStatus.HELD)] += length * row["held"]
+        minutes[(group_id, hours.SessionStatus.PLANNED)] += length * (row["count"] - row["held"])
+    for group_id, _day, length in _ungenerated(info.values(), generated):
+        minutes[(group_id, hours.SessionStatus.PLANNED)] += length
+    folded = [
+        hours.SessionRecord(
+            id=f"g{group_id}-{status.value}",
+            date=today,
+            duration_minutes=total,
+            group=group_id,
+            students=members.get(group_id, frozenset()),
+            strand=strand_for(info[group_id][1]),
+            status=status,
+            staff=staff.get(group_id, frozenset()),
+        )
+        for (group_id, status), total in minutes.items()
+        if total > 0
+    ]
+    unrecorded = [
+        hours.SessionRecord(
+            id=pk,
+            date=day,
+            duration_minutes=_minutes(start, end),
+            group=group_id,
+            students=members.get(group_id, frozenset()),
+            strand=strand_for(info[group_id][1]),
+            staff=staff.get(group_id, frozenset()),
+        )
+        for pk, day, start, end, group_id in Session.objects.filter(
+            group_id__in=ids, status=Session.Status.PLANNED, date__lt=today
+        )
+        .order_by("date", "start_time", "pk")
+        .values_list("pk", "date", "start_time", "end_time", "group_id")
+    ]
+    return SessionTotals(folded, unrecorded)
 
 
 def _ungenerated(info: Iterable[tuple], generated: set[int]) -> Iterator[tuple[int, dt.date, int]]:

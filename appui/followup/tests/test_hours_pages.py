@@ -1,0 +1,118 @@
+"""The hour pages read summaries: the index's figures equal the detailed page's, and no hour
+page's query count grows with the levels, groups, sessions or pupils shown."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from appui.followup import selectors, services
+from appui.followup.models import Session
+from appui.planning.models import Assignment, Group, Plan, Slot
+from appui.schools.tests import factories as f
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def hold(session):
+    services.attendance_all_present(session=session, user=None, today=TODAY)
+
+
+def more_rows(world, ap):
+    """A second level's published plan with a slot, a group of new pupils and its sessions;
+    a second group of the first plan with no session yet; more pupils in the first level; a
+    third level."""
+    slot = Slot.objects.create(
+        year=world.year,
+        level=world.other_level,
+        weekday=3,
+        start_time=datetime.time(14),
+        end_time=datetime.time(15),
+    )
+    slot.periods.set([ap.period, ap.period2])
+    plan = Plan.objects.create(
+        level=world.other_level,
+        period=ap.period,
+        status=Plan.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    group = Group.objects.create(plan=plan, slot=slot, module=ap.module, room=ap.room)
+    group.staff.set([ap.teacher])
+    for n in range(6):
+        student = f.StudentFactory(division=world.other_division, last_name=f"Autre{n}")
+        Assignment.objects.create(group=group, student=student)
+    sessions = services.sessions_generate_for_plan(plan=plan, today=TODAY)
+    hold(sessions[0])
+    services.session_cancel(session=sessions[1], reason="", user=None)
+    second = Group.objects.create(plan=ap.plan, slot=ap.slot, module=ap.module, room=ap.room)
+    for n in range(5):
+        student = f.StudentFactory(division=world.division, last_name=f"Nouveau{n}")
+        Assignment.objects.create(group=second, student=student)
+    hold(ap.sessions[0])
+    # A third level (a row more on the index), with pupils and no plan.
+    third = f.LevelFactory(year=world.year, name="Tle pro", short_name="TPRO", year_in_cycle=3)
+    f.StudentFactory(division=f.DivisionFactory(level=third, code="TA"))
+
+
+def _folded(records):
+    return sorted(
+        (r.group, r.status.value, r.strand.value, r.duration_minutes, r.students, r.staff)
+        for r in records
+    )
+
+
+class TestSessionTotals:
+    def test_they_equal_the_folded_session_records(self, world, ap):
+        more_rows(world, ap)
+        services.session_cancel(session=ap.sessions[2], reason="", user=None)
+        # A session marked held although dated after today counts as planned.
+        Session.objects.filter(pk=ap.sessions[-1].pk).update(
+            status=Session.Status.DONE, date=TODAY + datetime.timedelta(days=3)
+        )
+        groups = Group.objects.filter(plan__level__year=world.year)
+        records = selectors.session_records(groups, attendance=False)
+        totals = selectors.session_totals(groups, TODAY)
+        assert _folded(totals.folded) == _folded(selectors.fold_records(records.all, TODAY))
+        assert [r.id for r in totals.unrecorded] == [
+            r.id for r in records.recorded if r.is_unrecorded(TODAY)
+        ]
+        assert totals.unrecorded
+
+
+class TestLevelSummaries:
+    def test_they_show_what_the_level_page_shows(self, world, ap):
+        more_rows(world, ap)
+        services.session_cancel(session=ap.sessions[3], reason="", user=None)
+        levels = [world.level, world.other_level]
+        summaries = dict(selectors.level_summaries(world.year, levels, TODAY))
+        for level in levels:
+            detailed, summary = selectors.level_hours(level, TODAY), summaries[level]
+            assert summary["report"].planned == detailed["report"].planned
+            assert summary["report"].delivered == detailed["report"].delivered
+            assert summary["report"].remaining_minutes == detailed["report"].remaining_minutes
+            assert summary["strands"] == detailed["strands"]
+            assert [w.message for w in summary["warnings"]] == [
+                w.message for w in detailed["warnings"]
+            ]
+            assert summary["warnings"]
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("followup:hours-index", []), ("followup:hours-staff", []), ("followup:hours-level", None)],
+)
+def test_the_hour_pages_queries_do_not_grow_with_the_rows(
+    login, world, ap, django_assert_max_num_queries, name, args
+):
+    client = login(world.users["coordinator"])
+    url = reverse(name, args=[world.level.pk] if args is None else args)
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    more_rows(world, ap)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
