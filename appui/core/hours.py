@@ -332,13 +332,22 @@ class SessionRecord:
     staff: frozenset[Ref] = frozenset()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "students", frozenset(self.students))
-        object.__setattr__(self, "staff", frozenset(self.staff))
-        object.__setattr__(self, "strand", Strand(self.strand))
-        object.__setattr__(self, "status", SessionStatus(self.status))
-        object.__setattr__(
-            self, "attendance", {k: Attendance(v) for k, v in self.attendance.items()}
-        )
+        # Values already of the right type are kept as they are: a school's year is
+        # thousands of records, read from the database with the right types.
+        if type(self.students) is not frozenset:
+            object.__setattr__(self, "students", frozenset(self.students))
+        if type(self.staff) is not frozenset:
+            object.__setattr__(self, "staff", frozenset(self.staff))
+        if type(self.strand) is not Strand:
+            object.__setattr__(self, "strand", Strand(self.strand))
+        if type(self.status) is not SessionStatus:
+            object.__setattr__(self, "status", SessionStatus(self.status))
+        if all(type(v) is Attendance for v in self.attendance.values()):
+            object.__setattr__(self, "attendance", dict(self.attendance))
+        else:
+            object.__setattr__(
+                self, "attendance", {k: Attendance(v) for k, v in self.attendance.items()}
+            )
         if isinstance(self.duration_minutes, bool) or self.duration_minutes <= 0:
             raise ValueError(f"Séance {self.id} : la durée doit être un nombre de minutes positif.")
         strangers = set(self.attendance) - self.students

@@ -38,6 +38,8 @@ STATUS_OF = {
     Session.Status.CANCELLED: hours.SessionStatus.CANCELLED,
 }
 
+ATTENDANCE_OF = {status.value: status for status in hours.Attendance}
+
 Groups = QuerySet[Group] | Iterable[int]
 """Groups named by a queryset or by primary keys."""
 
@@ -120,7 +122,7 @@ def _attendance(session_ids: list[int]) -> dict[int, dict[int, hours.Attendance]
     for session_id, student_id, status in Attendance.objects.filter(
         session_id__in=session_ids
     ).values_list("session_id", "student_id", "status"):
-        marks[session_id][student_id] = hours.Attendance(status)
+        marks[session_id][student_id] = ATTENDANCE_OF[status]
     return marks
 
 
