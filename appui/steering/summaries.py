@@ -109,7 +109,9 @@ def _school_path(model: type[Model]) -> list[str] | None:
             return path
         for f in current._meta.get_fields():
             target = f.related_model
-            if (f.many_to_one or f.one_to_one) and f.concrete and target not in seen:
+            if target is None or target in seen:
+                continue
+            if (f.many_to_one or f.one_to_one) and f.concrete:
                 seen.add(target)
                 queue.append((target, [*path, f.name]))
     return None
@@ -151,7 +153,7 @@ def school_of(instance: Model) -> int | None:
     path = _PATHS.get(type(instance)) or _school_path(type(instance))
     if not path:
         return None
-    first = instance._meta.get_field(path[0])
+    first: Any = instance._meta.get_field(path[0])
     ref = getattr(instance, first.attname)
     if ref is None:
         return None
@@ -487,14 +489,13 @@ def sections_for(scope: selectors.Scope, *, refresh: bool = True) -> Dashboard:
 def common_scopes(school: School, year: SchoolYear, today: dt.date) -> list[selectors.Scope]:
     """The scopes most visited: the whole school (all periods, then each period) and each
     level over all periods."""
-    base = {"school": school, "year": year, "today": today}
-    scopes = [selectors.Scope(**base)]
+    scopes = [selectors.Scope(school=school, year=year, today=today)]
     scopes += [
-        selectors.Scope(**base, period=period)
+        selectors.Scope(school=school, year=year, today=today, period=period)
         for period in Period.objects.filter(year=year).order_by("number")
     ]
     scopes += [
-        selectors.Scope(**base, level=level)
+        selectors.Scope(school=school, year=year, today=today, level=level)
         for level in Level.objects.filter(year=year).order_by("order", "pk")
     ]
     return scopes
@@ -587,6 +588,10 @@ def enqueue_refresh(schools: list[School]):
 # --------------------------------------------------------------------------- académie
 
 
+def _period_number(summary: Summary) -> int:
+    return summary.period.number if summary.period else 0
+
+
 def academy_rows(schools: list[School], *, refresh: bool = True) -> list[AcademyEntry]:
     """The académie view's data, read from the school-scope summaries only: a fixed number
     of queries whatever the number of schools. A school whose summary is missing or stale
@@ -647,8 +652,8 @@ def academy_rows(schools: list[School], *, refresh: bool = True) -> list[Academy
                     else None
                 ),
                 by_period=[
-                    (p.period.name, {k: value_from_json(v) for k, v in p.headlines.items()})
-                    for p in sorted(periods.get(school.pk, []), key=lambda p: p.period.number)
+                    (str(p.period), {k: value_from_json(v) for k, v in p.headlines.items()})
+                    for p in sorted(periods.get(school.pk, []), key=_period_number)
                 ],
                 stale=stale,
             )
