@@ -259,7 +259,8 @@ def shared_module_copy(
     )
     if not form.is_valid():
         raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
-    module = catalogue_save(form=form, version=None)
+    catalogue_save(form=form, version=None)
+    module: Module = form.instance
     SharedModuleCopy.objects.create(
         shared=shared,
         school=school,
