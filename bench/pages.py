@@ -91,6 +91,39 @@ def pages(school):
     yield coordination, "barrettes", "/barrettes/"
     yield professeur, "accueil (professeur)", "/"
     yield eleve, "accueil (élève)", "/"
+    yield from followup_pages(school, level, grid_division, student)
+
+
+def followup_pages(school, level, division, student):
+    """Follow-up's pages: the hours, the teacher's week, a session and its group, the
+    reviews of a class, the timetables, the portfolio, and the LSU export page."""
+    from appui.followup.models import Session
+    from appui.schools.demo import demo_username
+    from appui.schools.models import Staff
+
+    coordination, professeur, direction = (
+        demo_username(school, name) for name in ("coordination", "professeur", "direction")
+    )
+    yield coordination, "heures", "/suivi/heures/"
+    yield coordination, "heures du niveau", f"/suivi/heures/niveaux/{level.pk}/"
+    yield coordination, "heures des personnels", "/suivi/heures/personnels/"
+    yield coordination, "suivi", "/suivi/"
+    yield coordination, "bilans (division)", f"/suivi/bilans/divisions/{division.pk}/"
+    yield coordination, "portfolio", f"/eleves/{student.pk}/portfolio/"
+    yield coordination, "edt élève", f"/eleves/{student.pk}/emploi-du-temps/"
+    yield coordination, "edt division", f"/divisions/{division.pk}/emploi-du-temps/"
+    teacher = Staff.objects.filter(user__username=professeur).first()
+    session = (
+        Session.objects.filter(group__staff=teacher, status=Session.Status.DONE)
+        .order_by("-date")
+        .first()
+    )
+    yield professeur, "ma semaine", "/suivi/semaine/"
+    yield professeur, "agenda", "/suivi/agenda/"
+    if session:
+        yield professeur, "séance", f"/suivi/seances/{session.pk}/"
+        yield professeur, "séances du groupe", f"/suivi/groupes/{session.group_id}/seances/"
+    yield direction, "export LSU", "/exports/lsu/"
 
 
 def default_until() -> datetime.date:
