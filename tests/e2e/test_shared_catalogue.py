@@ -58,6 +58,8 @@ def test_a_module_published_by_a_is_copied_by_b(demo, app, page):
     page.get_by_role("button", name="Publier dans le catalogue de l'académie").click()
     expect(page.get_by_text("Publié dans le catalogue de l'académie.")).to_be_visible()
     expect(page.get_by_role("heading", name=module.title, level=1)).to_be_visible()
+    _fits_the_screen(page)
+    app.assert_accessible()
     shared = SharedModule.objects.get(module=module)
     assert shared.session_plan == "Séance 1 : repérage\nSéance 2 : entraînement"
 
