@@ -21,7 +21,7 @@ from appui.schools.models import Enrolment, Level, Period, SchoolYear, Student
 from appui.tutoring.models import TutorMeeting, Tutorship
 
 from ..models import Session, StageReview
-from .accounting import coordinated_levels, level_hours
+from .accounting import coordinated_levels, level_summaries
 from .sessions import sessions_of_staff
 
 #: The label of a session to record, next to the statuses' labels.
@@ -100,8 +100,7 @@ def coordinator_todo(
 ) -> list[TodoItem]:
     """The coordinator's to-do list over the levels they coordinate in ``year``.
 
-    Queries: a constant number, plus the hour accounting of each coordinated level (a school
-    has a handful of levels).
+    Queries: a constant number, whatever the levels, groups and sessions.
     """
     if year is None or not access.can_coordinate:
         return []
@@ -205,16 +204,14 @@ def coordinator_todo(
                 )
             )
 
-    # Hour accounting is the costly part (a few queries and a fold per level): a level with
-    # no published plan for the current period is already listed above, and publishing its
-    # plan is what resolves it, so only the levels with a current plan are checked.
+    # A level with no published plan for the current period is already listed above, and
+    # publishing its plan is what resolves it, so only the levels with a current plan are
+    # checked; their summaries (the hours index's) take the same queries for any number.
     checked = [level for level in levels if level not in missing] if period else levels
     behind = [
         level
-        for level in checked
-        if any(
-            w.code == hours.WarningCode.UNREACHABLE for w in level_hours(level, today)["warnings"]
-        )
+        for level, summary in level_summaries(year, checked, today)
+        if any(w.code == hours.WarningCode.UNREACHABLE for w in summary["warnings"])
     ]
     if behind:
         items.append(

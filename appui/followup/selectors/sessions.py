@@ -40,20 +40,41 @@ def week_sessions(sessions: QuerySet[Session], monday: dt.date) -> QuerySet[Sess
 
 
 def _session_queryset() -> QuerySet[Session]:
-    return Session.objects.select_related(
-        "group__module", "group__room", "group__slot", "group__plan__level", "group__plan__period"
-    ).prefetch_related("group__staff")
+    # The plan's solver data (JSON) is never shown with a session: left out of the join.
+    return (
+        Session.objects.select_related(
+            "group__module",
+            "group__room",
+            "group__slot",
+            "group__plan__level",
+            "group__plan__period",
+        )
+        .defer(
+            "group__plan__weights",
+            "group__plan__progress",
+            "group__plan__metrics",
+            "group__plan__solver_message",
+        )
+        .prefetch_related("group__staff")
+    )
 
 
 # --------------------------------------------------------------------------- sessions
 
+# A subquery of keys rather than DISTINCT over the joined rows (wide, with texts): a
+# co-animator or a pupil matches each session once anyway.
+
 
 def sessions_of_staff(user) -> QuerySet[Session]:
-    return _session_queryset().filter(group__staff__user=user).distinct()
+    return _session_queryset().filter(
+        pk__in=Session.objects.filter(group__staff__user=user).values("pk")
+    )
 
 
 def sessions_of_student(student: Student) -> QuerySet[Session]:
-    return _session_queryset().filter(group__assignments__student=student).distinct()
+    return _session_queryset().filter(
+        pk__in=Session.objects.filter(group__assignments__student=student).values("pk")
+    )
 
 
 def sessions_of_division(division: Division) -> QuerySet[Session]:

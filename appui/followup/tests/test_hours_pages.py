@@ -116,3 +116,50 @@ def test_the_hour_pages_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_coordinator_todo_queries_do_not_grow_with_the_levels(
+    world, ap, django_assert_max_num_queries
+):
+    from appui.followup.selectors import reminders
+    from appui.schools.access import SchoolAccess
+
+    access = SchoolAccess.load(world.users["coordinator"], world.school)
+    # Both levels have a plan for the current period: their hours are checked.
+    for level in (world.level, world.other_level):
+        Plan.objects.create(level=level, period=ap.period2, status=Plan.Status.PUBLISHED)
+    with django_assert_max_num_queries(40) as small:
+        reminders.coordinator_todo(access, world.year)
+    more_rows(world, ap)
+    third = world.year.levels.get(short_name="TPRO")
+    Plan.objects.create(level=third, period=ap.period2, status=Plan.Status.PUBLISHED)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        items = reminders.coordinator_todo(access, world.year)
+    assert "hours" in {item.key for item in items}
+
+
+def test_the_pupil_page_follow_up_queries_do_not_grow_with_the_sessions(
+    login, world, ap, django_assert_max_num_queries
+):
+    # One held session and one to come already: the page's lists are not empty.
+    hold(ap.sessions[0])
+    Session.objects.create(
+        group=ap.group,
+        date=TODAY + datetime.timedelta(days=7),
+        start_time=datetime.time(10),
+        end_time=datetime.time(11, 30),
+    )
+    client = login(world.users["coordinator"])
+    url = reverse("schools:student-detail", args=[world.student.pk])
+    client.get(url)
+    with django_assert_max_num_queries(60) as small:
+        client.get(url)
+    more_rows(world, ap)
+    # More groups and sessions for the pupil, held and marked.
+    group = Group.objects.filter(plan__level=world.other_level).get()
+    Assignment.objects.create(group=group, student=world.student)
+    for session in ap.sessions[1:4]:
+        hold(session)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
