@@ -105,46 +105,52 @@ def student_tutorships(student: Student) -> QuerySet[Tutorship]:
 
 
 def suggestions(year: SchoolYear, students: QuerySet[Student]) -> dict:
-    """Proposed tutors for the students without one (see `appui.tutoring.suggest`)."""
-    pupils_qs = list(students_without_tutor(year, students))
+    """Proposed tutors for the students without one (see `appui.tutoring.suggest`), and
+    ``unplaced``: the ids of those left without (every tutor full). The pupils are read as ids
+    and divisions: only those proposed are loaded whole (a school has hundreds without a
+    tutor, a page shows as many proposals as tutors have room)."""
+    without = students_without_tutor(year, students)
+    rows = list(without.values_list("pk", "division_id"))
     tutors = {t.pk: t for t in Tutor.objects.filter(year=year, active=True).select_related("staff")}
     by_staff = {t.staff_id: t.pk for t in tutors.values()}
     # The most recent tutor of an earlier year, when they volunteer again this year.
     previous: dict[int, int] = {}
-    for tutorship in (
+    for student_id, staff_id in (
         Tutorship.objects.filter(
-            student__in=pupils_qs, year__start_year__lt=year.start_year, proposed=False
+            student__in=without.values("pk"),
+            year__start_year__lt=year.start_year,
+            proposed=False,
         )
-        .select_related("tutor")
         .order_by("year__start_year", "start_date")
+        .values_list("student_id", "tutor__staff_id")
     ):
-        if tutorship.tutor.staff_id in by_staff:
-            previous[tutorship.student_id] = by_staff[tutorship.tutor.staff_id]
+        if staff_id in by_staff:
+            previous[student_id] = by_staff[staff_id]
     teachers: dict[int, set[int]] = {}
     for division_id, staff_id in Teaching.objects.filter(
-        division__in={s.division_id for s in pupils_qs if s.division_id},
+        division__in={division_id for _pk, division_id in rows if division_id},
         staff_id__in=by_staff,
     ).values_list("division_id", "staff_id"):
         teachers.setdefault(division_id, set()).add(by_staff[staff_id])
     pupils = [
         Pupil(
-            id=s.pk,
-            previous_tutor=previous.get(s.pk),
-            teachers=frozenset(
-                teachers.get(s.division_id, ()) if s.division_id is not None else ()
-            ),
+            id=pk,
+            previous_tutor=previous.get(pk),
+            teachers=frozenset(teachers.get(division_id, ()) if division_id is not None else ()),
         )
-        for s in pupils_qs
+        for pk, division_id in rows
     ]
     seats = {pk: Seat(load=t.tutee_count, maximum=t.max_tutees) for pk, t in tutors.items()}
     proposals, unplaced = suggest(pupils, seats)
-    students_by_pk = {s.pk: s for s in pupils_qs}
+    proposed = Student.objects.select_related("division__level").in_bulk(
+        [p.student for p in proposals]
+    )
     return {
         "proposals": [
-            {"student": students_by_pk[p.student], "tutor": tutors[p.tutor], "reason": p.reason}
+            {"student": proposed[p.student], "tutor": tutors[p.tutor], "reason": p.reason}
             for p in proposals
         ],
-        "unplaced": [students_by_pk[pk] for pk in unplaced],
+        "unplaced": unplaced,
     }
 
 
