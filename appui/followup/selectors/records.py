@@ -99,7 +99,7 @@ def _group_ids(groups: Groups) -> QuerySet | list[int]:
     return list(groups)
 
 
-def _members(group_ids: list[int]) -> dict[int, frozenset[int]]:
+def _members(group_ids: QuerySet | list[int]) -> dict[int, frozenset[int]]:
     members: dict[int, set[int]] = defaultdict(set)
     for group_id, student_id in Assignment.objects.filter(group_id__in=group_ids).values_list(
         "group_id", "student_id"
@@ -108,7 +108,7 @@ def _members(group_ids: list[int]) -> dict[int, frozenset[int]]:
     return {pk: frozenset(students) for pk, students in members.items()}
 
 
-def _staff(group_ids: list[int]) -> dict[int, frozenset[int]]:
+def _staff(group_ids: QuerySet | list[int]) -> dict[int, frozenset[int]]:
     staff: dict[int, set[int]] = defaultdict(set)
     for group_id, staff_id in Group.staff.through.objects.filter(
         group_id__in=group_ids
@@ -117,10 +117,10 @@ def _staff(group_ids: list[int]) -> dict[int, frozenset[int]]:
     return {pk: frozenset(ids) for pk, ids in staff.items()}
 
 
-def _attendance(session_ids: list[int]) -> dict[int, dict[int, hours.Attendance]]:
+def _attendance(group_ids: QuerySet | list[int]) -> dict[int, dict[int, hours.Attendance]]:
     marks: dict[int, dict[int, hours.Attendance]] = defaultdict(dict)
     for session_id, student_id, status in Attendance.objects.filter(
-        session_id__in=session_ids
+        session__group_id__in=group_ids
     ).values_list("session_id", "student_id", "status"):
         marks[session_id][student_id] = ATTENDANCE_OF[status]
     return marks
@@ -159,7 +159,8 @@ def session_records(
         row[0]: row
         for row in Group.objects.filter(pk__in=_group_ids(groups)).values_list(*_GROUP_FIELDS)
     }
-    group_ids = list(info)
+    # The groups as a subquery, not a list of thousands of parameters.
+    group_ids = _group_ids(groups)
     rows = list(
         Session.objects.filter(group_id__in=group_ids)
         .order_by("date", "start_time", "pk")
@@ -168,7 +169,7 @@ def session_records(
     if members is None:
         members = _members(group_ids)
     staff = _staff(group_ids)
-    marks = _attendance([row[0] for row in rows]) if attendance else {}
+    marks = _attendance(group_ids) if attendance else {}
 
     def record(pk, day, minutes, group_id, status=Session.Status.PLANNED) -> hours.SessionRecord:
         expected = members.get(group_id, frozenset())
