@@ -1,11 +1,13 @@
 """Reads of the diagnosis: grids, completion, heatmaps, profiles."""
 
 import functools
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Func, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils.html import format_html
@@ -159,17 +161,33 @@ def need_levels(students, codes) -> dict[int, dict[str, dict]]:
     codes = sorted(set(codes))
     if not codes:
         return {}
-    fields: dict = {}
-    for index, code in enumerate(codes):
-        fields[f"level_{index}"] = KeyTextTransform("level", KeyTransform(code, "needs"))
-        fields[f"kind_{index}"] = KeyTextTransform("kind", KeyTransform(code, "needs"))
-    rows = (
-        NeedProfile.objects.filter(student__in=students)
-        .annotate(**fields)
-        .values_list("student_id", *fields)
-    )
+    profiles = NeedProfile.objects.filter(student__in=students)
+    if connection.vendor == "sqlite":
+        # JSON_EXTRACT with many paths reads the document once and answers a JSON array
+        # (each path on its own would read it again: 2 × codes times a pupil).
+        paths = [f"$.{json.dumps(code)}.{key}" for code in codes for key in ("level", "kind")]
+        extract = Func(
+            F("needs"), *map(Value, paths), function="JSON_EXTRACT", output_field=TextField()
+        )
+        rows = (
+            (student_id, json.loads(values))
+            for student_id, values in profiles.annotate(picked=extract).values_list(
+                "student_id", "picked"
+            )
+        )
+    else:
+        fields: dict = {}
+        for index, code in enumerate(codes):
+            fields[f"level_{index}"] = KeyTextTransform("level", KeyTransform(code, "needs"))
+            fields[f"kind_{index}"] = KeyTextTransform("kind", KeyTransform(code, "needs"))
+        rows = (
+            (student_id, values)
+            for student_id, *values in profiles.annotate(**fields).values_list(
+                "student_id", *fields
+            )
+        )
     out: dict[int, dict[str, dict]] = {}
-    for student_id, *values in rows:
+    for student_id, values in rows:
         needs = out[student_id] = {}
         for index, code in enumerate(codes):
             level, kind = values[2 * index], values[2 * index + 1]
