@@ -133,12 +133,18 @@ def present_students(period: Period, levels: list[Level]):
     )
 
 
+#: The plan's solver data (JSON and text), never part of the export: not read.
+PLAN_SOLVER_FIELDS = ("weights", "progress", "metrics", "solver_message")
+
+
 def published_plans(period: Period, levels: list[Level]) -> dict[int, Plan]:
     """The latest published plan of each level for the period."""
     plans: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(
-        period=period, level__in=levels, status=Plan.Status.PUBLISHED
-    ).order_by("level_id", "-version"):
+    for plan in (
+        Plan.objects.filter(period=period, level__in=levels, status=Plan.Status.PUBLISHED)
+        .defer(*PLAN_SOLVER_FIELDS)
+        .order_by("level_id", "-version")
+    ):
         plans.setdefault(plan.level_id, plan)
     return plans
 
@@ -225,6 +231,7 @@ def _published_groups(period: Period, levels: list[Level], preview: LsuPreview) 
     return list(
         Group.objects.filter(plan__in=plans.values())
         .select_related("module", "slot", "plan__level")
+        .defer(*(f"plan__{name}" for name in PLAN_SOLVER_FIELDS))
         .prefetch_related(
             Prefetch("staff", queryset=Staff.objects.prefetch_related("subjects")),
             Prefetch("assignments", queryset=Assignment.objects.only("group_id", "student_id")),
