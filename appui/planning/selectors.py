@@ -196,10 +196,10 @@ def plan_board(plan: Plan, *, breaks: dict | None = None, group_ids=None) -> lis
     two columns a move changes). Four queries, whatever the number of pupils: a chip needs a
     pupil's name, division and need level only (not their whole profile, nor a model
     instance a pupil)."""
-    groups = plan.groups.select_related("slot", "round", "module__competency", "room")
+    queryset = plan.groups.select_related("slot", "round", "module__competency", "room")
     if group_ids is not None:
-        groups = groups.filter(pk__in=group_ids)
-    groups = list(groups.prefetch_related("staff"))
+        queryset = queryset.filter(pk__in=group_ids)
+    groups = list(queryset.prefetch_related("staff"))
     members = _board_members(groups)
     levels = need_levels(
         {m["student"]["pk"] for group_members in members.values() for m in group_members},
