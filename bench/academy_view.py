@@ -43,6 +43,7 @@ def timed(client: Client, url: str, repeat: int, before=None) -> tuple[list[floa
     for _ in range(repeat):
         if before is not None:
             before()
+        connection.queries_log.clear()  # the log keeps 9,000 queries: count from empty
         with CaptureQueriesContext(connection) as queries:
             t0 = time.perf_counter()
             response = client.get(url)
@@ -57,12 +58,71 @@ def line(name: str, timings: list[float], queries: int) -> str:
     return f"{name:<36} {statistics.median(timings):>10.1f} {p95:>8.1f} {queries:>8}"
 
 
+def clone(n: int) -> None:
+    """``n`` more schools of the académie, each with the summaries (and data version) of one
+    of the built schools, in turn."""
+    from appui.schools.models import School, SchoolYear
+    from appui.steering.models import Summary, SummaryState
+
+    built = list(School.objects.exclude(uai__startswith="9").order_by("uai"))
+    for number in range(n):
+        source = built[number % len(built)]
+        year = SchoolYear.objects.get(school=source, is_current=True)
+        school = School.objects.create(
+            uai=f"9{number:06d}{'ABCDEFGHJKLMNPRSTUVWXYZ'[number % 23]}",
+            name=f"{source.name} (copie {number + 1})",
+            city=source.city,
+            academy=source.academy,
+            holiday_zone=source.holiday_zone,
+        )
+        copy = SchoolYear.objects.create(
+            school=school,
+            start_year=year.start_year,
+            start_date=year.start_date,
+            end_date=year.end_date,
+            is_current=True,
+        )
+        state = SummaryState.objects.get(school=source)
+        SummaryState.objects.create(school=school, version=state.version)
+        rows = Summary.objects.filter(school=source, year=year, level__isnull=True).filter(
+            division__isnull=True
+        )
+        Summary.objects.bulk_create(
+            Summary(
+                key=f"{school.pk}:{row.key}",
+                school=school,
+                year=copy,
+                period=row.period,
+                language=row.language,
+                as_of=row.as_of,
+                data_version=row.data_version,
+                computed_at=row.computed_at,
+                headlines=row.headlines,
+                sections=row.sections,
+            )
+            for row in rows
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=20)
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--until", type=datetime.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the académie already built in BENCH_DATABASE_URL (not rebuilt)",
+    )
+    parser.add_argument(
+        "--clones",
+        type=int,
+        default=0,
+        help="add this many schools to the académie, each with a copy of the summaries of "
+        "a built one (the view reads only summaries: measures it for more schools than "
+        "are quick to build)",
+    )
     args = parser.parse_args()
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -75,30 +135,36 @@ def main() -> None:
 
     until = args.until or default_until()
     started = time.perf_counter()
-    call_command(
-        "demo",
-        f"--schools={args.schools}",
-        f"--students={args.students}",
-        f"--until={until.isoformat()}",
-        "--solve-seconds=0.5",
-        "--insecure-demo-passwords",
-        stdout=io.StringIO(),
-    )
-    print(
-        f"{args.schools} demo schools of {args.students} students built in "
-        f"{time.perf_counter() - started:.1f} s, played up to {until:%d/%m/%Y}"
-    )
+    if not (args.reuse and School.objects.exists()):
+        call_command(
+            "demo",
+            f"--schools={args.schools}",
+            f"--students={args.students}",
+            f"--until={until.isoformat()}",
+            "--solve-seconds=0.5",
+            "--insecure-demo-passwords",
+            stdout=io.StringIO(),
+        )
+        print(
+            f"{args.schools} demo schools of {args.students} students built in "
+            f"{time.perf_counter() - started:.1f} s, played up to {until:%d/%m/%Y}"
+        )
+    else:
+        print(f"reusing {School.objects.count()} schools ({os.environ['DATABASE_URL']})")
     noon = datetime.datetime.combine(until, datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris"))
     with time_machine.travel(noon, tick=True):
         started = time.perf_counter()
         call_command("refresh_summaries", "--all", stdout=io.StringIO())
         spent = time.perf_counter() - started
         print(f"summaries refreshed in {spent:.1f} s ({spent / args.schools:.2f} s per school)")
+        if args.clones:
+            clone(args.clones)
+        count = School.objects.count()
         client = Client()
         client.force_login(User.objects.get(username="academie-demo"))
         print(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         timings, queries = timed(client, "/pilotage/academie/", args.repeat)
-        print(line(f"académie view ({args.schools} schools)", timings, queries))
+        print(line(f"académie view ({count} schools)", timings, queries))
 
         school = School.objects.order_by("uai").first()
         from appui.schools.demo import demo_username

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from appui.core import indicators as ind
@@ -66,6 +70,41 @@ class Section:
     empty: str = ""
     downloads: list[tuple[str, str]] = field(default_factory=list)
 
+    def cells(self) -> list[list[str]]:
+        """The table as shown, one list of texts per row, formatted once in Python (the
+        académie table has a row per school and section: thousands of cells): « — » for
+        none, dates as dd/mm/yyyy, numbers in the active language's format."""
+        keys = [column.key for column in self.columns]
+        return [[_cell(row.get(key)) for key in keys] for row in self.rows]
+
+    def table_body(self) -> SafeString:
+        """:meth:`cells` as the table's rows, escaped, built in one go (see ``cells``)."""
+        return mark_safe(  # noqa: S308  every cell is escaped
+            "".join(
+                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                for row in self.cells()
+            )
+        )
+
+    def bar_rows(self) -> SafeString:
+        """The chart's rows as ``steering/_bars.html`` draws them, built in one go (the
+        académie chart has a bar per school and section)."""
+        rows = []
+        for bar in self.bars:
+            track = ""
+            if bar.secondary is not None:
+                track += f'<span class="bar-secondary pct-w-{_whole(bar.secondary_width)}"></span>'
+            track += f'<span class="bar-fill pct-w-{_whole(bar.width)}"></span>'
+            if bar.target is not None:
+                track += f'<span class="bar-target pct-l-{_whole(bar.target_left)}"></span>'
+            flag = f' <span class="badge">{escape(bar.flag)}</span>' if bar.flag else ""
+            rows.append(
+                f'<li class="bar-row"><span class="bar-label">{escape(bar.label)}</span>'
+                f'<span class="bar-track" aria-hidden="true">{track}</span>'
+                f'<span class="bar-value">{escape(bar.text)}{flag}</span></li>'
+            )
+        return mark_safe("".join(rows))  # noqa: S308  every text is escaped
+
     @classmethod
     def of(cls, key: str, headline: str, **kwargs) -> Section:
         """Section ``key`` of :func:`appui.core.indicators.sections`, with the label, seeds and
@@ -84,6 +123,19 @@ class Section:
             headline=headline,
             **kwargs,
         )
+
+
+def _whole(css_percent: str) -> str:
+    """``floatformat:0`` of a CSS percentage: the nearest whole number, halves up."""
+    return str(Decimal(css_percent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(formats.localize(value))
 
 
 def percent(share: Share | Decimal | None, *, secret: bool = False) -> str:
