@@ -129,6 +129,11 @@ PK_KINDS = {
     "jobs:job-detail": "job",
     "jobs:job-status": "job",
     "jobs:job-restart": "job",
+    "planning:batch-detail": "batch_job",
+    "planning:batch-status": "batch_job",
+    "sharing:module-share": "module",
+    "sharing:entry": "shared_module",
+    "sharing:copy": "shared_module",
 }
 
 # The admin site's model pages, and the RQ queue dashboard it carries (django-rq's pages,

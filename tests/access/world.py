@@ -40,7 +40,8 @@ from appui.planning.models import (
     Slot,
     WishWindow,
 )
-from appui.schools.models import Membership, Period, Staff, StudentGuardian, Teaching
+from appui.planning.models_sharing import SharedModule
+from appui.schools.models import Academy, Membership, Period, Staff, StudentGuardian, Teaching
 from appui.schools.tests import factories as f
 from appui.steering import services as steering
 from appui.steering.models import PilotageRole, Survey, TrainingAction
@@ -240,6 +241,31 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
     job = Job.objects.create(
         kind="world", key=f"world:{code}", school=school, task_path="x", status=Job.Status.DONE
     )
+    # The module published to the académie's catalogue.
+    shared = SharedModule.objects.create(
+        academy=school.academy,
+        school=school,
+        module=module,
+        code=module.code,
+        title=module.title,
+        objective=module.objective,
+        kind=module.kind,
+        competency_code=competencies[0].code,
+        competency_label=competencies[0].label,
+        sessions=4,
+        min_size=1,
+        max_size=12,
+        published_at=timezone.now(),
+    )
+    # A regrouping batch of the school (its page lists levels per school, from ``data``).
+    batch_job = Job.objects.create(
+        kind="planning.batch",
+        key=f"world-batch:{code}",
+        school=school,
+        task_path="x",
+        status=Job.Status.DONE,
+        data={"items": []},
+    )
     world.add(
         branch,
         school=school,
@@ -277,11 +303,16 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
         training=training,
         pilotage_role=pilotage_role,
         job=job,
+        batch_job=batch_job,
+        shared_module=shared,
     )
 
 
 def build_world() -> World:
-    school = f.SchoolFactory(name="Lycée A")
+    # Two académies: A's catalogue of shared modules is not B's.
+    school = f.SchoolFactory(
+        name="Lycée A", academy=Academy.objects.create(code="XX", name="Académie X")
+    )
     year = f.SchoolYearFactory(school=school)
     level = f.LevelFactory(year=year, name="2nde pro", short_name="2PRO")
     other_level = f.LevelFactory(year=year, name="1re pro", short_name="1PRO", year_in_cycle=2)
@@ -292,7 +323,9 @@ def build_world() -> World:
     student_elsewhere = f.StudentFactory(
         division=other_division, last_name="Durand", first_name="Tom"
     )
-    other_school = f.SchoolFactory(name="Lycée B")
+    other_school = f.SchoolFactory(
+        name="Lycée B", academy=Academy.objects.create(code="YY", name="Académie Y")
+    )
     other_year = f.SchoolYearFactory(school=other_school)
     foreign_division = f.DivisionFactory(level=f.LevelFactory(year=other_year), code="2Z")
     foreign_student = f.StudentFactory(division=foreign_division, last_name="Secret")

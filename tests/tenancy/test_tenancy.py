@@ -37,8 +37,9 @@ def no_pdf_layout(monkeypatch):
 @pytest.fixture
 def world(db):
     world = build_world()
-    x = Academy.objects.create(code="XX", name="Académie X")
-    y = Academy.objects.create(code="YY", name="Académie Y")
+    # The access world puts A in académie X and B in académie Y.
+    x = Academy.objects.get(code="XX")
+    y = Academy.objects.get(code="YY")
     school_a = world.objects["school"]["own"]
     school_b = world.objects["school"]["foreign"]
     School.objects.filter(pk=school_a.pk).update(academy=x)
