@@ -205,7 +205,7 @@ def level_summaries(
     if not levels:
         return []
     groups = Group.objects.filter(plan__level__in=levels)
-    level_of = dict(groups.values_list("pk", "plan__level_id"))
+    level_of: dict[hours.Ref, int] = dict(groups.values_list("pk", "plan__level_id"))
     totals = session_totals(groups, today)
     folded: defaultdict[int, list[hours.SessionRecord]] = defaultdict(list)
     unrecorded_of: defaultdict[int, list[hours.SessionRecord]] = defaultdict(list)
