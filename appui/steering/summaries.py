@@ -588,8 +588,8 @@ def enqueue_refresh(schools: list[School]):
 # --------------------------------------------------------------------------- académie
 
 
-def _period_number(summary: Summary) -> int:
-    return summary.period.number if summary.period else 0
+def _values(headlines: dict) -> dict[str, ind.Value]:
+    return {k: value_from_json(v) for k, v in headlines.items()}
 
 
 def academy_rows(schools: list[School], *, refresh: bool = True) -> list[AcademyEntry]:
@@ -602,37 +602,36 @@ def academy_rows(schools: list[School], *, refresh: bool = True) -> list[Academy
         y.school_id: y for y in SchoolYear.objects.filter(school__in=list(by_pk), is_current=True)
     }
     current = versions(list(by_pk))
-    summaries = (
-        Summary.objects.filter(
-            year__in=list(years.values()),
-            level__isnull=True,
-            division__isnull=True,
-            key__endswith=f":{fingerprint()}",
-        )
-        .select_related("period")
-        .only(
-            "school_id",
-            "period__name",
-            "period__number",
-            "as_of",
-            "data_version",
-            "computed_at",
-            "headlines",
-            "language",
-        )
+    # Plain tuples, not model instances: a hundred schools have over a thousand rows.
+    found = Summary.objects.filter(
+        year__in=list(years.values()),
+        level__isnull=True,
+        division__isnull=True,
+        key__endswith=f":{fingerprint()}",
+    ).values_list(
+        "school_id",
+        "period_id",
+        "period__name",
+        "period__number",
+        "as_of",
+        "data_version",
+        "headlines",
+        "language",
     )
     language = translation.get_language() or ""
-    whole: dict[int, Summary] = {}
-    periods: dict[int, list[Summary]] = {}
-    for s in summaries:
-        if s.period_id is None:
-            # Any language will do for the values; the page's own is preferred.
-            if s.school_id not in whole or s.language == language:
-                whole[s.school_id] = s
-        elif s.language == language or not any(
-            p.period_id == s.period_id for p in periods.get(s.school_id, [])
-        ):
-            periods.setdefault(s.school_id, []).append(s)
+    # Per school and period (None: the whole year), the row in the page's language if any.
+    chosen: dict[tuple[int, int | None], tuple] = {}
+    for row in found:
+        key = (row[0], row[1])
+        if key not in chosen or row[7] == language:
+            chosen[key] = row
+    whole: dict[int, tuple] = {}
+    periods: dict[int, list[tuple]] = {}
+    for (school_id, period_id), row in chosen.items():
+        if period_id is None:
+            whole[school_id] = row
+        else:
+            periods.setdefault(school_id, []).append(row)
     rows = []
     to_refresh: list[School] = []
     for school in schools:
@@ -640,20 +639,20 @@ def academy_rows(schools: list[School], *, refresh: bool = True) -> list[Academy
         if year is None:  # no current year: nothing to compare
             continue
         summary = whole.get(school.pk)
-        stale = summary is None or not is_fresh(summary, current[school.pk], today)
+        stale = (
+            summary is None
+            or summary[5] != current[school.pk]  # data_version
+            or summary[4] != today  # as_of
+        )
         if stale:
             to_refresh.append(school)
         rows.append(
             AcademyEntry(
                 school=school,
-                values=(
-                    {k: value_from_json(v) for k, v in summary.headlines.items()}
-                    if summary
-                    else None
-                ),
+                values=_values(summary[6]) if summary else None,
                 by_period=[
-                    (str(p.period), {k: value_from_json(v) for k, v in p.headlines.items()})
-                    for p in sorted(periods.get(school.pk, []), key=_period_number)
+                    (row[2], _values(row[6]))
+                    for row in sorted(periods.get(school.pk, []), key=lambda row: row[3])
                 ],
                 stale=stale,
             )

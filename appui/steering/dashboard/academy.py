@@ -116,10 +116,17 @@ def _ranks(spec: IndicatorSpec, numbers: dict[int, Decimal | None]) -> dict[int,
     return {index: shown.index(n) + 1 for index, n in numbers.items() if n is not None}
 
 
-def _trend(spec: IndicatorSpec, by_period: list[tuple[str, dict[str, ind.Value]]]) -> str:
-    return " → ".join(
-        f"{name} : {value_text(values.get(spec.key), secret=True)}" for name, values in by_period
-    )
+def _trend(
+    spec: IndicatorSpec, by_period: list[tuple[str, dict[str, ind.Value]]], texts: dict
+) -> str:
+    parts = []
+    for name, values in by_period:
+        value = values.get(spec.key)
+        key = (type(value), value)  # 1 and Decimal(1) are equal, not written alike
+        if key not in texts:  # the same few values recur: each written once per page
+            texts[key] = value_text(value, secret=True)
+        parts.append(f"{name} : {texts[key]}")
+    return " → ".join(parts)
 
 
 def comparison_section(spec: IndicatorSpec, entries: list[AcademyEntry]) -> Section:
@@ -130,6 +137,7 @@ def comparison_section(spec: IndicatorSpec, entries: list[AcademyEntry]) -> Sect
     numbers = {i: _comparable(spec, v) for i, (_e, v) in enumerate(values)}
     ranks = _ranks(spec, numbers)
     refreshing = _("refresh in progress")
+    texts: dict[tuple, str] = {}
     notes = [
         _("Counts from 1 to %(last)s and shares computed on fewer than %(n)s are hidden.")
         % {"last": ind.MIN_CELL - 1, "n": ind.MIN_CELL}
@@ -175,7 +183,7 @@ def comparison_section(spec: IndicatorSpec, entries: list[AcademyEntry]) -> Sect
                 "uai": e.school.uai,
                 **_school_row(spec, value),
                 "rank": ranks.get(i),
-                "trend": _trend(spec, e.by_period),
+                "trend": _trend(spec, e.by_period, texts),
                 "status": refreshing if e.stale else "",
             }
             for i, (e, value) in enumerate(values)
