@@ -1,5 +1,6 @@
-"""The need heatmaps of a level and of a division: their query count does not grow with the
-pupils shown, and each cell still shows the pupil's need (read in SQL, ``need_levels``)."""
+"""The need heatmaps of a level and of a division, and the results grid: their query count
+does not grow with the pupils shown, and each cell still shows the pupil's need (read in SQL,
+``need_levels``) or result."""
 
 import pytest
 from django.db import connection
@@ -60,3 +61,28 @@ def test_need_levels_reads_the_level_and_kind_of_the_codes_asked(world):
         }
     }
     assert need_levels([student.pk], []) == {}
+
+
+def test_the_results_grid_queries_do_not_grow_with_the_pupils(
+    world, campaign, competency, login, django_assert_max_num_queries
+):
+    from appui.diagnostics import services
+
+    client = login(world.users["coordinator"])
+    url = reverse("diagnostics:result-grid", args=[campaign.pk, world.division.pk])
+    services.result_set(
+        campaign=campaign,
+        student=world.student,
+        competency=competency,
+        text="3",
+        user=world.users["coordinator"],
+        expected_version=0,
+    )
+    small, html = queries(client, url)
+    # An editable cell a pupil and competency (3 × 2 pupils), the saved value shown.
+    assert html.count('<td class="cell "') == 6
+    assert 'name="value" value="3"' in html
+    add_pupils(world, 20)
+    with django_assert_max_num_queries(small):
+        _count, html = queries(client, url)
+    assert html.count('<td class="cell "') == 66
