@@ -26,7 +26,20 @@ NAMES_WITH_S = ("Avenir(s)",)
 S_PLURAL = re.compile(r"\w\(s\)")
 
 #: Placeholders that are numbers: « moins de 5 », « plus de 8 », never elided.
-NUMERIC = {"n", "max", "min", "count", "number", "total", "hours", "days", "years", "size"}
+NUMERIC = {
+    "n",
+    "max",
+    "min",
+    "count",
+    "number",
+    "total",
+    "hours",
+    "days",
+    "years",
+    "size",
+    "low",
+    "high",
+}
 DE_BEFORE_PLACEHOLDER = re.compile(r"(?<![\w'’])[Dd]e %\((\w+)\)s")
 
 #: msgid -> why its « de %(…)s » never needs an elision.
