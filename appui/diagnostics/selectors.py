@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from appui.audit import trail
 from appui.core import needs as core_needs
+from appui.core.scales import LsuLevel
 from appui.schools.models import Division, Level, School, Student
 from appui.schools.selectors import students_of, with_division_of
 
@@ -335,10 +336,11 @@ def positive_inputs(
     student's results as measures, the stored profile's needs in priority order, and the
     labels of the school's competencies (the newest framework's label wins). Three queries."""
     measures = [
-        core_needs.Measure(code, day, value)
+        core_needs.Measure(code, day, LsuLevel(value))
         for code, day, value in Result.objects.filter(
             student=student, value__isnull=False
         ).values_list("competency__code", "campaign__date", "value")
+        if value is not None  # never, by the filter; says so to the type checker
     ]
     stored = NeedProfile.objects.filter(student=student).values_list("needs", flat=True).first()
     ranked = sorted(

@@ -88,7 +88,8 @@ def _new_batch(*, importer: Importer, kind: str, user, **fields) -> ImportBatch:
 def import_preview(
     *,
     kind: str,
-    school: School | None,
+    # A school, or FROM_FILE: the one the file names (a new one when it is unknown).
+    school: School | object | None,
     user,
     content: bytes,
     file_name: str,

@@ -1,4 +1,5 @@
 from collections import Counter
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -177,9 +178,10 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = set(survey.audiences)
-        self.fields["audience"].choices = [
+        audience = cast(forms.ChoiceField, self.fields["audience"])
+        audience.choices = [
             (value, label)
-            for value, label in Question._meta.get_field("audience").choices
+            for value, label in Question._meta.get_field("audience").choices or ()
             if value in wanted
         ]
         # A survey for one audience only: its questions are for that audience.

@@ -336,7 +336,10 @@ def survey_publish(*, survey: Survey) -> Survey:
                 _("Add at least one question asked to %(audience)s before publishing.")
                 % {"audience": Survey.Template(TEMPLATE_OF[audience]).label}
             )
-    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
+    values: dict[str, dict] = {
+        Question.Kind.SCALE: SCALE_LABELS,
+        Question.Kind.YES_NO: YES_NO_LABELS,
+    }
     ScaleCount.objects.bulk_create(
         ScaleCount(question=q, value=v)
         for q in questions
@@ -375,7 +378,10 @@ def survey_answer(*, survey: Survey, user, answers: Mapping[int, int | str | Non
     if audience is None:
         raise ValidationError(_("This survey is not meant for you."))
     questions = {q.pk: q for q in survey.questions.all()}
-    values = {Question.Kind.SCALE: SCALE_LABELS, Question.Kind.YES_NO: YES_NO_LABELS}
+    values: dict[str, dict] = {
+        Question.Kind.SCALE: SCALE_LABELS,
+        Question.Kind.YES_NO: YES_NO_LABELS,
+    }
     scale: list[tuple[int, int]] = []
     comments: list[Comment] = []
     for question_id, raw in answers.items():

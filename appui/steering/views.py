@@ -630,7 +630,7 @@ def question_add(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("steering:survey-detail", survey.pk)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from appui.core import needs as core_needs
+from appui.core.scales import LsuLevel
 from appui.diagnostics.selectors import positive_inputs
 from appui.planning.models import Assignment, Plan
 from appui.schools.access import Role, SchoolAccess
@@ -66,7 +67,7 @@ def family_summary(student: Student, *, today: dt.date | None = None) -> core_ne
     today = today or timezone.localdate()
     measures, needs, labels = positive_inputs(student)
     measures += [
-        core_needs.Measure(code, day, level, core_needs.MeasureSource.MARK)
+        core_needs.Measure(code, day, LsuLevel(level), core_needs.MeasureSource.MARK)
         for code, day, level in ProgressMark.objects.filter(
             student=student, author_kind=ProgressMark.AuthorKind.TEACHER, session__date__lte=today
         ).values_list("session__group__module__competency__code", "session__date", "level")
