@@ -24,7 +24,7 @@ from appui.followup.models import Attendance, ProgressMark, StageReview
 from appui.interop.models import LsuReport
 from appui.planning.models import Assignment, Wish
 from appui.schools.models import Enrolment, Student, StudentGuardian
-from appui.tutoring.models import Tutorship
+from appui.tutoring.models import StudyHelpSignup, Tutorship
 
 FORMAT_VERSION = 1
 
@@ -44,6 +44,7 @@ EXPORTED: dict[tuple[str, str], str] = {
     ("followup.ProgressMark", "student"): "progress_marks",
     ("followup.StageReview", "student"): "stage_reviews",
     ("tutoring.Tutorship", "student"): "tutorships",
+    ("tutoring.StudyHelpSignup", "student"): "study_help",
     ("interop.LsuReport", "student"): "lsu_reports",
 }
 
@@ -271,6 +272,19 @@ def _stage_reviews(student: Student) -> list[dict[str, Any]]:
     return [_fields(review, "student") for review in reviews.order_by("period__start_date", "pk")]
 
 
+def _study_help(student: Student) -> list[dict[str, Any]]:
+    """Sign-ups to study help outside class: the slot (day, times, room, theme) and attendance."""
+    rows = []
+    signups = StudyHelpSignup.objects.filter(student=student).select_related(
+        "slot", "attendance_by"
+    )
+    for signup in signups.order_by("slot__date", "slot__start_time", "pk"):
+        row = _fields(signup, "student", "slot")
+        row.update(_fields(signup.slot, "year", "taken", "series", "created_by", "created_at"))
+        rows.append(row)
+    return rows
+
+
 def _tutorships(student: Student) -> list[dict[str, Any]]:
     rows = []
     tutorships = Tutorship.objects.filter(student=student).select_related("year", "tutor__staff")
@@ -345,5 +359,6 @@ def student_export(student: Student) -> dict[str, Any]:
         "progress_marks": _progress_marks(student),
         "stage_reviews": _stage_reviews(student),
         "tutorships": _tutorships(student),
+        "study_help": _study_help(student),
         "lsu_reports": _lsu_reports(student),
     }

@@ -40,6 +40,7 @@ SECTIONS = {
     "progress_marks": gettext_lazy("Progress marks"),
     "stage_reviews": gettext_lazy("Stage reviews"),
     "tutorships": gettext_lazy("Tutorships"),
+    "study_help": gettext_lazy("Study help sign-ups"),
     "lsu_reports": gettext_lazy("LSU periodic reports"),
 }
 

@@ -18,7 +18,13 @@ from appui.planning.models import Assignment, Group, Plan, Wish, WishWindow
 from appui.schools.models import Staff, StudentGroup, StudentGuardian, Subject
 from appui.schools.services import enrolments_record
 from appui.schools.tests import factories as f
-from appui.tutoring.models import Tutor, TutorMeeting, Tutorship
+from appui.tutoring.models import (
+    StudyHelpSignup,
+    StudyHelpSlot,
+    Tutor,
+    TutorMeeting,
+    Tutorship,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +120,17 @@ def full(world, planning):
     LsuAssessment.objects.create(
         report=report, subject=subject, staff=author, appreciation="Bon trimestre."
     )
+    slot = StudyHelpSlot.objects.create(
+        year=world.year,
+        date=datetime.date(2026, 11, 17),
+        start_time=datetime.time(17),
+        end_time=datetime.time(18),
+        room="CDI",
+        theme="Méthodes",
+        capacity=12,
+        taken=1,
+    )
+    StudyHelpSignup.objects.create(slot=slot, student=student, attendance="present")
     return student
 
 
@@ -232,3 +249,17 @@ def test_the_command_exits_with_status_1_on_an_unknown_ine(world):
     assert exited.value.code == 1
     assert "Aucun élève n'a l'INE 9999999999Z" in err.getvalue()
     assert out.getvalue() == ""
+
+
+def test_study_help_sign_ups_are_exported_with_their_slot_and_attendance(full):
+    rows = student_export(full)["study_help"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["date"], row["start_time"], row["room"], row["theme"]) == (
+        "2026-11-17",
+        "17:00:00",
+        "CDI",
+        "Méthodes",
+    )
+    assert row["attendance"] == "present"
+    assert "student" not in row and "year" not in row
