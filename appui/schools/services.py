@@ -648,8 +648,10 @@ def enrolments_parcours_set(
     the stored one is left alone. If any changed row was set by someone else meanwhile,
     nothing is written (``ParcoursChangedMeanwhile``). Returns how many pupils changed.
     """
+    # Only the enrolment rows are locked: PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the outer joins (a pupil without a class, a choice nobody set yet).
     rows = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("division__level", "parcours_set_by")
         .filter(pk__in=choices)
     )
