@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from appui.jobs.models import Job
 
 from . import selectors, services
 from .access import get_division_for, get_student_for, school_access
@@ -35,7 +41,24 @@ def home(request):
         ).filter(exit_date__isnull=True)
     if access.is_academy:
         context["academy_schools"] = selectors.academy_schools(request.user)
+    if access.can_coordinate:
+        # The coordinators' to-do panel links to their background jobs when one needs a look.
+        context["jobs_to_check"] = _jobs_to_check(request.user)
     return render(request, "schools/home.html", context)
+
+
+#: How long a failed background job stays in the to-do panel.
+FAILED_JOBS_SHOWN = timedelta(days=7)
+
+
+def _jobs_to_check(user) -> int:
+    """How many of ``user``'s background jobs are unfinished or failed in the last week."""
+    since = timezone.now() - FAILED_JOBS_SHOWN
+    return (
+        Job.objects.filter(started_by=user)
+        .filter(Q(status__in=Job.UNFINISHED) | Q(status=Job.Status.FAILED, finished_at__gte=since))
+        .count()
+    )
 
 
 SCHOOLS_PER_PAGE = 25
