@@ -189,11 +189,18 @@ JOBS_RETRY_DELAYS = [
 ]
 JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
 JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "60"))
+# Days a job's file (batch PDFs, exports) stays downloadable (`manage.py purge_job_files`).
+JOBS_FILE_DAYS = int(os.environ.get("JOBS_FILE_DAYS", "7"))
 # Seconds the grouping solver may spend on one plan.
 GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "10"))
 # Largest file any import accepts from the web (every kind: SIECLE, STS-web, spreadsheets,
 # results…); ElevesAvecAdresses.xml for 3,000 students is about 15 MB.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
+# An import whose preview counts at least this many records (students, divisions, results…
+# of every section, changed or not) is applied by a background job (appui.jobs) with a
+# progress page; smaller ones are applied during the request. A 1,500-student SIECLE export
+# counts about 1,600; a class's results file a few hundred.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "1000"))
 
 # --- Logins (docs/connexion.md) -----------------------------------------------------------
 # Axes' backend first: it refuses a locked-out username+address before any password check.

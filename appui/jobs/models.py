@@ -107,3 +107,34 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
+class JobFile(models.Model):
+    """The file a job produced (a batch of PDFs, a big export), for its page to offer.
+
+    Kept in the database, so that a worker on any machine writes it and any web node serves
+    it. The task writes it in one transaction at the end (a worker killed before leaves no
+    file, a second attempt replaces it). After ``JOBS_FILE_DAYS`` its content is emptied
+    (``manage.py purge_job_files``): the row stays, so the job's page says the file was
+    removed rather than nothing.
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="file")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField(default=b"")
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job file")
+        verbose_name_plural = _("job files")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_available(self) -> bool:
+        return self.removed_at is None
