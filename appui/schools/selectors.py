@@ -271,6 +271,13 @@ def administered_academies(user) -> QuerySet[Academy]:
     ).distinct()
 
 
+def may_add_school(user) -> bool:
+    """A superuser, or an académie administrator, may add a school with a SIECLE import."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or administered_academies(user).exists()
+
+
 @dataclass(frozen=True)
 class LetterRecipient:
     """One family letter: the guardians living at one postal address, and that address."""

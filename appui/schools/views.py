@@ -23,7 +23,11 @@ WITHOUT_CLASS = "sans-classe"
 @login_required
 def home(request):
     if request.school is None:
-        return render(request, "schools/home_no_school.html")
+        return render(
+            request,
+            "schools/home_no_school.html",
+            {"may_add_school": selectors.may_add_school(request.user)},
+        )
     access = school_access(request)
     year = selectors.selected_year(request)
     context = {"access": access, "year": year}
@@ -72,6 +76,8 @@ def school_list(request):
     schools = selectors.search_schools(selectors.schools_of(request.user), query)
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
+    if not request.htmx:
+        context["may_add_school"] = selectors.may_add_school(request.user)
     template = "schools/_school_results.html" if request.htmx else "schools/school_list.html"
     return render(request, template, context)
 

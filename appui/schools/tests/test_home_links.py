@@ -8,6 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from appui.jobs.models import Job
+from appui.schools.models import Academy, AcademyMembership
+from appui.schools.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,45 @@ class TestBackgroundJobs:
         teacher = world.users["teacher"]
         job(teacher, Job.Status.RUNNING)
         assert todo_jobs_line(body(login(teacher).get(reverse("home")))) is None
+
+
+ADD_SCHOOL = reverse("interop:import-upload", args=["siecle"]) + "?nouveau=1"
+
+
+@pytest.fixture
+def academy_administrator(db):
+    """An académie administrator with no role in any school yet."""
+    user = UserFactory(username="admin-dijon")
+    academy = Academy.objects.create(code="DIJON", name="Académie de Dijon")
+    AcademyMembership.objects.create(
+        user=user, academy=academy, role=AcademyMembership.Role.ADMINISTRATOR
+    )
+    return user
+
+
+class TestAddingASchool:
+    def test_an_academie_administrator_without_a_school_is_shown_the_way(
+        self, academy_administrator, login
+    ):
+        text = body(login(academy_administrator).get(reverse("home")))
+        assert f'href="{ADD_SCHOOL}"' in text.replace("&amp;", "&")
+        assert "Ajouter un établissement (fichier SIECLE)" in text
+        # The link leads to the SIECLE upload in its « add a school » mode.
+        response = login(academy_administrator).get(ADD_SCHOOL)
+        assert response.status_code == 200 and response.context["form"].creating
+
+    def test_the_school_list_offers_it_to_an_administrator_with_schools(self, world, login):
+        head = world.users["head"]
+        academy = Academy.objects.create(code="DIJON", name="Académie de Dijon")
+        AcademyMembership.objects.create(
+            user=head, academy=academy, role=AcademyMembership.Role.ADMINISTRATOR
+        )
+        assert 'id="add-school"' in body(login(head).get(reverse("schools:school-list")))
+
+    @pytest.mark.parametrize("page", ["home", "schools:school-list"])
+    def test_a_teacher_is_not_offered_it(self, world, login, page):
+        assert 'id="add-school"' not in body(login(world.users["teacher"]).get(reverse(page)))
+
+    def test_a_user_without_a_school_or_an_academie_is_told_to_ask(self, db, login):
+        text = body(login(UserFactory(username="nobody")).get(reverse("home")))
+        assert 'id="add-school"' not in text and "Demandez" in text
