@@ -22,6 +22,17 @@ urlpatterns = [
         views.attendance_sheet_pdf,
         name="attendance-sheet-pdf",
     ),
+    # Batches, built in the background: a POST starts the job and leads to its page.
+    path(
+        "documents/divisions/<int:pk>/lettres-familles/",
+        views.division_letters,
+        name="division-letters",
+    ),
+    path(
+        "documents/plans/<int:pk>/emargements/",
+        views.plan_attendance_sheets,
+        name="plan-attendance-sheets",
+    ),
     path(
         "documents/modules/<int:pk>/fiche-action.pdf",
         views_modules.module_fiche_pdf,

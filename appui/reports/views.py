@@ -1,17 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from appui.followup.access import get_review_for
-from appui.followup.models import ProgressMark, Session
+from appui.followup.models import ProgressMark
 from appui.planning.access import get_group_for, get_plan_for
-from appui.planning.selectors import plan_groups, student_groups
+from appui.planning.models import Plan
+from appui.planning.selectors import plan_groups
 from appui.schools.access import get_division_for, get_student_for
-from appui.schools.selectors import letter_recipients
 
+from . import tasks
+from .access import can_print_division_letters
 from .rendering import render_pdf
-from .selectors import division_timetable
+from .selectors import attendance_sheet_context, division_timetable, guardian_letter_context
 
 
 def _respond(request, template, context, file_name):
@@ -61,18 +65,7 @@ def guardian_letter_pdf(request, pk: int):
     student, access = get_student_for(request, pk)
     if not access.is_staff_member:
         raise PermissionDenied
-    tutorship = (
-        student.tutorships.filter(end_date__isnull=True, proposed=False)
-        .select_related("tutor__staff")
-        .first()
-    )
-    context = {
-        "student": student,
-        "assignments": student_groups(student),
-        "tutorship": tutorship,
-        "recipients": letter_recipients(student),
-        "today": timezone.localdate(),
-    }
+    context = guardian_letter_context(student)
     return _respond(
         request,
         "reports/guardian_letter.html",
@@ -85,18 +78,36 @@ def guardian_letter_pdf(request, pk: int):
 def attendance_sheet_pdf(request, pk: int):
     """A group's attendance sheet: members × session dates, to sign on paper if needed."""
     group, _access = get_group_for(request, pk)
-    members = group.assignments.select_related("student__division").order_by(
-        "student__last_name", "student__first_name"
-    )
-    sessions = list(
-        Session.objects.filter(group=group)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by("date", "start_time")
-    )
-    context = {"group": group, "members": members, "sessions": sessions}
+    context = attendance_sheet_context(group)
     return _respond(
         request,
         "reports/attendance_sheet.html",
         context,
         f"emargement-{group.module.code}-{group.pk}",
     )
+
+
+# Batches: built by a background job (appui.reports.tasks), downloaded from the job's page.
+
+
+@login_required
+@require_POST
+def division_letters(request, pk: int):
+    """Start (or find running) the job printing the letters of every pupil of a division."""
+    division, access = get_division_for(request, pk)
+    if not can_print_division_letters(access, division):
+        raise PermissionDenied
+    job = tasks.start_division_letters(division, user=request.user)
+    return redirect("jobs:job-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def plan_attendance_sheets(request, pk: int):
+    """Start (or find running) the job printing the attendance sheets of a published plan."""
+    plan, _access = get_plan_for(request, pk)
+    if plan.status != Plan.Status.PUBLISHED:
+        messages.error(request, _("Only a published plan has attendance sheets to print."))
+        return redirect("planning:plan-detail", pk=plan.pk)
+    job = tasks.start_attendance_sheets(plan, user=request.user)
+    return redirect("jobs:job-detail", pk=job.pk)
