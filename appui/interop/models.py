@@ -65,6 +65,11 @@ class ImportBatch(models.Model):
         blank=True,
         related_name="imports",
     )
+    # The background job applying a big import (``services.import_confirm``): the last one
+    # started, finished or not; empty for an import applied during the request.
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("import")
@@ -85,6 +90,27 @@ class ImportBatch(models.Model):
     def kind_label(self) -> str:
         """The kind's name, as its card on the imports page gives it."""
         return str(self.entry.label)
+
+    @property
+    def record_count(self) -> int:
+        """The records the preview counted, every section and status together (what
+        decides whether the import is applied in the background)."""
+        counts = (self.summary or {}).get("counts") or {}
+        return sum(sum(by_status.values()) for by_status in counts.values())
+
+    @property
+    def applying_job(self):
+        """The background job applying this import while it is unfinished, else None."""
+        job = self.job
+        return job if job is not None and not job.is_finished else None
+
+    @property
+    def failed_job(self):
+        """The background job that failed to apply this import, while it is still a preview
+        (it may be confirmed again), else None."""
+        job = self.job
+        failed = job is not None and job.status == job.Status.FAILED
+        return job if failed and self.status == self.Status.PREVIEWED else None
 
 
 # ---------------------------------------------------------------------------- LSU (collège)

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appui.core.io.errors import ImportFileError
+from appui.jobs.models import Job
+from appui.jobs.services import job_is_abandoned, start_job
 from appui.schools.changes import mark_changed
 from appui.schools.models import Period, School
 from appui.schools.services import ChangedMeanwhile, text_version
@@ -33,10 +38,13 @@ __all__ = [
     "ImportRefused",
     "PreviewOutdated",
     "analyse",
+    "applies_in_background",
     "import_apply",
     "import_cancel",
+    "import_confirm",
     "import_preview",
     "import_run",
+    "import_start",
 ]
 
 
@@ -145,8 +153,56 @@ class PreviewOutdated(ImportRefused):
         self.summary = summary
 
 
-def import_apply(
+T = TypeVar("T")
+#: Reports a step of an import applied by a job: ``step(done, total, message)``.
+StepReport = Callable[[int, int, str], None]
+#: The steps an import applied by a job reports.
+APPLY_STEPS = 3
+
+
+def applies_in_background(batch: ImportBatch) -> bool:
+    """Whether confirming ``batch`` starts a background job rather than applying it during
+    the request: its preview counted ``IMPORT_BACKGROUND_ROWS`` records or more."""
+    return batch.record_count >= settings.IMPORT_BACKGROUND_ROWS
+
+
+def import_confirm(
     *, batch: ImportBatch, user, skip_invalid: bool = False, confirmed: bool = False
+) -> Job | None:
+    """The preview's confirmation: a small import is applied now (None is returned), a big
+    one (:func:`applies_in_background`) is checked now and applied by the job returned.
+
+    Both refuse with :class:`ImportRefused` exactly as :func:`import_apply` does, before
+    anything is written or started. While the batch's job is unfinished, confirming again
+    starts nothing and returns that job.
+    """
+    if not applies_in_background(batch):
+        import_apply(batch=batch, user=user, skip_invalid=skip_invalid, confirmed=confirmed)
+        return None
+    return import_start(batch=batch, user=user, skip_invalid=skip_invalid, confirmed=confirmed)
+
+
+def import_start(
+    *, batch: ImportBatch, user, skip_invalid: bool = False, confirmed: bool = False
+) -> Job:
+    """Check a previewed import as :func:`import_apply` does, then start the job that applies
+    it (``interop.tasks.apply_import``, with the same choices); raises ImportRefused.
+
+    Returns the batch's unfinished job instead when there is one (a double click, the form
+    posted again): one job per batch at a time.
+    """
+    return _outdated_kept(
+        _start, batch=batch, user=user, skip_invalid=skip_invalid, confirmed=confirmed
+    )
+
+
+def import_apply(
+    *,
+    batch: ImportBatch,
+    user,
+    skip_invalid: bool = False,
+    confirmed: bool = False,
+    step: StepReport | None = None,
 ) -> Importer:
     """Apply a previewed import in one transaction; raises ImportRefused (nothing written).
 
@@ -156,14 +212,29 @@ def import_apply(
     export).
     If the database changed since the preview, nothing is written: :class:`PreviewOutdated`
     carries the new preview, which is stored on the batch for the page to show.
+    ``step`` receives the progress (a job's ``Progress.step``).
     """
+    return _outdated_kept(
+        _apply,
+        batch=batch,
+        user=user,
+        skip_invalid=skip_invalid,
+        confirmed=confirmed,
+        step=step,
+    )
+
+
+def _outdated_kept(action: Callable[..., T], /, **kwargs) -> T:
+    """``action(**kwargs)``; the new preview of a :class:`PreviewOutdated` it raises is
+    stored on ``kwargs["batch"]`` (after its transaction was rolled back), then the refusal
+    goes on."""
     try:
-        importer = _apply(batch=batch, user=user, skip_invalid=skip_invalid, confirmed=confirmed)
+        return action(**kwargs)
     except PreviewOutdated as outdated:
+        batch = kwargs["batch"]
         batch.summary = outdated.summary
-        batch.save(update_fields=["summary"])
+        ImportBatch.objects.filter(pk=batch.pk).update(summary=outdated.summary)
         raise
-    return importer
 
 
 def _after_write(school) -> None:
@@ -173,9 +244,9 @@ def _after_write(school) -> None:
     transaction.on_commit(analyze_after_import)
 
 
-@transaction.atomic
-def _apply(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> Importer:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+def _checked(batch: ImportBatch, *, skip_invalid: bool, confirmed: bool) -> Importer:
+    """The importer of a batch locked for update, read again against the database, once
+    every check passed: still previewed, the same counts as the preview, no refusal."""
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused("Cet import a déjà été appliqué ou annulé.")
     importer = analyse(
@@ -193,7 +264,47 @@ def _apply(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> 
     refusal = importer.refusal(skip_invalid=skip_invalid) or plan.unconfirmed(confirmed=confirmed)
     if refusal:
         raise ImportRefused(*refusal)
+    return importer
+
+
+@transaction.atomic
+def _start(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> Job:
+    from .tasks import apply_import
+
+    locked = ImportBatch.objects.select_for_update().select_related("job").get(pk=batch.pk)
+    running = locked.applying_job
+    if running is not None and not job_is_abandoned(running):
+        batch.job = running
+        return running  # started already: the page follows it (an abandoned one starts again)
+    _checked(locked, skip_invalid=skip_invalid, confirmed=confirmed)
+    job = start_job(
+        "interop.import",
+        f"interop.import:{locked.pk}",
+        apply_import,
+        locked.pk,
+        getattr(user, "pk", None),
+        {"skip_invalid": skip_invalid, "confirmed": confirmed},
+        title=f"Import {locked.kind_label} — {locked.file_name}",
+        school=locked.school,
+        user=user,
+    )
+    ImportBatch.objects.filter(pk=locked.pk).update(job=job)
+    batch.job = job
+    return job
+
+
+@transaction.atomic
+def _apply(
+    *, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool, step: StepReport | None
+) -> Importer:
+    report = step or (lambda done, total, message: None)
+    report(1, APPLY_STEPS, _("Reading the file and comparing it with appui's data"))
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    importer = _checked(batch, skip_invalid=skip_invalid, confirmed=confirmed)
+    plan = importer.plan
+    report(2, APPLY_STEPS, _("Recording the data"))
     school = importer.write(user=user)
+    report(3, APPLY_STEPS, _("Updating the dashboards and the statistics"))
     _after_write(school)
     summary = plan.summary()
     summary["applied"] = True

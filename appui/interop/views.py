@@ -1,7 +1,8 @@
 """Imports (SIECLE, STS-web, spreadsheets) and list exports.
 
 An import is uploaded, previewed, then confirmed or cancelled: nothing reaches the school's
-data before the confirmation, and the confirmation writes everything in one transaction.
+data before the confirmation, and the confirmation writes everything in one transaction —
+during the request, or for a big file in a background job whose progress the page links to.
 Exports stream the file as it is written.
 """
 
@@ -140,9 +141,13 @@ def import_preview(request, pk: int):
             else:
                 messages.info(request, _("Import cancelled: nothing was recorded."))
                 return redirect("interop:import-home")
+        elif batch.applying_job is not None:
+            # A second click while the job runs: the page says so and follows the same job.
+            messages.info(request, _("This import is already being applied in the background."))
+            return redirect("interop:import-preview", batch.pk)
         else:
             try:
-                services.import_apply(
+                job = services.import_confirm(
                     batch=batch,
                     user=request.user,
                     skip_invalid="skip_invalid" in request.POST,
@@ -152,9 +157,19 @@ def import_preview(request, pk: int):
                 errors = refused.messages
                 batch.refresh_from_db()
             else:
-                messages.success(request, _("Import applied: the changes are recorded."))
-                return redirect("interop:import-preview", batch.pk)
+                if job is None:
+                    messages.success(request, _("Import applied: the changes are recorded."))
+                    return redirect("interop:import-preview", batch.pk)
+                messages.info(
+                    request,
+                    _(
+                        "This large file is being applied in the background: follow its "
+                        "progress here, or leave this page and come back later."
+                    ),
+                )
+                return redirect("jobs:job-detail", job.pk)
     summary = batch.summary or {}
+    applying = batch.applying_job
     return render(
         request,
         "interop/import_preview.html",
@@ -165,7 +180,11 @@ def import_preview(request, pk: int):
             "sections": summary.get("sections", []),
             "errors": errors,
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED
-            and not summary.get("blocked"),
+            and not summary.get("blocked")
+            and applying is None,
+            "applying": applying,
+            "failed_job": batch.failed_job,
+            "in_background": services.applies_in_background(batch),
             "confirmations": summary.get("confirmations", []),
             "more_issues": max(0, summary.get("issue_count", 0) - len(summary.get("issues", []))),
         },
