@@ -69,6 +69,8 @@ TRACKED: tuple[Tracked, ...] = (
     # tutorship
     Tracked("tutoring.Tutorship"),
     Tracked("tutoring.TutorMeeting", _tutee),
+    # study help outside class: sign-ups, cancellations (deletions) and their attendance
+    Tracked("tutoring.StudyHelpSignup", exclude=("signed_up_at",)),
 )
 
 _BY_MODEL: dict[type[models.Model], Tracked] = {}
