@@ -16,6 +16,7 @@ from appui.core import indicators as ind
 from appui.core.io.tabular import ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
 from appui.schools.access import require_member, school_access
+from appui.schools.form_saving import save_form
 from appui.schools.models import Division, Level, Period, SchoolYear
 from appui.schools.selectors import academy_schools, current_year, selected_year
 from appui.schools.services import ChangedMeanwhile
@@ -445,10 +446,10 @@ def meeting_create(request):
     year = _year(request, access.school)
     form = MeetingForm(request.POST or None)
     form.limit(year)
-    if request.method == "POST" and form.is_valid():
-        meeting = _meeting_form_save(request, form, year)
-        messages.success(request, _("Meeting saved."))
-        return redirect("steering:meeting-detail", meeting.pk)
+    if saved := save_form(
+        request, form, lambda: _meeting_form_save(request, form, year), _("Meeting saved.")
+    ):
+        return redirect("steering:meeting-detail", saved.value.pk)
     return render(request, "steering/meeting_form.html", {"form": form, "meeting": None})
 
 
@@ -476,14 +477,13 @@ def meeting_edit(request, pk: int):
     object_access(request, meeting.year.school, lambda a: a.can_coordinate)
     form = MeetingForm(request.POST or None, instance=meeting)
     form.limit(meeting.year)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _meeting_form_save(request, form, meeting.year, meeting=meeting)
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect("steering:meeting-detail", meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda: _meeting_form_save(request, form, meeting.year, meeting=meeting),
+        _("Meeting saved."),
+    ):
+        return redirect("steering:meeting-detail", meeting.pk)
     return render(request, "steering/meeting_form.html", {"form": form, "meeting": meeting})
 
 

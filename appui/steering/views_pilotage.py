@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appui.core import indicators as ind
+from appui.schools.form_saving import save_form
 from appui.schools.models import Level, Staff
-from appui.schools.services import ChangedMeanwhile
 
 from . import selectors, services
 from .access import get_or_404, object_access, require_coordination, require_staff
@@ -86,14 +86,10 @@ def training_create(request):
     access = require_coordination(request)
     year = _year(request, access.school)
     form = TrainingForm(request.POST or None, school=access.school)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _training_save(request, form, year)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Training action saved."))
-            return redirect("steering:trainings")
+    if save_form(
+        request, form, lambda: _training_save(request, form, year), _("Training action saved.")
+    ):
+        return redirect("steering:trainings")
     return render(request, "steering/training_form.html", {"form": form, "training": None})
 
 
@@ -107,16 +103,13 @@ def _training_for_writing(request, pk: int) -> TrainingAction:
 def training_edit(request, pk: int):
     training = _training_for_writing(request, pk)
     form = TrainingForm(request.POST or None, instance=training, school=training.year.school)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _training_save(request, form, training.year, training=training)
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Training action saved."))
-            return redirect("steering:trainings")
+    if save_form(
+        request,
+        form,
+        lambda: _training_save(request, form, training.year, training=training),
+        _("Training action saved."),
+    ):
+        return redirect("steering:trainings")
     return render(request, "steering/training_form.html", {"form": form, "training": training})
 
 
@@ -124,24 +117,20 @@ def training_edit(request, pk: int):
 def training_done(request, pk: int):
     training = _training_for_writing(request, pk)
     form = TrainingDoneForm(request.POST or None, training=training)
-    if request.method == "POST" and form.is_valid():
+
+    def record_done():
         data = form.cleaned_data
-        try:
-            services.training_record_done(
-                training=training,
-                participants=list(data["participants"]),
-                date=data["date"],
-                end_date=data["end_date"],
-                hours=data["hours"],
-                version=data.get("version") or "",
-            )
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Training action recorded as done."))
-            return redirect("steering:trainings")
+        return services.training_record_done(
+            training=training,
+            participants=list(data["participants"]),
+            date=data["date"],
+            end_date=data["end_date"],
+            hours=data["hours"],
+            version=data.get("version") or "",
+        )
+
+    if save_form(request, form, record_done, _("Training action recorded as done.")):
+        return redirect("steering:trainings")
     return render(request, "steering/training_done.html", {"form": form, "training": training})
 
 
@@ -184,23 +173,24 @@ def organigram_edit(request):
     access = _whole_school(request)
     year = _year(request, access.school)
     form = PilotageRoleForm(request.POST or None, year=year)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.pilotage_role_save(
-                year=year,
-                kind=data["kind"],
-                staff=data["staff"],
-                name=data["name"],
-                title=data["title"],
-                level=data["level"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Role added to the organigram."))
-            return redirect("steering:organigram-edit")
+    if save_form(request, form, lambda: _role_save(form, year), _("Role added to the organigram.")):
+        return redirect("steering:organigram-edit")
     return render(request, "steering/organigram_edit.html", _edit_context(access, year, form))
+
+
+def _role_save(form, year, role=None):
+    """Add a role to the organigram, or change ``role`` (its form carries the version)."""
+    data = form.cleaned_data
+    return services.pilotage_role_save(
+        year=year,
+        kind=data["kind"],
+        staff=data["staff"],
+        name=data["name"],
+        title=data["title"],
+        level=data["level"],
+        role=role,
+        version=data.get("version") or "" if role else None,
+    )
 
 
 def _edit_context(access, year, form) -> dict:
@@ -220,26 +210,8 @@ def pilotage_role_edit(request, pk: int):
     role = get_or_404(PilotageRole, pk, select=("year__school", "staff", "level"))
     object_access(request, role.year.school, lambda a: a.coordinates_whole_school)
     form = PilotageRoleForm(request.POST or None, instance=role, year=role.year)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.pilotage_role_save(
-                year=role.year,
-                kind=data["kind"],
-                staff=data["staff"],
-                name=data["name"],
-                title=data["title"],
-                level=data["level"],
-                role=role,
-                version=data.get("version") or "",
-            )
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Role saved."))
-            return redirect("steering:organigram-edit")
+    if save_form(request, form, lambda: _role_save(form, role.year, role), _("Role saved.")):
+        return redirect("steering:organigram-edit")
     return render(request, "steering/pilotage_role_form.html", {"form": form, "role": role})
 
 
