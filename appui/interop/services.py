@@ -7,7 +7,9 @@ against the database without writing; a file that cannot be read as a whole, or 
 to another school or year, is refused with :class:`~appui.interop.plan.ImportRefused` and its
 French reasons. Applying re-reads the stored file inside the transaction, so what is written
 is what the database holds at that moment; if that differs from the preview the user saw,
-nothing is written and the new preview is shown instead.
+nothing is written and the new preview is shown instead. A big file
+(:func:`applies_in_background`) is checked the same way on confirmation
+(:func:`import_confirm`), then applied by a background job (``tasks.apply_import``).
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ def _checked(batch: ImportBatch, *, skip_invalid: bool, confirmed: bool) -> Impo
 def _start(*, batch: ImportBatch, user, skip_invalid: bool, confirmed: bool) -> Job:
     from .tasks import apply_import
 
-    locked = ImportBatch.objects.select_for_update().select_related("job").get(pk=batch.pk)
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     running = locked.applying_job
     if running is not None and not job_is_abandoned(running):
         batch.job = running
