@@ -32,7 +32,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,14 +40,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.tasks.redis_server import redis_server  # noqa: E402  (after the path)
+
 PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/appui_academy"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def recreate_database(url: str) -> None:
@@ -88,45 +85,8 @@ def build(url: str, schools: int, students: int, seed: int) -> float:
     return time.perf_counter() - start
 
 
-def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    import redis
-
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            return process, url
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("redis-server did not start") from None
-            time.sleep(0.05)
-
-
 def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -294,8 +254,7 @@ def main() -> None:
             f"build: {args.schools} schools × {args.students} pupils in {elapsed:.0f} s "
             f"({elapsed / args.schools:.1f} s per school)"
         )
-    redis_process, redis_url = start_redis(logs)
-    try:
+    with redis_server(logs) as redis_url:
         env = base_env(url, redis_url, args.time_limit)
         setup_django(env)
         from django.contrib.auth import get_user_model
@@ -331,9 +290,6 @@ def main() -> None:
             f"p50 {1000 * statistics.median(times):.0f} ms, "
             f"p95 {1000 * percentile(times, 0.95):.0f} ms over {len(times)} requests"
         )
-    finally:
-        redis_process.terminate()
-        redis_process.wait(10)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """A real Redis and real RQ workers for the task tests.
 
 ``redis-server`` runs once per test session (per xdist worker) on a free loopback port, with
-no persistence, in a temporary directory. Each test gets the ``rq`` fixture: the tasks
+no persistence, in a temporary directory (``redis_server.py``, shared with the benchmark). Each test gets the ``rq`` fixture: the tasks
 backend of the test process switched to RQ on that Redis (emptied first), and ``rq.worker()``
 / ``rq.run()`` to start ``manage.py rqworker`` subprocesses on the test database — a file
 for SQLite, the ``test_…`` database for PostgreSQL — which is why these tests use
@@ -12,74 +12,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from .redis_server import redis_server, redis_server_path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Seconds without heartbeat after which a running job counts as abandoned, in these tests.
 STALE_SECONDS = 2.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory) -> str:
-    server = shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
-    if server is None:
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    if redis_server_path() is None:
         pytest.skip("redis-server is not installed: the RQ task tests need a real Redis")
-    import redis
-
-    directory = tmp_path_factory.mktemp("redis")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("redis-server did not start") from None
-            time.sleep(0.05)
-    yield url
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 def _database_url() -> str:
