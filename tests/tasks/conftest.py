@@ -3,9 +3,10 @@
 ``redis-server`` runs once per test session (per xdist worker) on a free loopback port, with
 no persistence, in a temporary directory (``redis_server.py``, shared with the benchmark).
 Each test gets the ``rq`` fixture: the tasks backend of the test process switched to RQ on
-that Redis (emptied first), and ``rq.worker()`` / ``rq.run()`` to start ``manage.py rqworker`` subprocesses on the test database — a file
-for SQLite, the ``test_…`` database for PostgreSQL — which is why these tests use
-``transactional_db``: the worker only sees committed rows.
+that Redis (emptied first), and ``rq.worker()`` / ``rq.run()`` to start ``manage.py
+rqworker`` subprocesses on the test database — a file for SQLite, the ``test_…`` database
+for PostgreSQL — which is why these tests use ``transactional_db``: the worker only sees
+committed rows.
 """
 
 from __future__ import annotations
