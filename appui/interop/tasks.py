@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from appui.jobs.models import Job
 from appui.jobs.services import job_progress
 
 from .models import ImportBatch
@@ -33,7 +31,6 @@ def apply_import(
     """
     from . import services
 
-    refusal: list[str] = []
     with job_progress(job_id) as job:
         if job.skip:
             return "skipped"
@@ -56,23 +53,8 @@ def apply_import(
                 step=job.step,
             )
         except ImportRefused as refused:
-            refusal = refused.messages
-            job.finish(url=url)
-        else:
-            job.finish(url=url, summary=_("Import applied: the changes are recorded."))
-    if refusal:
-        _refused(job_id, refusal)
-        return "refused"
+            # Nothing was written: the job fails with the refusal, and is not retried.
+            job.fail(" ".join(refused.messages))
+            return "refused"
+        job.finish(url=url, summary=_("Import applied: the changes are recorded."))
     return "applied"
-
-
-def _refused(job_id: int | None, messages: list[str]) -> None:
-    """The job ended without writing anything: failed, with the refusal as its error."""
-    if job_id is None:
-        return
-    Job.objects.filter(pk=job_id, status=Job.Status.DONE).update(
-        status=Job.Status.FAILED,
-        finished_at=timezone.now(),
-        result_summary="",
-        error=" ".join(messages),
-    )

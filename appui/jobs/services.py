@@ -26,6 +26,9 @@ The guarantees the tasks rely on:
   attempt left nothing half-written and running them again is safe.
 - A failure is retried by RQ (``appui.jobs.rq.RetryingQueue``) while attempts remain: the
   job goes back to "queued"; the last failure is recorded with a French message.
+- A body that refuses the work (the data changed, the user lost the right: no crash) calls
+  ``progress.fail(message)`` and returns: the job ends "failed" with that message, and as
+  the task raised nothing, nothing retries it.
 """
 
 from __future__ import annotations
@@ -150,7 +153,8 @@ def _enqueue(job_id: int) -> None:
 
 
 class Progress:
-    """What a task body sees of its job: ``step``, ``finish``, and whether to ``skip``."""
+    """What a task body sees of its job: ``step``, ``finish`` or ``fail``, and whether to
+    ``skip``."""
 
     def __init__(self, job_id: int | None, *, skip: bool = False, retries_follow: bool = False):
         self.job_id = job_id
@@ -164,6 +168,8 @@ class Progress:
         self.message = ""
         self.result_url = ""
         self.result_summary = ""
+        #: Set by ``fail``: the job ends "failed" with this message.
+        self.error = ""
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -187,6 +193,15 @@ class Progress:
     def finish(self, *, url: str = "", summary: str = "") -> None:
         """The page to go to next and a one-line result, shown when the job is done."""
         self.result_url, self.result_summary = url, summary
+
+    def fail(self, message: str) -> None:
+        """End the job "failed" with ``message`` (French, for the page) when the body returns.
+
+        For a refusal, not a crash: the body returns normally after it (having written
+        nothing), so the backend does not retry. A summary given to ``finish`` is dropped; the
+        page given to ``link`` or ``finish`` stays linked.
+        """
+        self.error = message or _("The job was refused.")
 
     def link(self, url: str) -> None:
         """The page the job is about, linked from the job's page even if it fails."""
@@ -235,9 +250,9 @@ def job_progress(job_id: int | None) -> Iterator[Progress]:
     """Run a task body as the attempt of job ``job_id`` (None: a call outside any job).
 
     On entry the job becomes "running" (one more attempt) unless it must be skipped; on
-    exit it is "done" with the result given to ``finish``, or — on an exception — queued
-    again when a retry follows, "failed" with a French message otherwise (the exception
-    goes on to the task backend either way).
+    exit it is "done" with the result given to ``finish``, "failed" with the message given
+    to ``fail``, or — on an exception — queued again when a retry follows, "failed" with a
+    French message otherwise (the exception goes on to the task backend either way).
     """
     if job_id is None:
         yield Progress(None)
@@ -257,6 +272,19 @@ def job_progress(job_id: int | None) -> Iterator[Progress]:
         raise
     progress._stop_heartbeat()
     now = timezone.now()
+    if progress.error:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            finished_at=now,
+            heartbeat_at=now,
+            done=progress.done,
+            total=progress.total,
+            message="",
+            error=progress.error,
+            result_url=progress.result_url,
+            result_summary="",
+        )
+        return
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.DONE,
         finished_at=now,

@@ -40,3 +40,16 @@ def fails_once(name: str, marker: str, job_id: int | None = None) -> str:
             raise RuntimeError("première tentative ratée")
         Group.objects.create(name=name)
         return "ok"
+
+
+@task()
+def refuses(name: str, job_id: int | None = None) -> str:
+    """Checks, then refuses the work without raising: the job fails with a message naming
+    ``name``; the summary given to ``finish`` before is dropped, nothing is written."""
+    with job_progress(job_id) as progress:
+        if progress.skip:
+            return "skipped"
+        progress.step(1, 2, "vérification")
+        progress.finish(url="/taches/", summary="ne doit pas rester")
+        progress.fail(f"Refusé : {name} a changé.")
+        return "refused"
