@@ -57,3 +57,30 @@ def with_elision(text: str, *words: str) -> str:
 def plural(n: int, singular: str, plural_form: str) -> str:
     """« 1 élève », « 0 élève », « 3 élèves »: French takes the singular up to 1."""
     return f"{n} {singular if abs(n) <= 1 else plural_form}"
+
+
+# French dates: the first day of a month is an ordinal, « 1er décembre », the others are not
+# (« 2 décembre »). Only with a month name: « 01/12/2026 » stays as it is.
+_MONTH_NAMES = frozenset("bEFMN")
+
+
+def first_of_month_format(date_format: str, day: int, language: str) -> str:
+    """The Django date format ``date_format`` that writes « 1er » for the day when ``day`` is
+    1 and ``language`` is French: each unescaped ``j`` (day without zero) is followed by the
+    escaped literal « er » (``j\\e\\r``). Other days and languages keep the format as given."""
+    if day != 1 or not (language or "").lower().startswith("fr"):
+        return date_format
+    out: list[str] = []
+    has_month_name = False
+    escaped = False
+    for char in date_format:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        else:
+            out.append("j\\e\\r" if char == "j" else char)
+            has_month_name = has_month_name or char in _MONTH_NAMES
+    return "".join(out) if has_month_name else date_format
