@@ -3,6 +3,8 @@ pupil's ranking (one select per wish)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +45,37 @@ class WishWindowForm(forms.Form):
         return data
 
 
+class RowSelect(forms.Select):
+    """A plain select drawn in Python, not through the widget templates: the entry table has
+    three per pupil, a few hundred per level (the templates made the page take seconds)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
+def ranking_choices(window: WishWindow) -> tuple[dict, list]:
+    """The window's modules by key and the choices of a wish (none, then by title); worked
+    out once per window, however many pupils' rows are drawn."""
+    cached = getattr(window, "_ranking_choices", None)
+    if cached is None:
+        offered = {m.pk: m for m in window.modules.all()}
+        choices = [("", _("— none —"))] + [
+            (m.pk, m.title) for m in sorted(offered.values(), key=lambda m: m.title)
+        ]
+        cached = window._ranking_choices = (offered, choices)  # type: ignore[attr-defined]
+    return cached
+
+
 class RankingForm(forms.Form):
     """One select per wish (``wish_1``… ``wish_<max>``) among the window's modules."""
 
@@ -60,10 +93,7 @@ class RankingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.window = window
         self.required_one = required
-        self.offered = {m.pk: m for m in window.modules.all()}
-        choices = [("", _("— none —"))] + [
-            (m.pk, m.title) for m in sorted(self.offered.values(), key=lambda m: m.title)
-        ]
+        self.offered, choices = ranking_choices(window)
         for rank in range(1, window.max_wishes + 1):
             label = _("Wish %(rank)s") % {"rank": rank}
             self.fields[f"wish_{rank}"] = forms.TypedChoiceField(
@@ -72,6 +102,7 @@ class RankingForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                widget=RowSelect,
             )
             if form_id:
                 # The selects sit in table cells, outside their row's <form>, named by

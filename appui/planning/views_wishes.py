@@ -11,6 +11,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -154,6 +155,10 @@ def _row_form(window: WishWindow, pupil, data=None, current=None) -> RankingForm
     )
 
 
+#: Pupils' rows per page of the entry table.
+ENTRY_ROWS = 40
+
+
 @login_required
 def wish_entry(request, level_pk: int, period_pk: int):
     """One row per pupil with their wishes, each row saved on its own."""
@@ -165,10 +170,15 @@ def wish_entry(request, level_pk: int, period_pk: int):
     division_id = _int(request.GET.get("division"))
     if division_id is not None and division_id not in {d.pk for d in divisions}:
         division_id = None
-    answers = wishes.window_answers(window, division_id=division_id)
+    # A page of rows at a time (three selects per pupil, a level has hundreds of pupils), and
+    # the wishes of that page's pupils only.
+    page = Paginator(wishes.window_pupils(window, division_id), ENTRY_ROWS).get_page(
+        request.GET.get("page")
+    )
+    current = wishes.wishes_of_pupils(window, [pupil.pk for pupil in page])
     rows = [
-        {"pupil": pupil, "form": _row_form(window, pupil, current=answers.wishes.get(pupil.pk))}
-        for pupil in answers.pupils
+        {"pupil": pupil, "form": _row_form(window, pupil, current=current.get(pupil.pk))}
+        for pupil in page
     ]
     return render(
         request,
@@ -178,6 +188,7 @@ def wish_entry(request, level_pk: int, period_pk: int):
             "period": period,
             "window": window,
             "rows": rows,
+            "page": page,
             "divisions": divisions,
             "division_id": division_id,
         },
@@ -225,8 +236,12 @@ def wish_entry_row(request, level_pk: int, period_pk: int, student_pk: int):
             messages.error(request, f"{name} : {error}")
         else:
             messages.success(request, f"{name} : {note}")
+        # Back to the page of the table that shows the pupil's row.
+        pupils = [p.pk for p in wishes.window_pupils(window)]
+        number = pupils.index(pupil.pk) // ENTRY_ROWS + 1 if pupil.pk in pupils else 1
         url = reverse("planning:wish-entry", args=[level.pk, period.pk])
-        return redirect(f"{url}#voeux-{pupil.pk}")
+        query = f"?page={number}" if number > 1 else ""
+        return redirect(f"{url}{query}#voeux-{pupil.pk}")
     return render(
         request,
         "planning/_wish_row.html",

@@ -300,20 +300,37 @@ class Answers:
         return len(self.pupils)
 
 
-def window_answers(window: WishWindow, division_id: int | None = None) -> Answers:
-    """The level's pupils of the window's year and their wishes (two queries)."""
+def window_pupils(window: WishWindow, division_id: int | None = None) -> list[Student]:
+    """The level's pupils of the window's year (of one division), by division and name."""
     pupils = list(grouping.plan_students(Plan(level=window.level, period=window.period)))
     pupils.sort(key=lambda p: (p.year_division_code or "", p.last_name, p.first_name))
     if division_id is not None:
         pupils = [p for p in pupils if p.year_division_id == division_id]
+    return pupils
+
+
+def wishes_of_pupils(
+    window: WishWindow, students: Iterable[int] | None = None
+) -> dict[int, list[Wish]]:
+    """The wishes of the window by pupil in rank order (of ``students`` only when given)."""
+    rows = window.wishes.select_related("module", "entered_by").order_by("rank")
+    if students is not None:
+        rows = rows.filter(student_id__in=list(students))
     wishes: dict[int, list[Wish]] = defaultdict(list)
-    for wish in window.wishes.select_related("module", "entered_by").order_by("rank"):
+    for wish in rows:
         wishes[wish.student_id].append(wish)
+    return dict(wishes)
+
+
+def window_answers(window: WishWindow, division_id: int | None = None) -> Answers:
+    """The level's pupils of the window's year and their wishes (two queries)."""
+    pupils = window_pupils(window, division_id)
+    wishes = wishes_of_pupils(window)
     missing: dict[str, list[Student]] = {}
     for pupil in pupils:
         if not wishes.get(pupil.pk):
             missing.setdefault(pupil.year_division_code or "", []).append(pupil)
-    return Answers(pupils=pupils, wishes=dict(wishes), missing_by_division=list(missing.items()))
+    return Answers(pupils=pupils, wishes=wishes, missing_by_division=list(missing.items()))
 
 
 def wishes_by_student(plan: Plan, codes: Iterable[str] | None = None) -> dict[int, tuple[str, ...]]:

@@ -383,6 +383,42 @@ class TestEntry:
         ]
         assert Wish.objects.get(rank=1).entered_by == world.users["coordinator"]
 
+    def test_the_entry_table_shows_a_page_of_pupils_at_a_time(
+        self, world, planning, modules, window, login, monkeypatch
+    ):
+        from appui.planning import views_wishes
+        from appui.schools.tests import factories as f
+
+        monkeypatch.setattr(views_wishes, "ENTRY_ROWS", 2)
+        extra = [f.StudentFactory(division=world.division, last_name=f"Zz{n}") for n in range(3)]
+        wishes.wishes_save(
+            window=window,
+            student=extra[-1],
+            modules=[modules["GEO-S"]],
+            user=None,
+            version="",
+            by_coordinator=True,
+        )
+        client = login(world.users["coordinator"])
+        url = window_url("wish-entry", world, planning)
+        pupils = [p.pk for p in wishes.window_pupils(window)]
+        first = client.get(url).content.decode()
+        assert first.count('<tr id="voeux-') == 2
+        assert "page=2" in first
+        last_page = (len(pupils) + 1) // 2
+        last = client.get(f"{url}?page={last_page}").content.decode()
+        assert f'id="voeux-{pupils[-1]}"' in last
+        assert f'id="voeux-{pupils[0]}"' not in last
+        # The last pupil's recorded wish is the selected option of their first select.
+        assert f'<option value="{modules["GEO-S"].pk}" selected>' in last
+        # Saved without htmx: back to the page that shows the pupil's row.
+        response = client.post(
+            window_url("wish-entry-row", world, planning, pupils[-1]),
+            {"wish_1": modules["CAL-S"].pk, "version": ""},
+        )
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"?page={last_page}#voeux-{pupils[-1]}")
+
     def test_two_coordinators_do_not_overwrite_each_other(
         self, world, planning, modules, window, login
     ):
