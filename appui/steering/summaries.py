@@ -376,7 +376,7 @@ def value_from_json(data: dict | None) -> ind.Value:
 # --------------------------------------------------------------------------- storing, reading
 
 
-FORMAT = 1
+FORMAT = 2
 """The summaries' format: raise it when what a summary stores changes."""
 
 
@@ -484,6 +484,17 @@ def sections_for(scope: selectors.Scope, *, refresh: bool = True) -> Dashboard:
     if refresh:
         enqueue_refresh([scope.school])
     return computed
+
+
+def target_rows(scope: selectors.Scope) -> list[dict]:
+    """Every target of the scope with its measured value and status, as the dashboard's
+    « targets » section has them: read from the scope's summary when fresh (computed and
+    stored otherwise, like the dashboard), never from the raw records when it is fresh."""
+    section = next(s for s in sections_for(scope).sections if s.key == "targets")
+    measured = {row["target_id"]: row["measured"] for row in section.rows}
+    return [
+        dashboard.target_row(target, measured.get(target.pk)) for target in selectors.targets(scope)
+    ]
 
 
 def common_scopes(school: School, year: SchoolYear, today: dt.date) -> list[selectors.Scope]:

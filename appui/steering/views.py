@@ -321,7 +321,7 @@ def targets(request):
     scope = selectors.Scope(school=access.school, year=year, today=timezone.localdate())
     if not access.coordinates_whole_school:
         scope.allowed_level_ids = access.coordinator_level_ids
-    rows = dashboard.target_rows(dashboard.compute(scope))
+    rows = summaries.target_rows(scope)
     return render(request, "steering/targets.html", {"form": form, "rows": rows, "year": year})
 
 

@@ -10,7 +10,14 @@ downloaded is exactly what is shown.
 
 from .academy import AcademyEntry, academy_comparison, academy_sections, comparison_section
 from .display import HUNDRED, Bar, Section, count_text, percent, value_text
-from .headlines import churn_rows, headline_shares, hours_rows, scope_records, target_rows
+from .headlines import (
+    churn_rows,
+    headline_shares,
+    hours_rows,
+    scope_records,
+    target_row,
+    target_rows,
+)
 from .results import Results, compute
 from .sections import (
     BUILDERS,
@@ -72,6 +79,7 @@ __all__ = [
     "staff_section",
     "survey_report",
     "survey_section",
+    "target_row",
     "target_rows",
     "targets_section",
     "tutoring_section",

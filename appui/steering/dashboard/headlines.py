@@ -125,6 +125,13 @@ def _as_percent(value: ind.Value) -> Decimal | None:
     return (Decimal(rate) * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def target_row(target, actual: Decimal | None) -> dict:
+    """A target with its measured value (a percentage, None when nothing is measured yet) and
+    its status."""
+    status = ind.target_status(actual, target.value, ind.Direction(target.direction))
+    return {"target": target, "actual": actual, "status": status}
+
+
 def target_rows(r: Results) -> list[dict]:
     """Every target with its measured value and status."""
     values: dict[int | None, dict[str, ind.Value]] = {}
@@ -132,7 +139,5 @@ def target_rows(r: Results) -> list[dict]:
     for target in r.targets:
         if target.level_id not in values:
             values[target.level_id] = headline_shares(r, target.level_id)
-        actual = _as_percent(values[target.level_id].get(target.indicator))
-        status = ind.target_status(actual, target.value, ind.Direction(target.direction))
-        rows.append({"target": target, "actual": actual, "status": status})
+        rows.append(target_row(target, _as_percent(values[target.level_id].get(target.indicator))))
     return rows

@@ -675,6 +675,9 @@ def targets_section(r: Results) -> Section:
                 "target": f"{row['target'].get_direction_display()} {row['target'].value}",
                 "actual": None if row["actual"] is None else float(row["actual"]),
                 "status": str(statuses[row["status"]]),
+                # Not shown: the targets page reads its measures back by target.
+                "target_id": row["target"].pk,
+                "measured": row["actual"],
             }
             for row in rows
         ],

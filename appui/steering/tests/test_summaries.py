@@ -258,3 +258,36 @@ class TestAcademy:
             Decimal(3),
             Decimal(4),
         )
+
+
+class TestTargetsPage:
+    def test_the_targets_page_reads_the_summary(self, world, groups, login, monkeypatch):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from appui.steering.models import Target
+
+        Target.objects.create(
+            year=world.year, indicator="need_coverage", direction="at_least", value=90
+        )
+        Target.objects.create(
+            year=world.year, level=world.level, indicator="staff", direction="at_least", value=40
+        )
+        Target.objects.create(
+            year=world.year, indicator="attendance", direction="at_least", value=90
+        )
+        scope = selectors.Scope(school=world.school, year=world.year, today=timezone.localdate())
+        expected = dashboard.target_rows(dashboard.compute(scope))
+        assert [row["actual"] is None for row in expected] == [True, False, False]
+        client = login(world.users["coordinator"])
+        url = reverse("steering:targets")
+        assert client.get(url).status_code == 200  # computes and stores the summary
+
+        def refuse(_scope):
+            raise AssertionError("the targets page computed the indicators from the records")
+
+        monkeypatch.setattr(dashboard, "compute", refuse)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.context["rows"] == expected
+        assert len(queries) < 20
