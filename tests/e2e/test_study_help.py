@@ -27,7 +27,7 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
     app.login("eleve")
     panel = page.locator("#study-help-home")
     expect(panel).to_be_visible()
-    expect(panel).to_contain_text("mardi 1 décembre")  # the demo's sign-up for next week
+    expect(panel).to_contain_text("mardi 1er décembre")  # the demo's sign-up for next week
     _fits(page)
     app.assert_accessible()
 

@@ -480,7 +480,7 @@ def test_groups_of_a_round_show_its_dates(world, planning, login):
     detail = login(world.users["coordinator"]).get(
         reverse("planning:group-detail", args=[group.pk])
     )
-    assert "Séquence 1" in detail.content.decode() and "1 septembre" in detail.content.decode()
+    assert "Séquence 1" in detail.content.decode() and "1er septembre" in detail.content.decode()
     plan_page = (
         login(world.users["coordinator"])
         .get(reverse("planning:plan-detail", args=[plan.pk]))
