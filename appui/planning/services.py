@@ -1,12 +1,13 @@
 """Writes of the planning app: need-group plans, moves, locks, publication."""
 
 import hashlib
+import json
 from collections.abc import Callable, Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appui.core.grouping.explain import explain
@@ -140,6 +141,42 @@ def plan_solve(
     return plan
 
 
+def _evaluation_key(plan: Plan, today) -> str:
+    """What a plan's evaluation depends on besides the records outside the plan: its groups
+    (the revision every write to them bumps), its weights and bound, the day (a round that
+    has started is kept as it is) and the language of the messages."""
+    weights = json.dumps(plan.weights or {}, sort_keys=True)
+    language = translation.get_language() or ""
+    return f"r{plan.revision}:{today.isoformat()}:{language}:{weights}:{plan.bound}"
+
+
+def plan_evaluation(plan: Plan) -> dict:
+    """The plan's hard-rule violations, objective and metrics (``grouping.evaluate``), kept
+    with the plan for its revision: a page shows the one stored while nothing changed, and
+    evaluates (and stores) otherwise. Hand changes, solves and restores bump the revision; a
+    change outside the plan (a pupil's needs, a room) shows at the next change of the plan or
+    the next day."""
+    key = _evaluation_key(plan, timezone.localdate())
+    stored = (plan.progress or {}).get("evaluation")
+    if isinstance(stored, dict) and stored.get("key") == key:
+        return stored["value"]
+    evaluation = grouping.evaluate(plan)
+    _keep_evaluation(plan, evaluation)
+    return evaluation
+
+
+def _keep_evaluation(plan: Plan, evaluation: dict) -> None:
+    """Store ``evaluation`` in the plan's progress, unless the plan changed meanwhile (another
+    revision or status: the progress of a solve is never overwritten)."""
+    key = _evaluation_key(plan, timezone.localdate())
+    progress = {**(plan.progress or {}), "evaluation": {"key": key, "value": evaluation}}
+    # An UPDATE without signals: keeping a result is not a change of the plan's records.
+    if Plan.objects.filter(pk=plan.pk, revision=plan.revision, status=plan.status).update(
+        progress=progress
+    ):
+        plan.progress = progress
+
+
 def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) -> dict:
     """Re-check the plan after a hand change: hard rules, objective and metrics (the ones
     before are kept to show the difference), and the explanations of ``students`` only (all
@@ -156,7 +193,11 @@ def _refresh_evaluation(plan: Plan, *, students: Collection[int] | None = None) 
         evaluation = grouping.evaluate(plan, instance=instance, groups=groups)
     plan.objective = evaluation["objective"]
     plan.metrics = evaluation["metrics"]
-    plan.progress = {**(plan.progress or {}), "previous_metrics": before}
+    plan.progress = {
+        **(plan.progress or {}),
+        "previous_metrics": before,
+        "evaluation": {"key": _evaluation_key(plan, timezone.localdate()), "value": evaluation},
+    }
     plan.save(update_fields=["objective", "metrics", "progress"])
     if students is None:
         grouping.refresh_explanations(plan)

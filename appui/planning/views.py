@@ -12,7 +12,7 @@ from appui.schools.access import school_access
 from appui.schools.models import Level, Period
 from appui.schools.selectors import selected_year
 
-from . import grouping, selectors, services, versions
+from . import selectors, services, versions
 from .access import get_group_for, get_plan_for
 from .models import Assignment, Group, Plan
 from .views_board import board_context
@@ -115,7 +115,7 @@ def _last_change(plan: Plan, snapshots: list) -> dict | None:
 @login_required
 def plan_detail(request, pk: int):
     plan, access = get_plan_for(request, pk)
-    evaluation = grouping.evaluate(plan) if plan.status in (Plan.Status.PROPOSED,) else None
+    evaluation = services.plan_evaluation(plan) if plan.status == Plan.Status.PROPOSED else None
     weights = Weights.from_dict(plan.weights or {})
     snapshots = versions.listing(plan)
     return render(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appui.core.text import with_elision
 
-from . import grouping, selectors, services, versions
+from . import selectors, services, versions
 from .access import get_plan_for
 from .models import Assignment, Group, Plan
 
@@ -61,7 +61,7 @@ def _summary(plan: Plan, evaluation: dict | None) -> dict:
 
 
 def _evaluation(plan: Plan) -> dict | None:
-    return grouping.evaluate(plan) if plan.groups.exists() else None
+    return services.plan_evaluation(plan) if plan.groups.exists() else None
 
 
 def _id(value) -> int:

@@ -300,8 +300,9 @@ class Answers:
         return len(self.pupils)
 
 
-def window_pupils(window: WishWindow, division_id: int | None = None) -> list[Student]:
-    """The level's pupils of the window's year (of one division), by division and name."""
+def window_pupils(window: WishWindow, division_id: int | None = None) -> list[Any]:
+    """The level's pupils of the window's year (of one division), by division and name,
+    each with ``year_division_id`` and ``year_division_code``."""
     pupils = list(grouping.plan_students(Plan(level=window.level, period=window.period)))
     pupils.sort(key=lambda p: (p.year_division_code or "", p.last_name, p.first_name))
     if division_id is not None:

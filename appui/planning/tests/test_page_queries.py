@@ -90,3 +90,32 @@ def test_a_group_page_queries_do_not_grow_with_its_pupils(
     with django_assert_max_num_queries(small):
         _count, html = queries(client, url)
     assert html.count("— 2A</li>") == 22
+
+
+def test_the_plan_page_evaluates_the_plan_once_per_revision(world, plan, login, monkeypatch):
+    from appui.planning import grouping, services, versions
+
+    add_pupils(world, plan, 3)
+    calls = []
+    evaluate = grouping.evaluate
+
+    def counted(target, **kwargs):
+        calls.append(target.revision)
+        return evaluate(target, **kwargs)
+
+    monkeypatch.setattr(grouping, "evaluate", counted)
+    client = login(world.users["coordinator"])
+    url = reverse("planning:plan-detail", args=[plan.pk])
+    first = client.get(url).context["evaluation"]
+    assert client.get(url).context["evaluation"] == first
+    assert len(calls) == 1
+    # A write to the groups bumps the revision: evaluated again.
+    versions.bump_revision(plan)
+    client.get(url)
+    assert len(calls) == 2
+    # So do new weights (the objective depends on them).
+    plan.refresh_from_db()
+    services.plan_set_weights(plan=plan, weights={"need": 7})
+    client.get(url)
+    client.get(url)
+    assert len(calls) == 3
