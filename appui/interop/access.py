@@ -10,7 +10,8 @@
 - Exports give what the user may already see on screen: students through
   ``SchoolAccess.visible_students`` (never for the académie, which sees no names), staff for
   the head and coordinators, a campaign's results for those who may open the campaign, the
-  LSU file and its template for the head alone (they sign the reports).
+  LSU file and its template for the head alone (they sign the reports), the year's archive
+  (all the lists in one zip, built by a job) for the head alone too.
 
 As everywhere, an object of a school the user has no role in answers 404, an object of their
 school outside their role answers 403.
@@ -103,3 +104,15 @@ def is_head(access: SchoolAccess) -> bool:
 
 def can_export_staff(access: SchoolAccess) -> bool:
     return access.can_coordinate
+
+
+def can_export_year_archive(access: SchoolAccess) -> bool:
+    """The year's archive (every list of the exports page in one zip): the head, who may
+    download each of them — the students, the staff, every level's plans and hours, every
+    campaign's results."""
+    return (
+        access.is_head
+        and access.can_list_students()
+        and can_export_staff(access)
+        and access.coordinates_whole_school
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("imports/<slug:slug>/", views.import_upload, name="import-upload"),
     path("exports/", views.export_home, name="export-home"),
+    path("exports/archive/", views.year_archive, name="year-archive"),
     path("exports/lsu/", lsu_views.lsu_page, name="lsu"),
     path("exports/lsu/fichier/", lsu_views.lsu_download, name="lsu-download"),
     path("exports/lsu/modele/", lsu_views.lsu_template, name="lsu-template"),

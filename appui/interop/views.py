@@ -13,22 +13,23 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from appui.core.io.tabular import ExportFormat
 from appui.core.io.tabular import render as render_export
 from appui.diagnostics.access import get_campaign_for
-from appui.diagnostics.imports import ResultsExporter
 from appui.diagnostics.selectors import campaign_competencies
 from appui.followup import selectors as followup_selectors
 from appui.followup.access import get_level_for_hours, staff_of
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, school_access
-from appui.schools.models import Period, Staff
+from appui.schools.models import Period
 from appui.schools.selectors import current_year
 
-from . import selectors, services
+from . import exports, selectors, services, tasks_exports
 from .access import (
     can_export_staff,
+    can_export_year_archive,
     creation_academies,
     get_batch_for,
     import_access_for,
@@ -38,10 +39,8 @@ from .access import (
 )
 from .exporters import (
     HoursDivisionsExporter,
-    HoursLevelsExporter,
     HoursStudentsExporter,
     SessionAttendanceExporter,
-    StaffExporter,
     StaffHoursExporter,
     StudentsExporter,
 )
@@ -222,8 +221,26 @@ def export_home(request):
             "divisions": selectors.visible_divisions(access),
             "campaigns": selectors.exportable_campaigns(access),
             "can_export_staff": can_export_staff(access),
+            "can_export_year_archive": can_export_year_archive(access),
+            "year": current_year(school),
         },
     )
+
+
+@login_required
+@require_POST
+def year_archive(request):
+    """Start (or find running) the job writing every list of the current year in one zip."""
+    access = school_access(request, can_export_year_archive)
+    try:
+        export_format = ExportFormat(request.POST.get("format", "xlsx"))
+    except ValueError as error:
+        raise Http404 from error
+    year = current_year(access.school)
+    if year is None:
+        raise Http404
+    job = tasks_exports.start_year_archive(access, year, export_format, user=request.user)
+    return redirect("jobs:job-detail", pk=job.pk)
 
 
 @login_required
@@ -251,18 +268,15 @@ def student_export(request):
 @login_required
 def staff_export(request):
     export_format = _export_format(request)
-    school = school_access(request, can_export_staff).school
-    year = current_year(school)
-    return _stream(StaffExporter(Staff.objects.filter(school=school), year), export_format)
+    access = school_access(request, can_export_staff)
+    return _stream(exports.staff_list(access), export_format)
 
 
 @login_required
 def result_export(request, pk: int):
     export_format = _export_format(request)
     campaign, access = get_campaign_for(request, pk)
-    students = selectors.campaign_export_students(access, campaign)
-    exporter = ResultsExporter(campaign, students, campaign_competencies(campaign))
-    return _stream(exporter, export_format)
+    return _stream(exports.campaign_results(access, campaign), export_format)
 
 
 @login_required
@@ -318,9 +332,7 @@ def level_attendance_export(request, pk: int):
         period = followup_selectors.period_of(level.year, timezone.localdate())
     if period is None:
         raise Http404
-    sessions = followup_selectors.sessions_of_level(level, period)
-    title = f"Présences {level.short_name} {period.name}"
-    return _stream(SessionAttendanceExporter(sessions, title), export_format)
+    return _stream(exports.level_attendance(level, period), export_format)
 
 
 def _require_hours(request):
@@ -333,14 +345,8 @@ def hours_export(request):
     """The hours page: one row per level the user coordinates."""
     export_format = _export_format(request)
     school, access = _require_hours(request)
-    year = current_year(school)
-    today = timezone.localdate()
-    summaries = [
-        (level, followup_selectors.level_hours(level, today))
-        for level in followup_selectors.coordinated_levels(access, year)
-    ]
-    title = f"Heures AP {year.label}" if year else "Heures AP"
-    return _stream(HoursLevelsExporter(summaries, title), export_format)
+    exporter = exports.hours_levels(access, current_year(school), timezone.localdate())
+    return _stream(exporter, export_format)
 
 
 @login_required
