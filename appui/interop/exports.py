@@ -62,11 +62,16 @@ def level_attendance(level: Level, period: Period) -> SessionAttendanceExporter:
 
 
 def hours_levels(
-    access: SchoolAccess, year: SchoolYear | None, today: dt.date
+    access: SchoolAccess,
+    year: SchoolYear | None,
+    today: dt.date,
+    *,
+    level_hours: Callable[[Level, dt.date], dict] = followup_selectors.level_hours,
 ) -> HoursLevelsExporter:
-    """The hours page: one row per level of ``year`` the user coordinates."""
+    """The hours page: one row per level of ``year`` the user coordinates (``level_hours``
+    computes each level's figures: the archive keeps them for the level's own files)."""
     summaries = [
-        (level, followup_selectors.level_hours(level, today))
+        (level, level_hours(level, today))
         for level in followup_selectors.coordinated_levels(access, year)
     ]
     title = f"Heures AP {year.label}" if year else "Heures AP"
@@ -78,8 +83,8 @@ def hours_levels(
 
 @dataclass(frozen=True)
 class ArchiveEntry:
-    """One file of the archive: its folder and how to build its exporter (when it is written,
-    so that the figures of one level are computed once, just before its files)."""
+    """One file of the archive: its folder and how to build its exporter, called when the
+    file is written (its queries run then, not all at the start)."""
 
     folder: str
     exporter: Callable[[], Exporter]
@@ -107,11 +112,13 @@ def archive_entries(access: SchoolAccess, year: SchoolYear, today: dt.date) -> l
         for period in periods:
             if followup_selectors.sessions_of_level(level, period).exists():
                 entries.append(ArchiveEntry("presences", _bind(level_attendance, level, period)))
-    entries.append(ArchiveEntry("heures", lambda: hours_levels(access, year, today)))
+    hours = _Hours()
+    entries.append(
+        ArchiveEntry("heures", lambda: hours_levels(access, year, today, level_hours=hours.of))
+    )
     for level in levels:
-        hours = _LevelHours(level, today)
-        entries.append(ArchiveEntry("heures", hours.divisions))
-        entries.append(ArchiveEntry("heures", hours.students))
+        entries.append(ArchiveEntry("heures", _bind(hours.divisions, level, today)))
+        entries.append(ArchiveEntry("heures", _bind(hours.students, level, today)))
     entries += [
         ArchiveEntry("resultats", _bind(campaign_results, access, campaign))
         for campaign in selectors.exportable_campaigns(access)
@@ -124,24 +131,22 @@ def _bind(function, *args) -> Callable[[], Exporter]:
     return lambda: function(*args)
 
 
-class _LevelHours:
-    """A level's hour accounting, computed once for its two files (divisions, students)."""
+class _Hours:
+    """Each level's hour accounting, computed once for the levels file and the level's own
+    two files (divisions, then students), and dropped once these are written."""
 
-    def __init__(self, level: Level, today: dt.date) -> None:
-        self.level = level
-        self.today = today
-        self._context: dict | None = None
+    def __init__(self) -> None:
+        self.computed: dict[int, dict] = {}
 
-    @property
-    def context(self) -> dict:
-        if self._context is None:
-            self._context = followup_selectors.level_hours(self.level, self.today)
-        return self._context
+    def of(self, level: Level, today: dt.date) -> dict:
+        if level.pk not in self.computed:
+            self.computed[level.pk] = followup_selectors.level_hours(level, today)
+        return self.computed[level.pk]
 
-    def divisions(self) -> HoursDivisionsExporter:
-        return HoursDivisionsExporter(self.level, self.context["divisions"])
+    def divisions(self, level: Level, today: dt.date) -> HoursDivisionsExporter:
+        return HoursDivisionsExporter(level, self.of(level, today)["divisions"])
 
-    def students(self) -> HoursStudentsExporter:
-        exporter = HoursStudentsExporter(self.level, self.context["rows"])
-        self._context = None  # both files are written: the figures may go
+    def students(self, level: Level, today: dt.date) -> HoursStudentsExporter:
+        exporter = HoursStudentsExporter(level, self.of(level, today)["rows"])
+        del self.computed[level.pk]
         return exporter
