@@ -1,5 +1,6 @@
 """Hour accounting pages: due vs planned vs delivered per level and student, staff service."""
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -260,10 +261,15 @@ class StaffServiceRow(TypedDict):
 
 
 def staff_service(levels, today: dt.date | None = None) -> list[StaffServiceRow]:
-    """Staff hours for the service sheet, over the sessions of ``levels``."""
+    """Staff hours for the service sheet, over the sessions of ``levels``: from the sessions
+    summed by the database (:func:`.records.session_totals`), not one record per session."""
     today = today or timezone.localdate()
-    records = session_records(Group.objects.filter(plan__level__in=levels), attendance=False)
-    per_staff = hours.staff_hours(records.all, as_of=today)
+    totals = session_totals(Group.objects.filter(plan__level__in=levels), today, students=False)
+    per_staff = hours.staff_hours(totals.folded, as_of=today)
+    for pk, h in per_staff.items():
+        # A folded record counts once: the sessions held are the database's count.
+        held: int = sum(totals.held.get(group, 0) for group in h.groups)
+        per_staff[pk] = dataclasses.replace(h, sessions_delivered=held)
     staff = {s.pk: s for s in Staff.objects.filter(pk__in=per_staff)}
     rows: list[StaffServiceRow] = [
         {"staff": staff[pk], "hours": h, "weekly": h.weekly_hours()}

@@ -12,7 +12,7 @@ skipped; a group of a round meets only within its round).
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
@@ -205,16 +205,19 @@ class SessionTotals:
     """As ``fold_records(session_records(groups, attendance=False).all, today)``."""
     unrecorded: list[hours.SessionRecord]
     """The recorded sessions dated before ``today`` still neither held nor cancelled."""
+    held: dict[hours.Ref, int] = field(default_factory=dict)
+    """How many sessions of each group count as held (held and dated on or before ``today``)."""
 
 
-def session_totals(groups: Groups, today: dt.date) -> SessionTotals:
+def session_totals(groups: Groups, today: dt.date, *, students: bool = True) -> SessionTotals:
     """:func:`session_records` without attendance, folded as :func:`fold_records` folds them,
     but summed by the database: one row per group, status and slot time instead of one per
     session (the hours index reads every level's year). Six queries whatever the number of
-    groups; the records are equal to the folded ones (a test checks it)."""
+    groups; the records are equal to the folded ones (a test checks it). Without
+    ``students`` the records expect nobody (staff hours do not need the members)."""
     ids = _group_ids(groups)
     info = {row[0]: row for row in Group.objects.filter(pk__in=ids).values_list(*_GROUP_FIELDS)}
-    members = _members(ids)
+    members = _members(ids) if students else {}
     staff = _staff(ids)
     minutes: dict[tuple[int, hours.SessionStatus], int] = defaultdict(int)
     totals = (
@@ -227,9 +230,11 @@ def session_totals(groups: Groups, today: dt.date) -> SessionTotals:
         .order_by()
     )
     generated = set()
+    held: dict[hours.Ref, int] = defaultdict(int)
     for row in totals:
         group_id, length = row["group_id"], _minutes(row["start_time"], row["end_time"])
         generated.add(group_id)
+        held[group_id] += row["held"]
         if row["status"] == Session.Status.CANCELLED:
             minutes[(group_id, hours.SessionStatus.CANCELLED)] += length * row["count"]
             continue
@@ -267,7 +272,7 @@ def session_totals(groups: Groups, today: dt.date) -> SessionTotals:
         .order_by("date", "start_time", "pk")
         .values_list("pk", "date", "start_time", "end_time", "group_id")
     ]
-    return SessionTotals(folded, unrecorded)
+    return SessionTotals(folded, unrecorded, dict(held))
 
 
 def _ungenerated(info: Iterable[tuple], generated: set[int]) -> Iterator[tuple[int, dt.date, int]]:

@@ -82,6 +82,30 @@ class TestSessionTotals:
         assert totals.unrecorded
 
 
+class TestStaffService:
+    def test_it_equals_the_staff_hours_of_every_session(self, world, ap):
+        from appui.core import hours
+
+        more_rows(world, ap)
+        services.session_cancel(session=ap.sessions[2], reason="", user=None)
+        Session.objects.filter(pk__in=[ap.sessions[0].pk, ap.sessions[1].pk]).update(
+            status=Session.Status.DONE
+        )
+        # Held but dated after today: planned, not delivered.
+        Session.objects.filter(pk=ap.sessions[-1].pk).update(
+            status=Session.Status.DONE, date=TODAY + datetime.timedelta(days=3)
+        )
+        levels = [world.level, world.other_level]
+        records = selectors.session_records(
+            Group.objects.filter(plan__level__in=levels), attendance=False
+        )
+        expected = hours.staff_hours(records.all, as_of=TODAY)
+        rows = selectors.staff_service(levels, TODAY)
+        assert {row["staff"].pk: row["hours"] for row in rows} == expected
+        assert any(h.sessions_delivered > 1 for h in expected.values())
+        assert any(h.cancelled.total for h in expected.values())
+
+
 class TestLevelSummaries:
     def test_they_show_what_the_level_page_shows(self, world, ap):
         more_rows(world, ap)
