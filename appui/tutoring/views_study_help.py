@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from appui.schools.models import Membership, Staff, Student
 from appui.schools.selectors import current_year, selected_year
+from appui.schools.templatetags.french import french_date
 
 from . import selectors, services
 from .access import (
@@ -32,7 +32,7 @@ from .models import StudyHelpSignup, StudyHelpSlot
 
 
 def _date_label(slot: StudyHelpSlot) -> str:
-    return date_format(slot.date, "l j F")
+    return french_date(slot.date, "l j F")
 
 
 def _messages_of(error: ValidationError) -> str:
