@@ -3,7 +3,8 @@
 An import is uploaded, previewed, then confirmed or cancelled: nothing reaches the school's
 data before the confirmation, and the confirmation writes everything in one transaction —
 during the request, or for a big file in a background job whose progress the page links to.
-Exports stream the file as it is written.
+Exports stream the file as it is written (their lists are built by ``exports``); the year's
+archive, every list in one zip, is written by a background job (``tasks_exports``).
 """
 
 from django.contrib import messages
