@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -630,14 +631,27 @@ def hours_index(request):
     return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
 
 
+#: Pupils per page of a level's hour accounting.
+HOURS_STUDENT_ROWS = 50
+
+
 @login_required
 def hours_level(request, pk: int):
     level, access = get_level_for_hours(request, pk)
     context = selectors.level_hours(level, timezone.localdate())
+    # The per-student table a page at a time (the export has them all); the figures, the
+    # divisions and the warnings still count every pupil of the level.
+    page = Paginator(context.pop("rows"), HOURS_STUDENT_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "followup/hours_level.html",
-        {"level": level, "periods": level.year.periods.order_by("number"), **context},
+        {
+            "level": level,
+            "periods": level.year.periods.order_by("number"),
+            "rows": page,
+            "page": page,
+            **context,
+        },
     )
 
 

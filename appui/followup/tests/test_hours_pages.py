@@ -187,3 +187,23 @@ def test_the_pupil_page_follow_up_queries_do_not_grow_with_the_sessions(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_level_page_lists_its_pupils_a_page_at_a_time(login, world, ap, monkeypatch):
+    from appui.followup import views
+
+    monkeypatch.setattr(views, "HOURS_STUDENT_ROWS", 2)
+    more_rows(world, ap)
+    client = login(world.users["coordinator"])
+    url = reverse("followup:hours-level", args=[world.other_level.pk])
+    everyone = selectors.level_hours(world.other_level, TODAY)["rows"]
+    assert len(everyone) > 2
+    first = client.get(url)
+    assert [row.student for row in first.context["rows"]] == [r.student for r in everyone[:2]]
+    assert "page=2#students-title" in first.content.decode()
+    # The figures still count every pupil.
+    assert first.context["report"].students.keys() == {r.student.pk for r in everyone}
+    last = client.get(f"{url}?page=99").context["rows"]
+    assert [row.student for row in last] == [
+        r.student for r in everyone[(len(everyone) - 1) // 2 * 2 :]
+    ]
