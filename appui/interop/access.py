@@ -23,7 +23,7 @@ from django.http import Http404
 
 from appui.schools.access import SchoolAccess, access_for, require_member, school_access
 from appui.schools.models import Academy, School
-from appui.schools.selectors import administered_academies
+from appui.schools.selectors import administered_academies, may_add_school
 
 from .models import ImportBatch
 from .registry import ImportKind, kinds_for
@@ -31,10 +31,7 @@ from .registry import ImportKind, kinds_for
 
 def may_create_school(request) -> bool:
     """A superuser, or an académie administrator, may add a school with a SIECLE import."""
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or administered_academies(user).exists()
+    return may_add_school(request.user)
 
 
 def creation_academies(request) -> QuerySet[Academy]:

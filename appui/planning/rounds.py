@@ -18,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from appui.core.calendar import school_days
 from appui.schools.models import Level, Period
+from appui.schools.templatetags.french import french_date
 
 from .models import Group, Plan, Round, Slot
 
@@ -80,8 +80,8 @@ def round_label(round: Round) -> str:
     as the template ``planning/_round_dates.html``)."""
     return _("%(round)s, from %(start)s to %(end)s") % {
         "round": round,
-        "start": date_format(round.starts_on, "j F"),
-        "end": date_format(round.ends_on, "j F"),
+        "start": french_date(round.starts_on, "j F"),
+        "end": french_date(round.ends_on, "j F"),
     }
 
 
@@ -282,7 +282,7 @@ def round_overview(level: Level, period: Period, today: dt.date | None = None) -
                 )
                 % {
                     "n": len(uncovered),
-                    "dates": ", ".join(date_format(d, "j F") for d in uncovered[:6])
+                    "dates": ", ".join(french_date(d, "j F") for d in uncovered[:6])
                     + ("…" if len(uncovered) > 6 else ""),
                 }
             )
@@ -304,8 +304,8 @@ def _check_spans(period: Period, spans: list[tuple[dt.date, dt.date]]) -> None:
                 _("Round %(number)d goes beyond the period (%(start)s – %(end)s).")
                 % {
                     "number": number,
-                    "start": date_format(period.start_date, "j F"),
-                    "end": date_format(period.end_date, "j F Y"),
+                    "start": french_date(period.start_date, "j F"),
+                    "end": french_date(period.end_date, "j F Y"),
                 }
             )
         if previous_end is not None and start <= previous_end:
