@@ -26,6 +26,7 @@ from appui.diagnostics import services as diagnostics
 from appui.diagnostics.models import Campaign, Framework
 from appui.followup.models import CalendarFeed, Session, StageReview
 from appui.interop.models import ImportBatch
+from appui.jobs.files import store_job_file
 from appui.jobs.models import Job
 from appui.planning.models import (
     Assignment,
@@ -241,6 +242,8 @@ def _branch(world: World, branch: str, *, school, year, level, division, student
     job = Job.objects.create(
         kind="world", key=f"world:{code}", school=school, task_path="x", status=Job.Status.DONE
     )
+    # …which left a file to download (``jobs:job-file``).
+    store_job_file(job.pk, name=f"{code}.csv", content_type="text/csv", content=b"a;b\n")
     # The module published to the académie's catalogue.
     shared = SharedModule.objects.create(
         academy=school.academy,
