@@ -56,6 +56,7 @@ from appui.schools.models import (
 )
 from appui.schools.selectors import current_year
 
+from .models import LsuAssessment as LsuAssessmentData
 from .models import LsuCouncil, LsuSettings
 from .models import LsuReport as LsuReportData
 
@@ -309,6 +310,11 @@ class _ReportSources:
     comments: dict[int, str]
     data: dict[int, LsuReportData]
     main_teachers: dict[int, list[Staff]]
+    #: The imported assessments by report, as plain rows (a period has thousands), with their
+    #: subjects and teachers read once each.
+    assessments: dict[int, list[tuple]] = field(default_factory=dict)
+    subjects: dict[int, Subject] = field(default_factory=dict)
+    staff: dict[int, Staff] = field(default_factory=dict)
 
     @classmethod
     def read(
@@ -327,16 +333,33 @@ class _ReportSources:
         }
         data = {
             report.student_id: report
-            for report in LsuReportData.objects.filter(
-                period=period, student_id__in=student_ids
-            ).prefetch_related("assessments__subject", "assessments__staff")
+            for report in LsuReportData.objects.filter(period=period, student_id__in=student_ids)
         }
+        assessments: dict[int, list[tuple]] = defaultdict(list)
+        for row in (
+            LsuAssessmentData.objects.filter(report_id__in=[r.pk for r in data.values()])
+            .order_by("pk")
+            .values_list(*ASSESSMENT_FIELDS)
+        ):
+            assessments[row[0]].append(row)
+        rows = [row for report_rows in assessments.values() for row in report_rows]
+        subjects = Subject.objects.in_bulk({row[1] for row in rows})
+        staff = Staff.objects.in_bulk({row[2] for row in rows})
         main_teachers: dict[int, list[Staff]] = defaultdict(list)
         for teaching in Teaching.objects.filter(
             division__in={s.division_id for s in students}, is_main_teacher=True
         ).select_related("staff"):
             main_teachers[teaching.division_id].append(teaching.staff)
-        return cls(councils, groups_of_student, comments, data, main_teachers)
+        return cls(
+            councils,
+            groups_of_student,
+            comments,
+            data,
+            main_teachers,
+            dict(assessments),
+            subjects,
+            staff,
+        )
 
 
 def _school_life(stored: LsuReportData) -> LsuSchoolLife | None:
@@ -357,18 +380,34 @@ def _school_life(stored: LsuReportData) -> LsuSchoolLife | None:
     )
 
 
-def _assessments(stored: LsuReportData, collect: _Collector) -> tuple[LsuAssessment, ...]:
+#: What an imported assessment row holds (``_ReportSources.assessments``).
+ASSESSMENT_FIELDS = (
+    "report_id",
+    "subject_id",
+    "staff_id",
+    "positioning",
+    "average",
+    "not_graded",
+    "appreciation",
+)
+
+
+def _assessments(
+    stored: LsuReportData, sources: _ReportSources, collect: _Collector
+) -> tuple[LsuAssessment, ...]:
     """The imported assessments of the subjects."""
     return tuple(
         LsuAssessment(
-            discipline_key=collect.discipline(assessment.subject),
-            teacher_ids=(collect.teacher(assessment.staff),),
-            appreciation=assessment.appreciation or None,
-            positioning=assessment.positioning,
-            student_average=assessment.average or None,
-            not_graded=assessment.not_graded,
+            discipline_key=collect.discipline(sources.subjects[subject_id]),
+            teacher_ids=(collect.teacher(sources.staff[staff_id]),),
+            appreciation=appreciation or None,
+            positioning=positioning,
+            student_average=average or None,
+            not_graded=not_graded,
         )
-        for assessment in stored.assessments.all()
+        for _report, subject_id, staff_id, positioning, average, not_graded, appreciation in (
+            sources.assessments.get(stored.pk, ())
+        )
     )
 
 
@@ -386,7 +425,7 @@ def _report(
     """One student's periodic report: AP groups with the teacher's comment, imported data."""
     stored = sources.data.get(student.pk)
     # Before the main teachers: the file lists teachers in the order they are first met.
-    assessments = _assessments(stored, collect) if stored is not None else ()
+    assessments = _assessments(stored, sources, collect) if stored is not None else ()
     start = period.start_date
     if student.entry_date and student.entry_date > start:
         start = student.entry_date
