@@ -48,16 +48,18 @@ def plan_inputs(level: Level, period: Period) -> dict:
     for module in modules:
         if not module.staff.exists():
             warnings.append(f"Module {module.code} : personne ne peut l'animer.")
+    labels = dict(
+        Competency.objects.filter(framework__school=level.year.school).values_list("code", "label")
+    )
     demand: Counter[str] = Counter()
-    for profile in NeedProfile.objects.filter(student__in=students):
-        needs = grouping.student_needs(profile.needs)
+    # The level and kind of each of the school's competencies only, read in SQL (a whole
+    # profile weighs kilobytes a pupil).
+    for profile_needs in need_levels([s.pk for s in students], labels).values():
+        needs = grouping.student_needs(profile_needs)
         if needs:
             top = max(needs.items(), key=lambda item: (item[1], item[0]))[0]
             demand[top] += 1
     offered = {grouping.module_competency(m) for m in modules}
-    labels = dict(
-        Competency.objects.filter(framework__school=level.year.school).values_list("code", "label")
-    )
 
     def describe(key: str) -> str:
         code, deepening = parse_need_key(key)

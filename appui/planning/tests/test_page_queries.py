@@ -119,3 +119,23 @@ def test_the_plan_page_evaluates_the_plan_once_per_revision(world, plan, login, 
     client.get(url)
     client.get(url)
     assert len(calls) == 3
+
+
+def test_the_workspace_counts_first_needs_without_growing_queries(
+    world, plan, login, django_assert_max_num_queries
+):
+    """The level's first needs (deepening ones apart) are counted from the profiles' levels
+    read in SQL; the page's queries do not grow with the pupils."""
+    from appui.planning import selectors
+
+    client = login(world.users["coordinator"])
+    url = reverse("planning:plan-workspace", args=[world.level.pk, plan.period_id])
+    add_pupils(world, plan, 2)
+    small, _html = queries(client, url)
+    add_pupils(world, plan, 5)
+    with django_assert_max_num_queries(small):
+        _count, html = queries(client, url)
+    demand = dict(selectors.plan_inputs(world.level, plan.period)["demand"])
+    # Each added pupil's first need is FR.LEC (level 2 against 1).
+    assert [count for label, count in demand.items() if label.startswith("FR.LEC")] == [7]
+    assert "FR.LEC" in html
