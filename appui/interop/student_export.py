@@ -197,7 +197,7 @@ def _groups(student: Student) -> list[dict[str, Any]]:
         "group__slot",
         "group__room",
         "group__round",
-    )
+    ).prefetch_related("group__staff")
     rows = []
     for assignment in assignments.order_by("group__plan__period__start_date", "pk"):
         group = assignment.group
@@ -247,7 +247,10 @@ def _wishes(student: Student) -> list[dict[str, Any]]:
 
 def _attendance(student: Student) -> list[dict[str, Any]]:
     rows = []
-    records = Attendance.objects.filter(student=student).select_related("session__group__module")
+    # The group's name is its module and slot: both read with the rows.
+    records = Attendance.objects.filter(student=student).select_related(
+        "session__group__module", "session__group__slot"
+    )
     for record in records.order_by("session__date", "pk"):
         row = _fields(record, "student", "session", "updated_by")
         row.update(date=_plain(record.session.date), group=str(record.session.group))
@@ -258,7 +261,7 @@ def _attendance(student: Student) -> list[dict[str, Any]]:
 def _progress_marks(student: Student) -> list[dict[str, Any]]:
     rows = []
     marks = ProgressMark.objects.filter(student=student).select_related(
-        "session__group__module", "assessor", "author"
+        "session__group__module", "session__group__slot", "assessor", "author"
     )
     for mark in marks.order_by("session__date", "pk"):
         row = _fields(mark, "student", "session")

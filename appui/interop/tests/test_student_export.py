@@ -263,3 +263,39 @@ def test_study_help_sign_ups_are_exported_with_their_slot_and_attendance(full):
     )
     assert row["attendance"] == "present"
     assert "student" not in row and "year" not in row
+
+
+def test_the_queries_do_not_grow_with_the_sessions_and_groups(
+    full, world, planning, django_assert_max_num_queries
+):
+    """A year of sessions is hundreds of attendance rows and marks: each with its group's
+    name (module and slot) read with it, and each group's staff prefetched."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        student_export(full)
+    group = Group.objects.get(assignments__student=full)
+    group.staff.add(Staff.objects.get(user=world.users["teacher"]))
+    for slot in planning["slots"][1:]:
+        other = Group.objects.create(plan=group.plan, slot=slot, module=group.module)
+        other.staff.add(Staff.objects.get(user=world.users["teacher"]))
+        Assignment.objects.create(group=other, student=full)
+        for day in range(3):
+            session = Session.objects.create(
+                group=other,
+                date=datetime.date(2026, 9, 20 + day),
+                start_time=datetime.time(10),
+                end_time=datetime.time(11),
+                status=Session.Status.DONE,
+            )
+            Attendance.objects.create(session=session, student=full, status="present")
+            ProgressMark.objects.create(
+                session=session,
+                student=full,
+                author_kind=ProgressMark.AuthorKind.TEACHER,
+                level=2,
+            )
+    with django_assert_max_num_queries(len(first)):
+        data = student_export(full)
+    assert len(data["attendance"]) > 1
