@@ -17,7 +17,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404
 
 from appui.accounts.models import User
@@ -34,6 +34,13 @@ from .models import (
 )
 
 Role = Membership.Role
+
+
+def _text(value: str) -> Value:
+    """A constant text column of a ``union`` (which table a row of ``SchoolAccess.load`` is from)."""
+    return Value(value, output_field=CharField())
+
+
 STAFF_ROLES = {Role.HEAD, Role.COORDINATOR, Role.TEACHER, Role.TUTOR}
 
 
@@ -51,19 +58,47 @@ class SchoolAccess:
         access = cls(user=user, school=school)
         if not isinstance(user, User):  # anonymous: no roles
             return access
-        memberships = Membership.objects.filter(user=user, school=school).prefetch_related("levels")
-        for membership in memberships:
-            access.roles.add(membership.role)
-            if membership.role == Role.COORDINATOR:
-                # One coordinator membership per school (unique constraint); no level: all.
-                level_ids = {level.pk for level in membership.levels.all()}
-                access.coordinator_level_ids = level_ids or None
-        if (
-            school.academy_id is not None
-            and AcademyMembership.objects.filter(user=user, academy_id=school.academy_id).exists()
-        ):
+        # One query for the roles, the académie account and the staff function (every page
+        # reads them): the user's memberships in the school, their académie membership, and
+        # their staff row (one at most: ``Staff.user`` is one-to-one).
+        # No ordering: a part of a union may have none (SQLite).
+        rows = (
+            Membership.objects.filter(user=user, school=school)
+            .order_by()
+            .values_list(_text("role"), "role")
+        )
+        if school.academy_id is not None:
             # An académie account reads every school of its académie, as the académie.
-            access.roles.add(Role.ACADEMY)
+            rows = rows.union(
+                AcademyMembership.objects.filter(user=user, academy_id=school.academy_id)
+                .order_by()
+                .values_list(_text("academy"), _text(Role.ACADEMY.value)),
+                all=True,
+            )
+        rows = rows.union(
+            Staff.objects.filter(user=user, school=school)
+            .order_by()
+            .values_list(_text("staff"), "function"),
+            all=True,
+        )
+        staff_function = None
+        for kind, value in rows:
+            if kind == "staff":
+                staff_function = value
+            else:
+                access.roles.add(value)
+        # The staff function counts for members only (see ``staff_function``).
+        access.__dict__["staff_function"] = staff_function if access.is_member else None
+        if Role.COORDINATOR in access.roles:
+            # One coordinator membership per school (unique constraint); no level: all.
+            level_ids = set(
+                Membership.levels.through.objects.filter(
+                    membership__user=user,
+                    membership__school=school,
+                    membership__role=Role.COORDINATOR,
+                ).values_list("level_id", flat=True)
+            )
+            access.coordinator_level_ids = level_ids or None
         return access
 
     @property
@@ -223,10 +258,16 @@ class SchoolAccess:
         return queryset.filter(condition).distinct()
 
     def can_view_division(self, division: Division) -> bool:
-        condition = self.division_filter()
-        if condition is None:
-            return False
-        return Division.objects.filter(pk=division.pk).filter(condition).exists()
+        """``division_filter`` applied to one division, without a query."""
+        if self.sees_whole_school:
+            return True
+        if division.pk in self.taught_division_ids:
+            return True
+        return bool(
+            self.is_coordinator
+            and self.coordinator_level_ids
+            and division.level_id in self.coordinator_level_ids
+        )
 
     def can_view_student(self, student: Student, year: SchoolYear | None = None) -> bool:
         if student.school_id != self.school.pk or not self.is_member:

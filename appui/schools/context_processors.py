@@ -7,7 +7,11 @@ def current_school(request) -> dict:
     if school is None:
         return {"current_school": None, "school_access": None}
     year = getattr(request, "year", None)
-    choices = year_choices(school)
+    # The school's years, as the middleware read them (else read here).
+    years = getattr(request, "school_years", None)
+    if not years or years[0].school_id != school.pk:
+        years = None
+    choices = year_choices(school, years)
     current = next((choice.year for choice in choices if choice.is_current), None)
     return {
         "current_school": school,

@@ -80,9 +80,11 @@ class YearChoice:
     is_upcoming: bool
 
 
-def year_choices(school: School) -> list[YearChoice]:
-    """The school's years for the switcher, newest first, marked against the current year."""
-    years = list(years_of(school))
+def year_choices(school: School, years: list[SchoolYear] | None = None) -> list[YearChoice]:
+    """The school's years for the switcher, newest first, marked against the current year.
+
+    ``years``: the school's years as ``years_of`` lists them, when already read."""
+    years = list(years_of(school)) if years is None else years
     current = next((y for y in years if y.is_current), years[0] if years else None)
     return [
         YearChoice(
@@ -94,12 +96,19 @@ def year_choices(school: School) -> list[YearChoice]:
     ]
 
 
-def selected_year_for(request, school: School) -> SchoolYear | None:
+def selected_year_for(
+    request, school: School, years: list[SchoolYear] | None = None
+) -> SchoolYear | None:
     """The year the user chose for ``school`` with the year switcher, else its current year.
 
     The choice is kept per school, so switching school never shows a year of another one.
+    ``years``: the school's years as ``years_of`` lists them, when already read (no query).
     """
     wanted = request.session.get(YEAR_SESSION_KEY, {}).get(str(school.pk))
+    if years is not None:
+        chosen = next((y for y in years if wanted and str(y.pk) == str(wanted)), None)
+        current = next((y for y in years if y.is_current), years[0] if years else None)
+        return chosen or current
     if wanted:
         year = school.years.filter(pk=wanted).first()
         if year is not None:
