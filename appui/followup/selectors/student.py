@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,7 +15,7 @@ from appui.schools.models import Enrolment, Period, SchoolYear, Student
 
 from ..models import Attendance, ProgressMark, Session
 from .reviews import HELD_PLAN_STATUSES, visible_reviews
-from .sessions import sessions_of_student
+from .sessions import first_sessions, sessions_of_student
 
 # --------------------------------------------------------------------------- student page
 
@@ -33,10 +34,11 @@ def student_summary(student: Student, *, staff: bool, today: dt.date | None = No
     """What the student page shows about AP follow-up (constant queries)."""
     today = today or timezone.localdate()
     sessions = sessions_of_student(student)
-    upcoming = list(
-        sessions.filter(date__gte=today)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by("date", "start_time")[:3]
+    upcoming = first_sessions(
+        sessions.filter(date__gte=today).exclude(status=Session.Status.CANCELLED),
+        "date",
+        "start_time",
+        limit=3,
     )
     counts = Counter(
         Attendance.objects.filter(student=student, session__status=Session.Status.DONE).values_list(
@@ -49,6 +51,19 @@ def student_summary(student: Student, *, staff: bool, today: dt.date | None = No
         .count()
     )
     attended = counts["present"] + counts["late"]
+    # Typed Any: the prefetched ``student_marks`` is not in the model's type.
+    done: list[Any] = first_sessions(
+        sessions.filter(status=Session.Status.DONE, date__lte=today).prefetch_related(
+            Prefetch(
+                "marks",
+                queryset=ProgressMark.objects.filter(student=student).select_related("assessor"),
+                to_attr="student_marks",
+            )
+        ),
+        "-date",
+        "-start_time",
+        limit=4,
+    )
     recent = [
         RecentSession(
             session=session,
@@ -58,15 +73,7 @@ def student_summary(student: Student, *, staff: bool, today: dt.date | None = No
             self_mark=next((m for m in session.student_marks if m.author_kind == "self"), None),
             peer_marks=[m for m in session.student_marks if m.author_kind == "peer"],
         )
-        for session in sessions.filter(status=Session.Status.DONE, date__lte=today)
-        .prefetch_related(
-            Prefetch(
-                "marks",
-                queryset=ProgressMark.objects.filter(student=student).select_related("assessor"),
-                to_attr="student_marks",
-            )
-        )
-        .order_by("-date", "-start_time")[:4]
+        for session in done
     ]
     co_evaluation = []
     if recent and recent[0].session.co_evaluation:
