@@ -5,15 +5,25 @@ the year shown and the year switcher) and the user's roles in the school (one qu
 memberships, académie account and staff function; a coordinator's levels in a second one).
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appui.schools.access import SchoolAccess
-from appui.schools.models import Academy, AcademyMembership, Membership, SchoolYear, Staff
+from appui.schools.models import (
+    Academy,
+    AcademyMembership,
+    Membership,
+    SchoolYear,
+    Staff,
+    Student,
+)
 from appui.schools.selectors import YEAR_SESSION_KEY
 from appui.schools.tests import factories as f
+from appui.schools.views import division_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +149,23 @@ class TestDivisions:
             assert head.can_view_division(world.division)
             assert head.can_view_division(world.other_division)
             assert not student.can_view_division(world.division)
+
+
+class TestDivisionPage:
+    def test_each_row_shows_the_birth_date_and_the_project_as_before(self, client, world):
+        Student.objects.filter(pk=world.student.pk).update(
+            birth_date=datetime.date(2010, 3, 5), project=Student.Project.FURTHER_STUDIES
+        )
+        Student.objects.filter(pk=world.classmate.pk).update(birth_date=None)
+        client.force_login(world.users["teacher"])
+        page = client.get(reverse("schools:division-detail", args=[world.division.pk]))
+        html = page.content.decode()
+        assert "<td>05/03/2010</td>" in html
+        assert "<td>poursuite d&#x27;études</td>" in html
+        assert "<td>—</td>" in html
+        for student in (world.student, world.classmate):
+            assert reverse("schools:student-detail", args=[student.pk]) in html
+        # A value the choices no longer hold is shown as stored, as ``get_project_display`` did.
+        unknown = Student(last_name="X", first_name="Y", project="autre", birth_date=None)
+        assert division_rows([unknown])[0].project == "autre"
+        assert division_rows([unknown])[0].birth_date == ""
