@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -426,11 +426,39 @@ def refresh_explanations(plan: Plan) -> None:
     sentences = explain_all(instance, groups)
     slot_index = {slot.id: index for index, slot in enumerate(instance.slots)}
     assignments = list(Assignment.objects.filter(group__plan=plan).select_related("group"))
+    explanations: dict[int, str] = {}
     for assignment in assignments:
         lines = sentences.get(str(assignment.student_id), [])
         index = slot_index.get(group_key(assignment.group))
-        assignment.explanation = lines[index] if index is not None and index < len(lines) else ""
-    Assignment.objects.bulk_update(assignments, ["explanation"], batch_size=500)
+        if index is not None and index < len(lines):
+            explanations[assignment.pk] = lines[index]
+        else:
+            explanations[assignment.pk] = ""
+    save_explanations(assignments, explanations)
+
+
+def save_explanations(assignments: Collection[Assignment], explanations: dict[int, str]) -> None:
+    """Give each assignment its explanation (``explanations`` by assignment pk, "" when
+    missing), writing only those that changed, in one batched statement.
+
+    Django's ``bulk_update`` writes a CASE with one branch per row: storing the explanations
+    of a 500-pupil level that way took about 0.15 s per plan on SQLite, most of a solve's
+    storing; an ``executemany`` of plain UPDATEs is several times cheaper on both databases.
+    Like ``bulk_update``, it sends no signal (an explanation is not a record of the pupil).
+    """
+    changed = []
+    for assignment in assignments:
+        text = explanations.get(assignment.pk, "")
+        if assignment.explanation != text:
+            assignment.explanation = text
+            changed.append((text, assignment.pk))
+    if not changed:
+        return
+    table = connection.ops.quote_name(Assignment._meta.db_table)
+    column = connection.ops.quote_name(Assignment._meta.get_field("explanation").column)
+    key = connection.ops.quote_name(Assignment._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s", changed)
 
 
 @transaction.atomic

@@ -233,9 +233,10 @@ def _refresh_explanations_of(
     assignments = list(
         Assignment.objects.filter(group__plan=plan, student_id__in=[int(s) for s in ids])
     )
-    for assignment in assignments:
-        assignment.explanation = sentences.get((assignment.group_id, assignment.student_id), "")
-    Assignment.objects.bulk_update(assignments, ["explanation"])
+    grouping.save_explanations(
+        assignments,
+        {a.pk: sentences.get((a.group_id, a.student_id), "") for a in assignments},
+    )
 
 
 @transaction.atomic

@@ -404,3 +404,22 @@ def _rounds(world, planning):
         label="Séquence B",
     )
     return first, second
+
+
+class TestSaveExplanations:
+    def test_only_the_changed_explanations_are_written_in_one_statement(
+        self, board, django_assert_num_queries
+    ):
+        plan, groups = board
+        assignments = list(Assignment.objects.filter(group__plan=plan).order_by("pk"))
+        first, second, *rest = assignments
+        texts = {first.pk: "Nouvelle.", second.pk: "Ancienne."}  # the others: none now
+        with django_assert_num_queries(1):
+            grouping.save_explanations(assignments, texts)
+        stored = dict(Assignment.objects.filter(group__plan=plan).values_list("pk", "explanation"))
+        assert stored[first.pk] == "Nouvelle."
+        assert stored[second.pk] == "Ancienne."
+        assert all(stored[a.pk] == "" for a in rest)
+        assert first.explanation == "Nouvelle."  # the objects follow what was stored
+        with django_assert_num_queries(0):  # nothing changed: nothing written
+            grouping.save_explanations(assignments, texts)
