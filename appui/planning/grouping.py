@@ -455,8 +455,8 @@ def save_explanations(assignments: Collection[Assignment], explanations: dict[in
     if not changed:
         return
     table = connection.ops.quote_name(Assignment._meta.db_table)
-    column = connection.ops.quote_name(Assignment._meta.get_field("explanation").column)
-    key = connection.ops.quote_name(Assignment._meta.pk.column)
+    column = connection.ops.quote_name("explanation")  # the field's own column name
+    key = connection.ops.quote_name("id")
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s", changed)
 
