@@ -16,7 +16,11 @@ What it does, in order:
    ``--think`` seconds (a person reads a page before the next click), and so on;
 5. measures the **ceiling**: 32 users with no think time for 20 s, requests per second;
 6. prints, per run, requests, requests/s, errors, p50/p95/p99/max and the slowest pages,
-   and where the CPU went (gunicorn workers, PostgreSQL, this load generator) from /proc.
+   and where the CPU went (gunicorn workers, PostgreSQL, this load generator, every other
+   process of the machine) from /proc, and the CPU of a request in gunicorn and PostgreSQL.
+
+``--reuse`` keeps the database built before and applies the migrations added since.
+``bench/profile_load.py`` then shows where the time of these pages goes, in one process.
 
 The load generator shares the machine's cores with the server: on 2 cores its own CPU is
 printed so that the figures can be read with that in mind.
@@ -205,6 +209,14 @@ def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every process of the machine spent busy so far (``/proc/stat``: all but
+    idle and I/O wait), to tell what other processes took from the run."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def pids_of(pattern: str) -> list[int]:
     out = []
     for entry in Path("/proc").iterdir():
@@ -270,6 +282,7 @@ def run(
             cpu_seconds([gunicorn_pid, *children(gunicorn_pid)]),
             cpu_seconds(pids_of("postgres")),
             time.process_time(),
+            machine_busy_seconds(),
         )
 
     before = snapshot()
@@ -282,6 +295,11 @@ def run(
     wall = time.perf_counter() - began
     after = snapshot()
     ordered = sorted(times)
+    measured = {
+        "gunicorn": cpu_delta(before[0], after[0]),
+        "postgresql": cpu_delta(before[1], after[1]),
+        "load generator": after[2] - before[2],
+    }
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0
@@ -302,9 +320,10 @@ def run(
         "p99": pct(0.99),
         "max": ordered[-1] * 1000 if ordered else 0,
         "cpu": {
-            "gunicorn": cpu_delta(before[0], after[0]),
-            "postgresql": cpu_delta(before[1], after[1]),
-            "load generator": after[2] - before[2],
+            **measured,
+            # Everything else the machine ran meanwhile (other programs, the kernel).
+            "other": max(0.0, after[3] - before[3] - sum(measured.values())),
+            "cores": os.cpu_count() or 1,
             "wall": wall,
         },
         "slowest": list(reversed(slowest)),
@@ -337,8 +356,16 @@ def report(result: dict) -> None:
     )
     print(
         f"  CPU sur {cpu['wall']:.0f} s : gunicorn {cpu['gunicorn']:.1f} s, "
-        f"PostgreSQL {cpu['postgresql']:.1f} s, générateur de charge {cpu['load generator']:.1f} s"
+        f"PostgreSQL {cpu['postgresql']:.1f} s, générateur de charge {cpu['load generator']:.1f} s, "
+        f"autres processus {cpu['other']:.1f} s (sur {cpu['cores'] * cpu['wall']:.0f} s "
+        f"disponibles)"
     )
+    if result["requests"]:
+        per = 1000 / result["requests"]
+        print(
+            f"  CPU par requête : gunicorn {cpu['gunicorn'] * per:.1f} ms, "
+            f"PostgreSQL {cpu['postgresql'] * per:.1f} ms"
+        )
     print("  pages les plus lentes (p95 ms, requêtes) :")
     for p95, page, n in result["slowest"]:
         print(f"    {p95:7.0f}  {n:5d}  {page}")
@@ -361,6 +388,15 @@ def main() -> None:
         recreate_database(url)
         took = build(url, args.students, args.seed)
         print(f"Base construite ({args.students} élèves) en {took:.0f} s")
+    else:
+        # The code may have moved on since the build: a page on a missing column answers
+        # 500 and the crawl would leave it out without a word.
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**server_env(url), "DEBUG": "1"},
+            check=True,
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = server_env(url)
