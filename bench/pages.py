@@ -10,11 +10,13 @@ every main page N times (after one untimed request) through the full Django stac
 the median, the p95 and the number of SQL queries per page; a star marks a p95 over 150 ms.
 Run: .venv/bin/python bench/pages.py [--students 1500] [--repeat 20] [--until 2027-06-21]
 Again on the same database: BENCH_DATABASE_URL=... bench/pages.py --reuse [--only cibles]
+[--gc-freeze: every page once, then gc.freeze(), before timing]
 (e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/appui_pages).
 """
 
 import argparse
 import datetime
+import gc
 import io
 import os
 import statistics
@@ -343,6 +345,12 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="measure only the pages whose name or address contains this"
     )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="request every page once, then gc.freeze() before timing (a warmed-up worker "
+        "whose objects the collector no longer walks)",
+    )
     args = parser.parse_args()
     setup_test_environment()
     ensure_database()
@@ -373,7 +381,7 @@ def main() -> None:
         print(f"  {name}: {count}")
     noon = datetime.datetime.combine(until, datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris"))
     with time_machine.travel(noon, tick=True):
-        failed = measure(school, args.repeat, args.only)
+        failed = measure(school, args.repeat, args.only, args.gc_freeze)
     if failed:
         sys.exit(f"{failed} page(s) did not answer 200")
 
@@ -382,25 +390,37 @@ def main() -> None:
 TARGET_MS = 150.0
 
 
-def measure(school, repeat: int, only: str = "") -> int:
-    """Time every page ``repeat`` times after an untimed first request; print its median,
-    p95 and queries (of the last request), a star when the p95 is over the target. Returns
-    the number of pages that did not answer 200 (reported, not timed)."""
+def _client(clients: dict[str, Client], username: str) -> Client:
     from appui.accounts.models import User
 
+    if username not in clients:
+        clients[username] = Client()
+        # Signed in directly: the login throttle (axes) needs a real request.
+        clients[username].force_login(User.objects.get(username=username))
+    return clients[username]
+
+
+def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
+    """Time every page ``repeat`` times after an untimed first request; print its median,
+    p95 and queries (of the last request), a star when the p95 is over the target. Returns
+    the number of pages that did not answer 200 (reported, not timed). With ``freeze``, every
+    page is requested once and the garbage collector's objects frozen before timing."""
     clients: dict[str, Client] = {}
+    listed = [page for page in pages(school) if not only or only in page[1] or only in page[2]]
+    if freeze:
+        # Every page once, then what the process holds moved out of the collector's reach:
+        # its full collections no longer walk the whole application at random requests.
+        for user, _name, url in listed:
+            _client(clients, user).get(url)
+        gc.collect()
+        gc.freeze()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{connection.vendor}, {repeat} requests per page, load average {load}")
+    frozen = ", gc frozen after a first pass" if freeze else ""
+    print(f"{connection.vendor}, {repeat} requests per page{frozen}, load average {load}")
     print(f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     worst, over, failed = 0.0, [], 0
-    for user, name, url in list(pages(school)):
-        if only and only not in name and only not in url:
-            continue
-        client = clients.get(user)
-        if client is None:
-            client = clients[user] = Client()
-            # Signed in directly: the login throttle (axes) needs a real request.
-            client.force_login(User.objects.get(username=user))
+    for user, name, url in listed:
+        client = _client(clients, user)
         # One request untimed first: what a first visit stores (a summary, a plan's
         # evaluation) is read by the next ones, and the refresh jobs it queues run inline here
         # (in production a worker runs them).
