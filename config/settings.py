@@ -143,6 +143,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# An optional read replica of PostgreSQL for the académie's cross-school reads (the académie
+# view and its exports read every school's summaries there): appui.schools.replica.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    # Tests never reach a second server: the alias reads the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DASHBOARD_DATABASE = "replica" if _replica_url else "default"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -27,6 +27,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"appui-test-{os.getpid()}.sqlite3")
     }
 
+# The read replica's alias (appui.schools.replica), a mirror of the test database: the
+# académie view reads the primary unless a test asks for the replica (DASHBOARD_DATABASE).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DASHBOARD_DATABASE = "default"
+
 # Tasks run inline in tests; the grouping solver gets a short time limit.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 GROUPING_TIME_LIMIT = 3.0

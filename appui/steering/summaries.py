@@ -46,6 +46,8 @@ from appui.core.io.tabular import Column
 from appui.core.text import with_elision
 from appui.schools.changes import records_changed
 from appui.schools.models import Level, Period, School, SchoolYear, Student
+from appui.schools.replica import DEFAULT as DEFAULT_DB
+from appui.schools.replica import dashboard_alias
 from appui.schools.selectors import current_year
 
 from . import dashboard, selectors
@@ -200,12 +202,18 @@ def _forget_bumps() -> None:
         memo["bumped"].clear()
 
 
-def versions(school_ids) -> dict[int, int]:
+def versions(school_ids, *, using: str = DEFAULT_DB) -> dict[int, int]:
     """The data version of each school, its state created (version 0) if it had none: read
-    before the records a summary is computed from, so a later change always bumps it."""
+    before the records a summary is computed from, so a later change always bumps it.
+
+    ``using`` reads the versions from that database (the académie's read replica, with the
+    summaries read there: both as of the same moment); a missing state is still created on
+    the primary."""
     school_ids = list(school_ids)
     found = dict(
-        SummaryState.objects.filter(school_id__in=school_ids).values_list("school_id", "version")
+        SummaryState.objects.using(using)
+        .filter(school_id__in=school_ids)
+        .values_list("school_id", "version")
     )
     missing = [pk for pk in school_ids if pk not in found]
     if missing:
@@ -608,26 +616,34 @@ def academy_rows(schools: list[School], *, refresh: bool = True) -> list[Academy
     of queries whatever the number of schools. A school whose summary is missing or stale
     keeps its last values, is marked ``stale`` and (``refresh``) a refresh is queued."""
     today = timezone.localdate()
+    # The académie's read replica when there is one (appui.schools.replica): these reads
+    # cover every school, and a summary a moment old is what this page shows anyway.
+    db = dashboard_alias()
     by_pk = {s.pk: s for s in schools}
     years = {
-        y.school_id: y for y in SchoolYear.objects.filter(school__in=list(by_pk), is_current=True)
+        y.school_id: y
+        for y in SchoolYear.objects.using(db).filter(school__in=list(by_pk), is_current=True)
     }
-    current = versions(list(by_pk))
+    current = versions(list(by_pk), using=db)
     # Plain tuples, not model instances: a hundred schools have over a thousand rows.
-    found = Summary.objects.filter(
-        year__in=list(years.values()),
-        level__isnull=True,
-        division__isnull=True,
-        key__endswith=f":{fingerprint()}",
-    ).values_list(
-        "school_id",
-        "period_id",
-        "period__name",
-        "period__number",
-        "as_of",
-        "data_version",
-        "headlines",
-        "language",
+    found = (
+        Summary.objects.using(db)
+        .filter(
+            year__in=list(years.values()),
+            level__isnull=True,
+            division__isnull=True,
+            key__endswith=f":{fingerprint()}",
+        )
+        .values_list(
+            "school_id",
+            "period_id",
+            "period__name",
+            "period__number",
+            "as_of",
+            "data_version",
+            "headlines",
+            "language",
+        )
     )
     language = translation.get_language() or ""
     # Per school and period (None: the whole year), the row in the page's language if any.

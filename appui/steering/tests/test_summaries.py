@@ -248,6 +248,43 @@ class TestAcademy:
         body = self._get(client, user).content.decode()
         assert "refresh in progress" in body or "actualisation en cours" in body
 
+    @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+    def test_a_read_replica_serves_the_summaries_when_configured(
+        self, world, groups, client, settings
+    ):
+        """With ``DASHBOARD_DATABASE = "replica"`` the académie view reads the years, the
+        versions and the summaries on the replica's connection (a mirror of the test
+        database here), and none of them on the primary."""
+        from django.db import connections
+        from django.test.utils import CaptureQueriesContext
+
+        from appui.schools.replica import dashboard_alias
+
+        user, schools = self._schools(world, 2)
+        for school in [world.school, *schools]:
+            summaries.refresh_school(school)
+        self._get(client, user)  # the session and the caches
+        settings.DASHBOARD_DATABASE = "replica"
+        assert dashboard_alias() == "replica"
+        with (
+            CaptureQueriesContext(connections["replica"]) as on_replica,
+            CaptureQueriesContext(connections["default"]) as on_primary,
+        ):
+            response = self._get(client, user)
+        assert response.status_code == 200
+        assert all(f"<td>{school.uai}</td>" in response.content.decode() for school in schools)
+
+        def tables(queries):
+            return " ".join(q["sql"] for q in queries.captured_queries)
+
+        for table in ("steering_summary", "steering_summarystate", "schools_schoolyear"):
+            assert table in tables(on_replica)
+        assert "steering_summary\"" not in tables(on_primary)
+        assert "steering_summarystate" not in tables(on_primary)
+        # No such alias: the primary.
+        settings.DASHBOARD_DATABASE = "elsewhere"
+        assert dashboard_alias() == "default"
+
     def test_distribution_and_rank(self):
         from decimal import Decimal
 
