@@ -190,14 +190,18 @@ def _need_profile(student: Student) -> dict[str, Any] | None:
 
 
 def _groups(student: Student) -> list[dict[str, Any]]:
-    assignments = Assignment.objects.filter(student=student).select_related(
-        "group__plan__period",
-        "group__plan__level",
-        "group__module",
-        "group__slot",
-        "group__room",
-        "group__round",
-    ).prefetch_related("group__staff")
+    assignments = (
+        Assignment.objects.filter(student=student)
+        .select_related(
+            "group__plan__period",
+            "group__plan__level",
+            "group__module",
+            "group__slot",
+            "group__room",
+            "group__round",
+        )
+        .prefetch_related("group__staff")
+    )
     rows = []
     for assignment in assignments.order_by("group__plan__period__start_date", "pk"):
         group = assignment.group

@@ -279,7 +279,7 @@ class TestAcademy:
 
         for table in ("steering_summary", "steering_summarystate", "schools_schoolyear"):
             assert table in tables(on_replica)
-        assert "steering_summary\"" not in tables(on_primary)
+        assert 'steering_summary"' not in tables(on_primary)
         assert "steering_summarystate" not in tables(on_primary)
         # No such alias: the primary.
         settings.DASHBOARD_DATABASE = "elsewhere"
