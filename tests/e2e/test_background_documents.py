@@ -23,7 +23,9 @@ def check_job_file(app, page, content_type: str) -> None:
     expect(page.locator("#job-status")).to_have_attribute("data-state", "done")
     download = page.locator("#job-status a[download]")
     expect(download).to_have_text("Télécharger")
-    pk = JOB_PAGE.search(page.url).group(1)
+    match = JOB_PAGE.search(page.url)
+    assert match is not None
+    pk = match.group(1)
     assert download.get_attribute("href") == f"/taches/{pk}/fichier/"
     response = page.context.request.get(app.base + f"/taches/{pk}/fichier/")
     assert response.status == 200
