@@ -119,6 +119,28 @@ def test_the_plan_page_evaluates_the_plan_once_per_revision(world, plan, login, 
     client.get(url)
     client.get(url)
     assert len(calls) == 3
+    # What the rules read outside the plan: a room's capacity, a module's size, a pupil who
+    # arrives, a need profile recomputed — each is seen at the next view, not the next day.
+    from appui.diagnostics.models import NeedProfile
+    from appui.planning.models import Module, Room
+
+    room = Room.objects.filter(school=world.school).first()
+    Room.objects.filter(pk=room.pk).update(capacity=room.capacity + 1)
+    client.get(url)
+    assert len(calls) == 4
+    module = Module.objects.filter(school=world.school, active=True).first()
+    Module.objects.filter(pk=module.pk).update(max_size=module.max_size + 1)
+    client.get(url)
+    assert len(calls) == 5
+    add_pupils(world, plan, 1)
+    client.get(url)
+    assert len(calls) == 6
+    profile = NeedProfile.objects.filter(student__school=world.school).first()
+    profile.save()  # computed_at moves on
+    client.get(url)
+    assert len(calls) == 7
+    client.get(url)  # and nothing else changed: read back
+    assert len(calls) == 7
 
 
 def test_the_workspace_counts_first_needs_without_growing_queries(
