@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
@@ -16,6 +17,10 @@ from appui.schools.selectors import guardians_without_account
 from appui.schools.services import guardian_accounts_create
 
 from .access import is_head
+
+# Guardians listed a page at a time: a large school has over a thousand without an account
+# (the button creates them all, whatever the page).
+GUARDIAN_ROWS = 100
 
 
 @login_required
@@ -37,12 +42,16 @@ def guardian_accounts(request):
             % {"count": len(created)},
         )
         return redirect("interop:guardian-accounts")
+    page = Paginator(guardians.prefetch_related("students"), GUARDIAN_ROWS).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "interop/guardian_accounts.html",
         {
             "school": access.school,
-            "guardians": guardians.prefetch_related("students")[:500],
-            "count": guardians.count(),
+            "guardians": page,
+            "page": page,
+            "count": page.paginator.count,
         },
     )

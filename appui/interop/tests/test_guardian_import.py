@@ -258,6 +258,28 @@ class TestAccountsPage:
         client.post(url)
         assert Membership.objects.filter(user=guardian.user, role="guardian").count() == 1
 
+    def test_the_list_comes_a_page_at_a_time_and_the_button_counts_them_all(
+        self, world, login, monkeypatch
+    ):
+        from appui.interop import guardian_views
+
+        monkeypatch.setattr(guardian_views, "GUARDIAN_ROWS", 2)
+        Guardian.objects.filter(school=world.school).update(user=None)
+        for number in range(4):
+            guardian = Guardian.objects.create(
+                school=world.school, last_name=f"ZZPAGE{number}", first_name="Test"
+            )
+            StudentGuardian.objects.create(student=world.student, guardian=guardian)
+        total = Guardian.objects.filter(school=world.school).count()
+        client = login(world.users["head"])
+        url = reverse("interop:guardian-accounts")
+        first = client.get(url).content.decode()
+        last = client.get(url, {"page": (total + 1) // 2}).content.decode()
+        assert first.count('<tr><th scope="row">') == 2
+        assert "ZZPAGE3" in last and "ZZPAGE3" not in first
+        assert 'rel="next"' in first and 'rel="prev"' in last
+        assert f"Create {total} guardian accounts" in first or f"Créer {total}" in first
+
     def test_it_is_for_the_head_only(self, world, login):
         url = reverse("interop:guardian-accounts")
         for name in ("coordinator", "teacher", "guardian", "outsider"):
