@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 
 register = template.Library()
 
@@ -9,3 +10,24 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.inclusion_tag("_pager.html", takes_context=True)
+def pager(context, page, anchor: str = ""):
+    """`{% pager page %}`: « Previous · Page n of N · Next » for a ``Paginator`` page, each
+    link keeping the request's other parameters (search, level, class…) and going to
+    ``#anchor`` when given. Nothing when everything fits on one page."""
+    request = context.get("request")
+
+    def link(number: int) -> str:
+        params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+        params["page"] = str(number)
+        return "?" + params.urlencode() + (f"#{anchor}" if anchor else "")
+
+    if page is None or not page.has_other_pages():
+        return {"page": None}
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
