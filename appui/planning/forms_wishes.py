@@ -3,10 +3,10 @@ pupil's ranking (one select per wish)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from appui.schools.widgets import RowSelect
 
 from .models import Module, WishWindow
 from .wishes import check_ranking
@@ -43,24 +43,6 @@ class WishWindowForm(forms.Form):
             self.add_error("closes_on", _("The window must close on or after the day it opens."))
         # How many modules for how many wishes: ``wishes.window_save``, the one place.
         return data
-
-
-class RowSelect(forms.Select):
-    """A plain select drawn in Python, not through the widget templates: the entry table has
-    three per pupil, a few hundred per level (the templates made the page take seconds)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
 def ranking_choices(window: WishWindow) -> tuple[dict, list]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Level, Parcours, School
 from .services import parcours_version
+from .widgets import RowHidden, RowSelect
 
 
 class VersionedForm(forms.Form):
@@ -152,14 +153,16 @@ class ParcoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = []
         for enrolment in enrolments:
+            # Drawn in Python: a field per pupil of the division (appui.schools.widgets).
             choice = forms.ChoiceField(
                 label=str(enrolment.student),
                 choices=Parcours.choices,
                 required=False,
                 initial=enrolment.parcours,
+                widget=RowSelect,
             )
             version = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=parcours_version(enrolment)
+                widget=RowHidden, required=False, initial=parcours_version(enrolment)
             )
             self.fields[f"parcours-{enrolment.pk}"] = choice
             self.fields[f"version-{enrolment.pk}"] = version
