@@ -92,9 +92,22 @@ def test_a_group_page_queries_do_not_grow_with_its_pupils(
     assert html.count("— 2A</li>") == 22
 
 
-def test_the_plan_page_evaluates_the_plan_once_per_revision(world, plan, login, monkeypatch):
+def test_the_plan_page_evaluates_the_plan_once_per_revision(
+    world, plan, login, monkeypatch, time_machine
+):
+    """(The evaluation is kept for a day: the clock is held at today's noon, so a run that
+    crosses midnight does not evaluate once more.)"""
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
     from appui.planning import grouping, services, versions
 
+    noon = datetime.datetime.combine(
+        timezone.localdate(), datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris")
+    )
+    time_machine.move_to(noon, tick=True)
     add_pupils(world, plan, 3)
     calls = []
     evaluate = grouping.evaluate
