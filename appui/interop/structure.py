@@ -69,6 +69,26 @@ def best_level(levels: Iterable[Level], code: str) -> Level | None:
     return max(matching, key=lambda level: _specificity(level.mef_mask))
 
 
+def mef_disagreement(
+    code: str | None, level: Level, mappings: Mapping[str, MefMapping]
+) -> tuple[str, str] | None:
+    """Whether a pupil's MEF ``code`` names another level than ``level`` (their class's): None
+    when the level's mask takes it (another specialty of the same year does) or there is
+    nothing to compare (no code, a level without a mask); else ``("inconnu", code)`` for a
+    code neither appui nor the school's ``mappings`` know, or ``("autre", label)`` with the
+    level the code names."""
+    code = (code or "").strip().upper()
+    if not code or not level.mef_mask or level.matches_mef(code):
+        return None
+    mapping = mappings.get(code)
+    if mapping is not None:
+        return ("autre", mapping.label)
+    recognised = level_from_mef(code)
+    if recognised is None:
+        return ("inconnu", code)
+    return ("autre", recognised.label)
+
+
 def school_mappings(school) -> dict[str, MefMapping]:
     """The MEF codes the head mapped once for ``school`` (none for a school not saved yet)."""
     if school.pk is None:

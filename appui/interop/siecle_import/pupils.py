@@ -14,6 +14,7 @@ from appui.schools.models import Division, Student, StudentGroup
 from appui.schools.selectors import not_yet_arrived
 
 from ..plan import CHANGED, LEAVING, NEW, Change, Entry, show
+from ..structure import mef_disagreement
 from .base import SiecleBase
 from .fields import FIELDS, WITHOUT_CLASS, _keeps
 
@@ -163,12 +164,32 @@ class SieclePupils(SiecleBase):
         division = self.divisions.get(record.division or "")
         if division is None:
             self.without_class.append(record)
+        else:
+            self._check_mef(record, division)
         wanted = self._wanted(record, division)
         context = division.code if division is not None else WITHOUT_CLASS
         if target is None:
             self._create(section, record, wanted, context, groups=record.groups)
         else:
             self._update(section, record, target, wanted, context, groups=record.groups)
+
+    def _check_mef(self, record: SiecleStudent, division: Division) -> None:
+        """A present pupil whose MEF code does not fit their class's level is imported in
+        their class (the level follows the class), with a warning naming the line."""
+        found = mef_disagreement(record.mef_code, division.level, self.levels.mappings)
+        if found is None:
+            return
+        kind, what = found
+        code = (record.mef_code or "").strip().upper()
+        said = "n'est pas connu d'appui" if kind == "inconnu" else f"désigne le niveau « {what} »"
+        self._warning(
+            record,
+            "CODE_MEF",
+            code,
+            f"le code MEF {code} de {record.full_name} {said}, mais sa classe "
+            f"{division.code} est en « {division.level.name} » : l'élève est importé dans sa "
+            "classe, à ce niveau. Vérifiez son code MEF ou sa classe dans SIECLE.",
+        )
 
     def _plan_left(self, section, record: SiecleStudent, target: Student | None) -> None:
         division = self.divisions.get(record.division or "") if record.division else None

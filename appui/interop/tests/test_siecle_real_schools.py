@@ -193,6 +193,56 @@ class TestUnknownMef:
         assert Student.objects.get(siecle_id="1").division.level == level
 
 
+class TestMefOfAPupilAgainstTheirClass:
+    """A pupil whose MEF code does not fit their class's level is imported in their class,
+    with a warning naming the file, the line and the field (issue 19's real-shaped file)."""
+
+    def test_an_unknown_code_in_a_class_of_known_codes_is_warned_on_its_line(self):
+        students = [pupil(n, "6A", SIXIEME) for n in range(1, 4)] + [pupil(4, "6A", UNKNOWN_MEF)]
+        outcome = run(students)
+        [warning] = [issue for issue in outcome.plan.issues if issue.field == "CODE_MEF"]
+        assert not warning.is_error and warning.value == UNKNOWN_MEF
+        assert warning.file.startswith(ZIP) and warning.line is not None
+        assert "ÉLÈVE4 Zoé" in warning.message and "n'est pas connu d'appui" in warning.message
+        assert "6A" in warning.message and "Sixième" in warning.message
+        # Imported all the same, in their class, keeping the code SIECLE gave.
+        student = Student.objects.get(siecle_id="4")
+        assert student.division.code == "6A" and student.mef == UNKNOWN_MEF
+        assert not Level.objects.filter(mef_mask=UNKNOWN_MEF).exists()
+
+    def test_a_code_of_another_level_is_warned_and_one_of_the_same_year_is_not(self):
+        other_sixieme = "10010005110"  # another 6e code (a bilingual section): fits
+        students = [
+            pupil(1, "6A", SIXIEME),
+            pupil(2, "6A", SIXIEME),
+            pupil(3, "6A", CINQUIEME),
+            pupil(4, "6A", other_sixieme),
+        ]
+        outcome = run(students)
+        [warning] = [issue for issue in outcome.plan.issues if issue.field == "CODE_MEF"]
+        assert warning.value == CINQUIEME and "ÉLÈVE3" in warning.message
+        assert "désigne le niveau « Cinquième »" in warning.message
+        assert Student.objects.get(siecle_id="3").division.code == "6A"
+
+    def test_a_code_the_head_mapped_names_the_level_it_was_mapped_to(self):
+        school = run([pupil(n, "6A", SIXIEME) for n in range(1, 3)]).school
+        MefMapping.objects.create(
+            school=school,
+            mef=UNKNOWN_MEF,
+            label="Sixième bilangue",
+            short_name="6e bil.",
+            track="college",
+            year_in_cycle=1,
+            has_ap=True,
+            ap_hours=Decimal("72"),
+        )
+        students = [pupil(n, "6A", SIXIEME) for n in range(1, 3)] + [pupil(3, "6A", UNKNOWN_MEF)]
+        outcome = run(students)
+        [warning] = [issue for issue in outcome.plan.issues if issue.field == "CODE_MEF"]
+        assert "désigne le niveau « Sixième bilangue »" in warning.message
+        assert "n'est pas connu" not in warning.message
+
+
 class TestSharedIne:
     def test_a_leaver_sharing_a_present_pupil_s_ine_is_a_warning_and_both_are_stored(self):
         students = [
