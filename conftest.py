@@ -10,6 +10,17 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _forget_kept_results():
+    """Each test starts with an empty cache: the results appui.schools.computed keeps are
+    keyed by a school's data version, which starts again with each test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     school: object

@@ -190,6 +190,19 @@ RQ = {
     # mid-job, runs it again on another worker.
     "QUEUE_CLASS": "appui.jobs.rq.RetryingQueue",
 }
+# Django's cache holds the results appui.schools.computed keeps (a level's hours...): each
+# process's memory by default; CACHE_URL (redis://...) shares them between the web nodes.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
 # Jobs (appui.jobs): attempts in all (RQ retries; the database backend has no retry), the
 # pause before each retry (seconds, RQ with `--with-scheduler`), how often a running job
 # writes its heartbeat, and when a running job without heartbeat counts as abandoned.

@@ -20,6 +20,7 @@ from appui.core.scales import LsuLevel
 from appui.core.text import with_elision
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
+from appui.schools.computed import kept
 from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year, division_students, selected_year
 from appui.schools.services import ChangedMeanwhile, parse_version, text_version
@@ -626,8 +627,19 @@ def hours_index(request):
     year = selected_year(request)
     today = timezone.localdate()
     levels = selectors.coordinated_levels(access, year)
-    # The index shows each level's ranges and warnings only: no per-student detail.
-    summaries = selectors.level_summaries(year, levels, today) if year else []
+    # The index shows each level's ranges and warnings only: no per-student detail; kept
+    # while the school's records and the day stay the same (appui.schools.computed).
+    summaries = (
+        kept(
+            year.school_id,
+            "hours-index",
+            [level.pk for level in levels],
+            today,
+            lambda: selectors.level_summaries(year, levels, today),
+        )
+        if year
+        else []
+    )
     return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
 
 
@@ -638,7 +650,16 @@ HOURS_STUDENT_ROWS = 50
 @login_required
 def hours_level(request, pk: int):
     level, access = get_level_for_hours(request, pk)
-    context = selectors.level_hours(level, timezone.localdate())
+    today = timezone.localdate()
+    context = dict(
+        kept(
+            level.year.school_id,
+            "hours-level",
+            [level.pk],
+            today,
+            lambda: selectors.level_hours(level, today),
+        )
+    )
     # The per-student table a page at a time (the export has them all); the figures, the
     # divisions and the warnings still count every pupil of the level.
     page = Paginator(context.pop("rows"), HOURS_STUDENT_ROWS).get_page(request.GET.get("page"))
@@ -659,7 +680,19 @@ def hours_level(request, pk: int):
 def hours_staff(request):
     access = school_access(request, lambda a: a.can_coordinate)
     year = selected_year(request)
-    rows = selectors.staff_service(selectors.coordinated_levels(access, year), timezone.localdate())
+    levels = selectors.coordinated_levels(access, year)
+    today = timezone.localdate()
+    rows = (
+        kept(
+            year.school_id,
+            "hours-staff",
+            [level.pk for level in levels],
+            today,
+            lambda: selectors.staff_service(levels, today),
+        )
+        if year
+        else []
+    )
     return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
 
 

@@ -17,3 +17,11 @@ class SteeringConfig(AppConfig):
 
         # The dashboards' summaries go stale when a record the indicators read changes.
         summaries.connect_signals()
+
+        from appui.schools import changes
+
+        # Results kept by the pages below steering (appui.schools.computed) read this version.
+        changes.read_versions_with(
+            lambda school_id: summaries.versions([school_id])[school_id],
+            summaries.forget_bumps,
+        )

@@ -69,6 +69,8 @@ WATCHED = [
     "schools.Staff",
     "schools.Membership",
     "planning.Module",
+    "planning.Slot",
+    "planning.Round",
     "planning.Partner",
     "planning.Resource",
     "planning.Plan",
@@ -195,7 +197,7 @@ def bump(school_id: int) -> None:
         transaction.on_commit(bumped)
 
 
-def _forget_bumps() -> None:
+def forget_bumps() -> None:
     """A summary was stored at the current version: the next change must bump again."""
     memo = _transaction_memo()
     if memo is not None:
@@ -443,7 +445,7 @@ def store(scope: selectors.Scope, version: int) -> Dashboard:
     headlines = dashboard.headline_shares(results)
     now = timezone.now()
     if cacheable(scope):
-        _forget_bumps()
+        forget_bumps()
         Summary.objects.update_or_create(
             key=scope_key(scope),
             defaults={

@@ -108,7 +108,7 @@ class TestBulkPathsBump:
 
         other = _version(world.other_school)
         before = _version(world.school)
-        summaries._forget_bumps()  # as after a summary is stored in this transaction
+        summaries.forget_bumps()  # as after a summary is stored in this transaction
         mark_changed(world.school.pk)
         assert _version(world.school) == before + 1
         assert _version(world.other_school) == other
@@ -133,7 +133,7 @@ class TestBulkPathsBump:
         )
         assert _version(world.school) > before
         before = _version(world.school)
-        summaries._forget_bumps()
+        summaries.forget_bumps()
         profiles_recompute(students=Student.objects.filter(school=world.school))
         assert _version(world.school) > before
 
@@ -143,7 +143,7 @@ class TestRollback:
         from django.db import transaction
 
         before = _version(world.school)
-        summaries._forget_bumps()
+        summaries.forget_bumps()
         with pytest.raises(RuntimeError), transaction.atomic():
             summaries.bump(world.school.pk)
             raise RuntimeError
@@ -228,7 +228,7 @@ class TestAcademy:
         # Stale summaries are not recomputed in the request: one refresh job for them all.
         for school in [world.school, *schools, *more]:
             summaries.bump(school.pk)
-            summaries._forget_bumps()
+            summaries.forget_bumps()
         stale, body = self._count(client, user)
         assert stale <= few + 8
         assert "refresh in progress" in body or "actualisation en cours" in body
