@@ -19,7 +19,6 @@ from appui.schools.access import require_member, school_access
 from appui.schools.form_saving import save_form
 from appui.schools.models import Division, Level, Period, SchoolYear
 from appui.schools.selectors import academy_schools, current_year, selected_year
-from appui.schools.services import ChangedMeanwhile
 
 from . import dashboard, selectors, services, summaries
 from .access import (
@@ -297,27 +296,27 @@ def targets(request):
     form = TargetForm(request.POST or None)
     form.limit(year, levels)
     form.fields["version"].initial = services.targets_version(year)
-    if request.method == "POST" and form.is_valid():
-        level = form.cleaned_data["level"]
-        if not can_manage_level(access, level):
-            raise PermissionDenied
-        try:
-            services.target_set(
-                year=year,
-                indicator=form.cleaned_data["indicator"],
-                level=level,
-                direction=form.cleaned_data["direction"],
-                value=form.cleaned_data["value"],
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Target saved."))
-            return redirect("steering:targets")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not can_manage_level(access, form.cleaned_data["level"])
+    ):
+        raise PermissionDenied
+    if save_form(
+        request,
+        form,
+        lambda: services.target_set(
+            year=year,
+            indicator=form.cleaned_data["indicator"],
+            level=form.cleaned_data["level"],
+            direction=form.cleaned_data["direction"],
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+        ),
+        _("Target saved."),
+    ):
+        return redirect("steering:targets")
     scope = selectors.Scope(school=access.school, year=year, today=timezone.localdate())
     if not access.coordinates_whole_school:
         scope.allowed_level_ids = access.coordinator_level_ids
@@ -722,17 +721,13 @@ def outcomes(request):
     year = _year(request, access.school)
     form = OutcomeForm(request.POST or None, year=year)
     form.fields["version"].initial = services.outcomes_version(access.school)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.outcome_set(school=access.school, **data)
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Outcomes saved."))
-            return redirect("steering:outcomes")
+    if save_form(
+        request,
+        form,
+        lambda: services.outcome_set(school=access.school, **form.cleaned_data),
+        _("Outcomes saved."),
+    ):
+        return redirect("steering:outcomes")
     items = Outcome.objects.filter(school=access.school).order_by(
         "-start_year", "track", "year_in_cycle"
     )
