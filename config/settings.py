@@ -191,7 +191,8 @@ RQ = {
     "QUEUE_CLASS": "appui.jobs.rq.RetryingQueue",
 }
 # Django's cache holds the results appui.schools.computed keeps (a level's hours...): each
-# process's memory by default; CACHE_URL (redis://...) shares them between the web nodes.
+# process's memory by default (300 entries at most: a level of 380 pupils keeps about 210 KB),
+# CACHE_URL (redis://...) shares them between the web nodes.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 CACHES = {
     "default": (
@@ -199,7 +200,7 @@ CACHES = {
         if CACHE_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 300},
         }
     )
 }

@@ -26,7 +26,7 @@ from .changes import data_version, kept_at_version
 T = TypeVar("T")
 
 #: How long a kept result may stay unread before the cache forgets it (seconds).
-KEPT_SECONDS = 6 * 3600
+KEPT_SECONDS = 3600
 
 
 def kept(
