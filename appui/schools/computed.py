@@ -25,7 +25,8 @@ from .changes import data_version, kept_at_version
 
 T = TypeVar("T")
 
-#: How long a kept result may stay unread before the cache forgets it (seconds).
+#: How long the cache holds a kept result (seconds); a change of version or of day makes it
+#: unused sooner.
 KEPT_SECONDS = 3600
 
 
