@@ -629,17 +629,7 @@ def hours_index(request):
     levels = selectors.coordinated_levels(access, year)
     # The index shows each level's ranges and warnings only: no per-student detail; kept
     # while the school's records and the day stay the same (appui.schools.computed).
-    summaries = (
-        kept(
-            year.school_id,
-            "hours-index",
-            [level.pk for level in levels],
-            today,
-            lambda: selectors.level_summaries(year, levels, today),
-        )
-        if year
-        else []
-    )
+    summaries = selectors.kept_level_summaries(year, levels, today) if year else []
     return render(request, "followup/hours_index.html", {"summaries": summaries, "year": year})
 
 

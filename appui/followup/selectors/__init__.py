@@ -6,6 +6,7 @@ constant in the number of rows. Everything is re-exported here: ``selectors.week
 from .accounting import (
     StudentRow,
     coordinated_levels,
+    kept_level_summaries,
     level_hours,
     level_summaries,
     level_volume,
@@ -71,6 +72,7 @@ __all__ = [
     "division_reviews",
     "fold_records",
     "level_hours",
+    "kept_level_summaries",
     "level_summaries",
     "level_volume",
     "mark_records",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from appui.core import hours
 from appui.planning.models import Group, Round, Slot
+from appui.schools.computed import kept
 from appui.schools.models import Division, Level, SchoolYear, Staff, Student
 from appui.schools.selectors import students_of, with_division_of
 
@@ -243,6 +244,21 @@ def level_summaries(
             )
         )
     return result
+
+
+def kept_level_summaries(
+    year: SchoolYear, levels: Iterable[Level], today: dt.date
+) -> list[tuple[Level, dict]]:
+    """:func:`level_summaries`, kept while the school's records and the day stay the same
+    (``appui.schools.computed``): the hours index and the coordinator's to-do share them."""
+    levels = list(levels)
+    return kept(
+        year.school_id,
+        "hours-summaries",
+        [level.pk for level in levels],
+        today,
+        lambda: level_summaries(year, levels, today),
+    )
 
 
 def coordinated_levels(access, year: SchoolYear | None) -> list[Level]:

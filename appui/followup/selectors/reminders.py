@@ -21,7 +21,7 @@ from appui.schools.models import Enrolment, Level, Period, SchoolYear, Student
 from appui.tutoring.models import TutorMeeting, Tutorship
 
 from ..models import Session, StageReview
-from .accounting import coordinated_levels, level_summaries
+from .accounting import coordinated_levels, kept_level_summaries
 from .sessions import sessions_of_staff
 
 #: The label of a session to record, next to the statuses' labels.
@@ -210,7 +210,7 @@ def coordinator_todo(
     checked = [level for level in levels if level not in missing] if period else levels
     behind = [
         level
-        for level, summary in level_summaries(year, checked, today)
+        for level, summary in kept_level_summaries(year, checked, today)
         if any(w.code == hours.WarningCode.UNREACHABLE for w in summary["warnings"])
     ]
     if behind:

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -170,6 +171,9 @@ def test_the_teacher_todo_is_empty(world, ap):
 
 
 def test_the_todo_list_costs_a_bounded_number_of_queries(world, ap):
+    # Once first: the school's data version is created by the first read (two queries).
+    response_items(world)
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         response_items(world)
     for day in range(3):
