@@ -245,6 +245,12 @@ def _on_records_changed(sender, school_id: int, **kwargs) -> None:
     bump(school_id)
 
 
+def _on_school_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A school's own fields (its holiday zone: the dates of every slot) changed."""
+    if not (raw or created):
+        bump(instance.pk)
+
+
 def connect_signals() -> None:
     """Connect the version bumps (``SteeringConfig.ready``)."""
     for label in WATCHED:
@@ -262,6 +268,7 @@ def connect_signals() -> None:
                 _on_m2m, sender=m2m.remote_field.through, dispatch_uid=f"{uid}:{m2m.name}"
             )
     records_changed.connect(_on_records_changed, dispatch_uid="summaries:records_changed")
+    post_save.connect(_on_school_saved, sender=School, dispatch_uid="summaries:school")
 
 
 # --------------------------------------------------------------------------- JSON

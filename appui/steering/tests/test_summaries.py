@@ -113,6 +113,13 @@ class TestBulkPathsBump:
         assert _version(world.school) == before + 1
         assert _version(world.other_school) == other
 
+    def test_saving_the_school_bumps_it(self, world):
+        before = _version(world.school)
+        summaries.forget_bumps()
+        world.school.holiday_zone = "C"
+        world.school.save()
+        assert _version(world.school) == before + 1
+
     def test_attendance_for_all_and_need_profiles_bump(self, world, groups):
         from appui.diagnostics.services import profiles_recompute
 
