@@ -105,6 +105,26 @@ def test_the_command_plays_the_year_up_to_the_date_asked(settings):
     school = School.objects.get(uai=academy_demo_uai(1))
     assert school.years.get(is_current=True).start_year == 2026
     assert "direction-" in out.getvalue()
+    # Each school is announced as soon as it is built, with the progress.
+    assert "(0218001H)" in out.getvalue() and "[1/1, " in out.getvalue()
+
+
+def test_a_school_that_fails_keeps_the_schools_built_before_it(settings, monkeypatch):
+    from appui.schools import demo
+
+    settings.DEMO_SOLVE_PLANS = False
+    built = demo._build_school
+
+    def second_fails(school, **kwargs):
+        if school.uai == academy_demo_uai(2):
+            raise RuntimeError("disque plein")
+        return built(school, **kwargs)
+
+    monkeypatch.setattr(demo, "_build_school", second_fails)
+    with pytest.raises(RuntimeError):
+        build_academy_demo(schools=2, students=40, seed=5)
+    # School 1 was committed on its own; school 2 left nothing behind.
+    assert list(School.objects.values_list("uai", flat=True)) == [academy_demo_uai(1)]
 
 
 def test_without_options_the_command_builds_the_usual_demo(settings):

@@ -11,6 +11,7 @@ their demo accounts named ``<account>-<uai>`` (:func:`demo_username`).
 
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -140,9 +141,13 @@ def build_demo(*, seed: int = 2026, students: int = 500, today: date | None = No
     return _build_school(school, seed=seed, students=students, today=today)
 
 
-@transaction.atomic
 def build_academy_demo(
-    *, schools: int, students: int, seed: int = 2026, today: date | None = None
+    *,
+    schools: int,
+    students: int,
+    seed: int = 2026,
+    today: date | None = None,
+    on_school: Callable[[DemoResult, int], None] | None = None,
 ) -> list[DemoResult]:
     """An académie of ``schools`` fictitious schools of ``students`` pupils each, rebuilt.
 
@@ -151,30 +156,44 @@ def build_academy_demo(
     inspector (``academie-demo``) and an administrator (``admin-academie``), who see every
     school of it. Staff and rooms grow with the pupils (:func:`staff_scale`, and the rooms of
     ``appui.planning.demo``), so every level's plans can be published.
+
+    Each school is built in a transaction of its own (a failure keeps the schools built
+    before it; building again rebuilds them), then ``on_school(result, number)`` is called.
     """
     if not 1 <= schools <= 999:
         raise ValueError("Between 1 and 999 schools.")
     academy = _demo_academy()
     results = []
     for number in range(1, schools + 1):
-        uai = academy_demo_uai(number)
-        remove_demo_school(uai)
-        town, city = data.ACADEMY_SCHOOL_NAMES[(number - 1) % len(data.ACADEMY_SCHOOL_NAMES)]
-        school = School(
-            uai=uai,
-            name=f"Lycée professionnel {town} (démo {number})",
-            city=city,
-            academy=academy,
-            holiday_zone=School.Zone.A,
-            ent_oidc_claim="preferred_username",
-        )
-        school.full_clean()
-        school.save()
-        results.append(
-            _build_school(school, seed=seed * 1000 + number, students=students, today=today)
-        )
-    _create_academy_accounts(academy, results)
+        with transaction.atomic():
+            results.append(
+                _build_academy_school(academy, number, seed=seed, students=students, today=today)
+            )
+        if on_school is not None:
+            on_school(results[-1], number)
+    with transaction.atomic():
+        _create_academy_accounts(academy, results)
     return results
+
+
+def _build_academy_school(
+    academy: Academy, number: int, *, seed: int, students: int, today: date | None
+) -> DemoResult:
+    """School ``number`` of the académie demo, rebuilt."""
+    uai = academy_demo_uai(number)
+    remove_demo_school(uai)
+    town, city = data.ACADEMY_SCHOOL_NAMES[(number - 1) % len(data.ACADEMY_SCHOOL_NAMES)]
+    school = School(
+        uai=uai,
+        name=f"Lycée professionnel {town} (démo {number})",
+        city=city,
+        academy=academy,
+        holiday_zone=School.Zone.A,
+        ent_oidc_claim="preferred_username",
+    )
+    school.full_clean()
+    school.save()
+    return _build_school(school, seed=seed * 1000 + number, students=students, today=today)
 
 
 def staff_scale(students: int) -> int:

@@ -82,28 +82,24 @@ class Command(BaseCommand):
         if solve_seconds is None:
             solve_seconds = 0.5 if schools else getattr(settings, "DEMO_SOLVE_SECONDS", 2.0)
         started = time.perf_counter()
+
+        def built(result, number: int) -> None:
+            """Each school as soon as it is built (a long académie build shows its progress)."""
+            self._ready(result, f" [{number}/{schools}, {time.perf_counter() - started:.0f} s]")
+
         with _clock_at(until), _solve_seconds(solve_seconds):
             if schools:
                 results = build_academy_demo(
-                    schools=schools, students=students, seed=seed, today=until
+                    schools=schools, students=students, seed=seed, today=until, on_school=built
                 )
             else:
                 results = [build_demo(seed=seed, students=students)]
+                self._ready(results[0])
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner after a bulk build.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
-        for result in results:
-            counts = result.counts
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Démo prête : {result.school.name} ({result.school.uai}) — "
-                    f"{counts['students']} élèves, {counts['divisions']} divisions, "
-                    f"{counts['levels']} niveaux, {counts['staff']} personnels, "
-                    f"{counts['periods']} périodes."
-                )
-            )
         if schools:
             self.stdout.write(f"{schools} établissements construits en {elapsed:.0f} s.")
             self.stdout.write(
@@ -116,6 +112,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes (mot de passe « {DEMO_PASSWORD} ») :")
         for username, description in results[0].accounts.items():
             self.stdout.write(f"  {username:<13} {description}")
+
+    def _ready(self, result, progress: str = "") -> None:
+        counts = result.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Démo prête : {result.school.name} ({result.school.uai}) — "
+                f"{counts['students']} élèves, {counts['divisions']} divisions, "
+                f"{counts['levels']} niveaux, {counts['staff']} personnels, "
+                f"{counts['periods']} périodes.{progress}"
+            )
+        )
 
 
 def _clock_at(until: datetime.date | None):
