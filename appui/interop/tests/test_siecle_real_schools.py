@@ -58,6 +58,20 @@ def run(students, *, nomenclature=None, confirmed=False, dry_run=False, **kwargs
     )
 
 
+def map_unknown_mef(school, label, short_name, *, year_in_cycle, hours):
+    """The head says once what UNKNOWN_MEF is: a collège level with AP."""
+    return MefMapping.objects.create(
+        school=school,
+        mef=UNKNOWN_MEF,
+        label=label,
+        short_name=short_name,
+        track="college",
+        year_in_cycle=year_in_cycle,
+        has_ap=True,
+        ap_hours=Decimal(hours),
+    )
+
+
 def counts(plan, section="students"):
     return {status: number for status, number in plan.counts()[section].items() if number}
 
@@ -161,16 +175,7 @@ class TestUnknownMef:
 
     def test_the_mapping_the_head_made_is_applied_by_the_next_import(self):
         school = run([pupil(1, "DR1", UNKNOWN_MEF)]).school
-        MefMapping.objects.create(
-            school=school,
-            mef=UNKNOWN_MEF,
-            label="Dispositif relais",
-            short_name="Relais",
-            track="college",
-            year_in_cycle=2,
-            has_ap=True,
-            ap_hours=Decimal("36"),
-        )
+        map_unknown_mef(school, "Dispositif relais", "Relais", year_in_cycle=2, hours="36")
         # The next school year: its levels are created again, this time from the mapping.
         SchoolYear.objects.filter(school=school).update(is_current=False)
         SchoolYear.objects.create(
@@ -226,16 +231,7 @@ class TestMefOfAPupilAgainstTheirClass:
 
     def test_a_code_the_head_mapped_names_the_level_it_was_mapped_to(self):
         school = run([pupil(n, "6A", SIXIEME) for n in range(1, 3)]).school
-        MefMapping.objects.create(
-            school=school,
-            mef=UNKNOWN_MEF,
-            label="Sixième bilangue",
-            short_name="6e bil.",
-            track="college",
-            year_in_cycle=1,
-            has_ap=True,
-            ap_hours=Decimal("72"),
-        )
+        map_unknown_mef(school, "Sixième bilangue", "6e bil.", year_in_cycle=1, hours="72")
         students = [pupil(n, "6A", SIXIEME) for n in range(1, 3)] + [pupil(3, "6A", UNKNOWN_MEF)]
         outcome = run(students)
         [warning] = [issue for issue in outcome.plan.issues if issue.field == "CODE_MEF"]
