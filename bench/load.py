@@ -247,6 +247,8 @@ def run(
     sessions = {r: [k for k in sessions[r] if pages.get(k)] for r in roles}
     weights = [ROLE_MIX[r] for r in roles]
     times: list[float] = []
+    # (seconds since the start of the run, duration) of every request: the tail over time.
+    timeline: list[tuple[float, float]] = []
     by_page: dict[str, list[float]] = defaultdict(list)
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
@@ -258,8 +260,16 @@ def run(
         key = local.choice(sessions[role])
         session = requests.Session()
         session.headers["Cookie"] = f"{cookie_name}={key}"
-        # Users do not all start at the same instant.
-        time.sleep(local.uniform(0, min(think, 2.0)) if think else 0)
+
+        def pause() -> float:
+            return min(local.expovariate(1 / think), 4 * think) if think else 0.0
+
+        # A user's first click waits a think time too. The law is memoryless: at any instant
+        # of a steady day, the time to a person's next click follows that same law, so the
+        # run starts as the middle of a day looks, not with every user clicking in the same
+        # two seconds (a crowd the server would spend the first 10 s of the run catching up
+        # with, whatever the think time).
+        time.sleep(min(pause(), duration))
         while time.monotonic() < stop:
             path = local.choice(pages[key])
             began = time.perf_counter()
@@ -271,11 +281,11 @@ def run(
             elapsed = time.perf_counter() - began
             with lock:
                 times.append(elapsed)
+                timeline.append((began - t0, elapsed))
                 by_page[f"{role} {path}"].append(elapsed)
                 statuses[status] += 1
             if think:
-                pause = min(local.expovariate(1 / think), 4 * think)
-                time.sleep(max(0.0, min(pause, stop - time.monotonic())))
+                time.sleep(max(0.0, min(pause(), stop - time.monotonic())))
 
     def snapshot():
         return (
@@ -286,6 +296,7 @@ def run(
         )
 
     before = snapshot()
+    t0 = time.perf_counter()
     threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
     began = time.perf_counter()
     for t in threads:
@@ -327,7 +338,20 @@ def run(
             "wall": wall,
         },
         "slowest": list(reversed(slowest)),
+        "windows": windows(timeline, duration),
     }
+
+
+def windows(timeline: list[tuple[float, float]], duration: float, width: float = 10.0) -> list:
+    """(start of the window, requests, p95 ms) per ``width`` seconds of the run."""
+    out = []
+    start = 0.0
+    while start < duration:
+        inside = sorted(d for t, d in timeline if start <= t < start + width)
+        if inside:
+            out.append((start, len(inside), inside[int(0.95 * (len(inside) - 1))] * 1000))
+        start += width
+    return out
 
 
 def children(pid: int) -> list[int]:
@@ -366,6 +390,12 @@ def report(result: dict) -> None:
             f"  CPU par requête : gunicorn {cpu['gunicorn'] * per:.1f} ms, "
             f"PostgreSQL {cpu['postgresql'] * per:.1f} ms"
         )
+    print(
+        "  p95 par tranche de 10 s : "
+        + " · ".join(
+            f"{start:.0f}–{start + 10:.0f} s {p95:.0f} ms" for start, _, p95 in result["windows"]
+        )
+    )
     print("  pages les plus lentes (p95 ms, requêtes) :")
     for p95, page, n in result["slowest"]:
         print(f"    {p95:7.0f}  {n:5d}  {page}")
