@@ -13,9 +13,14 @@ What it does, in order:
    role actually opens;
 4. for each ``--users`` count, runs that many virtual users for ``--duration`` seconds: each
    opens a page of its role, waits a think time drawn from an exponential law of mean
-   ``--think`` seconds (a person reads a page before the next click), and so on;
+   ``--think`` seconds (a person reads a page before the next click), and so on. The first
+   click waits such a pause too, so the run starts as any minute of a steady day does;
+   ``--rush`` instead has every user click within the first 2 s (all pupils of a school
+   opening the app at once), and the p95 of each 10 s window shows how long the server
+   takes to catch up;
 5. measures the **ceiling**: 32 users with no think time for 20 s, requests per second;
-6. prints, per run, requests, requests/s, errors, p50/p95/p99/max and the slowest pages,
+6. prints, per run, requests, requests/s, errors, p50/p95/p99/max, the p95 of each 10 s
+   window and the slowest pages,
    and where the CPU went (gunicorn workers, PostgreSQL, this load generator, every other
    process of the machine) from /proc, and the CPU of a request in gunicorn and PostgreSQL.
 
@@ -240,6 +245,7 @@ def run(
     think: float,
     seed: int,
     gunicorn_pid: int,
+    rush: bool = False,
 ) -> dict:
     import requests
 
@@ -269,7 +275,8 @@ def run(
         # run starts as the middle of a day looks, not with every user clicking in the same
         # two seconds (a crowd the server would spend the first 10 s of the run catching up
         # with, whatever the think time).
-        time.sleep(min(pause(), duration))
+        # ``--rush`` keeps that crowd on purpose: every user's first click within 2 s.
+        time.sleep(local.uniform(0, 2.0) if rush else min(pause(), duration))
         while time.monotonic() < stop:
             path = local.choice(pages[key])
             began = time.perf_counter()
@@ -411,6 +418,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reuse", action="store_true", help="garder la base déjà construite")
     parser.add_argument("--no-ceiling", action="store_true")
+    parser.add_argument(
+        "--rush",
+        action="store_true",
+        help="chaque utilisateur fait son premier clic dans les 2 premières secondes",
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
 
@@ -479,6 +491,7 @@ def main() -> None:
                     args.think,
                     args.seed,
                     server.pid,
+                    rush=args.rush,
                 )
             )
     finally:

@@ -58,14 +58,20 @@ def _span(group: Group) -> tuple[dt.date, dt.date]:
 def _held_groups(students) -> list[Group]:
     """The groups of the students that ran or run: in the published plan, or in a replaced
     one if they met (as the portfolio counts them)."""
-    return list(
+    # The keys in a subquery rather than DISTINCT over the joined rows (the plan's solver
+    # data is wide): a group matches once per member and per held session.
+    held = (
         Group.objects.filter(assignments__student__in=students)
         .filter(
             Q(plan__status=Plan.Status.PUBLISHED)
             | Q(plan__status__in=HELD_PLAN_STATUSES, sessions__status=Session.Status.DONE)
         )
+        .values("pk")
+    )
+    return list(
+        Group.objects.filter(pk__in=held)
         .select_related("module__competency", "plan__period__year", "round")
-        .distinct()
+        .defer("plan__weights", "plan__progress", "plan__metrics", "plan__solver_message")
     )
 
 

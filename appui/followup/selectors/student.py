@@ -15,7 +15,7 @@ from appui.schools.models import Enrolment, Period, SchoolYear, Student
 
 from ..models import Attendance, ProgressMark, Session
 from .reviews import HELD_PLAN_STATUSES, visible_reviews
-from .sessions import first_sessions, sessions_of_student
+from .sessions import sessions_of_student
 
 # --------------------------------------------------------------------------- student page
 
@@ -33,37 +33,56 @@ class RecentSession:
 def student_summary(student: Student, *, staff: bool, today: dt.date | None = None) -> dict:
     """What the student page shows about AP follow-up (constant queries)."""
     today = today or timezone.localdate()
-    sessions = sessions_of_student(student)
-    upcoming = first_sessions(
-        sessions.filter(date__gte=today).exclude(status=Session.Status.CANCELLED),
-        "date",
-        "start_time",
-        limit=3,
+    # A pupil has a few hundred sessions at most over their schooling: their keys, dates and
+    # states in one narrow query answer what is to come, what was held and the count of held
+    # sessions; the rows of the (at most seven) shown sessions come in one more.
+    keys = list(
+        Session.objects.filter(group__assignments__student=student)
+        .values_list("pk", "date", "start_time", "status")
+        .distinct()
     )
+    done_status = Session.Status.DONE
+    coming = sorted(
+        (day, start, pk)
+        for pk, day, start, status in keys
+        if day >= today and status != Session.Status.CANCELLED
+    )[:3]
+    past = sorted(
+        (
+            (day, start, pk)
+            for pk, day, start, status in keys
+            if status == done_status and day <= today
+        ),
+        reverse=True,
+    )[:4]
+    held = sum(1 for *_, status in keys if status == done_status)
+    rows = (
+        {
+            session.pk: session
+            for session in sessions_of_student(student)
+            .filter(pk__in=[pk for *_, pk in coming + past])
+            .prefetch_related(
+                Prefetch(
+                    "marks",
+                    queryset=ProgressMark.objects.filter(student=student).select_related(
+                        "assessor"
+                    ),
+                    to_attr="student_marks",
+                )
+            )
+        }
+        if coming or past
+        else {}
+    )
+    upcoming = [rows[pk] for *_, pk in coming]
+    # Typed Any: the prefetched ``student_marks`` is not in the model's type.
+    done: list[Any] = [rows[pk] for *_, pk in past]
     counts = Counter(
-        Attendance.objects.filter(student=student, session__status=Session.Status.DONE).values_list(
+        Attendance.objects.filter(student=student, session__status=done_status).values_list(
             "status", flat=True
         )
     )
-    held = (
-        Session.objects.filter(group__assignments__student=student, status=Session.Status.DONE)
-        .distinct()
-        .count()
-    )
     attended = counts["present"] + counts["late"]
-    # Typed Any: the prefetched ``student_marks`` is not in the model's type.
-    done: list[Any] = first_sessions(
-        sessions.filter(status=Session.Status.DONE, date__lte=today).prefetch_related(
-            Prefetch(
-                "marks",
-                queryset=ProgressMark.objects.filter(student=student).select_related("assessor"),
-                to_attr="student_marks",
-            )
-        ),
-        "-date",
-        "-start_time",
-        limit=4,
-    )
     recent = [
         RecentSession(
             session=session,

@@ -73,7 +73,26 @@ def test_the_pupil_page_lists_the_same_sessions_as_before(ap, world):
     held = sorted(ap.sessions, key=lambda s: (s.date, s.start_time))
     Session.objects.filter(pk__in=[s.pk for s in held]).update(status=Session.Status.DONE)
 
+    # Held sessions: one after today is not « recent » yet but counts as held.
+    later = add(ap, TODAY + 20 * DAY, 10, status=Session.Status.DONE)
+
     summary = selectors.student_summary(world.student, staff=True, today=TODAY)
 
     assert summary["upcoming"] == sorted(to_come, key=lambda s: s.date)[:3]
-    assert [r.session for r in summary["recent"]] == held[::-1][:4]
+    assert [r.session for r in summary["recent"]] == [s for s in held[::-1] if s.date <= TODAY][:4]
+    assert later not in [r.session for r in summary["recent"]]
+    assert summary["held"] == len(held) + 1
+    # The shown sessions came with their group, module and room.
+    first = summary["upcoming"][0]
+    assert (first.group.module.code, first.group.room.name) == ("LEC-S", "B101")
+
+
+def test_the_pupil_page_reads_the_sessions_in_constant_queries(
+    ap, world, django_assert_max_num_queries
+):
+    for n in range(12):
+        add(ap, TODAY + (n - 6) * DAY, 9, status=Session.Status.DONE if n < 6 else "planned")
+    # Keys, rows, their staff, the pupil's marks, the attendance counts, the reviews.
+    with django_assert_max_num_queries(6):
+        summary = selectors.student_summary(world.student, staff=True, today=TODAY)
+    assert len(summary["upcoming"]) == 3 and len(summary["recent"]) == 4
