@@ -20,7 +20,6 @@ from appui.core.scales import LsuLevel
 from appui.core.text import with_elision
 from appui.planning.access import get_group_for
 from appui.schools.access import get_division_for, get_student_for, school_access
-from appui.schools.computed import kept
 from appui.schools.models import Division, Period, Student
 from appui.schools.selectors import current_year, division_students, selected_year
 from appui.schools.services import ChangedMeanwhile, parse_version, text_version
@@ -641,15 +640,8 @@ HOURS_STUDENT_ROWS = 50
 def hours_level(request, pk: int):
     level, access = get_level_for_hours(request, pk)
     today = timezone.localdate()
-    context = dict(
-        kept(
-            level.year.school_id,
-            "hours-level",
-            [level.pk],
-            today,
-            lambda: selectors.level_hours(level, today),
-        )
-    )
+    # Kept while the school's records and the day stay the same (appui.schools.computed).
+    context = dict(selectors.kept_level_hours(level, today))
     # The per-student table a page at a time (the export has them all); the figures, the
     # divisions and the warnings still count every pupil of the level.
     page = Paginator(context.pop("rows"), HOURS_STUDENT_ROWS).get_page(request.GET.get("page"))
@@ -672,17 +664,7 @@ def hours_staff(request):
     year = selected_year(request)
     levels = selectors.coordinated_levels(access, year)
     today = timezone.localdate()
-    rows = (
-        kept(
-            year.school_id,
-            "hours-staff",
-            [level.pk for level in levels],
-            today,
-            lambda: selectors.staff_service(levels, today),
-        )
-        if year
-        else []
-    )
+    rows = selectors.kept_staff_service(year, levels, today) if year else []
     return render(request, "followup/hours_staff.html", {"rows": rows, "year": year})
 
 

@@ -261,6 +261,27 @@ def kept_level_summaries(
     )
 
 
+def kept_level_hours(level: Level, today: dt.date) -> dict:
+    """:func:`level_hours`, kept like :func:`kept_level_summaries` (the page of a level)."""
+    return kept(
+        level.year.school_id, "hours-level", [level.pk], today, lambda: level_hours(level, today)
+    )
+
+
+def kept_staff_service(
+    year: SchoolYear, levels: Iterable[Level], today: dt.date
+) -> list["StaffServiceRow"]:
+    """:func:`staff_service`, kept like :func:`kept_level_summaries` (the service sheet)."""
+    levels = list(levels)
+    return kept(
+        year.school_id,
+        "hours-staff",
+        [level.pk for level in levels],
+        today,
+        lambda: staff_service(levels, today),
+    )
+
+
 def coordinated_levels(access, year: SchoolYear | None) -> list[Level]:
     """The levels of ``year`` whose hours the user may read (head, coordinators of the level)."""
     if year is None:
