@@ -2,16 +2,14 @@
 the session."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appui.planning.models import Partner, Resource
-from appui.schools.services import ChangedMeanwhile
+from appui.schools.form_saving import save_form
 
 from . import partners as services
 from .access import get_session_for
@@ -47,20 +45,19 @@ def session_partners(request, pk: int):
         "version": services.links_version(session),
     }
     form = SessionLinksForm(request.POST or None, initial=initial, school=access.school)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_set_links(
-                session=session,
-                partners=list(form.cleaned_data["partners"]),
-                resources=list(form.cleaned_data["resources"]),
-                version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except (ChangedMeanwhile, ValidationError) as error:
-            form.add_error(None, str(error) if isinstance(error, ChangedMeanwhile) else error)
-        else:
-            messages.success(request, _("Partners and resources saved."))
-            return redirect(reverse("followup:session-detail", args=[session.pk]) + "#partenaires")
+    if save_form(
+        request,
+        form,
+        lambda: services.session_set_links(
+            session=session,
+            partners=list(form.cleaned_data["partners"]),
+            resources=list(form.cleaned_data["resources"]),
+            version=form.cleaned_data["version"],
+            user=request.user,
+        ),
+        _("Partners and resources saved."),
+    ):
+        return redirect(reverse("followup:session-detail", args=[session.pk]) + "#partenaires")
     return render(
         request,
         "followup/session_partners.html",

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appui.schools.access import school_access
+from appui.schools.form_saving import save_form
 from appui.schools.models import Division, Period
-from appui.schools.services import ChangedMeanwhile
 
 from .access import is_head
 from .exporters import LsuTemplateExporter
@@ -78,19 +78,15 @@ def lsu_page(request):
     council_errors: dict[int, str] = {}
     if request.method == "POST":
         values, council_errors = _read_councils(request, divisions)
-        if form.is_valid() and not council_errors:
-            try:
-                lsu_settings_save(
-                    form=form,
-                    period=period,
-                    councils=values,
-                    version=form.cleaned_data["version"],
-                )
-            except ChangedMeanwhile as conflict:
-                form.add_error(None, str(conflict))
-            else:
-                messages.success(request, _("LSU settings saved."))
-                return redirect(_page_url(period))
+        if not council_errors and save_form(
+            request,
+            form,
+            lambda: lsu_settings_save(
+                form=form, period=period, councils=values, version=form.cleaned_data["version"]
+            ),
+            _("LSU settings saved."),
+        ):
+            return redirect(_page_url(period))
     preview = lsu_preview(school, period)
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for gap in preview.gaps:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from appui.core.timetable import SlotRecord, find_conflicts
 from appui.schools.access import school_access
+from appui.schools.form_saving import save_form
 from appui.schools.models import Level
 from appui.schools.selectors import selected_year
-from appui.schools.services import ChangedMeanwhile
 
 from .forms import ModuleForm, SlotForm
 from .models import Module, Slot
@@ -99,14 +99,13 @@ def slot_edit(request, level_pk: int, pk: int | None = None):
                 slot.delete()
                 messages.success(request, _("Slot deleted."))
             return redirect("planning:slot-list")
-        if form.is_valid():
-            try:
-                catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
-            except ChangedMeanwhile as conflict:
-                form.add_error(None, str(conflict))
-            else:
-                messages.success(request, _("Slot saved."))
-                return redirect("planning:slot-list")
+        if save_form(
+            request,
+            form,
+            lambda: catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None),
+            _("Slot saved."),
+        ):
+            return redirect("planning:slot-list")
     return render(request, "planning/slot_form.html", {"form": form, "level": level, "slot": slot})
 
 
@@ -161,18 +160,17 @@ def module_edit(request, pk: int | None = None, copy_of: int | None = None):
             resources=list(source.resources.all()),
         )
     form = ModuleForm(request.POST or None, instance=module, school=school, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        else:
-            if module.sessions_warning:  # the form's instance, just saved
-                messages.warning(
-                    request,
-                    _("%(n)s sessions: modules are meant to be short sequences of 3 to 5 sessions.")
-                    % {"n": module.sessions},
-                )
-            messages.success(request, _("Module saved."))
-            return redirect("planning:module-list")
+    if save_form(
+        request,
+        form,
+        lambda: catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None),
+        _("Module saved."),
+    ):
+        if module.sessions_warning:  # the form's instance, just saved
+            messages.warning(
+                request,
+                _("%(n)s sessions: modules are meant to be short sequences of 3 to 5 sessions.")
+                % {"n": module.sessions},
+            )
+        return redirect("planning:module-list")
     return render(request, "planning/module_form.html", {"form": form, "module": module})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appui.schools.access import school_access
-from appui.schools.services import ChangedMeanwhile
+from appui.schools.form_saving import save_form
 
 from . import partners
 from .forms import PartnerForm, ResourceForm
@@ -54,14 +54,13 @@ def _edit(request, model, form_class, pk, template, saved, deleted):
                 return redirect(request.path)
             messages.success(request, deleted)
             return redirect("planning:partner-list")
-        if form.is_valid():
-            try:
-                catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None)
-            except ChangedMeanwhile as conflict:
-                form.add_error(None, str(conflict))
-            else:
-                messages.success(request, saved)
-                return redirect("planning:partner-list")
+        if save_form(
+            request,
+            form,
+            lambda: catalogue_save(form=form, version=form.cleaned_data["version"] if pk else None),
+            saved,
+        ):
+            return redirect("planning:partner-list")
     return render(
         request, template, {"form": form, "row": row, "in_use": row.pk and partners.in_use(row)}
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from appui.core.indicators import tutoring_coverage
 from appui.core.io.tabular import Column, ExportFormat, RowsExporter
 from appui.core.io.tabular import render as render_export
+from appui.schools.form_saving import save_form
 from appui.schools.models import Division, Level, Student
 from appui.schools.selectors import (
     current_year,
@@ -18,7 +19,6 @@ from appui.schools.selectors import (
     selected_year,
     students_of,
 )
-from appui.schools.services import ChangedMeanwhile
 
 from . import selectors, services
 from .access import (
@@ -116,22 +116,19 @@ def policy_edit(request):
     year = _year(access)
     policy = services.policy_for(year)
     form = PolicyForm(request.POST or None, instance=policy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_set(
-                year=year,
-                max_tutees=form.cleaned_data["max_tutees"],
-                allowance_per_tutee=form.cleaned_data["allowance_per_tutee"],
-                user=request.user,
-                version=form.cleaned_data["version"],
-            )
-        except ChangedMeanwhile as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Tutoring terms saved."))
-            return redirect("tutoring:index")
+    if save_form(
+        request,
+        form,
+        lambda: services.policy_set(
+            year=year,
+            max_tutees=form.cleaned_data["max_tutees"],
+            allowance_per_tutee=form.cleaned_data["allowance_per_tutee"],
+            user=request.user,
+            version=form.cleaned_data["version"],
+        ),
+        _("Tutoring terms saved."),
+    ):
+        return redirect("tutoring:index")
     return render(request, "tutoring/policy_form.html", {"form": form, "year": year})
 
 
