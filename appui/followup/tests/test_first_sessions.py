@@ -1,6 +1,7 @@
-"""The first sessions of a list (a teacher's next session, a pupil's upcoming and recent ones):
-their keys, then their rows — PostgreSQL plans ``ORDER BY … LIMIT`` over the joined tables of
-a session in 12 to 40 ms otherwise (bench/profile_load.py). One session per group and day."""
+"""The first sessions of a list (a teacher's next session): their keys, then their rows —
+PostgreSQL plans ``ORDER BY … LIMIT`` over the joined tables of a session in 12 to 40 ms
+otherwise (bench/profile_load.py). A pupil's upcoming and recent sessions are picked from the
+keys, dates and states of all their sessions, read at once. One session per group and day."""
 
 import datetime
 
