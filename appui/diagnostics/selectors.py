@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Func, QuerySet, TextField, Value
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -177,16 +177,26 @@ def need_levels(students, codes) -> dict[int, dict[str, dict]]:
             )
         )
     else:
-        fields: dict = {}
-        for index, code in enumerate(codes):
-            fields[f"level_{index}"] = KeyTextTransform("level", KeyTransform(code, "needs"))
-            fields[f"kind_{index}"] = KeyTextTransform("kind", KeyTransform(code, "needs"))
-        rows = (
-            (student_id, values)
-            for student_id, *values in profiles.annotate(**fields).values_list(
-                "student_id", *fields
+        # Every path is read from one decompressed copy of the profile: ``needs || '{}'`` in a
+        # subquery kept apart (``OFFSET 0``) decompresses the stored document once a row,
+        # where each ``#>>`` on the column decompressed it again (2 × codes times a pupil);
+        # and one SQL text instead of 2 × codes ORM expressions to compile. 65 → 12 ms for
+        # 379 pupils and 20 competencies (bench/pages.py's plan pages).
+        try:
+            inner, params = (
+                profiles.annotate(doc=Func(F("needs"), template="(%(expressions)s || '{}'::jsonb)"))
+                .values_list("student_id", "doc")
+                .query.sql_with_params()
             )
-        )
+        except EmptyResultSet:  # no pupil (an empty list of ids)
+            return {}
+        picks = ", ".join(["p.doc #>> %s::text[]"] * (2 * len(codes)))
+        paths = [[code, key] for code in codes for key in ("level", "kind")]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.student_id, {picks} FROM ({inner} OFFSET 0) AS p", [*paths, *params]
+            )
+            rows = ((student_id, values) for student_id, *values in cursor.fetchall())
     out: dict[int, dict[str, dict]] = {}
     for student_id, values in rows:
         needs = out[student_id] = {}

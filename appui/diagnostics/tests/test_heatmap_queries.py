@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from appui.diagnostics.models import NeedProfile
 from appui.diagnostics.selectors import need_levels
+from appui.schools.models import Student
 from appui.schools.tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,13 @@ def test_need_levels_reads_the_level_and_kind_of_the_codes_asked(world):
         }
     }
     assert need_levels([student.pk], []) == {}
+    # No pupil, a queryset of pupils, a code no profile holds, a code with a comma (read as
+    # one key, not as a path).
+    assert need_levels([], ["FR.LEC"]) == {}
+    assert need_levels(Student.objects.filter(pk=student.pk), ["FR.LEC", "X,Y"]) == {
+        student.pk: {"FR.LEC": {"level": 2, "kind": "remediation"}}
+    }
+    assert need_levels(Student.objects.none(), ["FR.LEC"]) == {}
 
 
 def test_the_results_grid_queries_do_not_grow_with_the_pupils(
