@@ -233,10 +233,7 @@ def _published_groups(period: Period, levels: list[Level], preview: LsuPreview) 
         Group.objects.filter(plan__in=plans.values())
         .select_related("module", "slot", "plan__level")
         .defer(*(f"plan__{name}" for name in PLAN_SOLVER_FIELDS))
-        .prefetch_related(
-            Prefetch("staff", queryset=Staff.objects.prefetch_related("subjects")),
-            Prefetch("assignments", queryset=Assignment.objects.only("group_id", "student_id")),
-        )
+        .prefetch_related(Prefetch("staff", queryset=Staff.objects.prefetch_related("subjects")))
     )
 
 
@@ -273,6 +270,12 @@ def _ap_part(
     aps: dict[int, dict] = {}
     lsu_groups: list[LsuApGroup] = []
     groups_of_student: dict[int, list[str]] = defaultdict(list)
+    # The members as pairs of keys (hundreds of them: no model instance each).
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, student_id in Assignment.objects.filter(
+        group_id__in=[group.pk for group in groups]
+    ).values_list("group_id", "student_id"):
+        members[group_id].append(student_id)
     for group in groups:
         module = group.module
         teachings = _group_teachings(group, collect)
@@ -287,8 +290,8 @@ def _ap_part(
         lsu_groups.append(
             LsuApGroup(key=key, ap_key=f"M{module.pk}", title=title, teachings=tuple(teachings))
         )
-        for assignment in group.assignments.all():
-            groups_of_student[assignment.student_id].append(key)
+        for student_id in members[group.pk]:
+            groups_of_student[student_id].append(key)
     lsu_aps = tuple(
         LsuAp(
             key=f"M{pk}",
@@ -325,12 +328,11 @@ class _ReportSources:
         groups_of_student: dict[int, list[str]],
     ) -> _ReportSources:
         student_ids = [student.pk for student in students]
-        comments = {
-            review.student_id: review.comment
-            for review in StageReview.objects.filter(
+        comments = dict(
+            StageReview.objects.filter(
                 period=period, student_id__in=student_ids, status=StageReview.Status.VALIDATED
-            ).only("student_id", "comment")
-        }
+            ).values_list("student_id", "comment")
+        )
         data = {
             report.student_id: report
             for report in LsuReportData.objects.filter(period=period, student_id__in=student_ids)
