@@ -191,10 +191,10 @@ def need_levels(students, codes) -> dict[int, dict[str, dict]]:
         except EmptyResultSet:  # no pupil (an empty list of ids)
             return {}
         picks = ", ".join(["p.doc #>> %s::text[]"] * (2 * len(codes)))
-        paths = [[code, key] for code in codes for key in ("level", "kind")]
+        keys = [[code, key] for code in codes for key in ("level", "kind")]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.student_id, {picks} FROM ({inner} OFFSET 0) AS p", [*paths, *params]
+                f"SELECT p.student_id, {picks} FROM ({inner} OFFSET 0) AS p", [*keys, *params]
             )
             rows = ((student_id, values) for student_id, *values in cursor.fetchall())
     out: dict[int, dict[str, dict]] = {}

@@ -402,6 +402,8 @@ def reviews_prepare(*, students, period: Period, user) -> list[StageReview]:
     ]
     created = StageReview.objects.bulk_create(reviews)
     trail.record_created(created)
+    if created:
+        mark_changed(period.year.school_id)  # bulk_create sends no post_save
     return created
 
 

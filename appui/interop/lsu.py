@@ -44,6 +44,7 @@ from appui.core.io.lsu import (
 from appui.core.text import plural
 from appui.followup.models import StageReview
 from appui.planning.models import Assignment, Group, Plan
+from appui.schools.computed import kept
 from appui.schools.models import (
     Division,
     Level,
@@ -543,6 +544,13 @@ def lsu_preview(school: School, period: Period) -> LsuPreview:
         "reports_with_data": len(sources.data),
     }
     return preview
+
+
+def kept_lsu_preview(school: School, period: Period, today: date) -> LsuPreview:
+    """:func:`lsu_preview` for the LSU page, kept while the school's records and the day stay
+    the same (``appui.schools.computed``; every model it reads bumps the school's version).
+    The download builds its file from a fresh preview."""
+    return kept(school.pk, "lsu-preview", [period.pk], today, lambda: lsu_preview(school, period))
 
 
 def lsu_period_choices(school: School) -> list[Period]:

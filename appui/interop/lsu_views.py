@@ -24,7 +24,14 @@ from appui.schools.models import Division, Period
 from .access import is_head
 from .exporters import LsuTemplateExporter
 from .forms import LsuSettingsForm
-from .lsu import college_levels, default_period, lsu_period_choices, lsu_preview, settings_for
+from .lsu import (
+    college_levels,
+    default_period,
+    kept_lsu_preview,
+    lsu_period_choices,
+    lsu_preview,
+    settings_for,
+)
 from .models import LsuCouncil
 from .services import lsu_settings_save, lsu_settings_version
 from .views import _export_format, _int_or_none, _stream
@@ -87,7 +94,7 @@ def lsu_page(request):
             _("LSU settings saved."),
         ):
             return redirect(_page_url(period))
-    preview = lsu_preview(school, period)
+    preview = kept_lsu_preview(school, period, timezone.localdate())
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for gap in preview.gaps:
         grouped.setdefault(gap.subject, []).append(gap.message)

@@ -59,7 +59,8 @@ logger = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- data version
 
 WATCHED = [
-    # What ``dashboard.compute`` reads (``steering.selectors`` and the followup records).
+    # What ``dashboard.compute`` reads (``steering.selectors`` and the followup records), and
+    # what the results kept by ``appui.schools.computed`` read (the hours, the LSU preview).
     "schools.SchoolYear",
     "schools.Period",
     "schools.Level",
@@ -68,6 +69,8 @@ WATCHED = [
     "schools.Enrolment",
     "schools.Staff",
     "schools.Membership",
+    "schools.Subject",
+    "schools.Teaching",
     "planning.Module",
     "planning.Slot",
     "planning.Round",
@@ -79,6 +82,7 @@ WATCHED = [
     "followup.Session",
     "followup.Attendance",
     "followup.ProgressMark",
+    "followup.StageReview",
     "diagnostics.Result",
     "diagnostics.NeedProfile",
     "tutoring.Tutor",
@@ -95,8 +99,13 @@ WATCHED = [
     "steering.Outcome",
     "steering.TrainingAction",
     "steering.PilotageRole",
+    "interop.LsuSettings",
+    "interop.LsuCouncil",
+    "interop.LsuReport",
+    "interop.LsuAssessment",
 ]
-"""The models whose rows the indicators read; a save or delete of one bumps its school."""
+"""The models whose rows the indicators and the kept results read; a save or delete of one
+bumps its school."""
 
 BULK_DELETED = {"diagnostics.NeedProfile"}
 """Models only deleted in bulk by a service that says so (``records_changed``): no
