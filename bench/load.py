@@ -22,7 +22,9 @@ What it does, in order:
 6. prints, per run, requests, requests/s, errors, p50/p95/p99/max, the p95 of each 10 s
    window and the slowest pages,
    and where the CPU went (gunicorn workers, PostgreSQL, this load generator, every other
-   process of the machine) from /proc, and the CPU of a request in gunicorn and PostgreSQL.
+   process of the machine) from /proc, and the CPU of a request in gunicorn and PostgreSQL;
+   before each run, the machine's speed of the moment (``bench/machine.py``): a virtual
+   machine is not always as fast, and two runs compare only beside that figure.
 
 ``--reuse`` keeps the database built before and applies the migrations added since.
 ``bench/profile_load.py`` then shows where the time of these pages goes, in one process.
@@ -48,6 +50,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from machine import reference_line  # bench/, the script's own directory
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -476,10 +480,12 @@ def main() -> None:
             distinct = {p for k in keys for p in pages[k]}
             print(f"  {role:12s} {len(keys):4d} comptes, {len(distinct):3d} pages distinctes")
         if not args.no_ceiling:
+            print(reference_line())
             ceiling = run(base, cookie, sessions, pages, 32, 20, 0.0, args.seed, server.pid)
             print(f"\nPlafond (32 utilisateurs sans pause, 20 s) : {ceiling['rps']:.1f} req/s")
             report(ceiling)
         for users in args.users:
+            print(f"\n{reference_line()}")
             report(
                 run(
                     base,

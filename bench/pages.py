@@ -8,6 +8,7 @@ prints those counts, then, with the clock at that date, signs in as the school's
 (coordination, head, teacher, tutor, pupil, parent) and the académie inspector and requests
 every main page N times (after one untimed request) through the full Django stack, printing
 the median, the p95 and the number of SQL queries per page; a star marks a p95 over 150 ms.
+Before and after, the machine's speed of the moment (``bench/machine.py``), to compare runs.
 Run: .venv/bin/python bench/pages.py [--students 1500] [--repeat 20] [--until 2027-06-21]
 Again on the same database: BENCH_DATABASE_URL=... bench/pages.py --reuse [--only cibles]
 [--gc-freeze: every page once, then gc.freeze(), before timing]
@@ -35,6 +36,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 
 import django  # noqa: E402
+from machine import reference_line  # noqa: E402 (bench/, the script's own directory)
 
 django.setup()
 
@@ -417,6 +419,7 @@ def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     frozen = ", gc frozen after a first pass" if freeze else ""
     print(f"{connection.vendor}, {repeat} requests per page{frozen}, load average {load}")
+    print(reference_line())
     print(f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     worst, over, failed = 0.0, [], 0
     for user, name, url in listed:
@@ -446,6 +449,7 @@ def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
         print(f"{name:<28} {statistics.median(timings):>8.1f} {p95:>8.1f} {len(queries):>8}{mark}")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"worst p95: {worst:.1f} ms (target: {TARGET_MS:.0f} ms); load average {load}")
+    print(reference_line())
     if over:
         print(f"over the target (*): {', '.join(over)}")
     return failed
