@@ -28,6 +28,13 @@ WITHOUT_REVIEW = "sans bilan d'étape validé"
 READY = "Tout ce que le LSU exige est là"
 
 
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """The kept preview is keyed by the day: every view of a test falls on the same day."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    time_machine.move_to(datetime.datetime(2026, 11, 24, 10, tzinfo=paris), tick=False)
+
+
 def view(client, period) -> tuple[str, int]:
     """The page's text (without its tags and the form's token) and its number of queries."""
     with CaptureQueriesContext(connection) as queries:
