@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appui.schools.widgets import RowSelect
+from appui.schools.widgets import RowChoices, RowSelect
 
 from .models import Module, WishWindow
 from .wishes import check_ranking
@@ -45,15 +45,16 @@ class WishWindowForm(forms.Form):
         return data
 
 
-def ranking_choices(window: WishWindow) -> tuple[dict, list]:
+def ranking_choices(window: WishWindow) -> tuple[dict, RowChoices]:
     """The window's modules by key and the choices of a wish (none, then by title); worked
     out once per window, however many pupils' rows are drawn."""
     cached = getattr(window, "_ranking_choices", None)
     if cached is None:
         offered = {m.pk: m for m in window.modules.all()}
-        choices = [("", _("— none —"))] + [
-            (m.pk, m.title) for m in sorted(offered.values(), key=lambda m: m.title)
-        ]
+        choices = RowChoices(
+            [("", _("— none —"))]
+            + [(m.pk, m.title) for m in sorted(offered.values(), key=lambda m: m.title)]
+        )
         cached = window._ranking_choices = (offered, choices)  # type: ignore[attr-defined]
     return cached
 

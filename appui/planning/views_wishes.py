@@ -172,7 +172,7 @@ def wish_entry(request, level_pk: int, period_pk: int):
         division_id = None
     # A page of rows at a time (three selects per pupil, a level has hundreds of pupils), and
     # the wishes of that page's pupils only.
-    page = Paginator(wishes.window_pupils(window, division_id), ENTRY_ROWS).get_page(
+    page = Paginator(wishes.window_roster(window, division_id), ENTRY_ROWS).get_page(
         request.GET.get("page")
     )
     current = wishes.wishes_of_pupils(window, [pupil.pk for pupil in page])
@@ -237,7 +237,7 @@ def wish_entry_row(request, level_pk: int, period_pk: int, student_pk: int):
         else:
             messages.success(request, f"{name} : {note}")
         # Back to the page of the table that shows the pupil's row.
-        pupils = [p.pk for p in wishes.window_pupils(window)]
+        pupils = list(wishes.window_roster(window).values_list("pk", flat=True))
         number = pupils.index(pupil.pk) // ENTRY_ROWS + 1 if pupil.pk in pupils else 1
         url = reverse("planning:wish-entry", args=[level.pk, period.pk])
         query = f"?page={number}" if number > 1 else ""

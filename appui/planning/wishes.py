@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -300,14 +300,21 @@ class Answers:
         return len(self.pupils)
 
 
-def window_pupils(window: WishWindow, division_id: int | None = None) -> list[Any]:
-    """The level's pupils of the window's year (of one division), by division and name,
-    each with ``year_division_id`` and ``year_division_code``."""
-    pupils = list(grouping.plan_students(Plan(level=window.level, period=window.period)))
-    pupils.sort(key=lambda p: (p.year_division_code or "", p.last_name, p.first_name))
+def window_roster(window: WishWindow, division_id: int | None = None) -> QuerySet[Any]:
+    """The level's pupils of the window's year (of one division), by division (none first)
+    and name, each with ``year_division_id`` and ``year_division_code``: a query, so that a
+    page of the entry table loads its own rows only."""
+    pupils = grouping.plan_students(Plan(level=window.level, period=window.period))
     if division_id is not None:
-        pupils = [p for p in pupils if p.year_division_id == division_id]
-    return pupils
+        pupils = pupils.filter(year_division_id=division_id)
+    return pupils.order_by(
+        F("year_division_code").asc(nulls_first=True), "last_name", "first_name", "pk"
+    )
+
+
+def window_pupils(window: WishWindow, division_id: int | None = None) -> list[Any]:
+    """:func:`window_roster` as a list."""
+    return list(window_roster(window, division_id))
 
 
 def wishes_of_pupils(

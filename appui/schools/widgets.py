@@ -5,9 +5,43 @@ few hundred selects (the wish entry took seconds, a division's parcours 60–100
 draw the same HTML directly (no option groups).
 """
 
+from functools import lru_cache
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+
+class RowChoices(BaseChoiceIterator):
+    """Choices worked out once (a list of ``(value, label)``) for the many fields of a table:
+    Django takes them as they are instead of normalizing them again for each field and its
+    widget."""
+
+    def __init__(self, choices: list[tuple]) -> None:
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
+@lru_cache(maxsize=256)
+def _options(choices: tuple, language: str | None) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The ``<option>`` elements of ``choices``, none selected, and for each value the text of
+    its opening tag without and with ``selected``: drawn once for the hundreds of selects of a
+    table that share them (``language``: labels may translate)."""
+    tags: dict[str, tuple[str, str]] = {}
+    parts = []
+    for key, label in choices:
+        value = escape(str(key))
+        tags.setdefault(value, (f'<option value="{value}">', f'<option value="{value}" selected>'))
+        parts.append(f'<option value="{value}">{escape(str(label))}</option>')
+    return "".join(parts), tags
 
 
 class RowSelect(forms.Select):
@@ -15,16 +49,17 @@ class RowSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
+        options, tags = _options(tuple(self.choices), get_language())
+        for chosen in set(self.format_value(value)):
+            plain, selected = tags.get(escape(chosen), ("", ""))
+            if plain:
+                options = options.replace(plain, selected)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(attrs),
+            mark_safe(options),  # noqa: S308  escaped in _options
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
 class RowHidden(forms.HiddenInput):
