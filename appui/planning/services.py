@@ -14,6 +14,7 @@ from appui.core.grouping.explain import explain
 from appui.core.grouping.instance import InstanceError, Weights
 from appui.diagnostics.models import NeedProfile
 from appui.jobs.services import start_job
+from appui.schools.computed import kept
 from appui.schools.models import Level, Period, SchoolYear
 from appui.schools.services import ChangedMeanwhile, EditConflict, text_version
 
@@ -157,8 +158,17 @@ def _evaluation_key(plan: Plan, today) -> str:
 def _inputs_key(plan: Plan) -> str:
     """What the rules read outside the plan and a school changes between two moves: the
     level's pupils and their need profiles (a diagnosis imported, a pupil arrived or left),
-    the school's rooms (a capacity) and active modules (sizes, sessions). Three aggregates,
-    a few milliseconds, against a hundred for evaluating the plan."""
+    the school's rooms (a capacity) and active modules (sizes, sessions). Worked out again
+    only when the school's records changed (``kept``: all of these bump its data version)."""
+    school_id = plan.level.year.school_id
+    return kept(
+        school_id, "plan-inputs", [plan.pk], timezone.localdate(), lambda: _read_inputs_key(plan)
+    )
+
+
+def _read_inputs_key(plan: Plan) -> str:
+    """:func:`_inputs_key` from the records: four aggregates, a few milliseconds against a
+    hundred for evaluating the plan."""
     school = plan.level.year.school
     students = grouping.plan_students(plan).order_by().values("pk")
     needs = NeedProfile.objects.filter(student__in=students).aggregate(

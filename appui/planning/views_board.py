@@ -13,12 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from appui.core.text import with_elision
+from appui.schools.computed import kept
 
 from . import selectors, services, versions
 from .access import get_plan_for
@@ -26,15 +30,39 @@ from .models import Assignment, Group, Plan
 
 
 def board_context(plan: Plan, evaluation: dict | None, group_ids=None) -> dict:
-    """What ``_board.html`` shows: the boards with their columns (only the groups
-    ``group_ids`` when given: the columns an answer swaps) and the summary."""
+    """What ``_board.html`` shows: the summary, and the boards drawn (``panels``); with
+    ``group_ids``, the boards of those groups only (``boards``: the columns an answer swaps)."""
     summary = _summary(plan, evaluation)
-    return {
+    context = {
         **summary,
-        "boards": selectors.plan_board(plan, breaks=summary["breaks"], group_ids=group_ids),
         "editable": plan.is_editable,
         "lock_url": reverse("planning:plan-board-lock", args=[plan.pk]),
     }
+    if group_ids is not None:
+        context["boards"] = selectors.plan_board(
+            plan, breaks=summary["breaks"], group_ids=group_ids
+        )
+    else:
+        context["panels"] = board_panels(plan, context)
+    return context
+
+
+def board_panels(plan: Plan, board: dict) -> SafeString:
+    """The tabs and panels of the plan's boards (``_board_panels.html``: every group's column
+    and chips, most of the plan page), drawn once and kept while the plan (its revision and
+    status) and the school's records (its data version: pupils, needs, rooms, modules…) stay
+    the same, on the same day, in the same language (``appui.schools.computed.kept``).
+    Every write to the plan's groups bumps its revision; the rule breaks the columns show come
+    from the plan's evaluation, itself kept for the revision and those records."""
+
+    def draw() -> SafeString:
+        boards = selectors.plan_board(plan, breaks=board["breaks"])
+        context = {"plan": plan, "board": {**board, "boards": boards}}
+        return mark_safe(render_to_string("planning/_board_panels.html", context))  # noqa: S308  a template's output
+
+    school_id = plan.level.year.school_id
+    parts = [plan.pk, plan.revision, plan.status]
+    return kept(school_id, "plan-board", parts, timezone.localdate(), draw)
 
 
 def _summary(plan: Plan, evaluation: dict | None) -> dict:

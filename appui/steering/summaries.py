@@ -60,7 +60,8 @@ logger = logging.getLogger(__name__)
 
 WATCHED = [
     # What ``dashboard.compute`` reads (``steering.selectors`` and the followup records), and
-    # what the results kept by ``appui.schools.computed`` read (the hours, the LSU preview).
+    # what the results kept by ``appui.schools.computed`` read (the hours, the LSU preview,
+    # a plan's board and the inputs of its evaluation).
     "schools.SchoolYear",
     "schools.Period",
     "schools.Level",
@@ -72,6 +73,7 @@ WATCHED = [
     "schools.Subject",
     "schools.Teaching",
     "planning.Module",
+    "planning.Room",
     "planning.Slot",
     "planning.Round",
     "planning.Partner",
@@ -83,6 +85,7 @@ WATCHED = [
     "followup.Attendance",
     "followup.ProgressMark",
     "followup.StageReview",
+    "diagnostics.Competency",
     "diagnostics.Result",
     "diagnostics.NeedProfile",
     "tutoring.Tutor",

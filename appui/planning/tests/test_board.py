@@ -97,6 +97,100 @@ class TestPage:
         assert "draggable" not in html and 'id="board-move"' not in html
 
 
+class TestKeptBoard:
+    """The board is drawn once and kept while the plan and the school's records stay the same
+    (``views_board.board_panels``); whatever changes either is seen at the next view."""
+
+    @pytest.fixture
+    def drawn(self, monkeypatch):
+        from appui.planning import selectors
+
+        calls = []
+        plan_board = selectors.plan_board
+
+        def counted(plan, **kwargs):
+            calls.append(plan.revision)
+            return plan_board(plan, **kwargs)
+
+        monkeypatch.setattr(selectors, "plan_board", counted)
+        return calls
+
+    def test_a_second_view_reads_the_board_kept(self, world, board, login, drawn):
+        plan, _groups = board
+        client = login(world.users["coordinator"])
+        url = reverse("planning:plan-detail", args=[plan.pk])
+        first = client.get(url).content.decode()
+        second = client.get(url).content.decode()
+        assert drawn == [plan.revision]
+        assert _chips(second) == _chips(first)
+        assert len(_chips(second)) == 4
+
+    def test_a_move_is_seen_on_the_whole_page(self, world, board, login, drawn):
+        plan, groups = board
+        client = login(world.users["coordinator"])
+        url = reverse("planning:plan-detail", args=[plan.pk])
+        client.get(url)
+        assignment = Assignment.objects.get(group=groups[1, "LEC-S"])
+        target = groups[1, "CAL-S"]
+        client.post(
+            move_url(plan), {"assignment": assignment.pk, "group": target.pk, "revision": 3}
+        )
+        html = client.get(url).content.decode()
+        assert f'id="a-{assignment.pk}"' in _column(html, target.pk)
+        assert f'id="a-{assignment.pk}"' not in _column(html, groups[1, "LEC-S"].pk)
+
+    def test_changes_outside_the_plan_are_seen_at_the_next_view(
+        self, world, board, login, drawn, planning
+    ):
+        plan, groups = board
+        client = login(world.users["coordinator"])
+        url = reverse("planning:plan-detail", args=[plan.pk])
+        client.get(url)
+        # A pupil renamed.
+        world.student.last_name = "Renommé"
+        world.student.save()
+        assert "RENOMMÉ" in client.get(url).content.decode()
+        # A room's capacity.
+        room = groups[1, "LEC-S"].room
+        room.capacity = 57
+        room.save()
+        assert "57" in _column(client.get(url).content.decode(), groups[1, "LEC-S"].pk)
+        # A teacher who joins a group.
+        groups[1, "CAL-S"].staff.add(planning["teacher"])
+        column = _column(client.get(url).content.decode(), groups[1, "CAL-S"].pk)
+        assert str(planning["teacher"]) in column
+        # Read back once nothing changed.
+        count = len(drawn)
+        client.get(url)
+        assert len(drawn) == count
+
+    def test_a_new_need_level_is_seen_at_the_next_view(self, world, board, login):
+        from appui.diagnostics.models import NeedProfile
+
+        plan, groups = board
+        client = login(world.users["coordinator"])
+        url = reverse("planning:plan-detail", args=[plan.pk])
+        assignment = Assignment.objects.get(group=groups[1, "LEC-S"])
+        before = _chip(client.get(url).content.decode(), assignment.pk)
+        profile, _created = NeedProfile.objects.get_or_create(student=world.student)
+        code = groups[1, "LEC-S"].module.competency.code
+        profile.needs = {**profile.needs, code: {"level": 3, "kind": "remediation"}}
+        profile.save()
+        after = _chip(client.get(url).content.decode(), assignment.pk)
+        assert 'class="need n3' in after
+        assert after != before
+
+
+def _chips(html: str) -> list[str]:
+    return re.findall(r'<li class="chip.*?</li>', html, re.S)
+
+
+def _chip(html: str, pk: int) -> str:
+    found = re.search(rf'<li class="chip[^>]*id="a-{pk}".*?</li>', html, re.S)
+    assert found, f"no chip {pk}"
+    return found[0]
+
+
 class TestMove:
     def test_it_moves_a_pupil_and_answers_the_two_columns(self, world, board, login):
         plan, groups = board
