@@ -5,60 +5,70 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from appui.core.needs import NeedKind, parse_need_key
 from appui.core.text import plural
 from appui.diagnostics.models import Competency, NeedProfile
 from appui.diagnostics.selectors import need_levels
+from appui.schools.computed import kept
 from appui.schools.models import Level, Period, Student
 
 from . import grouping
-from .models import Assignment, Group, Plan, Room, Round, Slot
+from .models import Assignment, Group, Module, Plan, Room, Round, Slot
 from .rounds import round_label
 
 
 def plan_inputs(level: Level, period: Period) -> dict:
-    """What the solver will read, with French warnings a coordinator should see first."""
+    """What the solver will read, with French warnings a coordinator should see first: the
+    number of pupils, the slots (each with ``staff_count`` and ``room_count``), the modules."""
     fake_plan = Plan(level=level, period=period)
-    students = list(grouping.plan_students(fake_plan))
-    profiled = set(
-        NeedProfile.objects.filter(student__in=students)
-        .exclude(needs={})
-        .values_list("student_id", flat=True)
+    students = list(grouping.plan_students(fake_plan).values_list("pk", flat=True))
+    profiled = (
+        NeedProfile.objects.filter(student__in=students).exclude(needs={}).count()
+        if students
+        else 0
     )
-    slots = list(grouping.plan_slots(fake_plan))
-    modules = list(grouping.plan_modules(fake_plan))
+    # Counts, not the staff of every slot and module (hundreds of rows on a large school).
+    slots = list(grouping.plan_slots(fake_plan).prefetch_related(None))
+    modules = list(grouping.plan_modules(fake_plan).prefetch_related(None))
+    staffed_slots = Counter(
+        Slot.staff.through.objects.filter(slot__in=slots).values_list("slot_id", flat=True)
+    )
+    rooms: dict[int, list[int]] = {}
+    for slot_id, seats in Slot.rooms.through.objects.filter(slot__in=slots).values_list(
+        "slot_id", "room__capacity"
+    ):
+        rooms.setdefault(slot_id, []).append(seats)
+    for slot in slots:
+        slot.staff_count = staffed_slots[slot.pk]  # type: ignore[attr-defined]
+        slot.room_count = len(rooms.get(slot.pk, []))  # type: ignore[attr-defined]
+    staffed_modules = set(
+        Module.staff.through.objects.filter(module__in=modules).values_list("module_id", flat=True)
+    )
     warnings = []
-    missing = [s for s in students if s.pk not in profiled]
-    if missing:
+    if profiled < len(students):
         warnings.append(
-            f"{plural(len(missing), 'élève', 'élèves')} sans profil de besoins (aucun résultat "
-            "de diagnostic) : placement selon la taille des groupes seulement."
+            f"{plural(len(students) - profiled, 'élève', 'élèves')} sans profil de besoins "
+            "(aucun résultat de diagnostic) : placement selon la taille des groupes seulement."
         )
     if not slots:
         warnings.append(f"Aucune barrette n'est définie pour {level.name} en {period.name}.")
     for slot in slots:
-        capacity = sum(room.capacity for room in slot.rooms.all())
+        capacity = sum(rooms.get(slot.pk, []))
         if capacity < len(students):
             warnings.append(
                 f"Barrette {slot} : {len(students)} élèves mais capacité des salles {capacity}."
             )
-        if not slot.staff.exists():
+        if not staffed_slots[slot.pk]:
             warnings.append(f"Barrette {slot} : aucun personnel disponible.")
     for module in modules:
-        if not module.staff.exists():
+        if module.pk not in staffed_modules:
             warnings.append(f"Module {module.code} : personne ne peut l'animer.")
     labels = dict(
         Competency.objects.filter(framework__school=level.year.school).values_list("code", "label")
     )
-    demand: Counter[str] = Counter()
-    # The level and kind of each of the school's competencies only, read in SQL (a whole
-    # profile weighs kilobytes a pupil).
-    for profile_needs in need_levels([s.pk for s in students], labels).values():
-        needs = grouping.student_needs(profile_needs)
-        if needs:
-            top = max(needs.items(), key=lambda item: (item[1], item[0]))[0]
-            demand[top] += 1
+    demand = level_first_needs(level, students, labels)
     offered = {grouping.module_competency(m) for m in modules}
 
     def describe(key: str) -> str:
@@ -66,21 +76,39 @@ def plan_inputs(level: Level, period: Period) -> dict:
         text = f"{code} {labels.get(code, '')}".strip()
         return f"{text} (approfondissement)" if deepening else text
 
-    for competency, count in demand.most_common():
+    for competency, count in demand:
         if competency not in offered:
             warnings.append(
                 f"{plural(count, 'élève a', 'élèves ont')} pour premier besoin "
                 f"« {describe(competency)} », qu'aucun module ne travaille."
             )
-    demand_rows = [(describe(key), count) for key, count in demand.most_common()]
+    demand_rows = [(describe(key), count) for key, count in demand]
     return {
-        "students": students,
-        "profiled": len(profiled),
+        "students": len(students),
+        "profiled": profiled,
         "slots": slots,
         "modules": modules,
         "warnings": warnings,
         "demand": demand_rows,
     }
+
+
+def level_first_needs(level: Level, students: list[int], labels: dict) -> list[tuple[str, int]]:
+    """How many of the level's ``students`` have each need (a solver key) as their first
+    one, most frequent first: read from the profiles' levels in SQL (a whole profile weighs
+    kilobytes a pupil) and kept while the school's records stay the same (``kept``)."""
+
+    def count() -> list[tuple[str, int]]:
+        demand: Counter[str] = Counter()
+        for profile_needs in need_levels(students, labels).values():
+            needs = grouping.student_needs(profile_needs)
+            if needs:
+                top = max(needs.items(), key=lambda item: (item[1], item[0]))[0]
+                demand[top] += 1
+        return demand.most_common()
+
+    today = timezone.localdate()
+    return kept(level.year.school_id, "level-first-needs", [level.pk], today, count)
 
 
 def plans_overview(levels, periods) -> dict:
