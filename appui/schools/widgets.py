@@ -10,8 +10,8 @@ from functools import lru_cache
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 
@@ -74,3 +74,21 @@ class RowHidden(forms.HiddenInput):
             format_html(' value="{}"', shown) if shown is not None else "",
             flatatt(attrs),
         )
+
+
+def choice_labels(field) -> SafeString:
+    """The choices of a checkbox (or radio) field, each as ``<label><input …> label</label>``:
+    the options and attributes Django's widget works out (ids, checked, aria-invalid…), drawn
+    without one template per option (the staff list of a large school has 150)."""
+    widget = field.field.widget
+    id_ = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
+    parts = []
+    for option in widget.subwidgets(field.html_name, field.value(), attrs=attrs):
+        value = option["value"]
+        shown = "" if value is None else f' value="{escape(str(value))}"'
+        parts.append(
+            f'<label><input type="{escape(option["type"])}" name="{escape(option["name"])}"'
+            f"{shown}{flatatt(option['attrs'])}> {conditional_escape(option['label'])}</label>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308  every part is escaped

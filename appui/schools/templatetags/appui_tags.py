@@ -1,7 +1,16 @@
 from django import template
 from django.http import QueryDict
 
+from appui.schools.widgets import choice_labels
+
 register = template.Library()
+
+
+@register.filter
+def checkbox_labels(field):
+    """``{{ form.staff|checkbox_labels }}``: a checkbox field's choices, each in its label
+    (``appui.schools.widgets.choice_labels``); empty without choices."""
+    return choice_labels(field)
 
 
 @register.filter

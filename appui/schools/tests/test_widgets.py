@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy
 
 from appui.schools.widgets import RowChoices, RowHidden, RowSelect
@@ -64,3 +65,44 @@ def test_row_hidden_draws_a_hidden_input():
         '<input type="hidden" name="version" value="v&lt;1&gt;">'
     )
     assert RowHidden().render("version", None) == '<input type="hidden" name="version">'
+
+
+class Choices(forms.Form):
+    staff = forms.MultipleChoiceField(
+        choices=[("1", "Mme <Durand>"), ("2", "M. Martin"), ("3", "Mme Lefèvre")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _django_labels(field) -> str:
+    # As the templates drew them: ``<label>{{ c.tag }} {{ c.choice_label }}</label>``.
+    return "".join(
+        f"<label>{choice.tag()} {conditional_escape(choice.choice_label)}</label>"
+        for choice in field
+    )
+
+
+def _boxes(html: str) -> list[tuple[frozenset, str]]:
+    """Each ``<label><input …> text</label>``: the input's attributes (in any order), the text."""
+    return [
+        (frozenset(re.findall(r'([a-z-]+)(?:="([^"]*)")?', attributes)), text)
+        for attributes, text in re.findall(r"<label><input ([^>]*)> ([^<]*)</label>", html)
+    ]
+
+
+def test_choice_labels_draw_what_django_draws():
+    from appui.schools.widgets import choice_labels
+
+    unbound = Choices(initial={"staff": ["2"]})["staff"]
+    assert _boxes(choice_labels(unbound)) == _boxes(_django_labels(unbound))
+    assert len(_boxes(choice_labels(unbound))) == 3
+    assert 'value="2" id="id_staff_1" checked>' in choice_labels(unbound)
+    # Bound with an error: the same attributes (aria-invalid) on every box.
+    invalid = Choices(data={"staff": ["9"]})
+    invalid.is_valid()
+    assert 'aria-invalid="true"' in choice_labels(invalid["staff"])
+    assert _boxes(choice_labels(invalid["staff"])) == _boxes(_django_labels(invalid["staff"]))
+    checked = Choices(data={"staff": ["1", "3"]})["staff"]
+    assert _boxes(choice_labels(checked)) == _boxes(_django_labels(checked))
+    assert choice_labels(checked).count(" checked") == 2
+    assert "Mme &lt;Durand&gt;" in choice_labels(checked)
