@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 WATCHED = [
     # What ``dashboard.compute`` reads (``steering.selectors`` and the followup records), and
     # what the results kept by ``appui.schools.computed`` read (the hours, the LSU preview,
-    # a plan's board and the inputs of its evaluation).
+    # a plan's board and the inputs of its evaluation, the coordinator's to-do list).
     "schools.SchoolYear",
     "schools.Period",
     "schools.Level",
@@ -90,6 +90,7 @@ WATCHED = [
     "diagnostics.NeedProfile",
     "tutoring.Tutor",
     "tutoring.Tutorship",
+    "tutoring.TutorMeeting",
     "steering.Target",
     "steering.Milestone",
     "steering.Meeting",

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from appui.core import hours
 from appui.planning.models import Plan
+from appui.schools.computed import kept
 from appui.schools.models import Enrolment, Level, Period, SchoolYear, Student
 from appui.tutoring.models import TutorMeeting, Tutorship
 
@@ -226,6 +227,29 @@ def coordinator_todo(
             )
         )
     return items
+
+
+#: The home page's to-do list is worked out again at least this often (minutes): a session
+#: that ends joins the count of sessions to record within that time.
+TODO_MINUTES = 5
+
+
+def kept_coordinator_todo(access, year: SchoolYear | None) -> list[TodoItem]:
+    """:func:`coordinator_todo` as the home page shows it: worked out for the start of the
+    current ``TODO_MINUTES`` and kept until the school's records change or the next one
+    starts (``appui.schools.computed.kept``)."""
+    if year is None or not access.can_coordinate:
+        return []
+    now = local_now()
+    start = now.replace(minute=now.minute - now.minute % TODO_MINUTES, second=0, microsecond=0)
+    levels = [level.pk for level in coordinated_levels(access, year)]
+    return kept(
+        year.school_id,
+        "coordinator-todo",
+        [year.pk, start.strftime("%H%M"), *levels],
+        start.date(),
+        lambda: coordinator_todo(access, year, now=start),
+    )
 
 
 # --------------------------------------------------------------------------- late publication

@@ -27,7 +27,7 @@ def teacher_calls(user, limit=10):
 
 @register.simple_tag
 def coordinator_todo(access, year):
-    return reminders.coordinator_todo(access, year)
+    return reminders.kept_coordinator_todo(access, year)
 
 
 @register.simple_tag

@@ -157,6 +157,35 @@ def response_items(world):
     return reminders.coordinator_todo(access, world.year)
 
 
+def test_the_home_todo_is_kept_a_few_minutes_and_follows_the_records(world, ap, clock):
+    """The home page's to-do list is worked out for the start of each 5 minutes: a session
+    that ends is counted from the next 5 minutes on (at most 5 minutes late), and any change
+    of the school's records is seen at once."""
+    from appui.schools.access import SchoolAccess
+
+    access = SchoolAccess.load(world.users["coordinator"], world.school)
+    session = today_session(ap)
+
+    def to_record() -> int:
+        items = {i.key: i for i in reminders.kept_coordinator_todo(access, world.year)}
+        return items["to_record"].count if "to_record" in items else 0
+
+    before = len(ap.sessions)
+    clock.move_to(datetime.datetime.combine(TODAY, datetime.time(11, 29), PARIS), tick=False)
+    assert to_record() == before
+    # 11:33: the session ended at 11:30, the list of 11:30 counts it.
+    clock.move_to(datetime.datetime.combine(TODAY, datetime.time(11, 33), PARIS), tick=False)
+    assert to_record() == before + 1
+    # Its attendance recorded meanwhile (the session held): seen at once.
+    session.status = Session.Status.DONE
+    session.save()
+    assert to_record() == before
+    # Kept: the same 5 minutes, nothing changed, no query of the list again.
+    with CaptureQueriesContext(connection) as queries:
+        to_record()
+    assert not any("followup_session" in q["sql"] for q in queries.captured_queries)
+
+
 def test_the_todo_list_leaves_out_a_level_with_a_published_plan(world, ap):
     Plan.objects.create(level=world.level, period=ap.period2, status=Plan.Status.PUBLISHED)
     items = {i.key: i for i in response_items(world)}
