@@ -14,6 +14,7 @@ in neither, so a new table cannot be forgotten silently.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,31 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
         "marks the pupil gave classmates in co-evaluation: they are about the classmates"
     ),
 }
+
+
+#: The rows of each list section of the export: one entry of the section per row.
+ROWS: dict[str, Callable[[Student], models.QuerySet]] = {
+    "enrolments": lambda student: Enrolment.objects.filter(student=student),
+    "guardians": lambda student: StudentGuardian.objects.filter(student=student),
+    "student_groups": lambda student: student.student_groups.all(),
+    "diagnoses": lambda student: Result.objects.filter(student=student),
+    "interviews": lambda student: Interview.objects.filter(student=student),
+    "observations": lambda student: Observation.objects.filter(student=student),
+    "groups": lambda student: Assignment.objects.filter(student=student),
+    "wishes": lambda student: Wish.objects.filter(student=student),
+    "attendance": lambda student: Attendance.objects.filter(student=student),
+    "progress_marks": lambda student: ProgressMark.objects.filter(student=student),
+    "stage_reviews": lambda student: StageReview.objects.filter(student=student),
+    "tutorships": lambda student: Tutorship.objects.filter(student=student),
+    "study_help": lambda student: StudyHelpSignup.objects.filter(student=student),
+    "lsu_reports": lambda student: LsuReport.objects.filter(student=student),
+}
+
+
+def export_counts(student: Student) -> dict[str, int]:
+    """How many entries each list section of :func:`student_export` holds, counted (a year
+    of attendance and marks is not read to show its size)."""
+    return {key: rows(student).count() for key, rows in ROWS.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -105,7 +131,7 @@ def _enrolments(student: Student) -> list[dict[str, Any]]:
     division, level, MEF, scheme, dates, repeating."""
     rows = []
     for enrolment in (
-        Enrolment.objects.filter(student=student)
+        ROWS["enrolments"](student)
         .select_related("year", "division__level")
         .order_by("year__start_year")
     ):
@@ -136,7 +162,7 @@ def _enrolments(student: Student) -> list[dict[str, Any]]:
 
 
 def _guardians(student: Student) -> list[dict[str, Any]]:
-    links = StudentGuardian.objects.filter(student=student).select_related("guardian")
+    links = ROWS["guardians"](student).select_related("guardian")
     rows = []
     for link in links.order_by("-legal_rank", "guardian__last_name"):
         guardian = link.guardian
@@ -154,7 +180,7 @@ def _guardians(student: Student) -> list[dict[str, Any]]:
 
 
 def _diagnoses(student: Student) -> list[dict[str, Any]]:
-    results = Result.objects.filter(student=student).select_related(
+    results = ROWS["diagnoses"](student).select_related(
         "campaign__period", "campaign__level", "competency__domain"
     )
     rows = []
@@ -191,7 +217,7 @@ def _need_profile(student: Student) -> dict[str, Any] | None:
 
 def _groups(student: Student) -> list[dict[str, Any]]:
     assignments = (
-        Assignment.objects.filter(student=student)
+        ROWS["groups"](student)
         .select_related(
             "group__plan__period",
             "group__plan__level",
@@ -234,9 +260,7 @@ def _groups(student: Student) -> list[dict[str, Any]]:
 
 def _wishes(student: Student) -> list[dict[str, Any]]:
     """The modules the pupil wished for, by period, in rank order."""
-    wishes = Wish.objects.filter(student=student).select_related(
-        "window__level", "window__period", "module"
-    )
+    wishes = ROWS["wishes"](student).select_related("window__level", "window__period", "module")
     return [
         {
             "period": str(wish.window.period),
@@ -252,7 +276,7 @@ def _wishes(student: Student) -> list[dict[str, Any]]:
 def _attendance(student: Student) -> list[dict[str, Any]]:
     rows = []
     # The group's name is its module and slot: both read with the rows.
-    records = Attendance.objects.filter(student=student).select_related(
+    records = ROWS["attendance"](student).select_related(
         "session__group__module", "session__group__slot"
     )
     for record in records.order_by("session__date", "pk"):
@@ -264,7 +288,7 @@ def _attendance(student: Student) -> list[dict[str, Any]]:
 
 def _progress_marks(student: Student) -> list[dict[str, Any]]:
     rows = []
-    marks = ProgressMark.objects.filter(student=student).select_related(
+    marks = ROWS["progress_marks"](student).select_related(
         "session__group__module", "session__group__slot", "assessor", "author"
     )
     for mark in marks.order_by("session__date", "pk"):
@@ -275,16 +299,14 @@ def _progress_marks(student: Student) -> list[dict[str, Any]]:
 
 
 def _stage_reviews(student: Student) -> list[dict[str, Any]]:
-    reviews = StageReview.objects.filter(student=student).select_related("period")
+    reviews = ROWS["stage_reviews"](student).select_related("period")
     return [_fields(review, "student") for review in reviews.order_by("period__start_date", "pk")]
 
 
 def _study_help(student: Student) -> list[dict[str, Any]]:
     """Sign-ups to study help outside class: the slot (day, times, room, theme) and attendance."""
     rows = []
-    signups = StudyHelpSignup.objects.filter(student=student).select_related(
-        "slot", "attendance_by"
-    )
+    signups = ROWS["study_help"](student).select_related("slot", "attendance_by")
     for signup in signups.order_by("slot__date", "slot__start_time", "pk"):
         row = _fields(signup, "student", "slot")
         row.update(_fields(signup.slot, "year", "taken", "series", "created_by", "created_at"))
@@ -294,7 +316,7 @@ def _study_help(student: Student) -> list[dict[str, Any]]:
 
 def _tutorships(student: Student) -> list[dict[str, Any]]:
     rows = []
-    tutorships = Tutorship.objects.filter(student=student).select_related("year", "tutor__staff")
+    tutorships = ROWS["tutorships"](student).select_related("year", "tutor__staff")
     for tutorship in tutorships.order_by("start_date", "pk"):
         row = _fields(tutorship, "student", "tutor")
         row["tutor"] = str(tutorship.tutor.staff)
@@ -319,7 +341,9 @@ def _notes(queryset: models.QuerySet) -> list[dict[str, Any]]:
 
 
 def _student_groups(student: Student) -> list[dict[str, Any]]:
-    groups = student.student_groups.select_related("year").order_by("year__start_year", "code")
+    groups = (
+        ROWS["student_groups"](student).select_related("year").order_by("year__start_year", "code")
+    )
     return [
         {"year": group.year.label, "code": group.code, "label": group.label} for group in groups
     ]
@@ -327,7 +351,7 @@ def _student_groups(student: Student) -> list[dict[str, Any]]:
 
 def _lsu_reports(student: Student) -> list[dict[str, Any]]:
     rows = []
-    reports = LsuReport.objects.filter(student=student).select_related("period")
+    reports = ROWS["lsu_reports"](student).select_related("period")
     for report in reports.order_by("period__start_date", "pk"):
         row = _fields(report, "student")
         row["assessments"] = [
@@ -353,12 +377,10 @@ def student_export(student: Student) -> dict[str, Any]:
         "diagnoses": _diagnoses(student),
         "need_profile": _need_profile(student),
         "interviews": _notes(
-            Interview.objects.filter(student=student)
-            .select_related("author")
-            .prefetch_related("deepen")
+            ROWS["interviews"](student).select_related("author").prefetch_related("deepen")
         ),
         "observations": _notes(
-            Observation.objects.filter(student=student).select_related("author", "competency")
+            ROWS["observations"](student).select_related("author", "competency")
         ),
         "groups": _groups(student),
         "wishes": _wishes(student),

@@ -23,7 +23,7 @@ from appui.diagnostics.models import Interview, Observation
 from appui.schools.models import Student
 from appui.schools.views_audit import get_student_for_head
 
-from .student_export import student_export
+from .student_export import export_counts, student_export
 
 # The export's sections, in its order, with their French titles.
 SECTIONS = {
@@ -36,6 +36,7 @@ SECTIONS = {
     "interviews": gettext_lazy("Interviews"),
     "observations": gettext_lazy("Observations"),
     "groups": gettext_lazy("Need groups"),
+    "wishes": gettext_lazy("Pupils' wishes"),
     "attendance": gettext_lazy("Attendance"),
     "progress_marks": gettext_lazy("Progress marks"),
     "stage_reviews": gettext_lazy("Stage reviews"),
@@ -63,13 +64,8 @@ def _file_name(student: Student) -> str:
 @login_required
 def student_data(request, pk: int):
     student, _access = get_student_for_head(request, pk)
-    data = student_export(student)
-    counts = []
-    for key, title in SECTIONS.items():
-        value = data.get(key)
-        if key in ("identity", "need_profile"):
-            continue
-        counts.append((title, len(value) if isinstance(value, list) else 0))
+    sizes = export_counts(student)
+    counts = [(title, sizes[key]) for key, title in SECTIONS.items() if key in sizes]
     return render(
         request,
         "interop/student_data.html",

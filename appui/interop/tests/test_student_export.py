@@ -299,3 +299,33 @@ def test_the_queries_do_not_grow_with_the_sessions_and_groups(
     with django_assert_max_num_queries(len(first)):
         data = student_export(full)
     assert len(data["attendance"]) > 1
+
+
+def test_the_counts_shown_are_the_sizes_of_the_sections(full):
+    """The page of a pupil's data counts each list section instead of building the export;
+    the counts are the export's own sizes, and every section is listed on the page and in the
+    PDF."""
+    from appui.interop.student_export import ROWS, export_counts
+    from appui.interop.views_rgpd import SECTIONS
+
+    data = student_export(full)
+    counts = export_counts(full)
+    assert counts == {key: len(data[key]) for key in ROWS}
+    assert all(counts[key] for key in ("attendance", "progress_marks", "wishes", "groups"))
+    listed = {key for key, value in data.items() if isinstance(value, (list, dict))}
+    assert listed <= set(SECTIONS)
+
+
+def test_the_data_page_shows_the_counts(full, world, login):
+    from django.urls import reverse
+
+    from appui.interop.student_export import export_counts
+
+    html = (
+        login(world.users["head"])
+        .get(reverse("interop:student-data", args=[full.pk]))
+        .content.decode()
+    )
+    counts = export_counts(full)
+    assert f"<td>{counts['attendance']}</td>" in html
+    assert "Vœux des élèves" in html
