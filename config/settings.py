@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user read once, not through a lazy wrapper at each of its hundreds of reads a page.
+    "appui.accounts.middleware.ResolvedUserMiddleware",
     # Audit trail: who changed or read a pupil's records (after authentication).
     "appui.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
