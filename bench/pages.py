@@ -9,6 +9,9 @@ prints those counts, then, with the clock at that date, signs in as the school's
 every main page N times (after one untimed request) through the full Django stack, printing
 the median, the p95 and the number of SQL queries per page; a star marks a p95 over 150 ms.
 Before and after, the machine's speed of the moment (``bench/machine.py``), to compare runs.
+Timed as production serves a page: no test instrumentation of templates, queries counted on
+one more request. ``--cold`` empties the cache before each timed request: the cost of the
+first view after a change, when the results kept per data version are computed again.
 Run: .venv/bin/python bench/pages.py [--students 1500] [--repeat 20] [--until 2027-06-21]
 Again on the same database: BENCH_DATABASE_URL=... bench/pages.py --reuse [--only cibles]
 [--gc-freeze: every page once, then gc.freeze(), before timing]
@@ -348,6 +351,12 @@ def main() -> None:
         "--only", default="", help="measure only the pages whose name or address contains this"
     )
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the cache before every timed request: what the first view after a change "
+        "costs (the results kept per data version are computed again)",
+    )
+    parser.add_argument(
         "--gc-freeze",
         action="store_true",
         help="request every page once, then gc.freeze() before timing (a warmed-up worker "
@@ -383,7 +392,7 @@ def main() -> None:
         print(f"  {name}: {count}")
     noon = datetime.datetime.combine(until, datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris"))
     with time_machine.travel(noon, tick=True):
-        failed = measure(school, args.repeat, args.only, args.gc_freeze)
+        failed = measure(school, args.repeat, args.only, args.gc_freeze, args.cold)
     if failed:
         sys.exit(f"{failed} page(s) did not answer 200")
 
@@ -412,11 +421,14 @@ def _client(clients: dict[str, Client], username: str) -> Client:
     return clients[username]
 
 
-def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
+def measure(school, repeat: int, only: str = "", freeze: bool = False, cold: bool = False) -> int:
     """Time every page ``repeat`` times after an untimed first request; print its median,
     p95 and queries (of the last request), a star when the p95 is over the target. Returns
     the number of pages that did not answer 200 (reported, not timed). With ``freeze``, every
-    page is requested once and the garbage collector's objects frozen before timing."""
+    page is requested once and the garbage collector's objects frozen before timing; with
+    ``cold``, the cache is emptied before every timed request (untimed)."""
+    from django.core.cache import cache
+
     clients: dict[str, Client] = {}
     listed = [page for page in pages(school) if not only or only in page[1] or only in page[2]]
     if freeze:
@@ -428,6 +440,7 @@ def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
         gc.freeze()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     frozen = ", gc frozen after a first pass" if freeze else ""
+    frozen += ", cache emptied before each request" if cold else ""
     print(f"{connection.vendor}, {repeat} requests per page{frozen}, load average {load}")
     print(reference_line())
     print(f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
@@ -442,6 +455,8 @@ def measure(school, repeat: int, only: str = "", freeze: bool = False) -> int:
         for _ in range(repeat if response.status_code == 200 else 0):
             # Timed without recording the queries: the debug cursor that records them costs
             # time per query (on SQLite, one more query per query to quote its parameters).
+            if cold:
+                cache.clear()
             t0 = time.perf_counter()
             response = client.get(url)
             timings.append((time.perf_counter() - t0) * 1000)
