@@ -58,6 +58,23 @@ def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> Que
     )
 
 
+def pupil_rows(students: QuerySet[Student]) -> list[dict]:
+    """``students`` as plain rows (``pk``, ``name``, ``division``, ``project``): the assignment
+    page shows up to 300 pupils twice, in its select and its list, without model instances."""
+    projects = dict(Student.Project.choices)
+    return [
+        {
+            "pk": pk,
+            "name": f"{last_name.upper()} {first_name}",
+            "division": division or "—",
+            "project": projects.get(project, project),
+        }
+        for pk, last_name, first_name, division, project in students.values_list(
+            "pk", "last_name", "first_name", "division__code", "project"
+        )
+    ]
+
+
 def current_tutorships(year: SchoolYear, students: QuerySet[Student]) -> QuerySet[Tutorship]:
     """Current tutorships of the year for ``students``, with meeting counts."""
     return (

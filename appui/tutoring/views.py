@@ -193,24 +193,15 @@ def assign(request):
                 % {"student": student, "tutor": tutor.staff},
             )
         return redirect(request.get_full_path())
-    # Plain rows, not model instances: the list shows up to 300 pupils twice (the select and
-    # the list).
-    projects = dict(Student.Project.choices)
-    students = [
-        {
-            "pk": pk,
-            "name": f"{last_name.upper()} {first_name}",
-            "division": division or "—",
-            "project": projects.get(project, project),
-        }
-        for pk, last_name, first_name, division, project in without.values_list(
-            "pk", "last_name", "first_name", "division__code", "project"
-        )[:300]
-    ]
     return render(
         request,
         "tutoring/assign.html",
-        {"students": students, "count": without.count(), "tutors": tutors, **filters},
+        {
+            "students": selectors.pupil_rows(without[:300]),
+            "count": without.count(),
+            "tutors": tutors,
+            **filters,
+        },
     )
 
 

@@ -101,6 +101,21 @@ class TestKeptBoard:
     """The board is drawn once and kept while the plan and the school's records stay the same
     (``views_board.board_panels``); whatever changes either is seen at the next view."""
 
+    @pytest.fixture(autouse=True)
+    def noon(self, time_machine):
+        """The panels are kept for a day: the clock is held at today's noon (Paris), so that
+        no view of a test falls on another day."""
+        import zoneinfo
+
+        from django.utils import timezone
+
+        time_machine.move_to(
+            datetime.datetime.combine(
+                timezone.localdate(), datetime.time(12), zoneinfo.ZoneInfo("Europe/Paris")
+            ),
+            tick=True,
+        )
+
     @pytest.fixture
     def drawn(self, monkeypatch):
         from appui.planning import selectors
