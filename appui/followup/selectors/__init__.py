@@ -19,8 +19,10 @@ from .accounting import (
 )
 from .records import (
     STRAND_OF_KIND,
+    AttendedFolds,
     SessionRecords,
     SessionTotals,
+    attended_folds,
     fold_records,
     group_dates,
     mark_records,
@@ -62,6 +64,7 @@ __all__ = [
     "HELD_PLAN_STATUSES",
     "LEVEL_LABELS",
     "STRAND_OF_KIND",
+    "AttendedFolds",
     "Day",
     "Event",
     "PortfolioPeriod",
@@ -70,6 +73,7 @@ __all__ = [
     "SessionRecords",
     "SessionTotals",
     "StudentRow",
+    "attended_folds",
     "coordinated_levels",
     "division_reviews",
     "fold_records",

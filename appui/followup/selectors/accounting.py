@@ -16,7 +16,7 @@ from appui.schools.computed import kept
 from appui.schools.models import Division, Level, SchoolYear, Staff, Student
 from appui.schools.selectors import students_of, with_division_of
 
-from .records import fold_records, group_dates, session_records, session_totals
+from .records import attended_folds, group_dates, session_totals
 from .sessions import monday_of
 
 
@@ -124,21 +124,20 @@ class StudentRow:
 def level_hours(level: Level, today: dt.date | None = None) -> dict:
     """Due vs planned vs delivered for a level, per student and division, with the warnings."""
     today = today or timezone.localdate()
-    sessions = session_records(Group.objects.filter(plan__level=level))
-    records = sessions.all
+    sessions = attended_folds(Group.objects.filter(plan__level=level), today)
     # The level's pupils of its own year, each with their division that year (for a past
     # year, their enrolment's: a pupil may have moved class or left since).
     year = level.year
     roster = list(with_division_of(students_of(year, level=level), year))
     roster_ids = {s.pk for s in roster}
-    involved = {s for r in records for s in r.students} - roster_ids
+    involved = {s for r in sessions.folded for s in r.students} - roster_ids
     others = list(with_division_of(Student.objects.filter(pk__in=involved), year))
     students = {s.pk: s for s in roster + others}
     weeks, weekly = remaining_slot_weeks(level, today)
     volume = level_volume(level)
     report = hours.level_report(
         volume,
-        fold_records(records, today),
+        sessions.folded,
         students=roster_ids,
         divisions={pk: s.year_division_id for pk, s in students.items() if s.year_division_id},
         remaining_weeks=weeks,
@@ -177,7 +176,7 @@ def level_hours(level: Level, today: dt.date | None = None) -> dict:
         "strands": strand_rows(volume, report),
         "remaining_weeks": weeks,
         "weekly_minutes": weekly,
-        "sessions": len(records),
+        "sessions": sessions.count,
         "warnings": warnings,
         "unrecorded": unrecorded,
     }

@@ -85,6 +85,49 @@ class TestSessionTotals:
         assert totals.unrecorded
 
 
+class TestAttendedFolds:
+    def test_they_equal_the_folded_session_records_with_attendance(self, world, ap):
+        from appui.followup.models import Attendance
+
+        more_rows(world, ap)
+        hold(ap.sessions[1])
+        services.session_cancel(session=ap.sessions[2], reason="", user=None)
+        # Attendance that differs between the held sessions: an absent, a late and an excused
+        # pupil, and a mark for a pupil who is not a member of the group (not counted).
+        first, second = (
+            Attendance.objects.filter(session=ap.sessions[n]).order_by("student_id") for n in (0, 1)
+        )
+        first.filter(pk=first[0].pk).update(status=Attendance.Status.ABSENT)
+        second.filter(pk=second[0].pk).update(status=Attendance.Status.LATE)
+        second.filter(pk=second[1].pk).update(status=Attendance.Status.EXCUSED)
+        outsider = f.StudentFactory(division=world.other_division, last_name="Dehors")
+        Attendance.objects.create(
+            session=ap.sessions[0], student=outsider, status=Attendance.Status.PRESENT
+        )
+        # Held although dated after today: planned, its attendance not counted.
+        Session.objects.filter(pk=ap.sessions[-1].pk).update(
+            status=Session.Status.DONE, date=TODAY + datetime.timedelta(days=3)
+        )
+        groups = Group.objects.filter(plan__level__year=world.year)
+        records = selectors.session_records(groups)
+        folds = selectors.attended_folds(groups, TODAY)
+
+        def full(rows):
+            return [
+                (r.id, r.date, r.group, r.status, r.strand, r.duration_minutes, r.students)
+                + (r.staff, frozenset(s for s, mark in r.attendance.items() if mark.attended))
+                for r in rows
+            ]
+
+        expected = selectors.fold_records(records.all, TODAY)
+        assert full(folds.folded) == full(expected)
+        assert len({row[-1] for row in full(expected)}) > 2  # several attendance patterns
+        assert [r.id for r in folds.recorded] == [
+            r.id for r in records.recorded if r.is_unrecorded(TODAY)
+        ]
+        assert folds.count == len(records.all)
+
+
 class TestStaffService:
     def test_it_equals_the_staff_hours_of_every_session(self, world, ap):
         from appui.core import hours
