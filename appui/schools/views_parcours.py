@@ -17,9 +17,10 @@ from .forms import ParcoursForm
 from .models import Enrolment
 
 
-def parcours_enrolment(student) -> Enrolment | None:
-    """The pupil's latest enrolment in a level with a parcours (a terminale), if any."""
-    for enrolment in selectors.enrolment_history(student):
+def parcours_enrolment(student, history: list[Enrolment] | None = None) -> Enrolment | None:
+    """The pupil's latest enrolment in a level with a parcours (a terminale), if any;
+    ``history``: their ``selectors.enrolment_history`` when already read."""
+    for enrolment in selectors.enrolment_history(student) if history is None else history:
         if enrolment.division is not None and enrolment.division.level.has_parcours:
             return enrolment
     return None

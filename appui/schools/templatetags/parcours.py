@@ -10,9 +10,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def terminale_parcours(student):
-    """The pupil's latest terminale enrolment and its one-row form, or None."""
-    enrolment = parcours_enrolment(student)
+def terminale_parcours(student, enrolments=None):
+    """The pupil's latest terminale enrolment and its one-row form, or None. ``enrolments``:
+    the pupil's years as the pupil page already read them (``selectors.enrolment_history``)."""
+    enrolment = parcours_enrolment(student, enrolments or None)
     if enrolment is None:
         return None
     return {"enrolment": enrolment, "form": ParcoursForm(enrolments=[enrolment])}
