@@ -14,6 +14,7 @@ from appui.jobs.models import Job
 
 from . import selectors, services
 from .access import get_division_for, get_student_for, school_access
+from .links import pk_url_maker
 from .models import Division, Level, Membership, SchoolYear, Student
 
 STUDENTS_PER_PAGE = 50
@@ -149,6 +150,7 @@ class DivisionRow:
     student: Student
     birth_date: str  # dd/mm/yyyy, empty when unknown
     project: str
+    href: str  # the pupil page
 
 
 def division_rows(students: list[Student]) -> list[DivisionRow]:
@@ -156,11 +158,13 @@ def division_rows(students: list[Student]) -> list[DivisionRow]:
     page here rather than per pupil by the template (``get_project_display`` and the ``date``
     filter cost 60 µs a pupil, 6 ms for a division of 100: the page teachers open most)."""
     labels = {value: str(label) for value, label in Student.Project.choices}
+    href = pk_url_maker("schools:student-detail")
     return [
         DivisionRow(
             student=student,
             birth_date=student.birth_date.strftime("%d/%m/%Y") if student.birth_date else "",
             project=labels.get(student.project, student.project),
+            href=href(student.pk),
         )
         for student in students
     ]
@@ -217,6 +221,9 @@ def student_list(request):
         include_left=True,
     )
     page = Paginator(students, STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    href = pk_url_maker("schools:student-detail")
+    for student in page:
+        student.href = href(student.pk)
     context = {
         "page": page,
         "query": query,

@@ -166,6 +166,6 @@ class TestDivisionPage:
         for student in (world.student, world.classmate):
             assert reverse("schools:student-detail", args=[student.pk]) in html
         # A value the choices no longer hold is shown as stored, as ``get_project_display`` did.
-        unknown = Student(last_name="X", first_name="Y", project="autre", birth_date=None)
+        unknown = Student(pk=999, last_name="X", first_name="Y", project="autre", birth_date=None)
         assert division_rows([unknown])[0].project == "autre"
         assert division_rows([unknown])[0].birth_date == ""
