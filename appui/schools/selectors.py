@@ -1,5 +1,6 @@
 """Reads of the school structure. Views call these; none of them writes."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -337,3 +338,11 @@ def guardians_without_account(school: School) -> QuerySet[Guardian]:
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def project_labeller() -> Callable[[str], str]:
+    """A pupil's project as the pages write it, for many pupils at once: the label in the
+    active language, or the stored value when the choices no longer hold it (as
+    ``get_project_display`` shows it), without a lookup of the choices per pupil."""
+    labels = {value: str(label) for value, label in Student.Project.choices}
+    return lambda value: labels.get(value, value)

@@ -157,13 +157,13 @@ def division_rows(students: list[Student]) -> list[DivisionRow]:
     """The rows of the division page: the project's label and the birth date written once per
     page here rather than per pupil by the template (``get_project_display`` and the ``date``
     filter cost 60 µs a pupil, 6 ms for a division of 100: the page teachers open most)."""
-    labels = {value: str(label) for value, label in Student.Project.choices}
+    project = selectors.project_labeller()
     href = pk_url_maker("schools:student-detail")
     return [
         DivisionRow(
             student=student,
             birth_date=student.birth_date.strftime("%d/%m/%Y") if student.birth_date else "",
-            project=labels.get(student.project, student.project),
+            project=project(student.project),
             href=href(student.pk),
         )
         for student in students

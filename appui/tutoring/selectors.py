@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from appui.core.indicators import tutor_allowance
 from appui.schools.models import SchoolYear, Staff, Student, Teaching
-from appui.schools.selectors import current_students, current_year
+from appui.schools.selectors import current_students, current_year, project_labeller
 
 from .models import StudyHelpSignup, StudyHelpSlot, Tutor, TutorMeeting, Tutorship
 from .services import policy_for
@@ -61,13 +61,13 @@ def students_without_tutor(year: SchoolYear, students: QuerySet[Student]) -> Que
 def pupil_rows(students: QuerySet[Student]) -> list[dict]:
     """``students`` as plain rows (``pk``, ``name``, ``division``, ``project``): the assignment
     page shows up to 300 pupils twice, in its select and its list, without model instances."""
-    projects = dict(Student.Project.choices)
+    project_label = project_labeller()
     return [
         {
             "pk": pk,
             "name": f"{last_name.upper()} {first_name}",
             "division": division or "—",
-            "project": projects.get(project, project),
+            "project": project_label(project),
         }
         for pk, last_name, first_name, division, project in students.values_list(
             "pk", "last_name", "first_name", "division__code", "project"
