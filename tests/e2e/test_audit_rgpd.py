@@ -4,6 +4,8 @@ PDF) — at desktop size and on a 375 px phone, without sideways scrolling, acce
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 
 
@@ -11,11 +13,6 @@ SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "hei
 def size(request, page):
     page.set_viewport_size(SIZES[request.param])
     return SIZES[request.param]["width"]
-
-
-def _fits_the_screen(page, width: int) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, page.url
 
 
 def test_the_head_reads_a_pupil_s_history_and_exports_their_data(demo, app, page, size):
@@ -28,7 +25,7 @@ def test_the_head_reads_a_pupil_s_history_and_exports_their_data(demo, app, page
     app.open(f"/eleves/{student.pk}/")
     page.get_by_role("button", name="Historique").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Historique de")
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     services.student_update(student=student, project="further_studies")
     page.reload()
@@ -37,14 +34,14 @@ def test_the_head_reads_a_pupil_s_history_and_exports_their_data(demo, app, page
     page.get_by_label("Action").select_option(label="Consultation")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Historique de")
-    _fits_the_screen(page, size)
+    assert_fits(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")
     # The personal data page and its two downloads.
     page.get_by_role("button", name="Données personnelles (export)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Données personnelles de")
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     with page.expect_download() as json_download:
         page.get_by_role("button", name="Télécharger (JSON)").click()
@@ -61,4 +58,4 @@ def test_a_teacher_has_no_history_link_and_is_refused(demo, app, page, size):
     app.login("professeur")
     response = app.open(f"/eleves/{student.pk}/historique/")
     assert response.status in (403, 404)
-    _fits_the_screen(page, size)
+    assert_fits(page)

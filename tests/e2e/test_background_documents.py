@@ -9,12 +9,9 @@ import re
 from django.db.models import Count
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits
+
 JOB_PAGE = re.compile(r"/taches/(\d+)/$")
-
-
-def fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
 
 def check_job_file(app, page, content_type: str) -> None:
@@ -33,7 +30,7 @@ def check_job_file(app, page, content_type: str) -> None:
     assert len(response.body()) > 0
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     with page.expect_download() as info:
         download.click()
     assert info.value.suggested_filename
@@ -46,7 +43,7 @@ def test_the_head_prepares_the_year_archive(demo, app, page):
     expect(form.get_by_label("Format des fichiers")).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     form.get_by_role("button", name="Préparer l'archive").click()
     page.set_viewport_size({"width": 1280, "height": 800})
     check_job_file(app, page, "application/zip")
@@ -64,7 +61,7 @@ def test_the_head_prints_a_divisions_letters(demo, app, page):
     expect(button).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     button.click()
     page.set_viewport_size({"width": 1280, "height": 800})
     check_job_file(app, page, "application/pdf")
@@ -89,7 +86,7 @@ def test_the_coordinator_prints_a_plans_attendance_sheets(demo_with_plans, app, 
     expect(button).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     button.click()
     page.set_viewport_size({"width": 1280, "height": 800})
     check_job_file(app, page, "application/pdf")
@@ -133,11 +130,11 @@ def test_an_import_applied_in_the_background_says_so(demo, app, page):
     expect(follow).to_have_attribute("href", f"/taches/{job.pk}/")
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     follow.click()
     expect(page).to_have_url(app.base + f"/taches/{job.pk}/")
     expect(page.locator("#job-status progress")).to_have_attribute("max", "4")
-    fits_phone(page)
+    assert_fits(page)
 
 
 def test_an_academie_administrator_without_a_school_is_led_to_add_one(transactional_db, app, page):
@@ -156,9 +153,9 @@ def test_an_academie_administrator_without_a_school_is_led_to_add_one(transactio
     expect(add).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    fits_phone(page)
+    assert_fits(page)
     add.click()
     expect(page).to_have_url(re.compile(r"\?nouveau=1$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    fits_phone(page)
+    assert_fits(page)
     app.assert_accessible()

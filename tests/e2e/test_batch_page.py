@@ -4,7 +4,7 @@ its levels through htmx polling until every one has finished; 375 px and axe."""
 from django.utils import timezone
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def test_the_head_follows_a_batch_to_its_end(demo, app, page):
@@ -86,12 +86,12 @@ def test_the_head_follows_a_batch_to_its_end(demo, app, page):
     expect(status).to_have_attribute("data-finished", "false")
     expect(page.locator("#batch-status progress")).to_have_attribute("value", "2")
     expect(page.get_by_text("Aucune barrette n'est définie")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     app.assert_accessible()
 
     # The running solve finishes: the polled page says so without a reload.
     Job.objects.filter(pk=running.pk).update(status=Job.Status.DONE, finished_at=timezone.now())
     expect(status).to_have_attribute("data-finished", "true", timeout=15_000)
     expect(page.locator("#batch-status progress")).to_have_attribute("value", "3")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     app.assert_accessible()

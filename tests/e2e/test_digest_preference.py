@@ -3,7 +3,7 @@ opts in, and the page fits a 375 px phone and passes axe."""
 
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def test_a_coordinator_opts_in_to_the_weekly_digest(demo, app, page):
@@ -30,5 +30,5 @@ def test_a_coordinator_opts_in_to_the_weekly_digest(demo, app, page):
     page.set_viewport_size(PHONE)
     app.open("/suivi/courriel-hebdomadaire/")
     expect(page.locator("#digest-form input[type=checkbox]")).to_be_checked()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     app.assert_accessible()

@@ -12,6 +12,8 @@ import time
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
 
 
@@ -83,7 +85,7 @@ def test_a_teacher_takes_attendance_and_marks_progress_on_a_phone_in_under_ten_t
     # From the home page: today's session, its plan of work, the roster.
     tap(page.locator(f"a[href='/suivi/seances/{session.pk}/']").first)
     expect(page.locator(".plan-of-work, #id_plan_of_work").first).to_contain_text("Calcul mental")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     app.assert_accessible()
 
     tap(page.locator("button.all-present"))
@@ -108,7 +110,7 @@ def test_a_teacher_takes_attendance_and_marks_progress_on_a_phone_in_under_ten_t
     page.locator("#id_content").fill("Remises et pourcentages sur des tickets de caisse.")
     tap(page.locator("button.save-content"))
     expect(page.locator("#content-block .saved-flag")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     app.assert_accessible()
 
     assert taps < 10, f"{taps} taps"
@@ -214,7 +216,7 @@ def test_the_portfolio_and_timetable_show_the_students_year(demo, app, page):
     expect(page.locator("h2").first).to_contain_text(year.label)
     expect(page.locator(".timeline li.group")).to_contain_text("Calcul au quotidien")
     expect(page.locator(".timeline li.review")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     app.assert_accessible()
 
     first = group.plan.period.start_date

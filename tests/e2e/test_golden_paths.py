@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 
 def test_login_page_is_french_and_accessible(demo, app, page):
     app.open("/")
@@ -107,7 +109,5 @@ def test_pages_fit_a_phone_screen(demo, app, page):
     page.get_by_role("link", name="Élèves", exact=True).click()
     # Measure the student list once it has loaded, not the page being left.
     expect(page).to_have_url(re.compile(r"/eleves/$"))
-    page.wait_for_load_state("load")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375 + 1
+    assert_fits(page)
     app.assert_accessible()

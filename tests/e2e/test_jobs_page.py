@@ -4,7 +4,7 @@ polling, then links the result; the pages fit a 375 px phone and pass axe."""
 from django.utils import timezone
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def test_a_coordinator_follows_a_job_to_its_result(demo, app, page):
@@ -53,9 +53,9 @@ def test_a_coordinator_follows_a_job_to_its_result(demo, app, page):
     expect(
         page.get_by_role("link", name="Formation des groupes — 2nde pro, période 2")
     ).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     app.assert_accessible()
     app.open(f"/taches/{job.pk}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     result.click()
     expect(page).to_have_url(app.base + "/groupes/")

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 
 
@@ -16,20 +18,15 @@ def size(request, page):
     return SIZES[request.param]["width"]
 
 
-def _fits_the_screen(page, width: int) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, page.url
-
-
 def test_wrong_passwords_lead_to_the_lockout_page(demo, app, page, size):
     app.open("/compte/connexion/")
     expect(page.get_by_role("link", name="Mot de passe oublié ?")).to_be_visible()
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     for n in range(10):
         app.login("coordination", password=f"faux-{n}")
     expect(page.get_by_role("heading", name="Compte bloqué pour le moment")).to_be_visible()
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     # The right password is refused too.
     app.login("coordination")
@@ -42,10 +39,10 @@ def test_a_teacher_changes_their_password(demo, app, page, size):
     app.login("professeur")
     page.get_by_role("link", name="Sécurité").click()
     expect(page.get_by_role("heading", name="Sécurité de mon compte", level=1)).to_be_visible()
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_role("link", name="Changer mon mot de passe").click()
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_label("Ancien mot de passe").fill("demo")
     page.get_by_label("Nouveau mot de passe", exact=True).fill("Cahier-de-textes-2026")
@@ -64,7 +61,7 @@ def test_the_head_sets_up_two_step_login_and_reads_the_logins_page(demo, app, pa
     page.get_by_role("link", name="Activer la connexion en deux étapes").click()
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     expect(page.locator("#totp-key")).to_have_text(re.compile(r"^[A-Z2-7]{4}( [A-Z2-7]{4})+$"))
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
     device = TOTPDevice.objects.get(user__username="direction")
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
@@ -72,11 +69,11 @@ def test_the_head_sets_up_two_step_login_and_reads_the_logins_page(demo, app, pa
     page.get_by_role("button", name="Activer la connexion en deux étapes").click()
     expect(page.get_by_text("La connexion en deux étapes est activée.")).to_be_visible()
     expect(page.locator("#backup-codes li")).to_have_count(10)
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()
 
     app.open("/parametres/connexions/")
     expect(page.get_by_role("heading", name="Connexions", level=1)).to_be_visible()
     expect(page.get_by_label("Exiger la connexion en deux étapes")).to_be_visible()
-    _fits_the_screen(page, size)
+    assert_fits(page)
     app.assert_accessible()

@@ -7,12 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
-
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def test_a_partner_is_attached_and_the_remarkable_action_is_public(demo, app, page):
@@ -25,7 +20,7 @@ def test_a_partner_is_attached_and_the_remarkable_action_is_public(demo, app, pa
     page.get_by_role("button", name="Partenaires et ressources").click()
     expect(page.get_by_role("heading", name="Partenaires et ressources", level=1)).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Plateforme Avenir"))).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     page.get_by_role("button", name="Nouveau partenaire").click()
@@ -37,7 +32,7 @@ def test_a_partner_is_attached_and_the_remarkable_action_is_public(demo, app, pa
 
     app.open("/modules/")
     page.get_by_role("link", name="INS-O", exact=True).click()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_label("Association Cap Métiers").check()
     page.get_by_role("button", name="Enregistrer").click()
@@ -60,7 +55,7 @@ def test_a_partner_is_attached_and_the_remarkable_action_is_public(demo, app, pa
     expect(page.get_by_role("link", name="ONISEP — fiches métiers")).to_be_visible()
     expect(page.get_by_text("Électricité Bourgogne Services")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Se déconnecter|Sécurité"))).to_have_count(0)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     text = page.content()
     for first, last in Student.objects.filter(school=demo.school).values_list(

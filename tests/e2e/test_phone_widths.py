@@ -9,7 +9,8 @@ offenders are gathered into one failure message naming the element that sticks o
 import re
 from urllib.parse import urljoin, urlsplit
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits, overflow
+
 ROLES = ["direction", "coordination", "professeur", "tuteur", "eleve", "parent", "academie"]
 # Downloads, files and actions that are not pages to look at.
 SKIP = re.compile(
@@ -27,35 +28,6 @@ LINKS_JS = """
 (scope) => Array.from(document.querySelectorAll(scope + ' a[href]'))
   .filter(a => !a.hasAttribute('download') && !a.closest('form'))
   .map(a => a.getAttribute('href'))
-"""
-
-# The element whose right edge goes furthest past the viewport, as a short CSS path.
-WIDEST_JS = """
-() => {
-  const limit = window.innerWidth;
-  let worst = null, right = limit;
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= right + 0.5) continue;
-    // Skip what is clipped by a scrolling or hidden-overflow ancestor.
-    let clipped = false;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const o = getComputedStyle(p).overflowX;
-      if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { clipped = true; break; }
-    }
-    if (clipped) continue;
-    worst = el; right = r.right;
-  }
-  if (!worst) return '';
-  const path = [];
-  for (let el = worst; el && el !== document.body && path.length < 5; el = el.parentElement) {
-    let s = el.tagName.toLowerCase();
-    if (el.id) s += '#' + el.id;
-    else if (el.classList.length) s += '.' + Array.from(el.classList).slice(0, 2).join('.');
-    path.unshift(s);
-  }
-  return path.join(' > ') + ' (right edge ' + Math.round(right) + ' px)';
-}
 """
 
 
@@ -81,10 +53,7 @@ def _measure(page, app, path: str) -> str | None:
         return None
     if "text/html" not in (response.headers.get("content-type") or ""):
         return None
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width <= PHONE["width"] + 1:
-        return None
-    return f"{path}: {width} px — {page.evaluate(WIDEST_JS)}"
+    return overflow(page)
 
 
 def test_no_page_of_any_role_scrolls_sideways(demo_with_plans, app, page, context):
@@ -134,7 +103,7 @@ def test_result_grid_keeps_the_name_column_in_view(demo, app, page):
     page.set_viewport_size(PHONE)
     app.login("coordination")
     app.open(f"/diagnostic/campagnes/{campaign.pk}/divisions/{division.pk}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     wrap = page.locator(".table-wrap:has(table.result-grid)")
     name = page.locator("table.result-grid tbody th[scope=row]").first
     assert page.evaluate("(w) => w.scrollWidth > w.clientWidth", wrap.element_handle()), (

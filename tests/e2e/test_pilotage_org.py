@@ -5,12 +5,7 @@ sideways scrolling, axe clean on every page."""
 
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
-
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def _training_headline(page) -> str:
@@ -58,7 +53,7 @@ def test_the_head_records_a_training_and_reads_the_organigram(demo_with_plans, a
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan de formation des équipes")
     expect(page.locator("#trainings-done tbody tr")).to_have_count(2)
     expect(page.locator("#trainings-planned tbody tr")).to_have_count(1)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # A new action, planned for a day already past (it took place last week).
@@ -67,7 +62,7 @@ def test_the_head_records_a_training_and_reads_the_organigram(demo_with_plans, a
     page.get_by_label("Organisée par").select_option("school")
     page.get_by_label("Date", exact=True).fill("2026-11-18")
     page.get_by_label("Durée (heures)").fill("2")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.locator("#training-form button[type=submit]").click()
     row = page.locator("#trainings-planned tbody tr", has_text="Co-animer un atelier d'AP")
@@ -77,7 +72,7 @@ def test_the_head_records_a_training_and_reads_the_organigram(demo_with_plans, a
     row.locator("a.record-done").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("réalisée")
     page.get_by_label(str(newcomer), exact=True).check()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.locator("#training-done-form button[type=submit]").click()
     done = page.locator("#trainings-done tbody tr", has_text="Co-animer un atelier d'AP")
@@ -102,19 +97,19 @@ def test_the_head_records_a_training_and_reads_the_organigram(demo_with_plans, a
     expect(page.locator("#organigram")).to_contain_text("conseil d'administration".capitalize())
     expect(page.locator("#organigram")).to_contain_text("Mme Rolland")
     expect(page.locator("button[data-print]")).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # Its edit page: the roles, and the head's form naming a level coordinator.
     page.locator("#edit-organigram").click()
     expect(page.locator("#roles tbody tr").first).to_be_visible()
     expect(page.locator("#coordinator-form")).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # The meetings, grouped by instance.
     app.open("/pilotage/reunions/")
     for kind in ("board", "council", "teaching", "regulation"):
         expect(page.locator(f"section[data-instance={kind}]")).to_have_count(1)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()

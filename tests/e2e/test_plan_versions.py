@@ -6,11 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
 
 def _move_one_pupil(plan, user):
@@ -76,7 +74,7 @@ def test_coordinator_compares_restores_and_publishes_versions(demo, app, page):
     ).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    _no_sideways_scroll(page)
+    assert_fits(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Restore version 1: a confirmation page first, then the groups of version 1 are back.
@@ -98,10 +96,10 @@ def test_coordinator_compares_restores_and_publishes_versions(demo, app, page):
     expect(page.get_by_text(re.compile("Toutes les règles sont respectées"))).to_be_visible()
     app.assert_accessible()
     page.set_viewport_size(PHONE)
-    _no_sideways_scroll(page)
+    assert_fits(page)
     page.get_by_role("button", name="Confirmer la publication").click()
     expect(page.get_by_text(re.compile("^Plan publié :"))).to_be_visible()
-    _no_sideways_scroll(page)
+    assert_fits(page)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
     assert PlanSnapshot.objects.filter(plan=plan).order_by("-number").first().origin == "publish"
@@ -109,5 +107,5 @@ def test_coordinator_compares_restores_and_publishes_versions(demo, app, page):
     # The versions page at 375 px: the table scrolls inside its box, never the page.
     app.open(f"/groupes/plans/{plan.pk}/versions/")
     expect(page.get_by_role("heading", name=re.compile("Versions des groupes"))).to_be_visible()
-    _no_sideways_scroll(page)
+    assert_fits(page)
     app.assert_accessible()

@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
+from tests.e2e.screen import PHONE, assert_fits
+
 NEED_WORDS = re.compile(r"besoin (léger|marqué|fort)|priorité \d|niveau \d")
 
 
@@ -25,7 +26,7 @@ def _phone_fits(page):
     (measured at the default width, as the other browser tests do)."""
     size = page.viewport_size
     page.set_viewport_size(PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
+    assert_fits(page)
     page.set_viewport_size(size)
 
 

@@ -3,6 +3,7 @@ the group's before/after graph, on a desktop and on a 375 px phone, accessible (
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
 from tests.e2e.test_followup import _hold_sessions, _published_group
 
 PHONE = {"width": 375, "height": 812}
@@ -30,7 +31,7 @@ def test_the_pupil_and_group_pages_show_progress_graphs_with_their_data(demo, ap
     page.set_viewport_size(PHONE)
     app.open(f"/eleves/{own.pk}/")
     expect(page.locator("#progres svg.chart")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     # The graph keeps a legible width on a phone and scrolls inside its own box.
     assert page.locator("#progres svg.chart").bounding_box()["width"] >= 470
     app.assert_accessible()
@@ -39,5 +40,5 @@ def test_the_pupil_and_group_pages_show_progress_graphs_with_their_data(demo, ap
     expect(page.locator("#progres svg.chart")).to_be_visible()
     page.locator("#progres details summary").click()
     expect(page.locator("#progres details table tbody tr")).to_have_count(5)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert_fits(page)
     app.assert_accessible()

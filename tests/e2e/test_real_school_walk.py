@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from appui.core.identifiers import uai_check_letter
 from appui.core.io.samples import SampleStudent, siecle_xml, zipped
 from appui.core.io.samples_people import SampleAddress, SampleGuardian, SampleLink, responsables_xml
+from tests.e2e.screen import assert_fits
 
 UAI = "0219991" + uai_check_letter("0219991")
 YEAR = 2026  # the pinned clock's school year (tests/e2e/conftest.py)
@@ -63,11 +64,6 @@ NEXT_PUPILS = [
 ]
 NEXT_EXPORT = datetime.date(2026, 11, 20)  # before the pinned clock, after the first file
 CURRENT, NEXT = f"{YEAR}-{YEAR + 1}", f"{YEAR + 1}-{YEAR + 2}"
-
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
 
 
 @pytest.fixture
@@ -170,7 +166,7 @@ def test_head_imports_a_lycee_polyvalent_its_guardians_then_opens_the_next_year(
     guardians_section = page.locator("section[aria-labelledby=guardians-title]")
     expect(guardians_section).to_contain_text("Camille ESSAI1")
     expect(guardians_section).to_contain_text("12 RUE DES ESSAIS, 21000 DIJON")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # The SIECLE file of 2027-2028: it opens that year beside 2026-2027, which stays as it is.
@@ -241,7 +237,7 @@ def test_head_imports_a_lycee_polyvalent_its_guardians_then_opens_the_next_year(
 
     # Forward again, on a phone: 2027-2028's 2GT1 has the new arrival only.
     page.set_viewport_size({"width": 375, "height": 740})
-    _fits_the_screen(page)
+    assert_fits(page)
     switcher.select_option(label=f"{NEXT} (année en cours)")
     page.get_by_role("button", name="Afficher").click()
     expect(notice).to_have_count(0)
@@ -251,5 +247,5 @@ def test_head_imports_a_lycee_polyvalent_its_guardians_then_opens_the_next_year(
     expect(page.get_by_role("link", name="ESSAI11 Inès", exact=True)).to_be_visible()
     for name in ("ESSAI1 Inès", "ESSAI2 Noé"):
         expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()

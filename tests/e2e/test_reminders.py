@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 from .test_followup import PHONE, _published_group
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -30,7 +32,7 @@ def test_a_call_to_make_disappears_once_recorded(demo, app, page, viewport):
     expect(calls).to_be_visible()
     link = calls.locator(f"a[href^='/suivi/seances/{past.pk}/']")
     expect(link).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+    assert_fits(page)
     app.assert_accessible()
 
     link.click()
@@ -52,7 +54,7 @@ def test_the_coordinator_home_shows_the_todo_list(demo, app, page, viewport):
     # The demo without plans: every level lacks a published plan for the current period.
     item = todo.locator("li[data-todo=no_plan] a")
     expect(item).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+    assert_fits(page)
     app.assert_accessible()
     item.click()
     expect(page).to_have_url(app.base + "/groupes/")

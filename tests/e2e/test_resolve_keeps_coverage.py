@@ -8,6 +8,8 @@ to 52–78 % (issue: the need-group workspace a coordinator can trust).
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
 
 
@@ -86,4 +88,4 @@ def test_moving_one_pupil_then_resolving_keeps_need_coverage(demo_with_plans, ap
 
     page.set_viewport_size(PHONE)
     app.open(f"/groupes/plans/{plan.pk}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)

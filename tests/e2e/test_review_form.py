@@ -9,13 +9,10 @@ the conflict message must show."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _no_sideways_scroll(page, viewport) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= viewport["width"] + 1, f"{page.url}: {width}px wide"
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -43,7 +40,7 @@ def test_validating_shares_the_typed_text_and_a_stale_tab_gets_the_conflict(
 
     comment = "Très bonne période : des progrès nets en calcul, continue ainsi."
     page.locator("#id_comment").fill(comment)
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     app.assert_accessible()
     page.locator("button.validate-review").click()
     expect(page.locator(".badge.state-done")).to_be_visible()
@@ -58,7 +55,7 @@ def test_validating_shares_the_typed_text_and_a_stale_tab_gets_the_conflict(
     expect(alert).to_contain_text("Ce bilan a été modifié par")
     expect(alert).to_contain_text("Votre texte est conservé")
     expect(stale.locator("#id_comment")).to_have_value(typed)
-    _no_sideways_scroll(stale, viewport)
+    assert_fits(stale)
     review.refresh_from_db()
     assert review.is_validated and review.comment == comment
     stale.close()
@@ -70,5 +67,5 @@ def test_validating_shares_the_typed_text_and_a_stale_tab_gets_the_conflict(
     expect(page.locator("main")).to_contain_text(comment)
     expect(page.locator("main")).not_to_contain_text(typed)
     expect(page.locator("main form")).to_have_count(0)
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     app.assert_accessible()

@@ -5,11 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
-
-
-def _no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
 
 def test_coordinator_cuts_a_period_into_rounds_and_forms_their_groups(demo, app, page):
@@ -41,7 +39,7 @@ def test_coordinator_cuts_a_period_into_rounds_and_forms_their_groups(demo, app,
     expect(page.get_by_role("row", name=re.compile("Lire et calculer"))).to_be_visible()
 
     page.set_viewport_size(PHONE)
-    _no_sideways_scroll(page)
+    assert_fits(page)
     app.assert_accessible()
     page.set_viewport_size({"width": 1280, "height": 800})
 
@@ -63,4 +61,4 @@ def test_coordinator_cuts_a_period_into_rounds_and_forms_their_groups(demo, app,
     row = page.get_by_role("row", name=re.compile("Lire et calculer"))
     expect(row).to_contain_text(str(first.groups.count()))
     page.set_viewport_size(PHONE)
-    _no_sideways_scroll(page)
+    assert_fits(page)

@@ -6,10 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
+from tests.e2e.screen import assert_fits
 
 
 def test_a_teacher_of_many_schools_searches_and_switches(demo, app, page):
@@ -39,7 +36,7 @@ def test_a_teacher_of_many_schools_searches_and_switches(demo, app, page):
     page.set_viewport_size({"width": 375, "height": 740})
     app.open("/etablissements/?q=Tilleuls")
     expect(page.locator("#school-results")).to_contain_text("Les Tilleuls")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_role("button", name=re.compile("Les Tilleuls")).click()
     expect(page.locator(".school-name")).to_contain_text("Les Tilleuls")

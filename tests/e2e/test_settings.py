@@ -7,10 +7,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
+from tests.e2e.screen import assert_fits
 
 
 def test_head_changes_a_levels_hours_and_a_periods_dates(demo, app, page):
@@ -20,16 +17,16 @@ def test_head_changes_a_levels_hours_and_a_periods_dates(demo, app, page):
     app.login("direction")
     page.get_by_role("link", name="Paramètres de l'année").click()
     expect(page.get_by_role("heading", name="Paramètres de l'année", level=1)).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     page.get_by_role("link", name="Niveaux, heures d'AP et dispositifs").click()
     expect(page).to_have_url(re.compile(r"/parametres/niveaux/$"))
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_role("link", name="CAP 1re année").click()
     expect(page.get_by_text("Volume national pour ce niveau : 101,5 h par an.")).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_label("Heures d'AP par an").fill("95,5")
     # The demo splits CAP 1's 101.5 h between the strands: the split must follow the volume.
@@ -43,7 +40,7 @@ def test_head_changes_a_levels_hours_and_a_periods_dates(demo, app, page):
     page.get_by_role("link", name="Paramètres de l'année").first.click()
     page.get_by_role("link", name="Périodes et leurs dates").click()
     expect(page.get_by_role("heading", name=re.compile("^Périodes"), level=1)).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     first = Period.objects.get(year__school=demo.school, year__is_current=True, number=1)
     new_end = first.end_date - datetime.timedelta(days=1)

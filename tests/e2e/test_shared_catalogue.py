@@ -8,12 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-PHONE = {"width": 375, "height": 740}
-
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def _user(username: str):
@@ -52,13 +47,13 @@ def test_a_module_published_by_a_is_copied_by_b(demo, app, page):
     preview = page.locator("section.card")
     expect(preview).to_contain_text(module.objective)
     expect(preview).to_contain_text(module.competency.code)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_label("Déroulé des séances").fill("Séance 1 : repérage\nSéance 2 : entraînement")
     page.get_by_role("button", name="Publier dans le catalogue de l'académie").click()
     expect(page.get_by_text("Publié dans le catalogue de l'académie.")).to_be_visible()
     expect(page.get_by_role("heading", name=module.title, level=1)).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     shared = SharedModule.objects.get(module=module)
     assert shared.session_plan == "Séance 1 : repérage\nSéance 2 : entraînement"
@@ -71,11 +66,11 @@ def test_a_module_published_by_a_is_copied_by_b(demo, app, page):
     entry = page.get_by_role("article").filter(has_text=module.title)
     expect(entry).to_contain_text(demo.school.name)
     expect(entry).to_contain_text("copié par 0 établissement")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     entry.get_by_role("button", name=re.compile("Copier dans mon établissement")).click()
     expect(page.get_by_text(f"Compétence {module.competency.code} trouvée")).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     page.get_by_role("button", name="Copier dans mon établissement").click()
     expect(page.get_by_text(re.compile("créé, non proposé"))).to_be_visible()
@@ -92,5 +87,5 @@ def test_a_module_published_by_a_is_copied_by_b(demo, app, page):
     app.open("/catalogue-academique/diffusion/")
     row = page.get_by_role("row").filter(has_text=module.title)
     expect(row).to_contain_text("Lycée Voisin")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()

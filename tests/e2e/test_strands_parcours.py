@@ -6,10 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
+from tests.e2e.screen import assert_fits
 
 
 def test_the_hour_pages_show_the_three_strands(demo, app, page):
@@ -26,7 +23,7 @@ def test_the_hour_pages_show_the_three_strands(demo, app, page):
         expect(table.get_by_text(strand).first).to_be_visible()
     # Terminale: 25 h, 30 h and 36 h planned by the demo's split.
     expect(table.get_by_text(re.compile(r"Aide à l'orientation : .* / 36 h"))).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     page.get_by_role("link", name="Terminale professionnelle").click()
@@ -35,7 +32,7 @@ def test_the_hour_pages_show_the_three_strands(demo, app, page):
     expect(
         strands.get_by_role("row", name=re.compile("^Aide à l'orientation 36 h"))
     ).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
 
@@ -63,7 +60,7 @@ def test_the_coordinator_sets_a_terminale_pupils_parcours(demo, app, page):
     section = page.locator("#parcours")
     expect(section.get_by_role("heading", name="Parcours de terminale")).to_be_visible()
     expect(section.locator("strong")).to_have_text("pas encore choisi")
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     section.get_by_label("Parcours", exact=True).select_option(
         label="préparation à la poursuite d'études"
@@ -74,14 +71,14 @@ def test_the_coordinator_sets_a_terminale_pupils_parcours(demo, app, page):
     enrolment.refresh_from_db()
     assert enrolment.parcours == "further_studies"
     assert enrolment.parcours_set_by.username == "coordination"
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     app.open(f"/divisions/{enrolment.division_id}/parcours/")
     expect(
         page.get_by_role("heading", name=re.compile("^Parcours de terminale"), level=1)
     ).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
 
@@ -95,5 +92,5 @@ def test_the_dashboard_breaks_the_hours_down_by_strand(demo, app, page):
         hours.get_by_role("columnheader", name="Aide à l'orientation prévue (h)")
     ).to_be_visible()
     expect(hours.get_by_role("columnheader", name="Consolidation assurée (h)")).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()

@@ -8,14 +8,12 @@ import zoneinfo
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 from .test_followup import PHONE
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 TODAY = datetime.date(2026, 11, 24)
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, page, clock):
@@ -28,12 +26,12 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
     panel = page.locator("#study-help-home")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("mardi 1er décembre")  # the demo's sign-up for next week
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
 
     panel.get_by_role("button", name="Voir les créneaux et s'inscrire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aide au travail personnel")
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
     page.locator(f"#creneau-{slot.pk}").get_by_role(
         "button", name="M'inscrire pour le mardi 24 novembre"
@@ -42,7 +40,7 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
     expect(
         page.locator(f"#creneau-{slot.pk}").get_by_role("button", name=re.compile("Annuler"))
     ).to_be_visible()
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
     signup = StudyHelpSignup.objects.get(slot=slot, student__user__username="eleve")
     assert signup.attendance == ""
@@ -53,12 +51,12 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
     app.login("tuteur")
     staff_panel = page.locator("#study-help-staff")
     expect(staff_panel).to_be_visible()
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
     staff_panel.locator(f"a[href='/etude/{slot.pk}/']").first.click()
     form = page.locator("#study-help-attendance")
     expect(form).to_be_visible()
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
     form.locator(f"#eleve-{signup.student_id}").get_by_label("Présent").check()
     form.get_by_role("button", name="Enregistrer l'appel").click()
@@ -68,7 +66,7 @@ def test_a_pupil_signs_up_and_the_supervisor_takes_the_attendance(demo, app, pag
 
     app.open("/etude/")
     expect(page.locator("#study-help-upcoming")).to_be_visible()
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
 
 
@@ -79,7 +77,7 @@ def test_the_coordinator_opens_a_weekly_slot(demo, app, page):
     app.login("coordination")
     page.locator("#study-help-staff").get_by_role("link", name="Tous les créneaux").click()
     expect(page.locator("#study-help-summary")).to_be_visible()
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
 
     page.locator("#study-help-create").click()
@@ -91,7 +89,7 @@ def test_the_coordinator_opens_a_weekly_slot(demo, app, page):
     form.get_by_label("Salle").fill("B12")
     form.get_by_label("Discipline ou thème").fill("Français")
     form.get_by_label("Encadré par").select_option(index=0)
-    _fits(page)
+    assert_fits(page)
     app.assert_accessible()
     form.get_by_role("button", name="Ouvrir les créneaux").click()
     # Thursdays 3, 10 and 17 December, 7 and 14 January: the Christmas holidays are skipped.

@@ -6,11 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 PHONE = {"width": 375, "height": 812}
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, page.url
 
 
 def test_coordinator_opens_a_window_pupil_ranks_coordinator_follows(demo, app, page):
@@ -59,7 +57,7 @@ def test_coordinator_opens_a_window_pupil_ranks_coordinator_follows(demo, app, p
     app.assert_accessible()
     page.set_viewport_size(PHONE)
     page.reload()
-    no_sideways_scroll(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # The coordinator sees the answer, and enters another pupil's wishes in the table.
@@ -90,8 +88,8 @@ def test_coordinator_opens_a_window_pupil_ranks_coordinator_follows(demo, app, p
     app.assert_accessible()
     page.set_viewport_size(PHONE)
     page.reload()
-    no_sideways_scroll(page)
+    assert_fits(page)
     app.assert_accessible()
     app.open(f"/voeux/niveaux/{window.level_id}/periodes/{window.period_id}/")
-    no_sideways_scroll(page)
+    assert_fits(page)
     app.assert_accessible()

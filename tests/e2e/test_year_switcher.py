@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.screen import assert_fits
+
 
 def _next_year_with_one_pupil_moved(school):
     """Year N+1 with the same levels and divisions; every present pupil keeps their
@@ -53,11 +55,6 @@ def _next_year_with_one_pupil_moved(school):
     return year, left_division, moved
 
 
-def _fits_the_screen(page) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, page.url
-
-
 def test_head_switches_years_on_the_division_page(demo, app, page):
     year, division, pupil = _next_year_with_one_pupil_moved(demo.school)
     past = f"{year.start_year}-{year.start_year + 1}"
@@ -86,13 +83,13 @@ def test_head_switches_years_on_the_division_page(demo, app, page):
     # Phone: back to the current year from the division page itself; the page stays.
     page.set_viewport_size({"width": 375, "height": 740})
     division_url = page.url
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
     switcher.select_option(label=f"{current} (année en cours)")
     page.get_by_role("button", name="Afficher").click()
     expect(page).to_have_url(division_url)
     expect(notice).to_have_count(0)
-    _fits_the_screen(page)
+    assert_fits(page)
 
     # Today's division of that code no longer has the pupil.
     app.open("/etablissement/")
@@ -101,7 +98,7 @@ def test_head_switches_years_on_the_division_page(demo, app, page):
         page.get_by_role("heading", name=re.compile(rf"{division.code}$"), level=1)
     ).to_be_visible()
     expect(page.get_by_role("link", name=name)).to_have_count(0)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
 
     # The pupil's page lists both years.
@@ -109,5 +106,5 @@ def test_head_switches_years_on_the_division_page(demo, app, page):
     history = page.get_by_role("table").first
     expect(history).to_contain_text(past)
     expect(history).to_contain_text(current)
-    _fits_the_screen(page)
+    assert_fits(page)
     app.assert_accessible()
