@@ -6,7 +6,8 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.screen import assert_accessible
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without these flags Chromium keeps trying to reach Google's services from a closed network.
@@ -108,12 +109,6 @@ def app(live_server, page):
             page.wait_for_load_state()
 
         def assert_accessible(self):
-            results = Axe().run(page)
-            serious = [
-                f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-                for v in results.response["violations"]
-                if v["impact"] in {"serious", "critical"}
-            ]
-            assert serious == [], f"{page.url}: " + "\n".join(serious)
+            assert_accessible(page)
 
     return App()

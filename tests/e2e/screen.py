@@ -1,9 +1,13 @@
-"""The one check of a page's width every browser test makes: no sideways scroll.
+"""The two checks every browser test makes of a page: no sideways scroll, and no serious
+accessibility fault (axe).
 
-A page is measured once loaded: after a click, Playwright may answer before the stylesheets
-have arrived, and an unstyled page is as wide as its longest line. On failure, the message
-names the element that sticks out furthest.
+Both wait for the page to be loaded: after a click, Playwright may answer before every
+stylesheet has arrived, and a half-styled page has other widths and colours (with Pico alone,
+the menu does not wrap and is 1,076 px wide). On failure, the width check names the element
+that sticks out furthest.
 """
+
+from axe_playwright_python.sync_playwright import Axe
 
 PHONE = {"width": 375, "height": 740}
 
@@ -52,3 +56,15 @@ def assert_fits(page) -> None:
     """The loaded page does not scroll sideways at its viewport's width."""
     problem = overflow(page)
     assert problem is None, problem
+
+
+def assert_accessible(page) -> None:
+    """axe finds nothing serious or critical on the loaded page."""
+    page.wait_for_load_state("load")
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], f"{page.url}: " + "\n".join(serious)

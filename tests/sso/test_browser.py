@@ -3,12 +3,12 @@ form, the refusal page of an unlinked ENT account and a linked teacher's arrival
 size and on a 375 px phone, without sideways scrolling, accessible (axe)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from appui.accounts.models import EntIdentity, User
 from appui.schools.models import Membership
 from appui.schools.tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.e2e.screen import assert_accessible, assert_fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
@@ -31,14 +31,9 @@ def cas(settings, ent_server):
     return ent_server
 
 
-def _check(page, width: int) -> None:
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, page.url
-    results = Axe().run(page)
-    serious = [
-        v["id"] for v in results.response["violations"] if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], page.url
+def _check(page) -> None:
+    assert_fits(page)
+    assert_accessible(page)
 
 
 def _sign_on(page, live_server, username: str) -> None:
@@ -55,13 +50,13 @@ def test_an_unlinked_ent_account_sees_the_refusal_page(cas, live_server, page, s
     users_before = User.objects.count()
     page.goto(live_server.url + "/compte/connexion/")
     expect(page.get_by_role("heading", name="Avec votre compte ENT (ENT de test)")).to_be_visible()
-    _check(page, size)
+    _check(page)
     _sign_on(page, live_server, "inconnu.navigateur")
     expect(
         page.get_by_role("heading", name="Votre compte ENT n'est pas relié à appui")
     ).to_be_visible()
     expect(page.get_by_text("inconnu.navigateur")).to_be_visible()
-    _check(page, size)
+    _check(page)
     assert User.objects.count() == users_before
 
 
@@ -73,4 +68,4 @@ def test_a_linked_teacher_arrives_logged_in(cas, live_server, page, size):
     cas.add_user("tblanc")
     _sign_on(page, live_server, "tblanc")
     expect(page.get_by_role("button", name="Se déconnecter (Théo Blanc)")).to_be_visible()
-    _check(page, size)
+    _check(page)
