@@ -11,6 +11,7 @@ import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.audit import trail
 from appui.audit.models import StudentLink
@@ -252,8 +253,8 @@ def test_the_history_filters_by_kind_action_author_and_dates(history, login):
     kind = ContentType.objects.get_for_model(student_type).pk
     only_pupil = client.get(history_url(history.student, type=kind))
     assert all(row.kind == "Élève" for row in only_pupil.context["rows"])
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
-    later = client.get(history_url(history.student, du=tomorrow.isoformat()))
+    after_tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    later = client.get(history_url(history.student, du=after_tomorrow.isoformat()))
     assert later.context["page"].paginator.count == 0
 
 
