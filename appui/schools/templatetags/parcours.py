@@ -12,7 +12,8 @@ register = template.Library()
 @register.simple_tag
 def terminale_parcours(student, enrolments=None):
     """The pupil's latest terminale enrolment and its one-row form, or None. ``enrolments``:
-    the pupil's years as the pupil page already read them (``selectors.enrolment_history``)."""
+    the pupil's years as the pupil page already read them (``selectors.enrolment_history``).
+    A page without them passes an unknown variable, which a template gives as "": read then."""
     enrolment = parcours_enrolment(student, enrolments or None)
     if enrolment is None:
         return None
