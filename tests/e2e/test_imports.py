@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from appui.core.io.samples import SampleStudent, siecle_xml, zipped
+from tests.e2e.screen import PHONE, assert_fits
 
 
 def demo_siecle_export(school, changed_pk: int) -> bytes:
@@ -72,6 +73,10 @@ def test_head_imports_a_siecle_file_with_its_preview(demo, app, page, tmp_path):
     expect(row).to_contain_text(changed.first_name + "-Marie")
     expect(row).to_contain_text(changed.first_name)
     app.assert_accessible()
+    # On a phone, the breadcrumb's file name (SIECLE's, one long word) wraps.
+    page.set_viewport_size(PHONE)
+    assert_fits(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
     changed.refresh_from_db()
     assert not changed.first_name.endswith("-Marie")
 
