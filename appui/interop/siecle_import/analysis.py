@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from appui.core.identifiers import uai_problem
 from appui.core.io.errors import ImportIssue, Severity
+from appui.core.text import plural
 from appui.schools.models import Division, Level, School, StudentGroup
 from appui.schools.selectors import current_year
 
@@ -122,8 +123,9 @@ class SiecleAnalysis(SiecleNextYear):
         facts.append(
             (
                 "Élèves dans le fichier",
-                f"{len(export.students)}, dont {len(export.current_students)} présents et "
-                f"{len(export.left_students)} sortis",
+                f"{len(export.students)}, dont "
+                f"{plural(len(export.current_students), 'présent', 'présents')} et "
+                f"{plural(len(export.left_students), 'sorti', 'sortis')}",
             )
         )
         if self.without_class:

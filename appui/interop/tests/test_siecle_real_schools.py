@@ -252,6 +252,8 @@ class TestSharedIne:
         assert Student.objects.get(siecle_id="2").ine == "200000001AA"
         leaver = Student.objects.get(siecle_id="1")
         assert leaver.ine == "" and leaver.exit_date == datetime.date(2026, 9, 4)
+        # One of each, in the singular.
+        assert dict(outcome.plan.facts)["Élèves dans le fichier"] == "2, dont 1 présent et 1 sorti"
 
     def test_a_leaver_stored_with_the_ine_gives_it_up_to_the_present_pupil(self):
         left = datetime.date(2026, 9, 4)
